@@ -1,0 +1,122 @@
+// The tutorial's two-weight counter over time-major data (x[k][n] at x + 4·(k·n + i)):
+//   s[0] = 0,  s[k] = x[k]·wx + s[k-1]·wRec,  y = s[T],  e = y - t
+//   BPTT:  g[T] = c·e;  for k = T..1:  gx += g[k]·x[k],  gr += g[k]·s[k-1],  g[k-1] = g[k]·wRec
+// with c = dL/dy per unit error: 2 for sse, 2/n for mse.
+// Every pointer is a byte offset into the one memory the host owns; nothing here allocates.
+// Per sample the sums over k run in f32 (the core's precision); the sums over samples run in
+// f64, so a large batch loses no digits to the order in which samples are added.
+
+type float = f32;
+
+const GROUP: i32 = 16; // samples per SIMD group: four f32x4 registers, one 64-byte cache line per step
+
+/** States of every sample at every step: s is f32[T+1][n], row 0 zeros. */
+export function linearStates(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+  memory.fill(s, 0, <usize>n << 2);
+  for (let k = 1; k <= T; k++) {
+    const xk = x + (<usize>(k - 1) * n << 2);
+    const sp = s + (<usize>(k - 1) * n << 2);
+    const sk = s + (<usize>k * n << 2);
+    for (let i = 0; i < n; i++) {
+      const o = <usize>i << 2;
+      store<float>(sk + o, load<float>(xk + o) * wx + load<float>(sp + o) * wRec);
+    }
+  }
+}
+
+/** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. */
+// @ts-ignore: decorator
+@inline function sampleScalar(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
+  const col = <usize>i << 2;
+  const stride = <usize>n << 2;
+  let s: float = 0;
+  store<float>(scratch, 0);
+  for (let k = 1; k <= T; k++) {
+    s = load<float>(x + <usize>(k - 1) * stride + col) * wx + s * wRec;
+    store<float>(scratch + (<usize>k << 2), s);
+  }
+  const e: float = s - load<float>(t + col);
+  let g: float = c * e;
+  let gx: float = 0;
+  let gr: float = 0;
+  for (let k = T; k >= 1; k--) {
+    gx += g * load<float>(x + <usize>(k - 1) * stride + col);
+    gr += g * load<float>(scratch + (<usize>(k - 1) << 2));
+    g *= wRec;
+  }
+  store<f64>(out, load<f64>(out) + <f64>(e * e));
+  store<f64>(out, load<f64>(out, 8) + <f64>gx, 8);
+  store<f64>(out, load<f64>(out, 16) + <f64>gr, 16);
+}
+
+/** Scalar fused epoch: out f64[3] = [Σ e², ∂L/∂wx, ∂L/∂wRec]; scratch holds f32[T+1]. */
+export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  memory.fill(out, 0, 24);
+  for (let i = 0; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
+}
+
+/** Sum the four lanes of an f32x4 in f64, low lanes first. */
+// @ts-ignore: decorator
+@inline function sumLanes(v: v128): f64 {
+  const lo = f64x2.promote_low_f32x4(v);
+  const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
+  const p = f64x2.add(lo, hi);
+  return f64x2.extract_lane(p, 0) + f64x2.extract_lane(p, 1);
+}
+
+/**
+ * SIMD fused epoch, same contract as linearLossGradScalar; scratch holds f32[T+1][16].
+ * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
+ * (L1-resident) between forward and backward; the n % 16 tail runs the scalar path.
+ */
+export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  memory.fill(out, 0, 24);
+  const stride = <usize>n << 2;
+  const vwx = f32x4.splat(wx);
+  const vwr = f32x4.splat(wRec);
+  const vc = f32x4.splat(c);
+  let loss: f64 = 0, gradX: f64 = 0, gradR: f64 = 0;
+  const groups = n / GROUP;
+  for (let q = 0; q < groups; q++) {
+    const col = <usize>(q * GROUP) << 2;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    v128.store(scratch, s0); v128.store(scratch, s0, 16); v128.store(scratch, s0, 32); v128.store(scratch, s0, 48);
+    for (let k = 1; k <= T; k++) {
+      const xk = x + <usize>(k - 1) * stride + col;
+      s0 = f32x4.add(f32x4.mul(v128.load(xk), vwx), f32x4.mul(s0, vwr));
+      s1 = f32x4.add(f32x4.mul(v128.load(xk, 16), vwx), f32x4.mul(s1, vwr));
+      s2 = f32x4.add(f32x4.mul(v128.load(xk, 32), vwx), f32x4.mul(s2, vwr));
+      s3 = f32x4.add(f32x4.mul(v128.load(xk, 48), vwx), f32x4.mul(s3, vwr));
+      const sk = scratch + (<usize>k << 6);
+      v128.store(sk, s0); v128.store(sk, s1, 16); v128.store(sk, s2, 32); v128.store(sk, s3, 48);
+    }
+    const tq = t + col;
+    const e0 = f32x4.sub(s0, v128.load(tq)), e1 = f32x4.sub(s1, v128.load(tq, 16));
+    const e2 = f32x4.sub(s2, v128.load(tq, 32)), e3 = f32x4.sub(s3, v128.load(tq, 48));
+    let g0 = f32x4.mul(vc, e0), g1 = f32x4.mul(vc, e1), g2 = f32x4.mul(vc, e2), g3 = f32x4.mul(vc, e3);
+    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
+    let r0 = x0, r1 = x0, r2 = x0, r3 = x0;
+    for (let k = T; k >= 1; k--) {
+      const xk = x + <usize>(k - 1) * stride + col;
+      const sp = scratch + (<usize>(k - 1) << 6);
+      x0 = f32x4.add(x0, f32x4.mul(g0, v128.load(xk)));
+      x1 = f32x4.add(x1, f32x4.mul(g1, v128.load(xk, 16)));
+      x2 = f32x4.add(x2, f32x4.mul(g2, v128.load(xk, 32)));
+      x3 = f32x4.add(x3, f32x4.mul(g3, v128.load(xk, 48)));
+      r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
+      r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
+      r2 = f32x4.add(r2, f32x4.mul(g2, v128.load(sp, 32)));
+      r3 = f32x4.add(r3, f32x4.mul(g3, v128.load(sp, 48)));
+      g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr); g2 = f32x4.mul(g2, vwr); g3 = f32x4.mul(g3, vwr);
+    }
+    // Per-sample values are exact f32 twins of the scalar path; only their f64 sum order differs.
+    loss += sumLanes(f32x4.mul(e0, e0)) + sumLanes(f32x4.mul(e1, e1)) + sumLanes(f32x4.mul(e2, e2)) + sumLanes(f32x4.mul(e3, e3));
+    gradX += sumLanes(x0) + sumLanes(x1) + sumLanes(x2) + sumLanes(x3);
+    gradR += sumLanes(r0) + sumLanes(r1) + sumLanes(r2) + sumLanes(r3);
+  }
+  store<f64>(out, loss);
+  store<f64>(out, gradX, 8);
+  store<f64>(out, gradR, 16);
+  for (let i = groups * GROUP; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
+}
+

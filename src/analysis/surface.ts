@@ -1,0 +1,59 @@
+import { checkBackend, type BackendName } from '../backends/backend.js';
+import { linearLossGrad } from '../backends/js/linear.js';
+import { checkSequences, type Sequences } from '../data/sequences.js';
+import { ConfigError, ShapeError } from '../errors.js';
+import { squaredLoss, type LossName } from '../losses.js';
+
+/** An evenly spaced axis: `count` points from `min` to `max` inclusive. */
+export interface Axis {
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** Options of `lossSurface`: the two axes (the notes' 50×50 over [-3, 3]² by default), the loss, the backend. */
+export interface SurfaceOptions {
+  wx?: Axis;
+  wRec?: Axis;
+  loss?: LossName;
+  backend?: BackendName;
+}
+
+/** The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]). */
+export interface Surface {
+  readonly wx: Float64Array;
+  readonly wRec: Float64Array;
+  readonly loss: Float32Array;
+}
+
+/** The counter's loss at every point of a (wx, wRec) grid for one data set: the reference notes' picture. */
+export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surface {
+  checkSequences(data);
+  if (data.inputSize !== 1 || data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data', data, 'be counter data (inputSize 1, one target per sample)');
+  const wx = axis('wx', options.wx ?? { min: -3, max: 3, count: 50 });
+  const wRec = axis('wRec', options.wRec ?? { min: -3, max: 3, count: 50 });
+  const { scale } = squaredLoss(options.loss ?? 'sse', data.samples);
+  checkBackend(options.backend);
+  const n = data.samples;
+  const T = data.steps;
+  const states = new Float64Array((T + 1) * n);
+  const g = new Float64Array(n);
+  const out = new Float64Array(3);
+  const loss = new Float32Array(wx.length * wRec.length);
+  for (let j = 0; j < wRec.length; j++) {
+    for (let i = 0; i < wx.length; i++) {
+      linearLossGrad(data.x, data.targets, n, T, Math.fround(wx[i]!), Math.fround(wRec[j]!), 0, states, g, out);
+      loss[j * wx.length + i] = out[0]! * scale;
+    }
+  }
+  return { wx, wRec, loss };
+}
+
+function axis(name: string, a: Axis): Float64Array {
+  if (typeof a !== 'object' || a === null) throw new ConfigError(name, a, 'an axis { min, max, count }');
+  if (!Number.isFinite(a.min) || !Number.isFinite(a.max) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite number > ${name}.min (${a.min})`);
+  if (!Number.isInteger(a.count) || a.count < 2 || a.count > 4096) throw new ConfigError(`${name}.count`, a.count, 'an integer in [2, 4096]');
+  const v = new Float64Array(a.count);
+  for (let i = 0; i < a.count; i++) v[i] = a.min + ((a.max - a.min) * i) / (a.count - 1);
+  return v;
+}

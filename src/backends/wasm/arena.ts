@@ -1,0 +1,117 @@
+import { ConfigError, DisposedError } from '../../errors.js';
+
+const ALIGN = 16; // v128 loads want 16-byte alignment
+const PAGE = 65536;
+const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 address space
+
+/**
+ * First-fit allocator over one WebAssembly.Memory, with coalescing free list.
+ * TypeScript owns every byte: kernels only receive offsets handed out here.
+ */
+export class Arena {
+  private readonly used = new Map<number, number>(); // offset -> size
+  private free: Array<{ offset: number; size: number }> = [];
+  private top: number;
+  private buffer: ArrayBuffer | SharedArrayBuffer | undefined;
+  private f32View = new Float32Array(0);
+  private f64View = new Float64Array(0);
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly base: number,
+  ) {
+    this.top = align(base);
+  }
+
+  /** Reserve `bytes` (rounded up to 16) and return the byte offset; grows memory when needed. */
+  alloc(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0) throw new ConfigError('bytes', bytes, 'a non-negative integer');
+    const size = Math.max(ALIGN, align(bytes));
+    const i = this.free.findIndex((b) => b.size >= size);
+    let offset: number;
+    if (i >= 0) {
+      const block = this.free[i]!;
+      offset = block.offset;
+      if (block.size === size) this.free.splice(i, 1);
+      else this.free[i] = { offset: block.offset + size, size: block.size - size };
+    } else {
+      offset = this.top;
+      const end = offset + size;
+      if (end > MAX_BYTES) throw new ConfigError('bytes', bytes, `at most ${MAX_BYTES - offset} more bytes (WebAssembly memory is 4 GiB)`);
+      const have = this.memory.buffer.byteLength;
+      if (end > have) {
+        try {
+          this.memory.grow(Math.ceil((end - have) / PAGE));
+        } catch {
+          throw new ConfigError('bytes', bytes, 'small enough for the runtime to grow WebAssembly memory');
+        }
+      }
+      this.top = end;
+    }
+    this.used.set(offset, size);
+    return offset;
+  }
+
+  /** Give a block back; neighbouring free blocks merge so memory stays bounded under churn. */
+  release(offset: number): void {
+    const size = this.used.get(offset);
+    if (size === undefined) throw new DisposedError(`arena block ${offset}`);
+    this.used.delete(offset);
+    let lo = 0;
+    let hi = this.free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.free[mid]!.offset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    this.free.splice(lo, 0, { offset, size });
+    const next = this.free[lo + 1];
+    if (next && offset + size === next.offset) {
+      this.free[lo]!.size += next.size;
+      this.free.splice(lo + 1, 1);
+    }
+    const prev = this.free[lo - 1];
+    if (prev && prev.offset + prev.size === offset) {
+      prev.size += this.free[lo]!.size;
+      this.free.splice(lo, 1);
+      lo--;
+    }
+    const last = this.free[this.free.length - 1];
+    if (last && last.offset + last.size === this.top) {
+      this.top = last.offset;
+      this.free.pop();
+    }
+  }
+
+  /** Bytes handed out and not yet released. */
+  get bytesInUse(): number {
+    let total = 0;
+    for (const size of this.used.values()) total += size;
+    return total;
+  }
+
+  /** A Float32Array over all of memory, re-made whenever memory.grow detached the old one. */
+  get f32(): Float32Array {
+    this.refresh();
+    return this.f32View;
+  }
+
+  /** A Float64Array over all of memory, re-made whenever memory.grow detached the old one. */
+  get f64(): Float64Array {
+    this.refresh();
+    return this.f64View;
+  }
+
+  private refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.f32View = new Float32Array(buffer);
+      this.f64View = new Float64Array(buffer);
+    }
+  }
+}
+
+function align(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}

@@ -1,0 +1,87 @@
+import { InitError } from '../../errors.js';
+import { Arena } from './arena.js';
+
+/** The raw exports of build/elman.wasm: kernels over byte offsets into `memory`. */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  linearStates(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
+  linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearLossGradScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+}
+
+/** One instantiated core: its exports and the allocator that owns its memory. */
+export interface Core {
+  readonly exports: CoreExports;
+  readonly arena: Arena;
+}
+
+/** Where the compiled core can come from: a precompiled module (workerd), bytes, or a URL to fetch or read. */
+export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response;
+
+let ready: Core | undefined;
+let pending: Promise<Core> | undefined;
+
+/** Where the core ships: build/elman.wasm at the package root, from src/ and dist/ alike. */
+export const defaultWasmUrl = (): URL => new URL('../../../build/elman.wasm', import.meta.url);
+
+/**
+ * Load the WebAssembly core once; later calls return the same promise.
+ * Pass a `WebAssembly.Module` where compiling bytes at run time is forbidden (Cloudflare workerd).
+ */
+export function init(source?: WasmSource): Promise<Core> {
+  if (ready) return Promise.resolve(ready);
+  pending ??= compile(source ?? defaultWasmUrl()).then(
+    (module) => instantiate(module),
+    (error: unknown) => {
+      pending = undefined;
+      throw new InitError(`could not load the elman WebAssembly core: ${String(error)}`, source);
+    },
+  );
+  return pending;
+}
+
+/** Synchronous init from a module or bytes (small module, so synchronous compilation is allowed). */
+export function initSync(source: WebAssembly.Module | BufferSource): Core {
+  if (ready) return ready;
+  return instantiate(source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source));
+}
+
+/** The loaded core, or an InitError telling the caller to await `init()` first. */
+export function core(): Core {
+  if (!ready) throw new InitError("the WebAssembly core is not loaded: call `await init()` first (or use backend: 'js')");
+  return ready;
+}
+
+/** True once `init()` has finished. */
+export function isInitialized(): boolean {
+  return ready !== undefined;
+}
+
+function instantiate(module: WebAssembly.Module): Core {
+  const instance = new WebAssembly.Instance(module, {});
+  const exports = instance.exports as unknown as CoreExports;
+  ready = { exports, arena: new Arena(exports.memory, exports.heapBase()) };
+  return ready;
+}
+
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
+  const url = new URL(String(source), typeof location === 'undefined' ? undefined : location.href);
+  if (url.protocol === 'file:') {
+    // Node, Deno and Bun all read files through node:fs; the specifier is hidden from bundlers.
+    const fs = 'node:fs/promises';
+    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  return compileResponse(await fetch(url));
+}
+
+async function compileResponse(response: Response): Promise<WebAssembly.Module> {
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${response.url}`);
+  // Streaming compilation needs the application/wasm MIME type; fall back to bytes when a server omits it.
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) return WebAssembly.compileStreaming(response);
+  return WebAssembly.compile(await response.arrayBuffer());
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ElmanError } from '../errors.js';
+import { runTrain, trainFlags, trainHelp } from './train.js';
+
+const help = `elman: recurrent networks trained by backpropagation through time, on a WebAssembly core
+
+usage: elman <command> [flags]
+
+commands:
+  train     train a model and print its log (elman train --help)
+  help      this text
+
+${trainHelp}`;
+
+/** Run the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], out = (l: string) => console.log(l), err = (l: string) => console.error(l)): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      out(help);
+      return 0;
+    }
+    if (command === 'train') {
+      const { values } = parseArgs({ args: rest, options: { ...trainFlags, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+      if (values.help) {
+        out(trainHelp);
+        return 0;
+      }
+      return await runTrain(values, out);
+    }
+    err(`elman: unknown command "${command}" (try elman help)`);
+    return 2;
+  } catch (error) {
+    if (error instanceof ElmanError) {
+      err(`elman: ${error.message}`);
+      return error.name === 'DivergenceError' ? 1 : 2;
+    }
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      err(`elman: ${(error as Error).message.split('\n')[0]}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+// Run only as the program, not when imported by tests.
+const entry = process.argv[1];
+if (entry && import.meta.url === new URL(`file://${entry}`).href) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

@@ -1,0 +1,115 @@
+import { init } from '../backends/wasm/core.js';
+import { countOnes } from '../data/count-ones.js';
+import { LOSSES, type LossName } from '../losses.js';
+import { LinearRNN } from '../models/linear.js';
+import { createOptimizer, OPTIMIZERS } from '../optimizers/index.js';
+import { RandomState } from '../random.js';
+import { BACKENDS } from '../backends/backend.js';
+import { train } from '../training/train.js';
+import { f84, int, num, oneOf, pair, UsageError } from './args.js';
+
+/** Flags of `elman train`, as node:util parseArgs declares them. */
+export const trainFlags = {
+  task: { type: 'string', default: 'count' },
+  samples: { type: 'string', default: '20' },
+  length: { type: 'string', default: '10' },
+  seed: { type: 'string', default: '1' },
+  loss: { type: 'string', default: 'sse' },
+  optimizer: { type: 'string', default: 'sgd' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  nesterov: { type: 'boolean' },
+  rho: { type: 'string' },
+  eps: { type: 'string' },
+  beta1: { type: 'string' },
+  beta2: { type: 'string' },
+  'initial-step': { type: 'string' },
+  'eta-plus': { type: 'string' },
+  'eta-minus': { type: 'string' },
+  'step-min': { type: 'string' },
+  'step-max': { type: 'string' },
+  epochs: { type: 'string', default: '2001' },
+  'log-every': { type: 'string', default: '100' },
+  init: { type: 'string' },
+  backend: { type: 'string', default: 'wasm' },
+  scalar: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const trainHelp = `elman train [flags]   train the counter and print the tutorial's log
+
+  --task count            the task (count: count the ones in binary sequences)
+  --samples 20 --length 10 --seed 1
+                          data: numpy-compatible stream; weights are drawn after the data
+  --loss sse|mse          sum (tutorial) or mean of squared errors      [sse]
+  --optimizer NAME        ${Object.keys(OPTIMIZERS).join(' | ')}      [sgd]
+  --lr X                  learning rate (sgd, momentum, rmsprop, adam)
+  --momentum X --nesterov momentum (momentum, rmsprop)
+  --rho X --eps X         rmsprop decay and epsilon (eps also for adam)
+  --beta1 X --beta2 X     adam
+  --initial-step X --eta-plus X --eta-minus X --step-min X --step-max X   rprop
+  --epochs 2001 --log-every 100
+  --init wx,wrec          initial weights instead of the drawn ones
+  --backend wasm|js       WebAssembly core or plain TypeScript  [wasm]
+  --scalar                WebAssembly without SIMD, for comparison
+  --json                  one JSON object per logged epoch instead of the log`;
+
+type Values = { [K in keyof typeof trainFlags]?: (typeof trainFlags)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Run `elman train`; resolves to the exit code. */
+export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
+  oneOf('task', v.task, ['count']);
+  const samples = int('samples', v.samples, 1)!;
+  const length = int('length', v.length, 1)!;
+  const seed = int('seed', v.seed, 0)!;
+  const loss = oneOf('loss', v.loss, LOSSES) as LossName;
+  const name = oneOf('optimizer', v.optimizer, Object.keys(OPTIMIZERS));
+  const epochs = int('epochs', v.epochs, 1)!;
+  const logEvery = int('log-every', v['log-every'], 1)!;
+  const backend = oneOf('backend', v.backend, BACKENDS);
+  const start = pair('init', v.init);
+  const hyper: Record<string, number | boolean> = {};
+  const flagFor: Record<string, keyof Values> = {
+    lr: 'lr', momentum: 'momentum', rho: 'rho', eps: 'eps', beta1: 'beta1', beta2: 'beta2',
+    initialStep: 'initial-step', etaPlus: 'eta-plus', etaMinus: 'eta-minus', stepMin: 'step-min', stepMax: 'step-max',
+  };
+  for (const [key, flag] of Object.entries(flagFor)) {
+    const value = num(flag, v[flag] as string | undefined);
+    if (value !== undefined) hyper[key] = value;
+  }
+  if (v.nesterov) hyper.nesterov = true;
+  let optimizer;
+  try {
+    optimizer = createOptimizer(name!, hyper);
+  } catch (error) {
+    // Name the flag, not the option key: `--initial-step` rather than `initialStep`.
+    const e = error as UsageError;
+    const key = e.argument?.split('.').pop() ?? '';
+    throw new UsageError(flagFor[key] ? `--${flagFor[key]}` : `--optimizer ${name}`, e.value, e.message.replace(/^.* must be (.*), got .*$/, '$1'));
+  }
+  if (backend === 'wasm') await init();
+
+  const rng = new RandomState(seed);
+  const data = countOnes({ samples, length, rng });
+  const wx = rng.uniform(-0.1, 0.1);
+  const wRec = rng.uniform(-0.1, 0.1);
+  const model = new LinearRNN({ wx: start?.[0] ?? wx, wRec: start?.[1] ?? wRec, backend, simd: !v.scalar });
+  const w0 = model.weights;
+  if (!v.json) out(`Initial weights: wx = ${f84(w0.wx)}, wRec = ${f84(w0.wRec)}`);
+  const history = await train(model, data, {
+    optimizer,
+    epochs,
+    loss,
+    logEvery,
+    onEpoch: ({ epoch, loss: cost, weights }) => {
+      if (epoch % logEvery !== 0) return;
+      if (v.json) out(JSON.stringify({ epoch, loss: cost, wx: weights.wx, wRec: weights.wRec }));
+      else out(`epoch[${String(epoch).padStart(5)}] : cost =${f84(cost)}`);
+    },
+  });
+  const w = model.weights;
+  if (v.json) out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), wx: w.wx, wRec: w.wRec }));
+  else out(`Final weights : wx = ${f84(w.wx)}, wRec = ${f84(w.wRec)}`);
+  model.dispose();
+  return 0;
+}

@@ -1,0 +1,43 @@
+import { RandomState } from '../random.js';
+import { checkInteger, timeMajor, type Sequences } from './sequences.js';
+import { ConfigError } from '../errors.js';
+
+/** Options of the tutorial's task; `rng` is consumed in numpy's order (row by row). */
+export interface CountOnesOptions {
+  samples: number;
+  length: number;
+  rng: RandomState;
+}
+
+/**
+ * The tutorial's data: `samples` binary sequences of `length` steps (x time-major, f32) and, as
+ * targets, how many ones each holds. Row n is numpy's `np.round(rng.rand(length))`.
+ */
+export function countOnes({ samples, length, rng }: CountOnesOptions): Sequences {
+  checkInteger('samples', samples, 1, 2 ** 26);
+  checkInteger('length', length, 1, 2 ** 20);
+  if (samples * length > 2 ** 28) throw new ConfigError('samples × length', samples * length, 'at most 2^28 values (1 GiB of float32)');
+  if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
+  const x = new Float32Array(samples * length);
+  const targets = new Float32Array(samples);
+  for (let n = 0; n < samples; n++) {
+    const row = rng.rand(length);
+    let ones = 0;
+    for (let k = 0; k < length; k++) {
+      // numpy rounds half to even: only exactly 0.5 is affected, and it goes to 0.
+      const bit = row[k]! > 0.5 ? 1 : 0;
+      x[k * samples + n] = bit;
+      ones += bit;
+    }
+    targets[n] = ones;
+  }
+  return { samples, steps: length, inputSize: 1, outputSize: 1, x, targets };
+}
+
+/** The counting task over sequences you supply (rows of 0/1): targets are their counts. */
+export function countOnesFrom(rows: ArrayLike<ArrayLike<number>>): Sequences {
+  const { x, samples, steps } = timeMajor(rows, 'sequences', true);
+  const targets = new Float32Array(samples);
+  for (let i = 0; i < x.length; i++) targets[i % samples]! += x[i]!;
+  return { samples, steps, inputSize: 1, outputSize: 1, x, targets };
+}

@@ -1,0 +1,74 @@
+import { ConfigError, DataError, ShapeError } from '../errors.js';
+
+/**
+ * A batch of sequences in time-major layout: `x[(k * samples + n) * inputSize + i]` is input i of
+ * sample n at step k, so one step's batch is contiguous. Targets are `[samples][outputSize]`
+ * (one per sequence) or, with `targetsPerStep`, `[steps][samples][outputSize]`.
+ */
+export interface Sequences {
+  readonly samples: number;
+  readonly steps: number;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly x: Float32Array;
+  readonly targets: Float32Array;
+  readonly targetsPerStep?: boolean;
+}
+
+/** Throw ConfigError unless `value` is an integer in [min, max]. */
+export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+/** Throw DataError at the first non-finite value (or non-0/1 value when `binary`). */
+export function checkValues(name: string, values: ArrayLike<number>, binary = false): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (binary ? v !== 0 && v !== 1 : !Number.isFinite(v)) throw new DataError(name, v, i, binary ? '0 or 1' : 'a finite number');
+  }
+}
+
+/** Validate a Sequences object's sizes, array lengths and values before any kernel sees it. */
+export function checkSequences(data: Sequences, name = 'data'): Sequences {
+  if (typeof data !== 'object' || data === null) throw new ConfigError(name, data, 'a Sequences object');
+  checkInteger(`${name}.samples`, data.samples, 1);
+  checkInteger(`${name}.steps`, data.steps, 1);
+  checkInteger(`${name}.inputSize`, data.inputSize, 1);
+  checkInteger(`${name}.outputSize`, data.outputSize, 1);
+  const xLength = data.steps * data.samples * data.inputSize;
+  if (!(data.x instanceof Float32Array)) throw new ConfigError(`${name}.x`, data.x, 'a Float32Array');
+  if (data.x.length !== xLength) {
+    throw new ShapeError(`${name}.x`, data.x, `have length ${xLength} (steps ${data.steps} × samples ${data.samples} × inputSize ${data.inputSize})`, `length ${data.x.length}`);
+  }
+  const tLength = (data.targetsPerStep ? data.steps : 1) * data.samples * data.outputSize;
+  if (!(data.targets instanceof Float32Array)) throw new ConfigError(`${name}.targets`, data.targets, 'a Float32Array');
+  if (data.targets.length !== tLength) {
+    throw new ShapeError(`${name}.targets`, data.targets, `have length ${tLength}`, `length ${data.targets.length}`);
+  }
+  checkValues(`${name}.x`, data.x);
+  checkValues(`${name}.targets`, data.targets);
+  return data;
+}
+
+/**
+ * Turn rows of scalar sequences (`rows[n][k]`, all the same length) into time-major Float32Array x.
+ * `binary` insists on 0/1 values, as the counting task does.
+ */
+export function timeMajor(rows: ArrayLike<ArrayLike<number>>, name = 'sequences', binary = false): { x: Float32Array; samples: number; steps: number } {
+  if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') throw new ConfigError(name, rows, 'an array of sequences');
+  const samples = rows.length;
+  if (samples < 1) throw new ShapeError(name, rows, 'hold at least one sequence', 'none');
+  const steps = rows[0]?.length ?? 0;
+  if (!Number.isInteger(steps) || steps < 1) throw new ShapeError(`${name}[0]`, rows[0], 'be a non-empty sequence');
+  const x = new Float32Array(samples * steps);
+  for (let n = 0; n < samples; n++) {
+    const row = rows[n]!;
+    if (row?.length !== steps) throw new ShapeError(`${name}[${n}]`, row, `have length ${steps} like ${name}[0]`, `length ${row?.length}`);
+    checkValues(`${name}[${n}]`, row, binary);
+    for (let k = 0; k < steps; k++) x[k * samples + n] = row[k]!;
+  }
+  return { x, samples, steps };
+}

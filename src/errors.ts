@@ -1,0 +1,80 @@
+/** Render a value for an error message: short, and unambiguous for NaN, -0 and strings. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || value === undefined || typeof value === 'boolean') return String(value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(value)) return `array(${value.length})`;
+  if (typeof value === 'function') return 'a function';
+  return typeof value;
+}
+
+/** Base class of every error elman throws on purpose; `argument` names the culprit, `value` is what it was. */
+export class ElmanError extends Error {
+  constructor(
+    message: string,
+    readonly argument: string,
+    readonly value: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** An option or hyper-parameter out of its domain: `lr must be a finite number > 0, got NaN`. */
+export class ConfigError extends ElmanError {
+  constructor(argument: string, value: unknown, expected: string) {
+    super(`${argument} must be ${expected}, got ${show(value)}`, argument, value);
+  }
+}
+
+/** An array of the wrong length or shape: `x must have length 200 (steps 10 × samples 20), got 199`. */
+export class ShapeError extends ElmanError {
+  constructor(argument: string, value: unknown, expected: string, actual?: string) {
+    super(`${argument} must ${expected}, got ${actual ?? show(value)}`, argument, value);
+  }
+}
+
+/** Data whose values break the model's contract (NaN, or non-binary where binary is required). */
+export class DataError extends ElmanError {
+  constructor(argument: string, value: unknown, index: number, expected: string) {
+    super(`${argument}[${index}] must be ${expected}, got ${show(value)}`, argument, value);
+  }
+}
+
+/** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
+export class DivergenceError extends ElmanError {
+  /** The loss and weights recorded up to the failure (set by the training loop). */
+  history?: unknown;
+  constructor(
+    readonly epoch: number,
+    what: 'loss' | 'gradient' | 'weights',
+    readonly weights: Float32Array,
+  ) {
+    super(`training diverged at epoch ${epoch}: the ${what} became non-finite; the model keeps the last weights with a finite loss`, what, epoch);
+  }
+}
+
+/** The WebAssembly core was used before `init()` finished, or failed to load. */
+export class InitError extends ElmanError {
+  constructor(message: string, value?: unknown) {
+    super(message, 'init', value);
+  }
+}
+
+/** A model, batch or arena was used after `dispose()`. */
+export class DisposedError extends ElmanError {
+  constructor(what: string) {
+    super(`${what} was disposed and cannot be used any more`, what, undefined);
+  }
+}
+
+/** Training was stopped by its AbortSignal; the model keeps the weights it had reached. */
+export class AbortError extends ElmanError {
+  /** The loss and weights recorded up to the abort (set by the training loop). */
+  history?: unknown;
+  constructor(readonly epoch: number) {
+    super(`training aborted at epoch ${epoch}`, 'signal', epoch);
+  }
+}

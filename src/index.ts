@@ -1,0 +1,20 @@
+// elman: recurrent networks trained by backpropagation through time, loops in WebAssembly.
+export { init, initSync, isInitialized, type WasmSource } from './backends/wasm/core.js';
+export { BACKENDS, type BackendName, type Bound } from './backends/backend.js';
+export { RandomState } from './random.js';
+export { countOnes, countOnesFrom, type CountOnesOptions } from './data/count-ones.js';
+export { checkSequences, timeMajor, type Sequences } from './data/sequences.js';
+export { LinearRNN, type LinearRNNOptions, type LinearWeights, type Matrix } from './models/linear.js';
+export { LOSSES, type LossName } from './losses.js';
+export { sgd, type SgdOptions } from './optimizers/sgd.js';
+export { momentum, type MomentumOptions } from './optimizers/momentum.js';
+export { rmsprop, type RmspropOptions } from './optimizers/rmsprop.js';
+export { rprop, type RpropOptions } from './optimizers/rprop.js';
+export { adam, type AdamOptions } from './optimizers/adam.js';
+export { createOptimizer, OPTIMIZERS } from './optimizers/index.js';
+export type { Optimizer, OptimizerName, OptimizerState } from './optimizers/optimizer.js';
+export { train, trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from './training/train.js';
+export { gradCheck, type Checkable, type GradCheckResult } from './training/grad-check.js';
+export { scan } from './scan.js';
+export { AbortError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, ShapeError } from './errors.js';
+export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';

@@ -1,0 +1,58 @@
+import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+
+/** Options of Adam. */
+export interface AdamOptions {
+  /** Learning rate, > 0 (default 0.001). */
+  lr?: number;
+  /** Decay of the first moment, in [0, 1) (default 0.9). */
+  beta1?: number;
+  /** Decay of the second moment, in [0, 1) (default 0.999). */
+  beta2?: number;
+  /** Added to √v, >= 0 (default 1e-7, as Keras and TF.js). */
+  eps?: number;
+}
+
+/**
+ * m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  lr_t = lr·√(1−β2^t)/(1−β1^t);  p ← p − lr_t·m/(√v + ε).
+ * β^t is computed in float64 from the step count, so a restored state continues exactly.
+ */
+class Adam extends SlotOptimizer {
+  private readonly lr: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly eps: number;
+
+  constructor(o: AdamOptions) {
+    const lr = hyper('lr', o.lr, 0.001, { min: 0, minOpen: true });
+    const beta1 = hyper('beta1', o.beta1, 0.9, { min: 0, max: 1, maxOpen: true });
+    const beta2 = hyper('beta2', o.beta2, 0.999, { min: 0, max: 1, maxOpen: true });
+    const eps = hyper('eps', o.eps, 1e-7, { min: 0 });
+    super('adam', { lr, beta1, beta2, eps }, { m: 0, v: 0 });
+    this.lr = f(lr);
+    this.beta1 = f(beta1);
+    this.beta2 = f(beta2);
+    this.eps = f(eps);
+  }
+
+  protected update(p: Float32Array, g: Float32Array): void {
+    const { beta1, beta2, eps } = this;
+    const m = this.slot('m');
+    const v = this.slot('v');
+    const lrT = f((this.lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t));
+    const c1 = f(1 - beta1);
+    const c2 = f(1 - beta2);
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      const mi = f(f(beta1 * m[i]!) + f(c1 * gi));
+      const vi = f(f(beta2 * v[i]!) + f(f(c2 * gi) * gi));
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = f(p[i]! - f(f(lrT * mi) / f(f(Math.sqrt(vi)) + eps)));
+    }
+  }
+}
+
+/** Adam (Kingma & Ba), with Keras' and TF.js's placement of epsilon. */
+export function adam(o?: AdamOptions): SlotOptimizer {
+  return new Adam(options(o, 'adam options', ['lr', 'beta1', 'beta2', 'eps']));
+}

@@ -1,0 +1,53 @@
+import type { Sequences } from '../data/sequences.js';
+import { ConfigError } from '../errors.js';
+import type { Trainable } from './train.js';
+
+/** A model whose loss can be evaluated in float64 at arbitrary parameters. */
+export interface Checkable<W> extends Trainable<W> {
+  lossAt(params: ArrayLike<number>, data: Sequences, loss?: string): number;
+}
+
+/** The result of `gradCheck`: both gradients and their worst relative disagreement. */
+export interface GradCheckResult {
+  analytic: Float32Array;
+  numerical: Float64Array;
+  maxRelativeError: number;
+  ok: boolean;
+}
+
+/**
+ * Compare the backend's BPTT gradient with central differences of the float64 loss:
+ * (L(p + ε·e_i) − L(p − ε·e_i)) / 2ε, ε = 1e-7 as in the reference notes.
+ * Relative error is |a − n| / max(|a|, |n|, floor); `ok` when every one is within `tolerance`.
+ */
+export function gradCheck<W>(
+  model: Checkable<W>,
+  data: Sequences,
+  { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 }: { loss?: string; eps?: number; tolerance?: number; floor?: number } = {},
+): GradCheckResult {
+  if (!(eps > 0 && Number.isFinite(eps))) throw new ConfigError('eps', eps, 'a finite number > 0');
+  if (!(tolerance > 0)) throw new ConfigError('tolerance', tolerance, 'a number > 0');
+  const bound = model.bind(data, loss);
+  try {
+    bound.lossAndGrad();
+  } finally {
+    bound.dispose();
+  }
+  const analytic = model.grads.slice();
+  const p = Float64Array.from(model.params);
+  const numerical = new Float64Array(p.length);
+  let worst = 0;
+  for (let i = 0; i < p.length; i++) {
+    const keep = p[i]!;
+    p[i] = keep + eps;
+    const up = model.lossAt(p, data, loss);
+    p[i] = keep - eps;
+    const down = model.lossAt(p, data, loss);
+    p[i] = keep;
+    const n = (up - down) / (2 * eps);
+    numerical[i] = n;
+    const a = analytic[i]!;
+    worst = Math.max(worst, Math.abs(a - n) / Math.max(Math.abs(a), Math.abs(n), floor));
+  }
+  return { analytic, numerical, maxRelativeError: worst, ok: worst <= tolerance };
+}

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import fixture from './fixtures/tutorial.json' with { type: 'json' };
+import { init } from '../src/backends/wasm/core.js';
+import { WasmLinear } from '../src/backends/wasm/linear.js';
+import { countOnes, countOnesFrom } from '../src/data/count-ones.js';
+import { LinearRNN } from '../src/models/linear.js';
+import { RandomState } from '../src/random.js';
+import { oracleLossGrad } from './helpers/oracle-linear.js';
+import { randomSequences } from './helpers/data.js';
+
+beforeAll(() => init());
+
+const tutorial = () => countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+const variants = [
+  { name: 'wasm simd', options: { backend: 'wasm', simd: true } },
+  { name: 'wasm scalar', options: { backend: 'wasm', simd: false } },
+  { name: 'js', options: { backend: 'js' } },
+] as const;
+
+describe.each(variants)('LinearRNN on $name', ({ options }) => {
+  test('forwardStates matches numpy: shape (samples, T+1), column 0 zeros', () => {
+    const [wx, wRec] = fixture.init as [number, number];
+    const m = new LinearRNN({ wx, wRec, ...options });
+    const S = m.forwardStates(tutorial());
+    expect([S.rows, S.cols]).toEqual([20, 11]);
+    for (let n = 0; n < 20; n++) {
+      expect(S.data[n * 11]).toBe(0);
+      for (let k = 0; k <= 10; k++) expect(S.data[n * 11 + k]).toBeCloseTo(fixture.states[n]![k]!, 6);
+    }
+  });
+
+  test.each(fixture.grads.map((g) => [g.loss, g.w, g] as const))('%s loss and gradient at %j match numpy', (loss, w, g) => {
+    const m = new LinearRNN({ wx: w[0], wRec: w[1], ...options });
+    // numpy evaluates at the exact doubles; the model holds them rounded to float32.
+    const ref = new LinearRNN({ wx: w[0], wRec: w[1], backend: 'js' });
+    const r = m.lossAndGrad(tutorial(), loss as 'sse' | 'mse');
+    const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
+    const exact = ref.lossAt(m.params, tutorial(), loss as 'sse' | 'mse');
+    expect(rel(r.loss, exact)).toBeLessThan(1e-5);
+    expect(rel(r.loss, g.value)).toBeLessThan(1e-3 * Math.max(1, Math.abs(g.value)));
+    expect(rel(r.grads.wx, g.grad[0]!)).toBeLessThan(2e-3 * Math.max(1, Math.abs(g.grad[0]!)));
+    expect(rel(r.grads.wRec, g.grad[1]!)).toBeLessThan(2e-3 * Math.max(1, Math.abs(g.grad[1]!)));
+  });
+
+  test('predict counts the ones at the exact solution w = (1, 1)', () => {
+    const m = new LinearRNN({ wx: 1, wRec: 1, ...options });
+    expect(m.predict([1, 0, 1, 1, 0, 1])).toBe(4);
+    expect(m.predict([0, 0, 0])).toBe(0);
+    // y = Σ x[k]·wRec^(T-k): with wRec = 0.5, [1, 1, 1] gives 0.25 + 0.5 + 1.
+    expect(new LinearRNN({ wx: 1, wRec: 0.5, ...options }).predict([1, 1, 1])).toBe(1.75);
+  });
+
+  test('zero loss and zero gradient at the exact solution', () => {
+    const m = new LinearRNN({ wx: 1, wRec: 1, ...options });
+    const r = m.lossAndGrad(countOnesFrom([[1, 0, 1], [1, 1, 1], [0, 0, 0]]), 'mse');
+    expect(r).toEqual({ loss: 0, grads: { wx: 0, wRec: 0 } });
+  });
+});
+
+describe('backends agree on random real-valued inputs', () => {
+  test.each([
+    [1, 20, 10],
+    [2, 17, 3],
+    [3, 64, 50],
+    [4, 1000, 7],
+    [5, 3, 1],
+  ])('seed %i, %i samples × %i steps', (seed, samples, steps) => {
+    const data = randomSequences(seed, samples, steps);
+    const w = { wx: 0.7, wRec: -0.93 };
+    const results = variants.map(({ options }) => new LinearRNN({ ...w, ...options }).lossAndGrad(data, 'mse'));
+    const [simd, scalar, js] = results as [typeof results[0], typeof results[0], typeof results[0]];
+    for (const r of [simd, scalar]) {
+      expect(r.loss).toBeCloseTo(js.loss, 5);
+      expect(Math.abs(r.grads.wx - js.grads.wx)).toBeLessThan(1e-5 * Math.max(1, Math.abs(js.grads.wx)));
+      expect(Math.abs(r.grads.wRec - js.grads.wRec)).toBeLessThan(1e-5 * Math.max(1, Math.abs(js.grads.wRec)));
+    }
+  });
+});
+
+describe('the WebAssembly kernels are exact float32 twins of the fround oracle', () => {
+  test.each([
+    [11, 20, 10, 'scalar'],
+    [12, 33, 9, 'scalar'],
+    [13, 64, 25, 'simd'],
+    [14, 21, 4, 'simd'],
+  ] as const)('seed %i, %i × %i, %s', (seed, n, T, path) => {
+    const data = randomSequences(seed, n, T);
+    const wx = 0.31;
+    const wRec = 1.07;
+    const c = Math.fround(2 / n);
+    const kernel = new WasmLinear(data, path === 'simd');
+    const out = new Float64Array(3);
+    kernel.lossGrad(wx, wRec, c, out);
+    kernel.dispose();
+    const [loss, gx, gr] = oracleLossGrad(data.x, data.targets, n, T, wx, wRec, c);
+    if (path === 'scalar') {
+      expect([...out]).toEqual([loss, gx, gr]);
+    } else {
+      // Per-sample f32 values are identical; only the order of the f64 sum over samples differs.
+      const pairs: Array<[number, number]> = [[out[0]!, loss], [out[1]!, gx], [out[2]!, gr]];
+      for (const [a, b] of pairs) expect(Math.abs(a - b)).toBeLessThan(1e-12 * Math.max(1, Math.abs(b)));
+    }
+  });
+});
