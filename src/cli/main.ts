@@ -22,7 +22,7 @@ export async function main(argv: string[], out = (l: string) => console.log(l), 
       return 0;
     }
     if (command === 'train') {
-      const { values } = parseArgs({ args: rest, options: { ...trainFlags, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+      const { values } = parseArgs({ args: negativeValues(rest), options: { ...trainFlags, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
       if (values.help) {
         out(trainHelp);
         return 0;
@@ -43,6 +43,20 @@ export async function main(argv: string[], out = (l: string) => console.log(l), 
     }
     throw error;
   }
+}
+
+/** Let `--init -1.5,2` mean `--init=-1.5,2`: a value that looks like a negative number is not a flag. */
+function negativeValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 // Run only as the program, not when imported by tests.

@@ -38,6 +38,7 @@ export const fround = Math.fround;
 export abstract class SlotOptimizer implements Optimizer {
   protected slots: Record<string, Float32Array> = {};
   protected t = 0;
+  private size = -1; // params length, fixed by the first step (-1: not yet known)
 
   protected constructor(
     readonly name: OptimizerName,
@@ -87,11 +88,13 @@ export abstract class SlotOptimizer implements Optimizer {
       slots[n] = s.slice();
     }
     this.slots = length === 0 ? {} : slots;
+    this.size = length === 0 ? -1 : length;
     this.t = state.step;
   }
 
   reset(): void {
     this.slots = {};
+    this.size = -1;
     this.t = 0;
   }
 
@@ -101,9 +104,9 @@ export abstract class SlotOptimizer implements Optimizer {
   }
 
   private ensureSlots(length: number): void {
-    const first = Object.values(this.slots)[0];
-    if (first && first.length === length) return;
-    if (first) throw new ShapeError('params', length, `keep the length ${first.length} this optimizer was used with`, `length ${length}`);
+    if (this.size === length) return;
+    if (this.size >= 0) throw new ShapeError('params', length, `keep the length ${this.size} this optimizer was used with`, `length ${length}`);
+    this.size = length;
     for (const [n, init] of Object.entries(this.slotInit)) this.slots[n] = new Float32Array(length).fill(init);
   }
 }
