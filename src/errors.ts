@@ -43,8 +43,11 @@ export class DataError extends ElmanError {
   }
 }
 
+/** A result overflowed float32 (the loss, a gradient or a state is not finite at these weights). */
+export class NumericError extends ElmanError {}
+
 /** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
-export class DivergenceError extends ElmanError {
+export class DivergenceError extends NumericError {
   /** The loss and weights recorded up to the failure (set by the training loop). */
   history?: unknown;
   constructor(

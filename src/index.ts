@@ -16,5 +16,5 @@ export type { Optimizer, OptimizerName, OptimizerState } from './optimizers/opti
 export { train, trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from './training/train.js';
 export { gradCheck, type Checkable, type GradCheckResult } from './training/grad-check.js';
 export { scan } from './scan.js';
-export { AbortError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, ShapeError } from './errors.js';
+export { AbortError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, NumericError, ShapeError } from './errors.js';
 export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';

@@ -1,5 +1,7 @@
 import { ConfigError } from './errors.js';
 
+const MAX_STEPS = 2 ** 24;
+
 /** The element type of each sequence: `[number[][]]` → `[number[]]`. */
 type Elements<Seqs> = { [K in keyof Seqs]: Seqs[K] extends ArrayLike<infer E> ? E : never };
 
@@ -50,12 +52,19 @@ export function scan<
 >(options: ScanOptions<Seqs, Info, Non, Ret>): ScanResult<Info, Ret> {
   const { fn, sequences = [], outputsInfo = [undefined], nonSequences = [], nSteps } = options;
   if (typeof fn !== 'function') throw new ConfigError('fn', fn, 'a function');
+  for (const [name, list] of [['sequences', sequences], ['outputsInfo', outputsInfo], ['nonSequences', nonSequences]] as const) {
+    if (!Array.isArray(list)) throw new ConfigError(name, list, 'an array (a list, even of one item)');
+  }
+  sequences.forEach((seq, i) => {
+    if (seq === null || typeof seq !== 'object' || !Number.isInteger(seq.length) || seq.length < 0) throw new ConfigError(`sequences[${i}]`, seq, 'an array');
+  });
   if (outputsInfo.length === 0) throw new ConfigError('outputsInfo', outputsInfo, 'a list with an entry per output, at least one');
   if (nSteps === undefined && sequences.length === 0) {
     throw new ConfigError('nSteps', nSteps, 'a non-negative integer when there are no sequences to count the steps');
   }
-  if (nSteps !== undefined && (!Number.isInteger(nSteps) || nSteps < 0)) {
-    throw new ConfigError('nSteps', nSteps, 'a non-negative integer');
+  // A teaching loop keeps every output in a plain array: cap the steps well below what V8 can hold.
+  if (nSteps !== undefined && (!Number.isInteger(nSteps) || nSteps < 0 || nSteps > MAX_STEPS)) {
+    throw new ConfigError('nSteps', nSteps, `an integer in [0, ${MAX_STEPS}]`);
   }
   const tooShort = sequences.findIndex((seq) => nSteps !== undefined && seq.length < nSteps);
   if (tooShort >= 0) {

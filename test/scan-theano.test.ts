@@ -98,7 +98,7 @@ describe('errors', () => {
   });
 
   it.each([-1, 1.5, NaN, Infinity])('rejects nSteps = %s', (nSteps) => {
-    expect(() => scan({ fn: twice, outputsInfo: [1], nSteps })).toThrow(/^nSteps must be a non-negative integer, got /);
+    expect(() => scan({ fn: twice, outputsInfo: [1], nSteps })).toThrow(/^nSteps must be an integer in \[0, 16777216\], got /);
   });
 
   it('rejects nSteps longer than a sequence, naming the sequence', () => {

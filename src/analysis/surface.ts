@@ -19,7 +19,10 @@ export interface SurfaceOptions {
   backend?: BackendName;
 }
 
-/** The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]). */
+/** The largest float32: where the loss overflows (steep walls at |wRec| > 1), the surface saturates here. */
+export const F32_MAX = 3.4028234663852886e38;
+
+/** The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]), saturated at F32_MAX. */
 export interface Surface {
   readonly wx: Float64Array;
   readonly wRec: Float64Array;
@@ -43,7 +46,8 @@ export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surf
   for (let j = 0; j < wRec.length; j++) {
     for (let i = 0; i < wx.length; i++) {
       linearLossGrad(data.x, data.targets, n, T, Math.fround(wx[i]!), Math.fround(wRec[j]!), 0, states, g, out);
-      loss[j * wx.length + i] = out[0]! * scale;
+      const v = out[0]! * scale;
+      loss[j * wx.length + i] = v < F32_MAX ? v : F32_MAX; // NaN (∞ − ∞ in the states) saturates too
     }
   }
   return { wx, wRec, loss };
@@ -51,7 +55,8 @@ export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surf
 
 function axis(name: string, a: Axis): Float64Array {
   if (typeof a !== 'object' || a === null) throw new ConfigError(name, a, 'an axis { min, max, count }');
-  if (!Number.isFinite(a.min) || !Number.isFinite(a.max) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite number > ${name}.min (${a.min})`);
+  if (!Number.isFinite(Math.fround(a.min))) throw new ConfigError(`${name}.min`, a.min, 'a finite float32 number');
+  if (!Number.isFinite(Math.fround(a.max)) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite float32 number > ${name}.min (${a.min})`);
   if (!Number.isInteger(a.count) || a.count < 2 || a.count > 4096) throw new ConfigError(`${name}.count`, a.count, 'an integer in [2, 4096]');
   const v = new Float64Array(a.count);
   for (let i = 0; i < a.count; i++) v[i] = a.min + ((a.max - a.min) * i) / (a.count - 1);

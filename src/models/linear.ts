@@ -3,7 +3,7 @@ import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
-import { ConfigError, DisposedError, ShapeError } from '../errors.js';
+import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { squaredLoss, type LossName } from '../losses.js';
 
 /** The counter's two weights. */
@@ -63,7 +63,8 @@ export class LinearRNN {
   set weights(w: LinearWeights) {
     if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, 'an object { wx, wRec }');
     for (const name of this.paramNames) {
-      if (typeof w[name] !== 'number' || !Number.isFinite(w[name])) throw new ConfigError(name, w[name], 'a finite number');
+      // A finite double can still round to ±Infinity in float32.
+      if (typeof w[name] !== 'number' || !Number.isFinite(Math.fround(w[name]))) throw new ConfigError(name, w[name], 'a finite float32 number (|v| < 3.4e38)');
     }
     this.params[0] = w.wx;
     this.params[1] = w.wRec;
@@ -75,6 +76,8 @@ export class LinearRNN {
     const kernel = this.kernel(seq);
     try {
       const s = kernel.states(this.params[0]!, this.params[1]!);
+      const bad = s.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new NumericError(`the states overflowed float32 at step ${Math.floor(bad / seq.samples)} with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'states', s[bad]);
       const rows = seq.samples;
       const cols = seq.steps + 1;
       const out = new Float32Array(rows * cols);
@@ -96,6 +99,9 @@ export class LinearRNN {
     const b = this.bind(data, loss);
     try {
       const value = b.lossAndGrad();
+      if (!Number.isFinite(Math.fround(value)) || !Number.isFinite(this.grads[0]) || !Number.isFinite(this.grads[1])) {
+        throw new NumericError(`the loss or its gradient overflowed float32 with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'loss', value);
+      }
       return { loss: value, grads: { wx: this.grads[0]!, wRec: this.grads[1]! } };
     } finally {
       b.dispose();
@@ -115,7 +121,10 @@ export class LinearRNN {
     return out[0]! * scale;
   }
 
-  /** Bind a data set to this model's backend, for repeated `lossAndGrad()` calls at the current params. */
+  /**
+   * Bind a data set to this model's backend, for repeated `lossAndGrad()` calls at the current params.
+   * This is the training loop's low-level hook: its results may be non-finite, and `train` checks them.
+   */
   bind(data: Sequences, loss: LossName = 'sse'): Bound {
     const { scale, c } = squaredLoss(loss, checkSequences(data).samples);
     this.checkShape(data);

@@ -78,7 +78,8 @@ class Session<W> {
     const { model, o } = this;
     if (o.signal?.aborted) this.fail(new AbortError(this.epoch));
     const loss = this.bound.lossAndGrad();
-    if (!Number.isFinite(loss)) this.diverge('loss');
+    // Judged in float32, the core's precision, so both backends diverge at the same point.
+    if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
     if (!allFinite(model.grads)) this.diverge('gradient');
     this.lastGood.set(model.params);
     this.history.loss.push(loss);

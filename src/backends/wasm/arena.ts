@@ -52,6 +52,25 @@ export class Arena {
     return offset;
   }
 
+  /**
+   * Reserve several blocks at once, or none: a request that cannot fit in the 4 GiB address space
+   * (or that the runtime refuses to grow memory for) is a ConfigError naming `argument`.
+   */
+  allocAll(sizes: readonly number[], argument: string): number[] {
+    const total = sizes.reduce((a, b) => a + align(b), 0);
+    if (!(total <= MAX_BYTES - this.top + this.freeBytes())) {
+      throw new ConfigError(argument, `${total} bytes`, 'small enough to fit in WebAssembly memory (4 GiB in all)');
+    }
+    const done: number[] = [];
+    try {
+      for (const size of sizes) done.push(this.alloc(size));
+    } catch {
+      for (const offset of done) this.release(offset);
+      throw new ConfigError(argument, `${total} bytes`, 'small enough for the runtime to grow WebAssembly memory');
+    }
+    return done;
+  }
+
   /** Give a block back; neighbouring free blocks merge so memory stays bounded under churn. */
   release(offset: number): void {
     const size = this.used.get(offset);
@@ -81,6 +100,12 @@ export class Arena {
       this.top = last.offset;
       this.free.pop();
     }
+  }
+
+  private freeBytes(): number {
+    let total = 0;
+    for (const b of this.free) total += b.size;
+    return total;
   }
 
   /** Bytes handed out and not yet released. */

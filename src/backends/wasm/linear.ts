@@ -20,16 +20,7 @@ export class WasmLinear {
     const { arena } = this.core;
     this.n = data.samples;
     this.T = data.steps;
-    const blocks: number[] = [];
-    try {
-      this.x = take(blocks, arena.alloc(data.x.byteLength));
-      this.t = take(blocks, arena.alloc(this.n * 4));
-      this.scratch = take(blocks, arena.alloc((this.T + 1) * GROUP * 4));
-      this.out = take(blocks, arena.alloc(3 * 8));
-    } catch (error) {
-      for (const b of blocks) arena.release(b);
-      throw error;
-    }
+    [this.x, this.t, this.scratch, this.out] = arena.allocAll([data.x.byteLength, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8], 'data') as [number, number, number, number];
     const f32 = arena.f32;
     f32.set(data.x, this.x >>> 2);
     f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
@@ -52,7 +43,7 @@ export class WasmLinear {
     this.check();
     const { arena, exports } = this.core;
     const bytes = (this.T + 1) * this.n * 4;
-    const s = arena.alloc(bytes);
+    const [s] = arena.allocAll([bytes], 'data') as [number];
     try {
       exports.linearStates(this.x, this.n, this.T, wx, wRec, s);
       return arena.f32.slice(s >>> 2, (s + bytes) >>> 2);
@@ -72,9 +63,4 @@ export class WasmLinear {
   private check(): void {
     if (this.disposed) throw new DisposedError('bound data');
   }
-}
-
-function take(list: number[], offset: number): number {
-  list.push(offset);
-  return offset;
 }
