@@ -1,0 +1,43 @@
+// What ships, and what it depends on: checked against npm itself, not against our own file lists.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const npm = (...args: string[]) => execFileSync('npm', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {
+  dependencies?: Record<string, string>;
+  devDependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+};
+
+test('npm pack ships the .wasm, the compiled API with types, the README and the license, and nothing else', () => {
+  const [packed] = JSON.parse(npm('pack', '--dry-run', '--json', '--ignore-scripts')) as Array<{ files: Array<{ path: string }> }>;
+  const files = packed!.files.map((f) => f.path);
+  for (const needed of ['build/elman.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'LICENSE', 'README.md', 'package.json']) {
+    expect(files).toContain(needed);
+  }
+  const stray = files.filter((f) => /^(test|src|assembly|bench|playground|\.ci)\//.test(f) || f.endsWith('.map') || f.includes('fixtures'));
+  expect(stray).toEqual([]);
+  // Every compiled module has its declaration file beside it.
+  for (const js of files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'))) expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
+});
+
+test('runtime dependencies are each justified in the README; dev dependencies are pinned exactly', () => {
+  const readme = readFileSync(`${root}/README.md`, 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Dependencies')) ?? '';
+  for (const name of Object.keys(pkg.dependencies ?? {})) expect(section, `README "Dependencies" must justify ${name}`).toContain(`\`${name}\``);
+  for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) expect(range, name).toMatch(/^\d+\.\d+\.\d+$/);
+});
+
+test('the exports map lists types first for every entry that has them', () => {
+  for (const target of Object.values(pkg.exports)) {
+    if (typeof target === 'object' && target !== null && 'types' in target) expect(Object.keys(target)[0]).toBe('types');
+  }
+});
+
+test('npm audit finds no known vulnerability in what ships (--omit=dev)', () => {
+  const report = JSON.parse(npm('audit', '--omit=dev', '--json')) as { metadata: { vulnerabilities: { total: number } } };
+  expect(report.metadata.vulnerabilities.total).toBe(0);
+});
