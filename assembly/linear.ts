@@ -57,7 +57,7 @@ export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: flo
 
 /** Sum the four lanes of an f32x4 in f64, low lanes first. */
 // @ts-ignore: decorator
-@inline function sumLanes(v: v128): f64 {
+@inline export function sumLanes(v: v128): f64 {
   const lo = f64x2.promote_low_f32x4(v);
   const hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
   const p = f64x2.add(lo, hi);
@@ -67,7 +67,7 @@ export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: flo
 /**
  * SIMD fused epoch, same contract as linearLossGradScalar; scratch holds f32[T+1][16].
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
- * (L1-resident) between forward and backward; the n % 16 tail runs the scalar path.
+ * (L1-resident) between forward and backward; the n % 16 tail runs in groups of 4, then scalar.
  */
 export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   memory.fill(out, 0, 24);
@@ -114,9 +114,31 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
     gradX += sumLanes(x0) + sumLanes(x1) + sumLanes(x2) + sumLanes(x3);
     gradR += sumLanes(r0) + sumLanes(r1) + sumLanes(r2) + sumLanes(r3);
   }
+  // Then groups of 4 samples in one register, then single samples.
+  let i = groups * GROUP;
+  for (; i + 4 <= n; i += 4) {
+    const col = <usize>i << 2;
+    let s = f32x4.splat(0);
+    v128.store(scratch, s);
+    for (let k = 1; k <= T; k++) {
+      s = f32x4.add(f32x4.mul(v128.load(x + <usize>(k - 1) * stride + col), vwx), f32x4.mul(s, vwr));
+      v128.store(scratch + (<usize>k << 4), s);
+    }
+    const e = f32x4.sub(s, v128.load(t + col));
+    let g = f32x4.mul(vc, e);
+    let gx = f32x4.splat(0), gr = gx;
+    for (let k = T; k >= 1; k--) {
+      gx = f32x4.add(gx, f32x4.mul(g, v128.load(x + <usize>(k - 1) * stride + col)));
+      gr = f32x4.add(gr, f32x4.mul(g, v128.load(scratch + (<usize>(k - 1) << 4))));
+      g = f32x4.mul(g, vwr);
+    }
+    loss += sumLanes(f32x4.mul(e, e));
+    gradX += sumLanes(gx);
+    gradR += sumLanes(gr);
+  }
   store<f64>(out, loss);
   store<f64>(out, gradX, 8);
   store<f64>(out, gradR, 16);
-  for (let i = groups * GROUP; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
+  for (; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
 }
 
