@@ -5,3 +5,6 @@ export { linearStates, linearLossGrad, linearLossGradScalar } from './linear';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { optimizerStep, powi } from './optimizers';
+export { linearTrain } from './in-core';
+export { linearSurface } from './surface';

@@ -19,4 +19,29 @@ export interface Bound {
   lossAndGrad(): number;
   /** Free the backend buffers; the binding cannot be used afterwards. */
   dispose(): void;
+  /** WebAssembly backend only: run many epochs of a closed-form optimizer inside the core (src/training/in-core.ts). */
+  trainInCore?(job: CoreJob): CoreOutcome;
+}
+
+/**
+ * Epochs of full-batch training to run inside the core, as src/training/in-core.ts lays them out:
+ * `params`, `lastGood` and `slots` (f32[P] per slot) are read and written back; `losses` and
+ * `weights` (when given, f32[epochs][P]) receive one entry per completed epoch.
+ */
+export interface CoreJob {
+  rule: number;
+  hyper: Float32Array;
+  slots: Float32Array;
+  step: number;
+  params: Float32Array;
+  lastGood: Float32Array;
+  epochs: number;
+  losses: Float64Array;
+  weights?: Float32Array;
+}
+
+/** How a core job ended: epochs completed, and 0 or the check that failed at the next one (1 loss, 2 gradient, 3 weights). */
+export interface CoreOutcome {
+  epochs: number;
+  status: 0 | 1 | 2 | 3;
 }

@@ -1,4 +1,4 @@
-import { checkBackend, type BackendName, type Bound } from '../backends/backend.js';
+import { checkBackend, type BackendName, type Bound, type CoreJob } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
@@ -140,6 +140,12 @@ export class LinearRNN {
         return out[0]! * scale;
       },
       dispose: () => this.release(kernel),
+      ...(kernel instanceof WasmLinear && {
+        trainInCore: (job: CoreJob) => {
+          this.check();
+          return kernel.train(c, scale, job);
+        },
+      }),
     };
   }
 

@@ -14,7 +14,8 @@ export interface AdamOptions {
 
 /**
  * m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  lr_t = lr·√(1−β2^t)/(1−β1^t);  p ← p − lr_t·m/(√v + ε).
- * β^t is computed in float64 from the step count, so a restored state continues exactly.
+ * β^t is computed in float64 from the step count by binary exponentiation (`powi`), which the
+ * core's twin repeats exactly (Math.pow is not specified to the last bit), so a restored state continues exactly.
  */
 class Adam extends SlotOptimizer {
   private readonly lr: number;
@@ -38,7 +39,7 @@ class Adam extends SlotOptimizer {
     const { beta1, beta2, eps } = this;
     const m = this.slot('m');
     const v = this.slot('v');
-    const lrT = f((this.lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t));
+    const lrT = f((this.lr * Math.sqrt(1 - powi(beta2, this.t))) / (1 - powi(beta1, this.t)));
     const c1 = f(1 - beta1);
     const c2 = f(1 - beta2);
     for (let i = 0; i < p.length; i++) {
@@ -50,6 +51,18 @@ class Adam extends SlotOptimizer {
       p[i] = f(p[i]! - f(f(lrT * mi) / f(f(Math.sqrt(vi)) + eps)));
     }
   }
+}
+
+/** b^t for an integer t >= 0 by binary exponentiation in float64, the same multiplications as assembly/optimizers.ts. */
+export function powi(b: number, t: number): number {
+  let r = 1;
+  let base = b;
+  while (t > 0) {
+    if (t & 1) r *= base;
+    base *= base;
+    t >>>= 1;
+  }
+  return r;
 }
 
 /** Adam (Kingma & Ba), with Keras' and TF.js's placement of epsilon. */

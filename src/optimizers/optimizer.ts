@@ -98,6 +98,24 @@ export abstract class SlotOptimizer implements Optimizer {
     this.t = 0;
   }
 
+  /**
+   * @internal For src/training/in-core.ts, which runs this same update rule in WebAssembly memory:
+   * the live slots (made as a first step makes them) and the step count; `advance(k)` records k
+   * updates made there, and with k = 0 leaves a fresh optimizer as fresh as it was.
+   */
+  live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
+    const fresh = Object.keys(this.slots).length === 0;
+    this.ensureSlots(length);
+    return {
+      slots: this.slots,
+      step: this.t,
+      advance: (k) => {
+        this.t += k;
+        if (k === 0 && fresh) this.slots = {};
+      },
+    };
+  }
+
   /** The named slot, already sized by the first step. */
   protected slot(name: string): Float32Array {
     return this.slots[name]!;

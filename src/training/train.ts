@@ -2,6 +2,7 @@ import type { Bound } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
 import { AbortError, ConfigError, DivergenceError } from '../errors.js';
 import { SlotOptimizer, type Optimizer } from '../optimizers/optimizer.js';
+import { InCore } from './in-core.js';
 
 /** What `train` needs of a model: flat params and grads, named weights, and a way to bind data. */
 export interface Trainable<W> {
@@ -50,6 +51,7 @@ class Session<W> {
   private readonly track: boolean;
   readonly epochs: number;
   private readonly logEvery: number;
+  private readonly inCore: InCore | undefined;
   epoch = 0;
   stopped = false;
 
@@ -70,6 +72,7 @@ class Session<W> {
     this.track = o.trackWeights ?? model.params.length <= 64;
     this.lastGood = model.params.slice();
     this.bound = model.bind(data, o.loss);
+    this.inCore = InCore.for(this.bound, o.optimizer, model.params, data);
     if (this.track) this.history.weights.push(model.weights);
   }
 
@@ -77,6 +80,7 @@ class Session<W> {
   step(): void {
     const { model, o } = this;
     if (o.signal?.aborted) this.fail(new AbortError(this.epoch));
+    if (this.inCore) return this.chunk(this.inCore);
     const loss = this.bound.lossAndGrad();
     // Judged in float32, the core's precision, so both backends diverge at the same point.
     if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
@@ -90,6 +94,28 @@ class Session<W> {
     const e = this.epoch++;
     if (o.onEpoch && (e % this.logEvery === 0 || this.epoch === this.epochs)) {
       if (o.onEpoch({ epoch: e, loss, weights: weights! }) === false) this.stopped = true;
+    }
+  }
+
+  /** Epochs up to the next `onEpoch` call in one call into the core: the same records and checks as `step`. */
+  private chunk(inCore: InCore): void {
+    const { model, o, history } = this;
+    const untilLog = o.onEpoch ? ((this.logEvery - (this.epoch % this.logEvery)) % this.logEvery) + 1 : Infinity;
+    const r = inCore.run(model.params, this.lastGood, Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs), this.track);
+    for (let i = 0; i < r.losses.length; i++) history.loss.push(r.losses[i]!);
+    if (r.weights) {
+      const end = model.params.slice();
+      for (let i = 0; i < r.weights.length; i += end.length) {
+        model.params.set(r.weights.subarray(i, i + end.length));
+        history.weights.push(model.weights);
+      }
+      model.params.set(end);
+    }
+    this.epoch += r.epochs;
+    if (r.failed) this.diverge(r.failed);
+    const e = this.epoch - 1;
+    if (o.onEpoch && (e % this.logEvery === 0 || this.epoch === this.epochs)) {
+      if (o.onEpoch({ epoch: e, loss: history.loss[e]!, weights: model.weights }) === false) this.stopped = true;
     }
   }
 

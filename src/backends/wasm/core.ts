@@ -8,6 +8,13 @@ export interface CoreExports {
   linearStates(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
   linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
+  powi(b: number, t: number): number;
+  linearTrain(
+    x: number, t: number, n: number, T: number, c: number, scale: number, simd: boolean | number, scratch: number,
+    rule: number, hyper: number, slots: number, step: number, job: number, epochs: number, losses: number, weights: number,
+  ): number;
+  linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
 }
 
 /** One instantiated core: its exports and the allocator that owns its memory. */

@@ -1,8 +1,10 @@
 import { DisposedError } from '../../errors.js';
 import type { Sequences } from '../../data/sequences.js';
+import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
 const GROUP = 16; // samples per SIMD group in assembly/linear.ts
+const JOB_BYTES = 128; // the fixed part of an in-core job block, before its losses and weights
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
 export class WasmLinear {
@@ -11,6 +13,8 @@ export class WasmLinear {
   private readonly t: number;
   private readonly scratch: number;
   private readonly out: number;
+  private job = 0; // in-core training: p, lastGood, grads, out f64[3], hyper f32[8], slots f32[4], losses, weights
+  private jobEpochs = 0;
   private disposed = false;
   readonly n: number;
   readonly T: number;
@@ -52,12 +56,50 @@ export class WasmLinear {
     }
   }
 
+  /** Run up to `job.epochs` epochs inside the core (assembly/in-core.ts); copies state in and results out once. */
+  train(c: number, scale: number, job: CoreJob): CoreOutcome {
+    this.check();
+    const { arena, exports } = this.core;
+    if (job.params.length !== 2 || job.slots.length > 4 || job.hyper.length > 8) throw new RangeError('core job does not fit the counter');
+    if (job.epochs > this.jobEpochs) {
+      if (this.job) arena.release(this.job);
+      this.job = 0;
+      this.job = arena.alloc(JOB_BYTES + job.epochs * 16);
+      this.jobEpochs = job.epochs;
+    }
+    const b = this.job;
+    const hyper = b + 64;
+    const slots = b + 96;
+    const losses = b + JOB_BYTES;
+    const weights = losses + this.jobEpochs * 8;
+    let f32 = arena.f32;
+    f32.set(job.params, b >>> 2);
+    f32.set(job.lastGood, (b + 8) >>> 2);
+    f32.set(job.hyper, hyper >>> 2);
+    f32.set(job.slots, slots >>> 2);
+    const r = exports.linearTrain(
+      this.x, this.t, this.n, this.T, c, scale, this.simd ? 1 : 0, this.scratch,
+      job.rule, hyper, slots, job.step, b, job.epochs, losses, job.weights ? weights : 0,
+    );
+    const epochs = r >>> 2;
+    const status = (r & 3) as CoreOutcome['status'];
+    f32 = arena.f32;
+    job.params.set(f32.subarray(b >>> 2, (b >>> 2) + 2));
+    job.lastGood.set(f32.subarray((b + 8) >>> 2, ((b + 8) >>> 2) + 2));
+    job.slots.set(f32.subarray(slots >>> 2, (slots >>> 2) + job.slots.length));
+    const recorded = epochs + (status === 3 ? 1 : 0);
+    job.losses.set(arena.f64.subarray(losses >>> 3, (losses >>> 3) + recorded));
+    job.weights?.set(f32.subarray(weights >>> 2, (weights >>> 2) + 2 * epochs));
+    return { epochs, status };
+  }
+
   /** Release the WebAssembly memory held for this data set. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     const { arena } = this.core;
     for (const b of [this.x, this.t, this.scratch, this.out]) arena.release(b);
+    if (this.job) arena.release(this.job);
   }
 
   private check(): void {

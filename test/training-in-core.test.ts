@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { init } from '../src/backends/wasm/core.js';
+import type { Sequences } from '../src/data/sequences.js';
+import { countOnes } from '../src/data/count-ones.js';
+import { DivergenceError } from '../src/errors.js';
+import { LinearRNN, type LinearWeights } from '../src/models/linear.js';
+import { createOptimizer } from '../src/optimizers/index.js';
+import type { Optimizer } from '../src/optimizers/optimizer.js';
+import { RandomState } from '../src/random.js';
+import { trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from '../src/training/train.js';
+import { randomSequences } from './helpers/data.js';
+
+beforeAll(() => init());
+
+const tutorial = () => countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+
+/** The same wasm model with the in-core hook hidden, so `train` takes the epoch-by-epoch path. */
+function epochByEpoch(model: LinearRNN): Trainable<LinearWeights> {
+  return {
+    params: model.params,
+    grads: model.grads,
+    get weights() {
+      return model.weights;
+    },
+    bind: (data: Sequences, loss?: string) => {
+      const b = model.bind(data, loss as 'sse' | 'mse');
+      return { lossAndGrad: () => b.lossAndGrad(), dispose: () => b.dispose() };
+    },
+  };
+}
+
+interface Run {
+  history?: History<LinearWeights>;
+  error?: DivergenceError;
+  logged: Array<EpochInfo<LinearWeights>>;
+  params: Float32Array;
+  state: ReturnType<Optimizer['getState']>;
+}
+
+function run(inCore: boolean, simd: boolean, data: Sequences, w: LinearWeights, make: () => Optimizer, o: Partial<TrainOptions<LinearWeights>>): Run {
+  const model = new LinearRNN({ ...w, simd });
+  const optimizer = make();
+  const logged: Array<EpochInfo<LinearWeights>> = [];
+  const options = { optimizer, epochs: 300, onEpoch: (i: EpochInfo<LinearWeights>) => void logged.push(i), ...o };
+  try {
+    const history = trainSync(inCore ? model : epochByEpoch(model), data, options);
+    return { history, logged, params: model.params.slice(), state: optimizer.getState() };
+  } catch (error) {
+    if (!(error instanceof DivergenceError)) throw error;
+    return { error, logged, params: model.params.slice(), state: optimizer.getState() };
+  } finally {
+    model.dispose();
+  }
+}
+
+// Hyper-parameters chosen so every term moves the weights: momentum and Nesterov on, eps not negligible.
+const optimizers: Array<[string, Record<string, number | boolean>]> = [
+  ['sgd', { lr: 1e-4 }],
+  ['momentum', { lr: 1e-5, momentum: 0.9 }],
+  ['momentum', { lr: 1e-5, momentum: 0.8, nesterov: true }],
+  ['rmsprop', { lr: 1e-2, rho: 0.8, eps: 1e-3 }],
+  ['rmsprop', { lr: 1e-2, rho: 0.9, eps: 1e-4, momentum: 0.5 }],
+  ['rmsprop', { lr: 5e-3, rho: 0.5, eps: 1e-6, momentum: 0.8, nesterov: true }],
+  ['rprop', {}],
+  ['rprop', { initialStep: 0.05, etaPlus: 1.5, etaMinus: 0.3, stepMin: 1e-4, stepMax: 0.2 }],
+  ['adam', { lr: 0.02, beta1: 0.8, beta2: 0.95, eps: 1e-3 }],
+];
+
+// Runs that blow up at each of the three checks. The loss: plain divergence on the steep walls.
+// The gradient: at wx = 1e18, wRec = 1 each error is at most 1e19, so Σe² stays finite, but
+// ∂L/∂wRec per sample is 2e·Σs ≈ 1e39, beyond float32. The weights: a step lr·g beyond float32.
+const blowUps: Array<[string, Record<string, number>, 'sse' | 'mse', LinearWeights]> = [
+  ['sgd', { lr: 0.5 }, 'sse', { wx: 0.5, wRec: 0.5 }],
+  ['momentum', { lr: 0.05, momentum: 0.99 }, 'sse', { wx: 0.5, wRec: 0.5 }],
+  ['rprop', { initialStep: 1e5, etaPlus: 10 }, 'sse', { wx: 0.5, wRec: 0.5 }],
+  ['adam', { lr: 1e36 }, 'mse', { wx: 0.5, wRec: 0.5 }],
+  ['rmsprop', { lr: 1e-3 }, 'sse', { wx: 1e18, wRec: 1 }],
+  ['sgd', { lr: 1e38 }, 'sse', { wx: 0.5, wRec: 0.5 }],
+];
+
+describe.each([true, false])('in-core training equals epoch-by-epoch training bit for bit (simd %s)', (simd) => {
+  test.each(optimizers)('%s %j', (name, config) => {
+    const make = () => createOptimizer(name, config);
+    for (const [data, loss, logEvery] of [[tutorial(), 'sse', 7], [randomSequences(3, 37, 6), 'mse', 1000]] as const) {
+      const w = { wx: -0.4, wRec: 0.3 };
+      const a = run(true, simd, data, w, make, { loss, logEvery });
+      const b = run(false, simd, data, w, make, { loss, logEvery });
+      expect(a.error).toBeUndefined();
+      expect(a.history!.loss.length).toBe(300);
+      expect(a.history).toEqual(b.history);
+      expect(a.logged).toEqual(b.logged);
+      expect(a.params).toEqual(b.params);
+      expect(a.state).toEqual(b.state);
+      expect(a.state.step).toBe(300);
+    }
+  });
+
+  test('a second call continues from the optimizer state the first left (Adam step count included)', () => {
+    const make = () => createOptimizer('adam', { lr: 0.05 });
+    const whole = run(true, simd, tutorial(), { wx: 0.1, wRec: 0.1 }, make, { epochs: 60 });
+    const model = new LinearRNN({ wx: 0.1, wRec: 0.1, simd });
+    const optimizer = make();
+    trainSync(model, tutorial(), { optimizer, epochs: 25 });
+    const saved = optimizer.getState();
+    const resumed = createOptimizer('adam', { lr: 0.05 });
+    resumed.setState(saved);
+    trainSync(epochByEpoch(model), tutorial(), { optimizer: resumed, epochs: 35 });
+    expect(model.params).toEqual(whole.params);
+    expect(resumed.getState()).toEqual(whole.state);
+  });
+
+  test.each(blowUps)('divergence with %s %j (%s, from %j) is reported identically', (name, config, loss, w) => {
+    const make = () => createOptimizer(name, config);
+    const a = run(true, simd, tutorial(), w, make, { loss, logEvery: 3 });
+    const b = run(false, simd, tutorial(), w, make, { loss, logEvery: 3 });
+    expect(a.error).toBeInstanceOf(DivergenceError);
+    expect(b.error).toBeInstanceOf(DivergenceError);
+    for (const key of ['message', 'epoch', 'argument', 'weights', 'history'] as const) expect(a.error![key]).toEqual(b.error![key]);
+    expect(a.params).toEqual(b.params);
+    expect(a.params).toEqual(a.error!.weights);
+    expect(a.logged).toEqual(b.logged);
+    expect(a.state).toEqual(b.state);
+  });
+});
+
+test('the divergence cases above reach all three checks', () => {
+  const seen = new Set<string>();
+  for (const [name, config, loss, w] of blowUps) {
+    const r = run(true, true, tutorial(), w, () => createOptimizer(name, config), { loss });
+    seen.add(r.error!.argument);
+  }
+  expect([...seen].sort()).toEqual(['gradient', 'loss', 'weights']);
+});
+
+test('a fresh optimizer stays fresh when the first epoch already diverges in the core', () => {
+  const model = new LinearRNN({ wx: 1e30, wRec: 1e30 });
+  const optimizer = createOptimizer('adam');
+  expect(() => trainSync(model, tutorial(), { optimizer, epochs: 5 })).toThrow(DivergenceError);
+  expect(optimizer.getState()).toEqual({ version: 1, name: 'adam', step: 0, slots: {} });
+  expect(model.weights).toEqual({ wx: Math.fround(1e30), wRec: Math.fround(1e30) });
+});
