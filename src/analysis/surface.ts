@@ -1,5 +1,6 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { linearLossGrad } from '../backends/js/linear.js';
+import { wasmSurface } from '../backends/wasm/surface.js';
 import { checkSequences, type Sequences } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { squaredLoss, type LossName } from '../losses.js';
@@ -11,7 +12,10 @@ export interface Axis {
   count: number;
 }
 
-/** Options of `lossSurface`: the two axes (the notes' 50×50 over [-3, 3]² by default), the loss, the backend. */
+/**
+ * Options of `lossSurface`: the two axes (the notes' 50×50 over [-3, 3]² by default), the loss, and the
+ * backend: 'wasm' (default, needs `await init()`; float32 states, SIMD over samples) or 'js' (float64).
+ */
 export interface SurfaceOptions {
   wx?: Axis;
   wRec?: Axis;
@@ -36,7 +40,7 @@ export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surf
   const wx = axis('wx', options.wx ?? { min: -3, max: 3, count: 50 });
   const wRec = axis('wRec', options.wRec ?? { min: -3, max: 3, count: 50 });
   const { scale } = squaredLoss(options.loss ?? 'sse', data.samples);
-  checkBackend(options.backend);
+  if (checkBackend(options.backend) === 'wasm') return { wx, wRec, loss: wasmSurface(data, wx, wRec, scale) };
   const n = data.samples;
   const T = data.steps;
   const states = new Float64Array((T + 1) * n);
