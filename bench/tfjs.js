@@ -1,0 +1,54 @@
+// The counter in TensorFlow.js, written as a TF.js user would: two scalar variables, the loop
+// over time steps inside `optimizer.minimize`, autodiff for BPTT. Used by bench/run.js.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+const require = createRequire(import.meta.url);
+// In Node the wasm backend finds its .wasm files through a path to its dist directory.
+setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+
+/** Switch TF.js to 'cpu' or 'wasm' and report what the backend is running on. */
+export async function useBackend(name) {
+  if (!(await tf.setBackend(name))) throw new Error(`TF.js backend ${name} failed to start`);
+  await tf.ready();
+  if (name !== 'wasm') return name;
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `wasm (${simd ? 'SIMD' : 'no SIMD'}${threads ? ', threads' : ''})`;
+}
+
+/** A trainer for time-major counter data: `epochs(E)` runs E full-batch RMSProp updates. */
+export function tfTrainer(data, w0, { lr, loss }) {
+  const n = data.samples;
+  const T = data.steps;
+  const xs = tf.tidy(() => tf.unstack(tf.tensor2d(data.x, [T, n])));
+  const t = tf.tensor1d(data.targets.subarray(0, n));
+  const wx = tf.variable(tf.scalar(w0.wx));
+  const wRec = tf.variable(tf.scalar(w0.wRec));
+  const optimizer = tf.train.rmsprop(lr, 0.9, 0, 1e-6);
+  const lossFn = () => {
+    let s = tf.zeros([n]);
+    for (const xk of xs) s = tf.add(tf.mul(xk, wx), tf.mul(s, wRec));
+    const sq = tf.sum(tf.square(tf.sub(s, t)));
+    return loss === 'mse' ? tf.div(sq, n) : sq;
+  };
+  return {
+    epochs(E) {
+      for (let e = 0; e < E; e++) optimizer.minimize(lossFn, false, [wx, wRec]);
+    },
+    weights() {
+      return { wx: wx.dataSync()[0], wRec: wRec.dataSync()[0] };
+    },
+    loss() {
+      return tf.tidy(() => lossFn().dataSync()[0]);
+    },
+    dispose() {
+      tf.dispose([...xs, t, wx, wRec]);
+      optimizer.dispose();
+    },
+  };
+}
+
+export { tf };
