@@ -9,6 +9,8 @@
 type float = f32;
 
 const GROUP: i32 = 16; // samples per SIMD group: four f32x4 registers, one 64-byte cache line per step
+const BLOCK_BYTES: i32 = 256 << 10; // inputs of one block of groups: a quarter of this machine's 1 MiB L2
+const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
 
 /** States of every sample at every step: s is f32[T+1][n], row 0 zeros. */
 export function linearStates(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
@@ -68,6 +70,9 @@ export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: flo
  * SIMD fused epoch, same contract as linearLossGradScalar; scratch holds f32[T+1][16].
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
  * (L1-resident) between forward and backward; the n % 16 tail runs in groups of 4, then scalar.
+ * A group reads one line from each of T rows, a pattern the hardware prefetchers do not follow, so
+ * inputs too large for cache are first read into it a block of groups at a time, row by row
+ * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
 export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   memory.fill(out, 0, 24);
@@ -77,8 +82,17 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
   const vc = f32x4.splat(c);
   let loss: f64 = 0, gradX: f64 = 0, gradR: f64 = 0;
   const groups = n / GROUP;
+  const block = <i64>n * T * 4 > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * 4))) : groups + 1;
+  let touched = f32x4.splat(0);
   for (let q = 0; q < groups; q++) {
     const col = <usize>(q * GROUP) << 2;
+    if (q % block == 0 && block <= groups) {
+      const end = <usize>min(q + block, groups) * GROUP * 4;
+      for (let k = 0; k < T; k++) {
+        const row = x + <usize>k * stride;
+        for (let b = col; b < end; b += 64) touched = v128.or(touched, v128.load(row + b));
+      }
+    }
     let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
     v128.store(scratch, s0); v128.store(scratch, s0, 16); v128.store(scratch, s0, 32); v128.store(scratch, s0, 48);
     for (let k = 1; k <= T; k++) {
@@ -114,6 +128,7 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
     gradX += sumLanes(x0) + sumLanes(x1) + sumLanes(x2) + sumLanes(x3);
     gradR += sumLanes(r0) + sumLanes(r1) + sumLanes(r2) + sumLanes(r3);
   }
+  v128.store(scratch, touched); // keeps the touching loads alive; scratch row 0 is rewritten before use
   // Then groups of 4 samples in one register, then single samples.
   let i = groups * GROUP;
   for (; i + 4 <= n; i += 4) {
