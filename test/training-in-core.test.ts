@@ -1,13 +1,14 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
+import { WasmLinear } from '../src/backends/wasm/linear.js';
 import type { Sequences } from '../src/data/sequences.js';
 import { countOnes } from '../src/data/count-ones.js';
-import { DivergenceError } from '../src/errors.js';
+import { AbortError, DivergenceError } from '../src/errors.js';
 import { LinearRNN, type LinearWeights } from '../src/models/linear.js';
 import { createOptimizer } from '../src/optimizers/index.js';
 import type { Optimizer } from '../src/optimizers/optimizer.js';
 import { RandomState } from '../src/random.js';
-import { trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from '../src/training/train.js';
+import { train, trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from '../src/training/train.js';
 import { randomSequences } from './helpers/data.js';
 
 beforeAll(() => init());
@@ -35,19 +36,26 @@ interface Run {
   logged: Array<EpochInfo<LinearWeights>>;
   params: Float32Array;
   state: ReturnType<Optimizer['getState']>;
+  coreCalls: number;
 }
 
 function run(inCore: boolean, simd: boolean, data: Sequences, w: LinearWeights, make: () => Optimizer, o: Partial<TrainOptions<LinearWeights>>): Run {
   const model = new LinearRNN({ ...w, simd });
   const optimizer = make();
   const logged: Array<EpochInfo<LinearWeights>> = [];
+  const spy = vi.spyOn(WasmLinear.prototype, 'train');
+  const done = () => {
+    const coreCalls = spy.mock.calls.length;
+    spy.mockRestore();
+    return { logged, params: model.params.slice(), state: optimizer.getState(), coreCalls };
+  };
   const options = { optimizer, epochs: 300, onEpoch: (i: EpochInfo<LinearWeights>) => void logged.push(i), ...o };
   try {
     const history = trainSync(inCore ? model : epochByEpoch(model), data, options);
-    return { history, logged, params: model.params.slice(), state: optimizer.getState() };
+    return { history, ...done() };
   } catch (error) {
     if (!(error instanceof DivergenceError)) throw error;
-    return { error, logged, params: model.params.slice(), state: optimizer.getState() };
+    return { error, ...done() };
   } finally {
     model.dispose();
   }
@@ -92,6 +100,10 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
       expect(a.params).toEqual(b.params);
       expect(a.state).toEqual(b.state);
       expect(a.state.step).toBe(300);
+      // The first path really ran in the core, in chunks ending at each logged epoch (epoch 0 alone,
+      // then 1-7, 8-14, ... for logEvery 7; then 1-299 for 1000); the second never did.
+      expect(a.coreCalls).toBe(logEvery === 7 ? 44 : 2);
+      expect(b.coreCalls).toBe(0);
     }
   });
 
@@ -138,4 +150,29 @@ test('a fresh optimizer stays fresh when the first epoch already diverges in the
   expect(() => trainSync(model, tutorial(), { optimizer, epochs: 5 })).toThrow(DivergenceError);
   expect(optimizer.getState()).toEqual({ version: 1, name: 'adam', step: 0, slots: {} });
   expect(model.weights).toEqual({ wx: Math.fround(1e30), wRec: Math.fround(1e30) });
+});
+
+test('async train takes the in-core path too, with the same history as the epoch-by-epoch loop', async () => {
+  const make = () => createOptimizer('rprop', { initialStep: 0.01 });
+  const a = new LinearRNN({ wx: 0.2, wRec: -0.3 });
+  const b = new LinearRNN({ wx: 0.2, wRec: -0.3 });
+  const logged: number[][] = [[], []];
+  const ha = await train(a, tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[0]!.push(epoch) });
+  const hb = await train(epochByEpoch(b), tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[1]!.push(epoch) });
+  expect(ha).toEqual(hb);
+  expect(logged[0]).toEqual([0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 499]);
+  expect(logged[1]).toEqual(logged[0]);
+  expect(a.params).toEqual(b.params);
+});
+
+test('onEpoch returning false and an aborted signal stop the in-core path where they stop the loop', () => {
+  const stopAt = (m: Trainable<LinearWeights>) =>
+    trainSync(m, tutorial(), { optimizer: createOptimizer('sgd', { lr: 1e-5 }), epochs: 100, logEvery: 10, onEpoch: ({ epoch }) => epoch < 30 });
+  const a = new LinearRNN({ wx: 0.2, wRec: 0.1 });
+  const b = new LinearRNN({ wx: 0.2, wRec: 0.1 });
+  const ha = stopAt(a);
+  expect(ha.loss.length).toBe(31);
+  expect(ha).toEqual(stopAt(epochByEpoch(b)));
+  const signal = AbortSignal.abort();
+  expect(() => trainSync(a, tutorial(), { optimizer: createOptimizer('adam'), epochs: 10, signal })).toThrow(AbortError);
 });
