@@ -1,6 +1,6 @@
 // Many epochs of full-batch training in one call, so the JS↔WASM boundary is crossed once per
 // chunk instead of once per epoch. Each epoch does exactly what src/training/train.ts does:
-//   L = scale·Σe²;  stop if L or a gradient is not finite;  lastGood ← p;  record L;
+//   L = scale·Σe²;  stop if L (as f32) or a gradient is not finite;  lastGood ← p;  record L;
 //   one optimizer step (assembly/optimizers.ts);  stop if p is not finite;  record p.
 // The host reads back how far it got and why it stopped, and rebuilds the same history and errors.
 
@@ -31,7 +31,7 @@ export function linearTrain(
     if (simd) linearLossGrad(x, t, n, T, wx, wRec, c, scratch, out);
     else linearLossGradScalar(x, t, n, T, wx, wRec, c, scratch, out);
     const loss = load<f64>(out) * scale;
-    if (!isFinite(loss)) return e << 2 | BAD_LOSS;
+    if (!isFinite(<float>loss)) return e << 2 | BAD_LOSS; // judged in f32, as train.ts judges it
     const gx = <float>load<f64>(out, 8), gr = <float>load<f64>(out, 16);
     if (!isFinite(gx) || !isFinite(gr)) return e << 2 | BAD_GRADIENT;
     store<float>(g, gx);

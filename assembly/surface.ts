@@ -8,6 +8,8 @@ import { sumLanes } from './linear';
 
 type float = f32;
 
+const F32_MAX: f64 = 3.4028234663852886e38; // where the steep walls' loss overflows, the surface saturates
+
 /** Σ e² over all n samples at one (wx, wRec), time-major x f32[T][n], targets t f32[n]. */
 function sumSquares(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float): f64 {
   const stride = <usize>n << 2;
@@ -47,13 +49,14 @@ function sumSquares(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float):
   return sum;
 }
 
-/** out f32[nr][nx]: the loss at (wx[i], wRec[j]) for axes wx f32[nx], wRec f32[nr], times `scale`. */
+/** out f32[nr][nx]: the loss at (wx[i], wRec[j]) for axes wx f32[nx], wRec f32[nr], times `scale`, at most F32_MAX. */
 export function linearSurface(x: usize, t: usize, n: i32, T: i32, wx: usize, nx: i32, wRec: usize, nr: i32, scale: f64, out: usize): void {
   for (let j = 0; j < nr; j++) {
     const r = load<float>(wRec + (<usize>j << 2));
     const row = out + (<usize>(j * nx) << 2);
     for (let i = 0; i < nx; i++) {
-      store<float>(row + (<usize>i << 2), <float>(sumSquares(x, t, n, T, load<float>(wx + (<usize>i << 2)), r) * scale));
+      const v = sumSquares(x, t, n, T, load<float>(wx + (<usize>i << 2)), r) * scale;
+      store<float>(row + (<usize>i << 2), <float>(v < F32_MAX ? v : F32_MAX)); // ∞ and NaN saturate, as on the js path
     }
   }
 }

@@ -104,14 +104,17 @@ export abstract class SlotOptimizer implements Optimizer {
    * updates made there, and with k = 0 leaves a fresh optimizer as fresh as it was.
    */
   live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
-    const fresh = Object.keys(this.slots).length === 0;
+    const fresh = this.size < 0;
     this.ensureSlots(length);
     return {
       slots: this.slots,
       step: this.t,
       advance: (k) => {
         this.t += k;
-        if (k === 0 && fresh) this.slots = {};
+        if (k === 0 && fresh) {
+          this.slots = {};
+          this.size = -1;
+        }
       },
     };
   }
