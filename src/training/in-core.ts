@@ -50,18 +50,19 @@ export class InCore {
     private readonly spec: (typeof RULES)[OptimizerName],
     private readonly P: number,
     work: number,
+    epochs: number,
   ) {
-    this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work)));
+    this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work), epochs));
     this.losses = new Float64Array(this.maxEpochs);
     this.weights = new Float32Array(this.maxEpochs * P);
     this.hyper = Float32Array.from(spec.hyper(optimizer.config));
     this.slots = new Float32Array(spec.slots.length * P);
   }
 
-  /** An in-core runner when the binding offers one and the optimizer is one of the five built in; else undefined. */
-  static for(bound: Bound, optimizer: Optimizer, params: Float32Array, data: Sequences): InCore | undefined {
+  /** An in-core runner for a run of `epochs` when the binding offers one and the optimizer is one of the five built in; else undefined. */
+  static for(bound: Bound, optimizer: Optimizer, params: Float32Array, data: Sequences, epochs: number): InCore | undefined {
     if (!bound.trainInCore || !(optimizer instanceof SlotOptimizer) || !Object.hasOwn(RULES, optimizer.name)) return undefined;
-    return new InCore(bound as Bound & Required<Pick<Bound, 'trainInCore'>>, optimizer, RULES[optimizer.name], params.length, data.samples * data.steps);
+    return new InCore(bound as Bound & Required<Pick<Bound, 'trainInCore'>>, optimizer, RULES[optimizer.name], params.length, data.samples * data.steps, epochs);
   }
 
   /**

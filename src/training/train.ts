@@ -72,7 +72,7 @@ class Session<W> {
     this.track = o.trackWeights ?? model.params.length <= 64;
     this.lastGood = model.params.slice();
     this.bound = model.bind(data, o.loss);
-    this.inCore = InCore.for(this.bound, o.optimizer, model.params, data);
+    this.inCore = InCore.for(this.bound, o.optimizer, model.params, data, this.epochs);
     if (this.track) this.history.weights.push(model.weights);
   }
 
