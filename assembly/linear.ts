@@ -9,7 +9,7 @@
 type float = f32;
 
 const GROUP: i32 = 16; // samples per SIMD group: four f32x4 registers, one 64-byte cache line per step
-const BLOCK_BYTES: i32 = 256 << 10; // inputs of one block of groups: a quarter of this machine's 1 MiB L2
+const BLOCK_BYTES: i32 = 128 << 10; // inputs of one block of groups: an eighth of this machine's 1 MiB L2 (64-512 KiB measured; 128 best)
 const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
 
 /** States of every sample at every step: s is f32[T+1][n], row 0 zeros. */
