@@ -1,10 +1,13 @@
-// The tutorial's two-weight counter over time-major data (x[k][n] at x + 4·(k·n + i)):
+// The tutorial's two-weight counter over time-major data (x[k][n] at x + size·(k·n + i)):
 //   s[0] = 0,  s[k] = x[k]·wx + s[k-1]·wRec,  y = s[T],  e = y - t
 //   BPTT:  g[T] = c·e;  for k = T..1:  gx += g[k]·x[k],  gr += g[k]·s[k-1],  g[k-1] = g[k]·wRec
 // with c = dL/dy per unit error: 2 for sse, 2/n for mse.
 // Every pointer is a byte offset into the one memory the host owns; nothing here allocates.
 // Per sample the sums over k run in f32 (the core's precision); the sums over samples run in
 // f64, so a large batch loses no digits to the order in which samples are added.
+// Inputs are f32, or u8 for 0/1 data (a quarter of the memory and of the bytes read per epoch);
+// u8 inputs give the same results bit for bit (see xTimes). Each kernel is generic over the input
+// type X and exported once per type.
 
 type float = f32;
 
@@ -12,37 +15,64 @@ const GROUP: i32 = 16; // samples per SIMD group: four f32x4 registers, one 64-b
 const BLOCK_BYTES: i32 = 128 << 10; // inputs of one block of groups: an eighth of this machine's 1 MiB L2 (64-512 KiB measured; 128 best)
 const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
 
-/** States of every sample at every step: s is f32[T+1][n], row 0 zeros. */
-export function linearStates(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+/** One input as f32: X is f32, or u8 holding 0 or 1. */
+// @ts-ignore: decorator
+@inline function xAt<X>(p: usize): float {
+  return isInteger<X>() ? <float>load<u8>(p) : load<float>(p);
+}
+
+/**
+ * x·w for inputs j·4 .. j·4+3 from p. For u8 0/1 inputs the product is w or +0, taken with a mask
+ * instead of a multiply (the scarce operation here): it differs from x·w only in the sign of a
+ * zero, which never reaches the sums (they start at +0, and ±0 added to a value leaves it as is).
+ */
+// @ts-ignore: decorator
+@inline function xTimes<X>(p: usize, j: i32, w: v128): v128 {
+  if (!isInteger<X>()) return f32x4.mul(v128.load(p + (<usize>j << 4)), w);
+  const m = i16x8.neg(v128.load8x8_u(p + (<usize>(j >> 1) << 3)));
+  return v128.and(j & 1 ? i32x4.extend_high_i16x8_s(m) : i32x4.extend_low_i16x8_s(m), w);
+}
+
+function states<X>(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
   memory.fill(s, 0, <usize>n << 2);
   for (let k = 1; k <= T; k++) {
-    const xk = x + (<usize>(k - 1) * n << 2);
+    const xk = x + <usize>(k - 1) * n * sizeof<X>();
     const sp = s + (<usize>(k - 1) * n << 2);
     const sk = s + (<usize>k * n << 2);
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 2;
-      store<float>(sk + o, load<float>(xk + o) * wx + load<float>(sp + o) * wRec);
+      store<float>(sk + o, xAt<X>(xk + <usize>i * sizeof<X>()) * wx + load<float>(sp + o) * wRec);
     }
   }
 }
 
+/** States of every sample at every step: s is f32[T+1][n], row 0 zeros; x f32[T][n]. */
+export function linearStates(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+  states<f32>(x, n, T, wx, wRec, s);
+}
+
+/** linearStates for 0/1 inputs stored as u8[T][n]. */
+export function linearStatesBytes(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+  states<u8>(x, n, T, wx, wRec, s);
+}
+
 /** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. */
 // @ts-ignore: decorator
-@inline function sampleScalar(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
-  const col = <usize>i << 2;
-  const stride = <usize>n << 2;
+@inline function sampleScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
+  const col = <usize>i * sizeof<X>();
+  const stride = <usize>n * sizeof<X>();
   let s: float = 0;
   store<float>(scratch, 0);
   for (let k = 1; k <= T; k++) {
-    s = load<float>(x + <usize>(k - 1) * stride + col) * wx + s * wRec;
+    s = xAt<X>(x + <usize>(k - 1) * stride + col) * wx + s * wRec;
     store<float>(scratch + (<usize>k << 2), s);
   }
-  const e: float = s - load<float>(t + col);
+  const e: float = s - load<float>(t + (<usize>i << 2));
   let g: float = c * e;
   let gx: float = 0;
   let gr: float = 0;
   for (let k = T; k >= 1; k--) {
-    gx += g * load<float>(x + <usize>(k - 1) * stride + col);
+    gx += g * xAt<X>(x + <usize>(k - 1) * stride + col);
     gr += g * load<float>(scratch + (<usize>(k - 1) << 2));
     g *= wRec;
   }
@@ -51,10 +81,19 @@ export function linearStates(x: usize, n: i32, T: i32, wx: float, wRec: float, s
   store<f64>(out, load<f64>(out, 16) + <f64>gr, 16);
 }
 
+function lossGradScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  memory.fill(out, 0, 24);
+  for (let i = 0; i < n; i++) sampleScalar<X>(x, t, n, T, wx, wRec, c, scratch, i, out);
+}
+
 /** Scalar fused epoch: out f64[3] = [Σ e², ∂L/∂wx, ∂L/∂wRec]; scratch holds f32[T+1]. */
 export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  memory.fill(out, 0, 24);
-  for (let i = 0; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
+  lossGradScalar<f32>(x, t, n, T, wx, wRec, c, scratch, out);
+}
+
+/** linearLossGradScalar for 0/1 inputs stored as u8[T][n]. */
+export function linearLossGradBytesScalar(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  lossGradScalar<u8>(x, t, n, T, wx, wRec, c, scratch, out);
 }
 
 /** Sum the four lanes of an f32x4 in f64, low lanes first. */
@@ -67,27 +106,28 @@ export function linearLossGradScalar(x: usize, t: usize, n: i32, T: i32, wx: flo
 }
 
 /**
- * SIMD fused epoch, same contract as linearLossGradScalar; scratch holds f32[T+1][16].
+ * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16].
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
  * (L1-resident) between forward and backward; the n % 16 tail runs in groups of 4, then scalar.
  * A group reads one line from each of T rows, a pattern the hardware prefetchers do not follow, so
  * inputs too large for cache are first read into it a block of groups at a time, row by row
  * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
-export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+function lossGrad<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   memory.fill(out, 0, 24);
-  const stride = <usize>n << 2;
+  const size = <i32>sizeof<X>();
+  const stride = <usize>n * size;
   const vwx = f32x4.splat(wx);
   const vwr = f32x4.splat(wRec);
   const vc = f32x4.splat(c);
   let loss: f64 = 0, gradX: f64 = 0, gradR: f64 = 0;
   const groups = n / GROUP;
-  const block = <i64>n * T * 4 > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * 4))) : groups + 1;
+  const block = <i64>n * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
   let touched = f32x4.splat(0);
   for (let q = 0; q < groups; q++) {
-    const col = <usize>(q * GROUP) << 2;
+    const col = <usize>(q * GROUP * size);
     if (q % block == 0 && block <= groups) {
-      const end = <usize>min(q + block, groups) * GROUP * 4;
+      const end = <usize>(min(q + block, groups) * GROUP * size);
       for (let k = 0; k < T; k++) {
         const row = x + <usize>k * stride;
         for (let b = col; b < end; b += 64) touched = v128.or(touched, v128.load(row + b));
@@ -97,14 +137,14 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
     v128.store(scratch, s0); v128.store(scratch, s0, 16); v128.store(scratch, s0, 32); v128.store(scratch, s0, 48);
     for (let k = 1; k <= T; k++) {
       const xk = x + <usize>(k - 1) * stride + col;
-      s0 = f32x4.add(f32x4.mul(v128.load(xk), vwx), f32x4.mul(s0, vwr));
-      s1 = f32x4.add(f32x4.mul(v128.load(xk, 16), vwx), f32x4.mul(s1, vwr));
-      s2 = f32x4.add(f32x4.mul(v128.load(xk, 32), vwx), f32x4.mul(s2, vwr));
-      s3 = f32x4.add(f32x4.mul(v128.load(xk, 48), vwx), f32x4.mul(s3, vwr));
+      s0 = f32x4.add(xTimes<X>(xk, 0, vwx), f32x4.mul(s0, vwr));
+      s1 = f32x4.add(xTimes<X>(xk, 1, vwx), f32x4.mul(s1, vwr));
+      s2 = f32x4.add(xTimes<X>(xk, 2, vwx), f32x4.mul(s2, vwr));
+      s3 = f32x4.add(xTimes<X>(xk, 3, vwx), f32x4.mul(s3, vwr));
       const sk = scratch + (<usize>k << 6);
       v128.store(sk, s0); v128.store(sk, s1, 16); v128.store(sk, s2, 32); v128.store(sk, s3, 48);
     }
-    const tq = t + col;
+    const tq = t + (<usize>(q * GROUP) << 2);
     const e0 = f32x4.sub(s0, v128.load(tq)), e1 = f32x4.sub(s1, v128.load(tq, 16));
     const e2 = f32x4.sub(s2, v128.load(tq, 32)), e3 = f32x4.sub(s3, v128.load(tq, 48));
     let g0 = f32x4.mul(vc, e0), g1 = f32x4.mul(vc, e1), g2 = f32x4.mul(vc, e2), g3 = f32x4.mul(vc, e3);
@@ -113,10 +153,10 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
     for (let k = T; k >= 1; k--) {
       const xk = x + <usize>(k - 1) * stride + col;
       const sp = scratch + (<usize>(k - 1) << 6);
-      x0 = f32x4.add(x0, f32x4.mul(g0, v128.load(xk)));
-      x1 = f32x4.add(x1, f32x4.mul(g1, v128.load(xk, 16)));
-      x2 = f32x4.add(x2, f32x4.mul(g2, v128.load(xk, 32)));
-      x3 = f32x4.add(x3, f32x4.mul(g3, v128.load(xk, 48)));
+      x0 = f32x4.add(x0, xTimes<X>(xk, 0, g0));
+      x1 = f32x4.add(x1, xTimes<X>(xk, 1, g1));
+      x2 = f32x4.add(x2, xTimes<X>(xk, 2, g2));
+      x3 = f32x4.add(x3, xTimes<X>(xk, 3, g3));
       r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
       r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
       r2 = f32x4.add(r2, f32x4.mul(g2, v128.load(sp, 32)));
@@ -132,18 +172,18 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
   // Then groups of 4 samples in one register, then single samples.
   let i = groups * GROUP;
   for (; i + 4 <= n; i += 4) {
-    const col = <usize>i << 2;
+    const col = <usize>i * size;
     let s = f32x4.splat(0);
     v128.store(scratch, s);
     for (let k = 1; k <= T; k++) {
-      s = f32x4.add(f32x4.mul(v128.load(x + <usize>(k - 1) * stride + col), vwx), f32x4.mul(s, vwr));
+      s = f32x4.add(xTimes<X>(x + <usize>(k - 1) * stride + col, 0, vwx), f32x4.mul(s, vwr));
       v128.store(scratch + (<usize>k << 4), s);
     }
-    const e = f32x4.sub(s, v128.load(t + col));
+    const e = f32x4.sub(s, v128.load(t + (<usize>i << 2)));
     let g = f32x4.mul(vc, e);
     let gx = f32x4.splat(0), gr = gx;
     for (let k = T; k >= 1; k--) {
-      gx = f32x4.add(gx, f32x4.mul(g, v128.load(x + <usize>(k - 1) * stride + col)));
+      gx = f32x4.add(gx, xTimes<X>(x + <usize>(k - 1) * stride + col, 0, g));
       gr = f32x4.add(gr, f32x4.mul(g, v128.load(scratch + (<usize>(k - 1) << 4))));
       g = f32x4.mul(g, vwr);
     }
@@ -154,6 +194,16 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
   store<f64>(out, loss);
   store<f64>(out, gradX, 8);
   store<f64>(out, gradR, 16);
-  for (; i < n; i++) sampleScalar(x, t, n, T, wx, wRec, c, scratch, i, out);
+  for (; i < n; i++) sampleScalar<X>(x, t, n, T, wx, wRec, c, scratch, i, out);
+}
+
+/** The SIMD fused epoch over f32 inputs x f32[T][n]. */
+export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  lossGrad<f32>(x, t, n, T, wx, wRec, c, scratch, out);
+}
+
+/** The SIMD fused epoch over 0/1 inputs stored as u8[T][n]. */
+export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  lossGrad<u8>(x, t, n, T, wx, wRec, c, scratch, out);
 }
 

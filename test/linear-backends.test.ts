@@ -104,3 +104,46 @@ describe('the WebAssembly kernels are exact float32 twins of the fround oracle',
     }
   });
 });
+
+describe('0/1 inputs held as bytes in the core give the float32 results bit for bit', () => {
+  // 20 = 16 + 4, 37 = 2·16 + 4 + 1, and 10,501 × 101 (1.06 MB of bytes) also takes the blocked path.
+  test.each([
+    [21, 20, 10],
+    [22, 37, 9],
+    [23, 10_501, 101],
+  ])('seed %i, %i × %i', (seed, n, T) => {
+    const data = countOnes({ samples: n, length: T, rng: new RandomState(seed) });
+    const c = Math.fround(2 / n);
+    const [loss, gx, gr] = oracleLossGrad(data.x, data.targets, n, T, 0.31, 1.07, c);
+    for (const simd of [true, false]) {
+      const f32 = new WasmLinear(data, simd, false);
+      const u8 = new WasmLinear(data, simd, true);
+      expect([f32.bytes, u8.bytes]).toEqual([false, true]);
+      const a = new Float64Array(3);
+      const b = new Float64Array(3);
+      for (const [wx, wRec] of [[0.31, 1.07], [-0.5, -0.8], [0, -0.25]] as const) {
+        f32.lossGrad(wx, wRec, c, a);
+        u8.lossGrad(wx, wRec, c, b);
+        expect(b).toEqual(a);
+      }
+      f32.lossGrad(0.31, 1.07, c, a);
+      // The scalar path is the oracle exactly; SIMD differs only in the order of the f64 sum over samples.
+      if (!simd) expect([...a]).toEqual([loss, gx, gr]);
+      else {
+        const pairs: Array<[number, number]> = [[a[0]!, loss], [a[1]!, gx], [a[2]!, gr]];
+        for (const [v, o] of pairs) expect(Math.abs(v - o)).toBeLessThan(1e-12 * Math.max(1, Math.abs(o)));
+      }
+      if (n < 100) expect(u8.states(-0.5, 0.9)).toEqual(f32.states(-0.5, 0.9));
+      f32.dispose();
+      u8.dispose();
+    }
+  });
+
+  test('the binding picks bytes for large 0/1 data only', () => {
+    const big = countOnes({ samples: 2048, length: 10, rng: new RandomState(1) });
+    const real = randomSequences(2, 2048, 10);
+    const picks = [new WasmLinear(big), new WasmLinear(real), new WasmLinear(tutorial()), new WasmLinear(real, true, true)];
+    expect(picks.map((k) => k.bytes)).toEqual([true, false, false, false]);
+    for (const k of picks) k.dispose();
+  });
+});

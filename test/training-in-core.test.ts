@@ -89,7 +89,9 @@ const blowUps: Array<[string, Record<string, number>, 'sse' | 'mse', LinearWeigh
 describe.each([true, false])('in-core training equals epoch-by-epoch training bit for bit (simd %s)', (simd) => {
   test.each(optimizers)('%s %j', (name, config) => {
     const make = () => createOptimizer(name, config);
-    for (const [data, loss, logEvery] of [[tutorial(), 'sse', 7], [randomSequences(3, 37, 6), 'mse', 1000]] as const) {
+    // The third data set is large enough for the core to hold its 0/1 inputs as bytes.
+    const sets = [[tutorial(), 'sse', 7, 44], [randomSequences(3, 37, 6), 'mse', 1000, 2], [countOnes({ samples: 2048, length: 10, rng: new RandomState(5) }), 'mse', 100, 4]] as const;
+    for (const [data, loss, logEvery, calls] of sets) {
       const w = { wx: -0.4, wRec: 0.3 };
       const a = run(true, simd, data, w, make, { loss, logEvery });
       const b = run(false, simd, data, w, make, { loss, logEvery });
@@ -101,8 +103,8 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
       expect(a.state).toEqual(b.state);
       expect(a.state.step).toBe(300);
       // The first path really ran in the core, in chunks ending at each logged epoch (epoch 0 alone,
-      // then 1-7, 8-14, ... for logEvery 7; then 1-299 for 1000); the second never did.
-      expect(a.coreCalls).toBe(logEvery === 7 ? 44 : 2);
+      // then 1-7, 8-14, ... for logEvery 7; 1-299 for 1000; 1-100, 101-200, 201-299 for 100); the second never did.
+      expect(a.coreCalls).toBe(calls);
       expect(b.coreCalls).toBe(0);
     }
   });

@@ -11,9 +11,12 @@ export interface CoreExports {
   optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
   powi(b: number, t: number): number;
   linearTrain(
-    x: number, t: number, n: number, T: number, c: number, scale: number, simd: boolean | number, scratch: number,
+    x: number, t: number, n: number, T: number, c: number, scale: number, simd: boolean | number, bytes: boolean | number, scratch: number,
     rule: number, hyper: number, slots: number, step: number, job: number, epochs: number, losses: number, weights: number,
   ): number;
+  linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
+  linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
 }
 

@@ -5,6 +5,7 @@ import { core, type Core } from './core.js';
 
 const GROUP = 16; // samples per SIMD group in assembly/linear.ts
 const JOB_BYTES = 128; // the fixed part of an in-core job block, before its losses and weights
+const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
 export class WasmLinear {
@@ -18,23 +19,32 @@ export class WasmLinear {
   private disposed = false;
   readonly n: number;
   readonly T: number;
+  /** Whether the inputs are held as u8 (0/1 data): a quarter of the memory and of the bytes each epoch reads. */
+  readonly bytes: boolean;
 
-  constructor(data: Sequences, readonly simd = true) {
+  /** Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for large 0/1 data. */
+  constructor(data: Sequences, readonly simd = true, bytes?: boolean) {
     this.core = core();
     const { arena } = this.core;
     this.n = data.samples;
     this.T = data.steps;
-    [this.x, this.t, this.scratch, this.out] = arena.allocAll([data.x.byteLength, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8], 'data') as [number, number, number, number];
-    const f32 = arena.f32;
-    f32.set(data.x, this.x >>> 2);
-    f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
+    const values = this.n * this.T;
+    const x = data.x.subarray(0, values);
+    this.bytes = (bytes ?? values * 4 > BYTES_FROM) && isBinary(x);
+    // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block.
+    const xBytes = this.bytes ? values + 8 : values * 4;
+    [this.x, this.t, this.scratch, this.out] = arena.allocAll([xBytes, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8], 'data') as [number, number, number, number];
+    if (this.bytes) new Uint8Array(arena.memory.buffer, this.x, values).set(x);
+    else arena.f32.set(x, this.x >>> 2);
+    arena.f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
   }
 
   /** Fused epoch: writes [Σ e², ∂L/∂wx, ∂L/∂wRec] into `out`. */
   lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void {
     this.check();
     const e = this.core.exports;
-    (this.simd ? e.linearLossGrad : e.linearLossGradScalar)(this.x, this.t, this.n, this.T, wx, wRec, c, this.scratch, this.out);
+    const kernel = this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
+    kernel(this.x, this.t, this.n, this.T, wx, wRec, c, this.scratch, this.out);
     const f64 = this.core.arena.f64;
     const o = this.out >>> 3;
     out[0] = f64[o]!;
@@ -49,7 +59,7 @@ export class WasmLinear {
     const bytes = (this.T + 1) * this.n * 4;
     const [s] = arena.allocAll([bytes], 'data') as [number];
     try {
-      exports.linearStates(this.x, this.n, this.T, wx, wRec, s);
+      (this.bytes ? exports.linearStatesBytes : exports.linearStates)(this.x, this.n, this.T, wx, wRec, s);
       return arena.f32.slice(s >>> 2, (s + bytes) >>> 2);
     } finally {
       arena.release(s);
@@ -78,7 +88,7 @@ export class WasmLinear {
     f32.set(job.hyper, hyper >>> 2);
     f32.set(job.slots, slots >>> 2);
     const r = exports.linearTrain(
-      this.x, this.t, this.n, this.T, c, scale, this.simd ? 1 : 0, this.scratch,
+      this.x, this.t, this.n, this.T, c, scale, this.simd ? 1 : 0, this.bytes ? 1 : 0, this.scratch,
       job.rule, hyper, slots, job.step, b, job.epochs, losses, job.weights ? weights : 0,
     );
     const epochs = r >>> 2;
@@ -105,4 +115,10 @@ export class WasmLinear {
   private check(): void {
     if (this.disposed) throw new DisposedError('bound data');
   }
+}
+
+/** True when every value is exactly 0 or 1. */
+function isBinary(x: Float32Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 1) return false;
+  return true;
 }
