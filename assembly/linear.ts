@@ -207,3 +207,34 @@ export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: floa
   lossGrad<u8>(x, t, n, T, wx, wRec, c, scratch, out);
 }
 
+
+/**
+ * Copy `count` f32 inputs at src to bytes at dst when each is 0 or 1 (−0 counts as 0); returns
+ * false, with dst partly written, at the first other value. Sixteen values per step.
+ */
+export function linearPackBytes(src: usize, dst: usize, count: i32): bool {
+  const one = i32x4.splat(0x3f800000);
+  const abs = i32x4.splat(0x7fffffff);
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const p = src + (<usize>i << 2);
+    const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
+    const ia = i32x4.eq(a, one), ib = i32x4.eq(b, one), ic = i32x4.eq(c, one), id = i32x4.eq(d, one);
+    // Every lane must be a one or a zero: (is one) | (is zero) all set.
+    const ok = v128.and(
+      v128.and(v128.or(ia, i32x4.eq(v128.and(a, abs), i32x4.splat(0))), v128.or(ib, i32x4.eq(v128.and(b, abs), i32x4.splat(0)))),
+      v128.and(v128.or(ic, i32x4.eq(v128.and(c, abs), i32x4.splat(0))), v128.or(id, i32x4.eq(v128.and(d, abs), i32x4.splat(0)))),
+    );
+    if (!i32x4.all_true(ok)) return false;
+    // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows; keep bit 0.
+    const w0 = i16x8.narrow_i32x4_s(ia, ib), w1 = i16x8.narrow_i32x4_s(ic, id);
+    v128.store(dst + <usize>i, v128.and(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(1)));
+  }
+  for (; i < count; i++) {
+    const b = load<u32>(src + (<usize>i << 2));
+    if (b == 0x3f800000) store<u8>(dst + <usize>i, 1);
+    else if ((b & 0x7fffffff) == 0) store<u8>(dst + <usize>i, 0);
+    else return false;
+  }
+  return true;
+}

@@ -146,4 +146,29 @@ describe('0/1 inputs held as bytes in the core give the float32 results bit for 
     expect(picks.map((k) => k.bytes)).toEqual([true, false, false, false]);
     for (const k of picks) k.dispose();
   });
+
+  test('packing checks every value: one 0.5 anywhere keeps float32; -0 counts as 0', () => {
+    // 20,483 values: the packer's 16-wide steps, its scalar tail and a second 64 KiB staging chunk.
+    for (const at of [0, 9_000, 16_400, 20_482]) {
+      const data = countOnes({ samples: 20_483, length: 1, rng: new RandomState(3) });
+      const x = data.x.slice();
+      x[at] = 0.5;
+      const k = new WasmLinear({ ...data, x }, true, true);
+      expect(k.bytes).toBe(false);
+      k.dispose();
+    }
+    const data = countOnes({ samples: 2051, length: 3, rng: new RandomState(4) });
+    const x = data.x.slice();
+    for (let i = 0; i < x.length; i += 7) if (x[i] === 0) x[i] = -0;
+    const a = new WasmLinear({ ...data, x }, true, true);
+    const b = new WasmLinear(data, true, false);
+    const ra = new Float64Array(3);
+    const rb = new Float64Array(3);
+    a.lossGrad(0.7, -0.6, 0.5, ra);
+    b.lossGrad(0.7, -0.6, 0.5, rb);
+    expect(a.bytes).toBe(true);
+    expect(ra).toEqual(rb);
+    a.dispose();
+    b.dispose();
+  });
 });

@@ -17,6 +17,7 @@ export interface CoreExports {
   linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
   linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearPackBytes(src: number, dst: number, count: number): boolean | number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
 }
 

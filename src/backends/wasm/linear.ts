@@ -5,6 +5,7 @@ import { core, type Core } from './core.js';
 
 const GROUP = 16; // samples per SIMD group in assembly/linear.ts
 const JOB_BYTES = 128; // the fixed part of an in-core job block, before its losses and weights
+const STAGE_BYTES = 64 << 10; // f32 inputs pass through this much core memory on their way to bytes
 const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
@@ -30,13 +31,38 @@ export class WasmLinear {
     this.T = data.steps;
     const values = this.n * this.T;
     const x = data.x.subarray(0, values);
-    this.bytes = (bytes ?? values * 4 > BYTES_FROM) && isBinary(x);
     // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block.
-    const xBytes = this.bytes ? values + 8 : values * 4;
-    [this.x, this.t, this.scratch, this.out] = arena.allocAll([xBytes, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8], 'data') as [number, number, number, number];
-    if (this.bytes) new Uint8Array(arena.memory.buffer, this.x, values).set(x);
-    else arena.f32.set(x, this.x >>> 2);
+    const sizes = [values + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
+    let blocks = bytes ?? values * 4 > BYTES_FROM ? arena.allocAll(sizes, 'data') : undefined;
+    if (blocks && !this.pack(x, blocks[0]!)) {
+      for (const b of blocks) arena.release(b);
+      blocks = undefined;
+    }
+    this.bytes = blocks !== undefined;
+    if (!blocks) {
+      sizes[0] = values * 4;
+      blocks = arena.allocAll(sizes, 'data');
+      arena.f32.set(x, blocks[0]! >>> 2);
+    }
+    [this.x, this.t, this.scratch, this.out] = blocks as [number, number, number, number];
     arena.f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
+  }
+
+  /** Copy 0/1 inputs into bytes at `to`, through a 64 KiB staging block; false at the first other value. */
+  private pack(x: Float32Array, to: number): boolean {
+    const { arena, exports } = this.core;
+    const chunk = STAGE_BYTES >>> 2;
+    const [stage] = arena.allocAll([STAGE_BYTES], 'data') as [number];
+    try {
+      for (let o = 0; o < x.length; o += chunk) {
+        const part = x.subarray(o, o + chunk);
+        arena.f32.set(part, stage >>> 2);
+        if (!exports.linearPackBytes(stage, to + o, part.length)) return false;
+      }
+      return true;
+    } finally {
+      arena.release(stage);
+    }
   }
 
   /** Fused epoch: writes [Σ e², ∂L/∂wx, ∂L/∂wRec] into `out`. */
@@ -115,10 +141,4 @@ export class WasmLinear {
   private check(): void {
     if (this.disposed) throw new DisposedError('bound data');
   }
-}
-
-/** True when every value is exactly 0 or 1. */
-function isBinary(x: Float32Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 1) return false;
-  return true;
 }
