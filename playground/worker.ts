@@ -1,5 +1,5 @@
 // Trains in a Web Worker so the page stays responsive; a few epochs per frame so people can watch.
-import { init, countOnes, LinearRNN, RandomState, createOptimizer, lossSurface, trainSync } from '../src/index.js';
+import { ConfigError, init, countOnes, LinearRNN, RandomState, createOptimizer, lossSurface, trainSync } from '../src/index.js';
 import type { LinearWeights } from '../src/models/linear.js';
 import type { Reply, Request } from './protocol.js';
 
@@ -19,6 +19,9 @@ const ready = init().then(() => {
 });
 
 async function train(r: Extract<Request, { type: 'train' }>): Promise<void> {
+  for (const [name, v] of [['epochs', r.epochs], ['epochs per frame', r.perFrame]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ConfigError(name, v, 'an integer >= 1');
+  }
   const id = ++run;
   model?.dispose();
   const m = (model = new LinearRNN(start));
@@ -43,6 +46,7 @@ onmessage = async (event: MessageEvent<Request>) => {
     if (r.type === 'train') await train(r);
     else post({ type: 'prediction', sequence: r.sequence, value: (model ?? new LinearRNN(start)).predict(r.sequence) });
   } catch (error) {
-    post({ type: 'error', message: String(error) });
+    // The message only: minifiers rename classes, so a bundled error's name is not reliable.
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
   }
 };

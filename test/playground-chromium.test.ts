@@ -22,7 +22,7 @@ describe.runIf(chromiumAvailable('Playground end-to-end test'))('playground in C
     await build({ configFile: config, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
     server = await serveStatic(out);
     browser = await launchChromium();
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -88,6 +88,12 @@ describe.runIf(chromiumAvailable('Playground end-to-end test'))('playground in C
 
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: resolve(artifacts, 'playground.png'), fullPage: true });
+
+    // A learning rate the optimizer refuses comes back from the worker as the typed error, shown on the page.
+    await page.fill('#lr', '0');
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('error'));
+    expect(await page.textContent('#status')).toBe('error: lr must be a finite number > 0, got 0');
     expect(errors).toEqual([]);
   });
 });

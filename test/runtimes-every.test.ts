@@ -17,7 +17,7 @@ const json = async (cmd: string, args: string[]): Promise<Runs> => JSON.parse((a
 let node: Runs;
 beforeAll(async () => {
   node = await json(process.execPath, ['test/runtimes/main.mjs']);
-});
+}, 60_000);
 
 describe('Node (the reference)', () => {
   test('trains the tutorial as SPEC.md describes, on every backend', () => {

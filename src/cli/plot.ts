@@ -21,6 +21,7 @@ export const plotFlags = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The text of `elman plot --help`. */
 export const plotHelp = `elman plot [flags]    train, then write three SVG figures (needs vega, vega-lite)
 
   --out DIR               where to write them                            [plots]
