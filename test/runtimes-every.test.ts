@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
@@ -43,7 +43,11 @@ test('Bun (npm package "bun") lands on the same bits as Node', async () => {
 
 describe('workerd (through miniflare)', () => {
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  // What a bundler hands workerd: every ES module, and the .wasm as a compiled module (no bytes).
+  // Where the "workerd" export condition sends `import 'elman'`, read from package.json as wrangler would.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  const entry = pkg.exports['.']!.workerd!;
+  // What a bundler hands workerd: every ES module, the .wasm as a compiled module (no bytes), and the
+  // name 'elman' bound to that entry (workerd looks bare names up beside the importing module).
   const worker = (script: string) =>
     new Miniflare({
       modulesRoot: root,
@@ -51,6 +55,7 @@ describe('workerd (through miniflare)', () => {
       modules: [
         { type: 'ESModule', path: join(root, script) },
         { type: 'ESModule', path: join(root, 'test/runtimes/tutorial.mjs') },
+        { type: 'ESModule', path: join(root, 'test/runtimes/elman'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
         ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
         { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
       ],
@@ -76,14 +81,17 @@ describe('workerd (through miniflare)', () => {
     expect(await get(worker('test/runtimes/worker-module.mjs'), '/train')).toEqual(node);
   });
 
-  test('the "workerd" export entry makes init() work with no argument, same bits', async () => {
+  test('import \'elman\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
+    expect(entry).toBe('./dist/workerd.js');
     expect(await get(worker('test/runtimes/worker-entry.mjs'), '/')).toEqual(node);
   });
 });
 
 describe.runIf(chromiumAvailable('Chromium runtime test'))('Chromium', () => {
-  const page = `<!doctype html><script type="module">
-    import * as elman from '/dist/index.js';
+  // The import map stands in for a bundler resolving 'elman' to the package's default entry.
+  const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+    <script type="module">
+    import * as elman from 'elman';
     import { tutorialRuns } from '/test/runtimes/tutorial.mjs';
     try { await elman.init(); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
   </script>`;

@@ -1,5 +1,6 @@
-// Node, Deno and Bun run this against the built package: init() with its default, then the tutorial.
-import * as elman from '../../dist/index.js';
+// Node, Deno and Bun run this against the built package, imported by name as a user would (a package
+// may import itself through its own "exports" map): init() with its default, then the tutorial.
+import * as elman from 'elman';
 import { tutorialRuns } from './tutorial.mjs';
 
 await elman.init();

@@ -1,5 +1,5 @@
-// workerd through the package's "workerd" export condition (dist/workerd.js): init() needs no argument.
-import * as elman from '../../dist/workerd.js';
+// workerd through the package's "workerd" export condition, as wrangler resolves 'elman': init() needs no argument.
+import * as elman from 'elman';
 import { tutorialRuns } from './tutorial.mjs';
 
 export default {

@@ -1,4 +1,5 @@
 // workerd, the way its docs show: import the core as a compiled module and pass it to init().
+// The package's default entry (no "workerd" condition), so init() has no module of its own.
 import * as elman from '../../dist/index.js';
 import wasm from '../../build/elman.wasm';
 import { tutorialRuns } from './tutorial.mjs';
