@@ -18,3 +18,9 @@ export { gradCheck, type Checkable, type GradCheckResult } from './training/grad
 export { scan } from './scan.js';
 export { AbortError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, NumericError, ShapeError } from './errors.js';
 export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';
+export { gradientFlow } from './analysis/gradient-flow.js';
+export { renderSvg, PLOT_PEERS, type VegaLiteSpec } from './plots/render.js';
+export { lossCurveSpec, type LossCurveOptions, type LossSeries } from './plots/loss-curve.js';
+export { lossSurfaceSpec, type LossSurfaceOptions, type WeightPath } from './plots/loss-surface.js';
+export { gradientFlowSpec, type FlowSeries, type GradientFlowOptions } from './plots/gradient-flow.js';
+export { setDefaultModule } from './backends/wasm/core.js';

@@ -7,6 +7,11 @@ import { RandomState } from '../random.js';
 import { BACKENDS } from '../backends/backend.js';
 import { train } from '../training/train.js';
 import { f84, int, num, oneOf, pair, UsageError } from './args.js';
+import type { Sequences } from '../data/sequences.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { BackendName } from '../backends/backend.js';
+import { lossCurveSpec } from '../plots/loss-curve.js';
+import { runName, writeSvg } from './figures.js';
 
 /** Flags of `elman train`, as node:util parseArgs declares them. */
 export const trainFlags = {
@@ -34,6 +39,7 @@ export const trainFlags = {
   backend: { type: 'string', default: 'wasm' },
   scalar: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
+  plot: { type: 'string' },
 } as const;
 
 export const trainHelp = `elman train [flags]   train the counter and print the tutorial's log
@@ -52,12 +58,25 @@ export const trainHelp = `elman train [flags]   train the counter and print the 
   --init wx,wrec          initial weights instead of the drawn ones
   --backend wasm|js       WebAssembly core or plain TypeScript  [wasm]
   --scalar                WebAssembly without SIMD, for comparison
-  --json                  one JSON object per logged epoch instead of the log`;
+  --json                  one JSON object per logged epoch instead of the log
+  --plot DIR              after training, write DIR/loss-curve.svg (needs vega, vega-lite)`;
 
-type Values = { [K in keyof typeof trainFlags]?: (typeof trainFlags)[K]['type'] extends 'boolean' ? boolean : string };
+/** Parsed `elman train` flags (strings as typed, booleans). */
+export type Values = { [K in keyof typeof trainFlags]?: (typeof trainFlags)[K]['type'] extends 'boolean' ? boolean : string };
 
-/** Run `elman train`; resolves to the exit code. */
-export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
+/** What the training flags describe, validated: data, a model at its initial weights, an optimizer and the loop's settings. */
+export interface Prepared {
+  data: Sequences;
+  model: LinearRNN;
+  optimizer: Optimizer;
+  epochs: number;
+  loss: LossName;
+  logEvery: number;
+  backend: BackendName;
+}
+
+/** Validate the training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
+export async function prepareTrain(v: Values): Promise<Prepared> {
   oneOf('task', v.task, ['count']);
   const samples = int('samples', v.samples, 1)!;
   const length = int('length', v.length, 1)!;
@@ -94,6 +113,12 @@ export async function runTrain(v: Values, out: (line: string) => void): Promise<
   const wx = rng.uniform(-0.1, 0.1);
   const wRec = rng.uniform(-0.1, 0.1);
   const model = new LinearRNN({ wx: start?.[0] ?? wx, wRec: start?.[1] ?? wRec, backend, simd: !v.scalar });
+  return { data, model, optimizer, epochs, loss, logEvery, backend: backend! };
+}
+
+/** Run `elman train`; resolves to the exit code. */
+export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
+  const { data, model, optimizer, epochs, loss, logEvery } = await prepareTrain(v);
   const w0 = model.weights;
   if (!v.json) out(`Initial weights: wx = ${f84(w0.wx)}, wRec = ${f84(w0.wRec)}`);
   const history = await train(model, data, {
@@ -111,5 +136,9 @@ export async function runTrain(v: Values, out: (line: string) => void): Promise<
   if (v.json) out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), wx: w.wx, wRec: w.wRec }));
   else out(`Final weights : wx = ${f84(w.wx)}, wRec = ${f84(w.wRec)}`);
   model.dispose();
+  if (v.plot !== undefined) {
+    const file = await writeSvg(v.plot, 'loss-curve.svg', lossCurveSpec([{ name: runName(optimizer.name, v.lr), loss: history.loss }]));
+    if (!v.json) out(`Loss curve: ${file}`);
+  }
   return 0;
 }

@@ -36,13 +36,57 @@ let pending: Promise<Core> | undefined;
 /** Where the core ships: build/elman.wasm at the package root, from src/ and dist/ alike. */
 export const defaultWasmUrl = (): URL => new URL('../../../build/elman.wasm', import.meta.url);
 
+// The workerd entry (dist/workerd.js) imports the .wasm as a module and registers it here.
+let bundled: WebAssembly.Module | undefined;
+
+/** Make `module` what `init()` loads when given no source; the workerd entry calls it with its imported `.wasm`. */
+export function setDefaultModule(module: WebAssembly.Module): void {
+  if (!(module instanceof WebAssembly.Module)) throw new InitError(`setDefaultModule needs a WebAssembly.Module, got ${typeof module}`, module);
+  bundled = module;
+}
+
+/** True in Cloudflare's workerd, which refuses to compile WebAssembly from bytes at run time. */
+const inWorkerd = (): boolean => (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
+
+/**
+ * What `init()` loads by default: the registered module (workerd entry); else the file next to the
+ * package, read with node:fs in Node, Deno and Bun (file: URL) and fetched in browsers (http: URL).
+ */
+function defaultSource(): WasmSource {
+  if (bundled) return bundled;
+  if (inWorkerd()) {
+    throw new InitError(
+      "workerd cannot compile WebAssembly from bytes: import the core as a module and pass it, `import wasm from 'elman/elman.wasm'; await init(wasm);` (or import 'elman' with the \"workerd\" export condition, as wrangler does)",
+    );
+  }
+  return defaultWasmUrl();
+}
+
+function checkSource(source: unknown): WasmSource {
+  const ok =
+    source instanceof WebAssembly.Module ||
+    source instanceof ArrayBuffer ||
+    ArrayBuffer.isView(source) ||
+    source instanceof URL ||
+    typeof source === 'string' ||
+    (typeof Response !== 'undefined' && source instanceof Response);
+  if (!ok) throw new InitError(`init(source) needs a WebAssembly.Module, bytes, a URL, a string or a Response, got ${source === null ? 'null' : typeof source}`, source);
+  return source as WasmSource;
+}
+
 /**
  * Load the WebAssembly core once; later calls return the same promise.
  * Pass a `WebAssembly.Module` where compiling bytes at run time is forbidden (Cloudflare workerd).
  */
 export function init(source?: WasmSource): Promise<Core> {
   if (ready) return Promise.resolve(ready);
-  pending ??= compile(source ?? defaultWasmUrl()).then(
+  let chosen: WasmSource;
+  try {
+    chosen = source === undefined ? defaultSource() : checkSource(source);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  pending ??= compile(chosen).then(
     (module) => instantiate(module),
     (error: unknown) => {
       pending = undefined;

@@ -1,0 +1,42 @@
+import { ConfigError } from '../errors.js';
+import type { VegaLiteSpec } from './render.js';
+
+/** One curve of the exploding/vanishing figure: `grad[k]` = ∂L/∂S[k] for k = 0..T, from `gradientFlow`. */
+export interface FlowSeries {
+  name: string;
+  grad: ArrayLike<number>;
+}
+
+/** Options of `gradientFlowSpec`: title and size in CSS pixels. */
+export interface GradientFlowOptions {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * ∂L/∂S[k] against the steps back from the output (T - k), one line and dot per step for each
+ * series, on a symmetric-log axis so sign changes and zeros stay visible: the notes' figure.
+ */
+export function gradientFlowSpec(series: readonly FlowSeries[], options: GradientFlowOptions = {}): VegaLiteSpec {
+  if (!Array.isArray(series) || series.length === 0) throw new ConfigError('series', series, 'a non-empty array of { name, grad }');
+  const values: { back: number; grad: number; run: string }[] = [];
+  for (const [i, s] of series.entries()) {
+    if (typeof s?.name !== 'string' || typeof s.grad?.length !== 'number') throw new ConfigError(`series[${i}]`, s, 'an object { name, grad }');
+    const T = s.grad.length - 1;
+    for (let k = T; k >= 0; k--) values.push({ back: T - k, grad: s.grad[k]!, run: s.name });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: options.title ?? 'Gradient through time: dL/dS[k] = dL/dS[T] · w_rec^(T-k)',
+    width: options.width ?? 480,
+    height: options.height ?? 300,
+    data: { values },
+    mark: { type: 'line', point: { filled: true, size: 20 }, strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'back', type: 'quantitative', title: 'steps back from the output (T - k)', axis: { tickMinStep: 1 } },
+      y: { field: 'grad', type: 'quantitative', title: 'dL/dS[k] (symmetric log)', scale: { type: 'symlog' } },
+      color: { field: 'run', type: 'nominal', title: null, sort: null },
+    },
+  };
+}

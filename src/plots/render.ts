@@ -1,0 +1,31 @@
+import { ElmanError } from '../errors.js';
+
+/** A Vega-Lite specification as plain JSON: what every `*Spec` builder returns, renderable anywhere Vega runs. */
+export type VegaLiteSpec = Record<string, unknown>;
+
+/** The exact versions elman's plots are tested with; they are optional peer dependencies. */
+export const PLOT_PEERS = 'vega@6.4.0 vega-lite@6.5.0';
+
+type Vega = typeof import('vega');
+type VegaLite = typeof import('vega-lite');
+
+let libs: Promise<[Vega, VegaLite]> | undefined;
+
+/**
+ * Render a Vega-Lite spec to an SVG document string, headless (no canvas, no DOM), in Node and in
+ * browsers alike. Loads `vega` and `vega-lite` on first use; throws an ElmanError naming them if absent.
+ */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  if (typeof spec !== 'object' || spec === null) throw new ElmanError(`spec must be a Vega-Lite object, got ${spec === null ? 'null' : typeof spec}`, 'spec', spec);
+  libs ??= Promise.all([import('vega'), import('vega-lite')]).catch((error: unknown) => {
+    libs = undefined;
+    throw new ElmanError(`plots need the optional peer dependencies ${PLOT_PEERS} (npm install -E ${PLOT_PEERS}): ${String(error)}`, 'vega', undefined);
+  });
+  const [vega, vegaLite] = await libs;
+  const view = new vega.View(vega.parse(vegaLite.compile(spec as never).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

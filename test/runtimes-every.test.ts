@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Miniflare } from 'miniflare';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { serveStatic } from './helpers/static-server.js';
+
+// Every runtime trains the tutorial from the *built* package (dist/ + build/elman.wasm) with seed 1,
+// and must land on the same float32 bits as Node. Expected values come from SPEC.md's tutorial runs.
+const root = resolve(import.meta.dirname, '..');
+const run = promisify(execFile);
+type Runs = Record<string, { wx: number; wRec: number; loss: number; bits: string }>;
+const json = async (cmd: string, args: string[]): Promise<Runs> => JSON.parse((await run(cmd, args, { cwd: root })).stdout) as Runs;
+
+let node: Runs;
+beforeAll(async () => {
+  node = await json(process.execPath, ['test/runtimes/main.mjs']);
+}, 60_000);
+
+describe('Node (the reference)', () => {
+  test('trains the tutorial as SPEC.md describes, on every backend', () => {
+    expect(Object.keys(node).sort()).toEqual(['rmsprop/js', 'rmsprop/wasm-scalar', 'rmsprop/wasm-simd', 'sgd/js', 'sgd/wasm-scalar', 'sgd/wasm-simd']);
+    for (const [name, r] of Object.entries(node)) {
+      // Gradient descent ends near (1.06, 0.99); RMSProp near (0.9995, 0.9993) with a loss below 0.01.
+      const [wx, wRec] = name.startsWith('sgd') ? [1.06, 0.99] : [0.9995, 0.9993];
+      expect(Math.abs(r.wx - wx), name).toBeLessThan(0.005);
+      expect(Math.abs(r.wRec - wRec), name).toBeLessThan(0.005);
+      if (name.startsWith('rmsprop')) expect(r.loss).toBeLessThan(0.01);
+      expect(r.bits).toMatch(/^[0-9a-f]{8} [0-9a-f]{8}$/);
+    }
+  });
+});
+
+test('Deno (npm package "deno") lands on the same bits as Node', async () => {
+  expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
+});
+
+test('Bun (npm package "bun") lands on the same bits as Node', async () => {
+  expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+});
+
+describe('workerd (through miniflare)', () => {
+  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  // Where the "workerd" export condition sends `import 'elman'`, read from package.json as wrangler would.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  const entry = pkg.exports['.']!.workerd!;
+  // What a bundler hands workerd: every ES module, the .wasm as a compiled module (no bytes), and the
+  // name 'elman' bound to that entry (workerd looks bare names up beside the importing module).
+  const worker = (script: string) =>
+    new Miniflare({
+      modulesRoot: root,
+      compatibilityDate: '2025-01-01',
+      modules: [
+        { type: 'ESModule', path: join(root, script) },
+        { type: 'ESModule', path: join(root, 'test/runtimes/tutorial.mjs') },
+        { type: 'ESModule', path: join(root, 'test/runtimes/elman'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
+        ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
+        { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
+      ],
+    });
+  const get = async (mf: Miniflare, path: string) => {
+    try {
+      const res = await mf.dispatchFetch(`http://localhost${path}`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    } finally {
+      await mf.dispose();
+    }
+  };
+
+  test('refuses bytes, and init() without a module says how to pass one', async () => {
+    const r = await get(worker('test/runtimes/worker-module.mjs'), '/default');
+    expect(r.bytesRefused).toMatch(/CompileError|disallowed|not allowed/i);
+    expect(r.name).toBe('InitError');
+    expect(r.message).toContain("import wasm from 'elman/elman.wasm'; await init(wasm);");
+  });
+
+  test('init(importedModule) lands on the same bits as Node', async () => {
+    expect(await get(worker('test/runtimes/worker-module.mjs'), '/train')).toEqual(node);
+  });
+
+  test('import \'elman\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
+    expect(entry).toBe('./dist/workerd.js');
+    expect(await get(worker('test/runtimes/worker-entry.mjs'), '/')).toEqual(node);
+  });
+});
+
+describe.runIf(chromiumAvailable('Chromium runtime test'))('Chromium', () => {
+  // The import map stands in for a bundler resolving 'elman' to the package's default entry.
+  const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+    <script type="module">
+    import * as elman from 'elman';
+    import { tutorialRuns } from '/test/runtimes/tutorial.mjs';
+    try { await elman.init(); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
+  </script>`;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  afterAll(() => server?.close());
+
+  test('init() fetches the .wasm next to the package and lands on the same bits as Node', async () => {
+    server = await serveStatic(root, { '/runtime.html': page });
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`${server.url}/runtime.html`);
+      const result = await tab.waitForFunction(() => (window as unknown as { result?: unknown }).result, undefined, { timeout: 30_000 });
+      expect(await result.jsonValue()).toEqual(node);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,10 @@
+// workerd through the package's "workerd" export condition, as wrangler resolves 'elman': init() needs no argument.
+import * as elman from 'elman';
+import { tutorialRuns } from './tutorial.mjs';
+
+export default {
+  async fetch() {
+    await elman.init();
+    return Response.json(tutorialRuns(elman));
+  },
+};
