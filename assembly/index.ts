@@ -5,3 +5,4 @@ export { linearStates, linearLossGrad, linearLossGradScalar } from './linear';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { elmanWorkFloats, elmanForward, elmanLossGrad } from './elman';
