@@ -18,3 +18,13 @@ export { gradCheck, type Checkable, type GradCheckResult } from './training/grad
 export { scan } from './scan.js';
 export { AbortError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, NumericError, ShapeError } from './errors.js';
 export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';
+export { ElmanRNN, ACTIVATIONS, OUTPUT_ACTIVATIONS, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
+export type { Activation, OutputActivation } from './backends/js/elman.js';
+export { ELMAN_LOSSES, type ElmanLossName } from './models/elman-losses.js';
+export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
+export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
+export { sineWave, type SineWaveOptions } from './data/sine-wave.js';
+export { parity, type ParityOptions } from './data/parity.js';
+export { sliceSamples } from './data/split.js';
+export { TASKS, accuracy, type Task, type TaskName, type Scoring } from './data/tasks.js';
+export type { BatchOptions } from './training/batches.js';

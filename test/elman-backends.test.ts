@@ -117,3 +117,20 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     expect(Math.abs(gk - gfull)).toBeGreaterThan(0.01);
   });
 });
+
+describe('the core’s f32x4 activations', () => {
+  test.each(['tanh', 'sigmoid'] as const)('%s within 4e-7 relative (+ 1e-12 absolute) of Math over [-20, 20]', (act) => {
+    // One hidden unit with kernel 1 and no recurrence: the output is act(x) itself, 4,000 samples a step.
+    const xs = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) / 100 + (i % 7) * 1e-4);
+    xs[2000] = 1e-30;
+    xs[2001] = -3e-8;
+    const data = { samples: xs.length, steps: 1, inputSize: 1, outputSize: 1, x: xs, targets: new Float32Array(xs.length) };
+    const m = new ElmanRNN({ inputSize: 1, hiddenSize: 1, outputSize: 1, activation: act });
+    m.setWeights({ kernel: [1], recurrentKernel: [0], outputKernel: [1] });
+    const y = m.predict(data);
+    const f = act === 'tanh' ? Math.tanh : (v: number) => 1 / (1 + Math.exp(-v));
+    let worst = 0;
+    xs.forEach((v, i) => (worst = Math.max(worst, Math.abs(y[i]! - f(v)) / (Math.abs(f(v)) + 1e-12))));
+    expect(worst).toBeLessThan(4e-7);
+  });
+});
