@@ -8,6 +8,7 @@ import { sgd } from '../src/optimizers/sgd.js';
 import { RandomState } from '../src/random.js';
 import { clipped } from '../src/training/batches.js';
 import { trainSync } from '../src/training/train.js';
+import { AbortError, DivergenceError } from '../src/errors.js';
 import { randomElmanData } from './helpers/elman-data.js';
 
 beforeAll(() => init());
@@ -71,4 +72,30 @@ test('clipping by global norm: (3, 4) with max 1 becomes (0.6, 0.8); shorter vec
   clipped(h, 1);
   expect(Array.from(h)).toEqual([Math.fround(0.3), Math.fround(0.4)]);
   expect(clipped(Float32Array.of(NaN), 1)).toBe(false);
+});
+
+describe('the mini-batch loop keeps the last good state', () => {
+  test('divergence throws DivergenceError and leaves the weights before the failing update', () => {
+    const data = randomElmanData(6, 32, 4, 1, 1, false);
+    const model = new ElmanRNN({ inputSize: 1, hiddenSize: 3, outputSize: 1, activation: 'linear', seed: 1 });
+    let error: unknown;
+    try {
+      trainSync(model, data, { optimizer: sgd({ lr: 1e15 }), epochs: 50, loss: 'sse', batchSize: 8 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect(model.params.every(Number.isFinite)).toBe(true);
+    expect(Array.from((error as DivergenceError).weights)).toEqual(Array.from(model.params));
+  });
+
+  test('an aborted signal stops before the next mini-batch with AbortError', () => {
+    const data = randomElmanData(7, 32, 4, 1, 1, false);
+    const model = new ElmanRNN({ inputSize: 1, hiddenSize: 3, outputSize: 1, seed: 1 });
+    const c = new AbortController();
+    c.abort();
+    const before = model.params.slice();
+    expect(() => trainSync(model, data, { optimizer: sgd({ lr: 0.1 }), epochs: 5, loss: 'mse', batchSize: 8, signal: c.signal })).toThrow(AbortError);
+    expect(model.params).toEqual(before);
+  });
 });

@@ -163,7 +163,9 @@ export class ElmanRNN {
   /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
   predict(data: Sequences): Float32Array {
     this.checkData(data);
-    const k = this.kernel(data, Math.min(data.samples, 1024));
+    // Batches of samples bounded so the scratch stays near 64 MB whatever the steps and sizes.
+    const perSample = (2 * data.steps + 1) * this.hiddenSize + data.steps * this.outputSize;
+    const k = this.kernel(data, Math.max(1, Math.min(data.samples, 1024, Math.floor(2 ** 24 / perSample))));
     try {
       return k.forward(this.params);
     } finally {
