@@ -24,29 +24,54 @@ export function elmanWorkFloats(B: i32, T: i32, H: i32, O: i32): i32 {
   return up4((T + 1) * B * H) + up4(T * B * H) + up4(T * B * O) + up4(B * H) + up4(H * H) + up4(O * H);
 }
 
-/** C[M][N] = (acc ? C : 0) + A[M][K]·Bm[K][N]; strides in floats; f32x4 over 16, then 4, then 1 column. */
+/**
+ * C[M][N] = (acc ? C : 0) + A[M][K]·Bm[K][N]; strides in floats. Blocks of 4 rows × 8 columns keep
+ * eight f32x4 sums in registers and load each row of Bm once for four rows of A; tails go to mmRows.
+ */
 function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32, acc: bool): void {
-  const n16 = N & ~15, n4 = N & ~3;
-  const sb = <usize>ldb << 2;
-  for (let m = 0; m < M; m++) {
+  const m4 = M & ~3, n8 = N & ~7;
+  const sa = <usize>lda << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2;
+  for (let m = 0; m < m4; m += 4) {
     const a = A + (<usize>(m * lda) << 2);
     const c = C + (<usize>(m * ldc) << 2);
-    let n = 0;
-    for (; n < n16; n += 16) {
+    for (let n = 0; n < n8; n += 8) {
       const cn = c + (<usize>n << 2);
-      let c0 = f32x4.splat(0), c1 = c0, c2 = c0, c3 = c0;
-      if (acc) { c0 = v128.load(cn); c1 = v128.load(cn, 16); c2 = v128.load(cn, 32); c3 = v128.load(cn, 48); }
-      let bk = Bm + (<usize>n << 2);
-      for (let k = 0; k < K; k++) {
-        const s = f32x4.splat(load<float>(a + (<usize>k << 2)));
-        c0 = f32x4.add(c0, f32x4.mul(s, v128.load(bk)));
-        c1 = f32x4.add(c1, f32x4.mul(s, v128.load(bk, 16)));
-        c2 = f32x4.add(c2, f32x4.mul(s, v128.load(bk, 32)));
-        c3 = f32x4.add(c3, f32x4.mul(s, v128.load(bk, 48)));
-        bk += sb;
+      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      if (acc) {
+        c00 = v128.load(cn); c01 = v128.load(cn, 16);
+        c10 = v128.load(cn + sc); c11 = v128.load(cn + sc, 16);
+        c20 = v128.load(cn + 2 * sc); c21 = v128.load(cn + 2 * sc, 16);
+        c30 = v128.load(cn + 3 * sc); c31 = v128.load(cn + 3 * sc, 16);
       }
-      v128.store(cn, c0); v128.store(cn, c1, 16); v128.store(cn, c2, 32); v128.store(cn, c3, 48);
+      let b = Bm + (<usize>n << 2), ak = a;
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(b), b1 = v128.load(b, 16);
+        const a0 = f32x4.splat(load<float>(ak)), a1 = f32x4.splat(load<float>(ak + sa));
+        const a2 = f32x4.splat(load<float>(ak + 2 * sa)), a3 = f32x4.splat(load<float>(ak + 3 * sa));
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        b += sb; ak += 4;
+      }
+      v128.store(cn, c00); v128.store(cn, c01, 16);
+      v128.store(cn + sc, c10); v128.store(cn + sc, c11, 16);
+      v128.store(cn + 2 * sc, c20); v128.store(cn + 2 * sc, c21, 16);
+      v128.store(cn + 3 * sc, c30); v128.store(cn + 3 * sc, c31, 16);
     }
+    if (n8 < N) mmRows(A, lda, Bm, ldb, C, ldc, m, m + 4, K, n8, N, acc);
+  }
+  mmRows(A, lda, Bm, ldb, C, ldc, m4, M, K, 0, N, acc);
+}
+
+/** Rows m0..m1, columns n0..N of mm, one row at a time: f32x4 over 4 columns, then scalar. */
+function mmRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, K: i32, n0: i32, N: i32, acc: bool): void {
+  const n4 = n0 + ((N - n0) & ~3);
+  const sb = <usize>ldb << 2;
+  for (let m = m0; m < m1; m++) {
+    const a = A + (<usize>(m * lda) << 2);
+    const c = C + (<usize>(m * ldc) << 2);
+    let n = n0;
     for (; n < n4; n += 4) {
       const cn = c + (<usize>n << 2);
       let c0 = acc ? v128.load(cn) : f32x4.splat(0);
