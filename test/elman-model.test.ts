@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { core } from '../src/backends/wasm/core.js';
-import { ConfigError, ShapeError } from '../src/errors.js';
+import { ConfigError, NumericError, ShapeError } from '../src/errors.js';
 import { ElmanRNN } from '../src/models/elman.js';
 import { glorotUniform, orthogonal } from '../src/models/init.js';
 import { RandomState } from '../src/random.js';
@@ -26,9 +26,18 @@ describe('ElmanRNN weights', () => {
     const m = new ElmanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 1 });
     const before = m.params.slice();
     expect(() => m.setWeights({ bias: [0, 0, 0], kernel: [1, 2] })).toThrow(ShapeError);
-    expect(() => m.setWeights({ bias: [0, NaN, 0] })).toThrow(/weights.bias\[1\] must be a finite number, got NaN/);
+    expect(() => m.setWeights({ bias: [0, NaN, 0] })).toThrow(/weights.bias\[1\] must be a finite float32 number \(\|v\| < 3.4e38\), got NaN/);
     expect(() => m.setWeights({ kernal: [1] } as never)).toThrow(ConfigError);
+    expect(() => m.setWeights({ outputBias: [1e39] })).toThrow(/float32/); // finite as a double, Infinity as float32
     expect(m.params).toEqual(before);
+  });
+
+  test('weights too large for float32 arithmetic: a NumericError, never a silent Infinity', () => {
+    const m = new ElmanRNN({ inputSize: 1, hiddenSize: 2, outputSize: 1, activation: 'linear' });
+    m.setWeights({ kernel: [1e30, 1e30], outputKernel: [1e30, 1e30] });
+    const data = randomElmanData(1, 3, 2, 1, 1, false);
+    expect(() => m.predict(data)).toThrow(NumericError);
+    expect(() => m.lossAndGrad(data)).toThrow(NumericError);
   });
 
   test('options are validated by name', () => {

@@ -3,7 +3,7 @@ import { JsElman } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets, type Activation, type ElmanDims, type OutputActivation } from '../backends/js/elman.js';
 import { WasmElman } from '../backends/wasm/elman.js';
 import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
-import { ConfigError, DisposedError, ShapeError } from '../errors.js';
+import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { elmanLoss, type ElmanLossName } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
@@ -167,7 +167,10 @@ export class ElmanRNN {
     const perSample = (2 * data.steps + 1) * this.hiddenSize + data.steps * this.outputSize;
     const k = this.kernel(data, Math.max(1, Math.min(data.samples, 1024, Math.floor(2 ** 24 / perSample))));
     try {
-      return k.forward(this.params);
+      const y = k.forward(this.params);
+      const bad = y.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new NumericError(`the outputs overflowed float32 (output ${bad} is ${y[bad]}): the weights are too large for this data`, 'outputs', y[bad]);
+      return y;
     } finally {
       this.release(k);
     }
@@ -177,7 +180,11 @@ export class ElmanRNN {
   lossAndGrad(data: Sequences, loss: ElmanLossName = 'mse'): { loss: number; grads: ElmanWeights } {
     const b = this.bind(data, loss);
     try {
-      return { loss: b.lossAndGrad(), grads: this.gradients };
+      const value = b.lossAndGrad();
+      if (!Number.isFinite(Math.fround(value)) || !this.grads.every(Number.isFinite)) {
+        throw new NumericError('the loss or its gradient overflowed float32: the weights are too large for this data', 'loss', value);
+      }
+      return { loss: value, grads: this.gradients };
     } finally {
       b.dispose();
     }
@@ -310,13 +317,17 @@ function flatten(name: string, v: ArrayLike<number> | ArrayLike<ArrayLike<number
     for (let r = 0; r < rows; r++) {
       const row = (v as ArrayLike<ArrayLike<number>>)[r]!;
       if (row?.length !== cols) throw new ShapeError(`${name}[${r}]`, row, `have length ${cols}`, `length ${row?.length}`);
-      checkValues(`${name}[${r}]`, row);
-      for (let c = 0; c < cols; c++) out[r * cols + c] = row[c]!;
+      for (let c = 0; c < cols; c++) out[r * cols + c] = float32(`${name}[${r}]`, row[c], c);
     }
   } else {
     if (v.length !== rows * cols) throw new ShapeError(name, v, `have length ${rows * cols} (${rows} × ${cols})`, `length ${v.length}`);
-    checkValues(name, v as ArrayLike<number>);
-    out.set(v as ArrayLike<number>);
+    for (let i = 0; i < out.length; i++) out[i] = float32(name, (v as ArrayLike<number>)[i], i);
   }
   return out;
+}
+
+/** A value that stays finite in float32 (a finite double can still round to ±Infinity). */
+function float32(name: string, v: unknown, i: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, 'a finite float32 number (|v| < 3.4e38)');
+  return v;
 }
