@@ -8,3 +8,4 @@ export function heapBase(): usize {
 export { optimizerStep, powi } from './optimizers';
 export { linearTrain } from './in-core';
 export { linearSurface } from './surface';
+export { elmanWorkFloats, elmanForward, elmanLossGrad } from './elman';

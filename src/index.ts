@@ -24,3 +24,13 @@ export { lossCurveSpec, type LossCurveOptions, type LossSeries } from './plots/l
 export { lossSurfaceSpec, type LossSurfaceOptions, type WeightPath } from './plots/loss-surface.js';
 export { gradientFlowSpec, type FlowSeries, type GradientFlowOptions } from './plots/gradient-flow.js';
 export { setDefaultModule } from './backends/wasm/core.js';
+export { ElmanRNN, ACTIVATIONS, OUTPUT_ACTIVATIONS, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
+export type { Activation, OutputActivation } from './backends/js/elman.js';
+export { ELMAN_LOSSES, type ElmanLossName } from './models/elman-losses.js';
+export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
+export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
+export { sineWave, type SineWaveOptions } from './data/sine-wave.js';
+export { parity, type ParityOptions } from './data/parity.js';
+export { sliceSamples } from './data/split.js';
+export { TASKS, accuracy, type Task, type TaskName, type Scoring } from './data/tasks.js';
+export type { BatchOptions } from './training/batches.js';

@@ -3,6 +3,7 @@ import { countOnes } from '../data/count-ones.js';
 import { LOSSES, type LossName } from '../losses.js';
 import { LinearRNN } from '../models/linear.js';
 import { createOptimizer, OPTIMIZERS } from '../optimizers/index.js';
+import { elmanFlags, elmanHelp, runTrainElman } from './train-elman.js';
 import { RandomState } from '../random.js';
 import { BACKENDS } from '../backends/backend.js';
 import { train } from '../training/train.js';
@@ -15,12 +16,12 @@ import { runName, writeSvg } from './figures.js';
 
 /** Flags of `elman train`, as node:util parseArgs declares them. */
 export const trainFlags = {
-  task: { type: 'string', default: 'count' },
-  samples: { type: 'string', default: '20' },
-  length: { type: 'string', default: '10' },
+  task: { type: 'string' },
+  samples: { type: 'string' },
+  length: { type: 'string' },
   seed: { type: 'string', default: '1' },
-  loss: { type: 'string', default: 'sse' },
-  optimizer: { type: 'string', default: 'sgd' },
+  loss: { type: 'string' },
+  optimizer: { type: 'string' },
   lr: { type: 'string' },
   momentum: { type: 'string' },
   nesterov: { type: 'boolean' },
@@ -33,13 +34,14 @@ export const trainFlags = {
   'eta-minus': { type: 'string' },
   'step-min': { type: 'string' },
   'step-max': { type: 'string' },
-  epochs: { type: 'string', default: '2001' },
-  'log-every': { type: 'string', default: '100' },
+  epochs: { type: 'string' },
+  'log-every': { type: 'string' },
   init: { type: 'string' },
   backend: { type: 'string', default: 'wasm' },
   scalar: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   plot: { type: 'string' },
+  ...elmanFlags,
 } as const;
 
 export const trainHelp = `elman train [flags]   train the counter and print the tutorial's log
@@ -59,7 +61,9 @@ export const trainHelp = `elman train [flags]   train the counter and print the 
   --backend wasm|js       WebAssembly core or plain TypeScript  [wasm]
   --scalar                WebAssembly without SIMD, for comparison
   --json                  one JSON object per logged epoch instead of the log
-  --plot DIR              after training, write DIR/loss-curve.svg (needs vega, vega-lite)`;
+  --plot DIR              after training, write DIR/loss-curve.svg (needs vega, vega-lite)
+
+${elmanHelp}`;
 
 /** Parsed `elman train` flags (strings as typed, booleans). */
 export type Values = { [K in keyof typeof trainFlags]?: (typeof trainFlags)[K]['type'] extends 'boolean' ? boolean : string };
@@ -75,8 +79,13 @@ export interface Prepared {
   backend: BackendName;
 }
 
-/** Validate the training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
-export async function prepareTrain(v: Values): Promise<Prepared> {
+/** Validate the counter's training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
+export async function prepareTrain(given: Values): Promise<Prepared> {
+  for (const flag of Object.keys(elmanFlags)) {
+    if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman');
+  }
+  // The counter's defaults: the tutorial's run.
+  const v: Values = { task: 'count', samples: '20', length: '10', loss: 'sse', optimizer: 'sgd', epochs: '2001', 'log-every': '100', ...defined(given) };
   oneOf('task', v.task, ['count']);
   const samples = int('samples', v.samples, 1)!;
   const length = int('length', v.length, 1)!;
@@ -87,25 +96,7 @@ export async function prepareTrain(v: Values): Promise<Prepared> {
   const logEvery = int('log-every', v['log-every'], 1)!;
   const backend = oneOf('backend', v.backend, BACKENDS);
   const start = pair('init', v.init);
-  const hyper: Record<string, number | boolean> = {};
-  const flagFor: Record<string, keyof Values> = {
-    lr: 'lr', momentum: 'momentum', rho: 'rho', eps: 'eps', beta1: 'beta1', beta2: 'beta2',
-    initialStep: 'initial-step', etaPlus: 'eta-plus', etaMinus: 'eta-minus', stepMin: 'step-min', stepMax: 'step-max',
-  };
-  for (const [key, flag] of Object.entries(flagFor)) {
-    const value = num(flag, v[flag] as string | undefined);
-    if (value !== undefined) hyper[key] = value;
-  }
-  if (v.nesterov) hyper.nesterov = true;
-  let optimizer;
-  try {
-    optimizer = createOptimizer(name!, hyper);
-  } catch (error) {
-    // Name the flag, not the option key: `--initial-step` rather than `initialStep`.
-    const e = error as UsageError;
-    const key = e.argument?.split('.').pop() ?? '';
-    throw new UsageError(flagFor[key] ? `--${flagFor[key]}` : `--optimizer ${name}`, e.value, e.message.replace(/^.* must be (.*), got .*$/, '$1'));
-  }
+  const optimizer = optimizerFrom(v, name!);
   if (backend === 'wasm') await init();
 
   const rng = new RandomState(seed);
@@ -118,6 +109,8 @@ export async function prepareTrain(v: Values): Promise<Prepared> {
 
 /** Run `elman train`; resolves to the exit code. */
 export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
+  const which = oneOf('model', v.model, ['linear', 'elman']) ?? (v.task === undefined || v.task === 'count' ? 'linear' : 'elman');
+  if (which === 'elman') return runTrainElman(v, out, optimizerFrom);
   const { data, model, optimizer, epochs, loss, logEvery } = await prepareTrain(v);
   const w0 = model.weights;
   if (!v.json) out(`Initial weights: wx = ${f84(w0.wx)}, wRec = ${f84(w0.wRec)}`);
@@ -141,4 +134,30 @@ export async function runTrain(v: Values, out: (line: string) => void): Promise<
     if (!v.json) out(`Loss curve: ${file}`);
   }
   return 0;
+}
+
+/** The optimizer named by --optimizer with its hyper-parameter flags; errors name the flag. */
+export function optimizerFrom(v: Values, name: string): Optimizer {
+  const hyper: Record<string, number | boolean> = {};
+  const flagFor: Record<string, keyof Values> = {
+    lr: 'lr', momentum: 'momentum', rho: 'rho', eps: 'eps', beta1: 'beta1', beta2: 'beta2',
+    initialStep: 'initial-step', etaPlus: 'eta-plus', etaMinus: 'eta-minus', stepMin: 'step-min', stepMax: 'step-max',
+  };
+  for (const [key, flag] of Object.entries(flagFor)) {
+    const value = num(flag, v[flag] as string | undefined);
+    if (value !== undefined) hyper[key] = value;
+  }
+  if (v.nesterov) hyper.nesterov = true;
+  try {
+    return createOptimizer(name, hyper);
+  } catch (error) {
+    // Name the flag, not the option key: `--initial-step` rather than `initialStep`.
+    const e = error as UsageError;
+    const key = e.argument?.split('.').pop() ?? '';
+    throw new UsageError(flagFor[key] ? `--${flagFor[key]}` : `--optimizer ${name}`, e.value, e.message.replace(/^.* must be (.*), got .*$/, '$1'));
+  }
+}
+
+function defined(v: Values): Values {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as Values;
 }

@@ -3,6 +3,7 @@ import type { Sequences } from '../data/sequences.js';
 import { AbortError, ConfigError, DivergenceError } from '../errors.js';
 import { SlotOptimizer, type Optimizer } from '../optimizers/optimizer.js';
 import { InCore } from './in-core.js';
+import { BatchSession, usesBatches, type BatchOptions } from './batches.js';
 
 /** What `train` needs of a model: flat params and grads, named weights, and a way to bind data. */
 export interface Trainable<W> {
@@ -17,10 +18,12 @@ export interface EpochInfo<W> {
   epoch: number;
   loss: number;
   weights: W;
+  /** The validation loss after the epoch (mini-batch loop with validationSplit). */
+  valLoss?: number;
 }
 
 /** Options of `train`. */
-export interface TrainOptions<W> {
+export interface TrainOptions<W> extends BatchOptions {
   /** An optimizer made like `rmsprop({ lr: 1e-3 })`; its state carries over between calls. */
   optimizer: Optimizer;
   /** Full-batch updates to make, an integer >= 1. */
@@ -41,6 +44,8 @@ export interface TrainOptions<W> {
 export interface History<W> {
   loss: number[];
   weights: W[];
+  /** Validation loss after each epoch, when `validationSplit` was given. */
+  valLoss?: number[];
 }
 
 /** The training loop, one epoch at a time; `train` and `trainSync` drive it. */
@@ -146,7 +151,7 @@ class Session<W> {
  * Throws DivergenceError (model reset to its last weights with a finite loss) or AbortError.
  */
 export async function train<W>(model: Trainable<W>, data: Sequences, options: TrainOptions<W>): Promise<History<W>> {
-  const session = new Session(model, data, options);
+  const session = usesBatches(options) ? new BatchSession(model, data, options) : new Session(model, data, options);
   let slice = performance.now();
   while (!session.done) {
     session.step();
@@ -160,7 +165,7 @@ export async function train<W>(model: Trainable<W>, data: Sequences, options: Tr
 
 /** `train` without yielding: for scripts and benchmarks; the signal is checked every epoch. */
 export function trainSync<W>(model: Trainable<W>, data: Sequences, options: TrainOptions<W>): History<W> {
-  const session = new Session(model, data, options);
+  const session = usesBatches(options) ? new BatchSession(model, data, options) : new Session(model, data, options);
   while (!session.done) session.step();
   return session.finish();
 }

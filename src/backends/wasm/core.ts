@@ -19,6 +19,12 @@ export interface CoreExports {
   linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearPackBytes(src: number, dst: number, count: number): boolean | number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
+  elmanWorkFloats(B: number, T: number, H: number, O: number): number;
+  elmanForward(x: number, xs: number, B: number, T: number, I: number, H: number, O: number, act: number, outAct: number, seq: number, p: number, work: number, y: number): void;
+  elmanLossGrad(
+    x: number, xs: number, t: number, ts: number, B: number, T: number, I: number, H: number, O: number,
+    act: number, outAct: number, loss: number, seq: number, s: number, window: number, p: number, g: number, work: number, out: number,
+  ): void;
 }
 
 /** One instantiated core: its exports and the allocator that owns its memory. */

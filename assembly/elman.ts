@@ -1,0 +1,184 @@
+// The Elman network (Keras SimpleRNN + Dense) over one mini-batch of B samples, T steps:
+//   h[0] = 0,  a[k] = x[k]·K + h[k-1]·R + b,  h[k] = act(a[k]),  z[k] = h[k]·Wo + bo,  y = outAct(z)
+// with rows = samples (x[k] is [B][I], h[k] is [B][H]); outputs at every step (seq = 1) or at k = T.
+// BPTT, k = T..1:  dh += dz[k]·Woᵀ;  da[k] = dh ⊙ act'(h[k]);  dh = da[k]·Rᵀ  (0 at a window edge)
+//   gK += Σk x[k]ᵀ·da[k],  gR += Σk h[k-1]ᵀ·da[k],  gb += Σ da,  gWo += Σk h[k]ᵀ·dz[k],  gbo += Σ dz
+// Params p and grads g are flat f32 in the Keras order [K | R | b | Wo | bo]. Every pointer is a byte
+// offset into the host's memory; `work` is one scratch block laid out below (elmanWorkFloats).
+// Matrix products are f32 (f32x4 over the output columns); only the loss is summed in f64.
+
+import { activate, activateBack } from './activations';
+import { colSum, mm, mmT, transpose } from './matmul';
+
+type float = f32;
+
+// Codes shared with src/backends/wasm/elman.ts; hidden activations (linear 0, tanh 1, relu 2,
+// sigmoid 3) are decoded in ./activations, output activations (linear 0, sigmoid 1, softmax 2) here.
+const OUT_SIGMOID = 1, OUT_SOFTMAX = 2;
+const SQUARED = 0, BCE = 1; // loss codes; 2 = softmax cross-entropy
+
+// @ts-ignore: decorator
+@inline function up4(n: i32): i32 {
+  return (n + 3) & ~3;
+}
+
+/** Floats of scratch one call needs: h f32[T+1][B][H], da f32[T][B][H], z/dz f32[T][B][O], dh, Rᵀ, Woᵀ. */
+export function elmanWorkFloats(B: i32, T: i32, H: i32, O: i32): i32 {
+  return up4((T + 1) * B * H) + up4(T * B * H) + up4(T * B * O) + up4(B * H) + up4(H * H) + up4(O * H);
+}
+
+/** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted). */
+// @ts-ignore: decorator
+@inline function outputRow(z: usize, O: i32, outAct: i32): void {
+  if (outAct == OUT_SIGMOID) {
+    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), <float>1 / (<float>1 + Mathf.exp(-load<float>(z + (<usize>o << 2)))));
+  } else if (outAct == OUT_SOFTMAX) {
+    let mx = load<float>(z);
+    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+    let sum: float = 0;
+    for (let o = 0; o < O; o++) {
+      const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+      store<float>(z + (<usize>o << 2), e);
+      sum += e;
+    }
+    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
+  }
+}
+
+/**
+ * Loss of one row and, in place, z[O] → dL/dz[O]. Squared: s·Σ(y − t)², chained through outAct;
+ * BCE (sigmoid, fused): s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(y − t);
+ * softmax CE (fused): s·Σ t·(lse − z), dz = s·(y·Σt − t). Returns the row's loss (f64).
+ */
+function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: float): f64 {
+  let L: f64 = 0;
+  if (loss == BCE) {
+    for (let o = 0; o < O; o++) {
+      const q = z + (<usize>o << 2);
+      const v = load<float>(q), tv = load<float>(t + (<usize>o << 2));
+      L += <f64>(max<float>(v, 0) - v * tv + Mathf.log1p(Mathf.exp(-Mathf.abs(v))));
+      store<float>(q, s * (<float>1 / (<float>1 + Mathf.exp(-v)) - tv));
+    }
+    return L * <f64>s;
+  }
+  if (loss != SQUARED) {
+    let mx = load<float>(z);
+    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+    let sum: float = 0, tsum: float = 0;
+    for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+    const lse = mx + Mathf.log(sum);
+    for (let o = 0; o < O; o++) {
+      const tv = load<float>(t + (<usize>o << 2));
+      L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
+      tsum += tv;
+    }
+    for (let o = 0; o < O; o++) {
+      const q = z + (<usize>o << 2);
+      store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
+    }
+    return L * <f64>s;
+  }
+  outputRow(z, O, outAct);
+  let dot: float = 0; // Σ dy·y, for the softmax Jacobian
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    const e = load<float>(q) - load<float>(t + (<usize>o << 2));
+    L += <f64>(e * e);
+    dot += <float>2 * s * e * load<float>(q);
+  }
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    const y = load<float>(q);
+    const dy = <float>2 * s * (y - load<float>(t + (<usize>o << 2)));
+    store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
+  }
+  return L * <f64>s;
+}
+
+/** The forward pass into work's h block: h[k] = act(x[k]·K + h[k-1]·R + b) for k = 1..T. */
+function forward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, act: i32, p: usize, hs: usize): void {
+  const R = p + (<usize>(I * H) << 2);
+  const b = R + (<usize>(H * H) << 2);
+  const BH = B * H;
+  memory.fill(hs, 0, <usize>BH << 2);
+  for (let k = 1; k <= T; k++) {
+    const hp = hs + (<usize>((k - 1) * BH) << 2);
+    const hk = hp + (<usize>BH << 2);
+    for (let r = 0; r < B; r++) memory.copy(hk + (<usize>(r * H) << 2), b, <usize>H << 2);
+    mm(x + (<usize>((k - 1) * xs) << 2), I, p, H, hk, H, B, I, H, true);
+    mm(hp, H, R, H, hk, H, B, H, H, true);
+    activate(hk, BH, act);
+  }
+}
+
+/** Outputs only: y f32[Tout][B][O] (Tout = T when seq, else 1) for B samples whose x starts at `x`. */
+export function elmanForward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, O: i32, act: i32, outAct: i32, seq: i32, p: usize, work: usize, y: usize): void {
+  forward(x, xs, B, T, I, H, act, p, work);
+  const Wo = p + (<usize>(I * H + H * H + H) << 2);
+  const bo = Wo + (<usize>(H * O) << 2);
+  const k0 = seq ? 1 : T;
+  for (let k = k0; k <= T; k++) {
+    const yk = y + (<usize>((k - k0) * B * O) << 2);
+    for (let r = 0; r < B; r++) memory.copy(yk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    mm(work + (<usize>(k * B * H) << 2), H, Wo, O, yk, O, B, H, O, true);
+    for (let r = 0; r < B; r++) outputRow(yk + (<usize>(r * O) << 2), O, outAct);
+  }
+}
+
+/**
+ * Fused forward, loss and BPTT for one mini-batch: grads g are overwritten, out f64[1] gets the loss.
+ * x: the batch's first sample at step 0, step stride xs floats (rows of I); t likewise with stride ts
+ * (seq) or one row of O per sample; s scales the loss (1 or 1/count); window > 0 truncates BPTT.
+ */
+export function elmanLossGrad(
+  x: usize, xs: i32, t: usize, ts: i32, B: i32, T: i32, I: i32, H: i32, O: i32,
+  act: i32, outAct: i32, loss: i32, seq: i32, s: float, window: i32, p: usize, g: usize, work: usize, out: usize,
+): void {
+  const BH = B * H;
+  const hs = work;
+  const das = hs + (<usize>up4((T + 1) * BH) << 2);
+  const dzs = das + (<usize>up4(T * BH) << 2);
+  const dh = dzs + (<usize>up4(T * B * O) << 2);
+  const RT = dh + (<usize>up4(BH) << 2);
+  const WoT = RT + (<usize>up4(H * H) << 2);
+  const R = p + (<usize>(I * H) << 2);
+  const Wo = R + (<usize>(H * H + H) << 2);
+  const bo = Wo + (<usize>(H * O) << 2);
+  const gR = g + (<usize>(I * H) << 2);
+  const gb = gR + (<usize>(H * H) << 2);
+  const gWo = gb + (<usize>H << 2);
+  const gbo = gWo + (<usize>(H * O) << 2);
+  memory.fill(g, 0, <usize>(I * H + H * H + H + H * O + O) << 2);
+  transpose(R, H, H, RT);
+  transpose(Wo, H, O, WoT);
+  forward(x, xs, B, T, I, H, act, p, hs);
+
+  // Outputs: z = h·Wo + bo, then the loss and dz in place, per output step.
+  const k0 = seq ? 1 : T;
+  let L: f64 = 0;
+  for (let k = k0; k <= T; k++) {
+    const zk = dzs + (<usize>((k - 1) * B * O) << 2);
+    const tk = seq ? t + (<usize>((k - 1) * ts) << 2) : t;
+    for (let r = 0; r < B; r++) memory.copy(zk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    mm(hs + (<usize>(k * BH) << 2), H, Wo, O, zk, O, B, H, O, true);
+    for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, s);
+    mmT(hs + (<usize>(k * BH) << 2), H, zk, O, gWo, O, B, H, O);
+    colSum(zk, B, O, gbo);
+  }
+  store<f64>(out, L);
+
+  // Back through time: dh carries dL/dh[k] from step k+1; window edges cut it.
+  memory.fill(dh, 0, <usize>BH << 2);
+  for (let k = T; k >= 1; k--) {
+    if (k >= k0) mm(dzs + (<usize>((k - 1) * B * O) << 2), O, WoT, H, dh, H, B, O, H, true);
+    const dak = das + (<usize>((k - 1) * BH) << 2);
+    activateBack(dh, hs + (<usize>(k * BH) << 2), BH, act, dak);
+    if (window > 0 && (k - 1) % window == 0) memory.fill(dh, 0, <usize>BH << 2);
+    else mm(dak, H, RT, H, dh, H, B, H, H, false);
+  }
+
+  // Weight gradients as long reductions over all (step, sample) rows.
+  for (let k = 1; k <= T; k++) mmT(x + (<usize>((k - 1) * xs) << 2), I, das + (<usize>((k - 1) * BH) << 2), H, g, H, B, I, H);
+  mmT(hs, H, das, H, gR, H, T * B, H, H);
+  colSum(das, T * B, H, gb);
+}

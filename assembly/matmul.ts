@@ -1,0 +1,153 @@
+// Dense f32 matrix products over byte offsets, row-major with strides in floats: the batched
+// products of assembly/elman.ts. f32x4 over columns with register blocks of 4 rows × 8 columns;
+// the row and column tails run one row at a time (f32x4, then scalar). Nothing here allocates.
+
+type float = f32;
+
+/**
+ * C[M][N] = (acc ? C : 0) + A[M][K]·Bm[K][N]; strides in floats. Blocks of 4 rows × 8 columns keep
+ * eight f32x4 sums in registers and load each row of Bm once for four rows of A; tails go to mmRows.
+ */
+export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32, acc: bool): void {
+  const m4 = M & ~3, n8 = N & ~7;
+  const sa = <usize>lda << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2;
+  for (let m = 0; m < m4; m += 4) {
+    const a = A + (<usize>(m * lda) << 2);
+    const c = C + (<usize>(m * ldc) << 2);
+    for (let n = 0; n < n8; n += 8) {
+      const cn = c + (<usize>n << 2);
+      let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+      if (acc) {
+        c00 = v128.load(cn); c01 = v128.load(cn, 16);
+        c10 = v128.load(cn + sc); c11 = v128.load(cn + sc, 16);
+        c20 = v128.load(cn + 2 * sc); c21 = v128.load(cn + 2 * sc, 16);
+        c30 = v128.load(cn + 3 * sc); c31 = v128.load(cn + 3 * sc, 16);
+      }
+      let b = Bm + (<usize>n << 2), ak = a;
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(b), b1 = v128.load(b, 16);
+        const a0 = f32x4.splat(load<float>(ak)), a1 = f32x4.splat(load<float>(ak + sa));
+        const a2 = f32x4.splat(load<float>(ak + 2 * sa)), a3 = f32x4.splat(load<float>(ak + 3 * sa));
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        b += sb; ak += 4;
+      }
+      v128.store(cn, c00); v128.store(cn, c01, 16);
+      v128.store(cn + sc, c10); v128.store(cn + sc, c11, 16);
+      v128.store(cn + 2 * sc, c20); v128.store(cn + 2 * sc, c21, 16);
+      v128.store(cn + 3 * sc, c30); v128.store(cn + 3 * sc, c31, 16);
+    }
+    if (n8 < N) mmRows(A, lda, Bm, ldb, C, ldc, m, m + 4, K, n8, N, acc);
+  }
+  mmRows(A, lda, Bm, ldb, C, ldc, m4, M, K, 0, N, acc);
+}
+
+/** Rows m0..m1, columns n0..N of mm, one row at a time: f32x4 over 4 columns, then scalar. */
+function mmRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, K: i32, n0: i32, N: i32, acc: bool): void {
+  const n4 = n0 + ((N - n0) & ~3);
+  const sb = <usize>ldb << 2;
+  for (let m = m0; m < m1; m++) {
+    const a = A + (<usize>(m * lda) << 2);
+    const c = C + (<usize>(m * ldc) << 2);
+    let n = n0;
+    for (; n < n4; n += 4) {
+      const cn = c + (<usize>n << 2);
+      let c0 = acc ? v128.load(cn) : f32x4.splat(0);
+      let bk = Bm + (<usize>n << 2);
+      for (let k = 0; k < K; k++) {
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<float>(a + (<usize>k << 2))), v128.load(bk)));
+        bk += sb;
+      }
+      v128.store(cn, c0);
+    }
+    for (; n < N; n++) {
+      const cn = c + (<usize>n << 2);
+      let s: float = acc ? load<float>(cn) : 0;
+      for (let k = 0; k < K; k++) s += load<float>(a + (<usize>k << 2)) * load<float>(Bm + (<usize>(k * ldb + n) << 2));
+      store<float>(cn, s);
+    }
+  }
+}
+
+/** C[K][N] += Σm A[m][k]·Bm[m][n] (Aᵀ·B over M rows); 4×8 register blocks, then row and column tails. */
+export function mmT(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32): void {
+  const k4 = K & ~3, n8 = N & ~7, n4 = N & ~3;
+  const sa = <usize>lda << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2;
+  for (let k = 0; k < k4; k += 4) {
+    const c = C + (<usize>(k * ldc) << 2);
+    for (let n = 0; n < n8; n += 8) {
+      const cn = c + (<usize>n << 2);
+      let c00 = v128.load(cn), c01 = v128.load(cn, 16);
+      let c10 = v128.load(cn + sc), c11 = v128.load(cn + sc, 16);
+      let c20 = v128.load(cn + 2 * sc), c21 = v128.load(cn + 2 * sc, 16);
+      let c30 = v128.load(cn + 3 * sc), c31 = v128.load(cn + 3 * sc, 16);
+      let a = A + (<usize>k << 2), b = Bm + (<usize>n << 2);
+      for (let m = 0; m < M; m++) {
+        const b0 = v128.load(b), b1 = v128.load(b, 16);
+        const a0 = f32x4.splat(load<float>(a)), a1 = f32x4.splat(load<float>(a, 4));
+        const a2 = f32x4.splat(load<float>(a, 8)), a3 = f32x4.splat(load<float>(a, 12));
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        a += sa; b += sb;
+      }
+      v128.store(cn, c00); v128.store(cn, c01, 16);
+      v128.store(cn + sc, c10); v128.store(cn + sc, c11, 16);
+      v128.store(cn + 2 * sc, c20); v128.store(cn + 2 * sc, c21, 16);
+      v128.store(cn + 3 * sc, c30); v128.store(cn + 3 * sc, c31, 16);
+    }
+    mmTRows(A, lda, Bm, ldb, C, ldc, M, k, k + 4, n8, N);
+  }
+  mmTRows(A, lda, Bm, ldb, C, ldc, M, k4, K, 0, N);
+}
+
+/** The tails of mmT: rows k0..k1 of C, columns n0..N, one row at a time (f32x4, then scalar). */
+function mmTRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, k0: i32, k1: i32, n0: i32, N: i32): void {
+  const n4 = n0 + ((N - n0) & ~3);
+  const sa = <usize>lda << 2, sb = <usize>ldb << 2;
+  for (let k = k0; k < k1; k++) {
+    const c = C + (<usize>(k * ldc) << 2);
+    let n = n0;
+    for (; n < n4; n += 4) {
+      const cn = c + (<usize>n << 2);
+      let c0 = v128.load(cn);
+      let a = A + (<usize>k << 2), b = Bm + (<usize>n << 2);
+      for (let m = 0; m < M; m++) {
+        c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<float>(a)), v128.load(b)));
+        a += sa; b += sb;
+      }
+      v128.store(cn, c0);
+    }
+    for (; n < N; n++) {
+      const cn = c + (<usize>n << 2);
+      let s = load<float>(cn);
+      let a = A + (<usize>k << 2), b = Bm + (<usize>n << 2);
+      for (let m = 0; m < M; m++) {
+        s += load<float>(a) * load<float>(b);
+        a += sa; b += sb;
+      }
+      store<float>(cn, s);
+    }
+  }
+}
+
+/** c[n] += Σm A[m][n] over M contiguous rows of N floats. */
+export function colSum(A: usize, M: i32, N: i32, c: usize): void {
+  const n4 = N & ~3;
+  for (let m = 0; m < M; m++) {
+    const a = A + (<usize>(m * N) << 2);
+    let n = 0;
+    for (; n < n4; n += 4) v128.store(c + (<usize>n << 2), f32x4.add(v128.load(c + (<usize>n << 2)), v128.load(a + (<usize>n << 2))));
+    for (; n < N; n++) store<float>(c + (<usize>n << 2), load<float>(c + (<usize>n << 2)) + load<float>(a + (<usize>n << 2)));
+  }
+}
+
+/** dst[c][r] = src[r][c] for a rows × cols matrix. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+    store<float>(dst + (<usize>(c * rows + r) << 2), load<float>(src + (<usize>(r * cols + c) << 2)));
+  }
+}

@@ -1,0 +1,35 @@
+import { ConfigError } from '../errors.js';
+import { RandomState } from '../random.js';
+import { checkInteger, type Sequences } from './sequences.js';
+
+/** Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits). */
+export interface BinaryAdditionOptions {
+  samples: number;
+  bits?: number;
+  rng: RandomState;
+}
+
+/**
+ * The reference notes' second task: two numbers fed bit by bit, least significant first (inputs
+ * [steps][samples][2]), the sum's bit at every step as target ([steps][samples][1]). Operands are
+ * uniform on [0, 2^(bits−1)), drawn a then b per sample; with bits = 7 these are the notes' 6-bit numbers.
+ */
+export function binaryAddition({ samples, bits = 8, rng }: BinaryAdditionOptions): Sequences {
+  checkInteger('samples', samples, 1, 2 ** 24);
+  checkInteger('bits', bits, 2, 31);
+  if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
+  const x = new Float32Array(bits * samples * 2);
+  const targets = new Float32Array(bits * samples);
+  const top = 2 ** (bits - 1);
+  for (let n = 0; n < samples; n++) {
+    const a = Math.floor(rng.randomSample() * top);
+    const b = Math.floor(rng.randomSample() * top);
+    const sum = a + b;
+    for (let k = 0; k < bits; k++) {
+      x[(k * samples + n) * 2] = (a >>> k) & 1;
+      x[(k * samples + n) * 2 + 1] = (b >>> k) & 1;
+      targets[k * samples + n] = (sum >>> k) & 1;
+    }
+  }
+  return { samples, steps: bits, inputSize: 2, outputSize: 1, x, targets, targetsPerStep: true };
+}

@@ -1,0 +1,16 @@
+import { checkInteger, type Sequences } from './sequences.js';
+
+/** Samples [from, to) of a data set as a new time-major Sequences (copied). */
+export function sliceSamples(data: Sequences, from: number, to: number): Sequences {
+  const n = data.samples;
+  checkInteger('from', from, 0, n - 1);
+  checkInteger('to', to, from + 1, n);
+  const m = to - from;
+  const take = (a: Float32Array, steps: number, width: number) => {
+    const out = new Float32Array(steps * m * width);
+    for (let k = 0; k < steps; k++) out.set(a.subarray((k * n + from) * width, (k * n + to) * width), k * m * width);
+    return out;
+  };
+  const tSteps = data.targetsPerStep ? data.steps : 1;
+  return { ...data, samples: m, x: take(data.x, data.steps, data.inputSize), targets: take(data.targets, tSteps, data.outputSize) };
+}

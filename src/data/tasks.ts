@@ -1,0 +1,52 @@
+import type { OutputActivation } from '../backends/js/elman.js';
+import type { ElmanLossName } from '../models/elman-losses.js';
+import type { RandomState } from '../random.js';
+import { binaryAddition } from './binary-addition.js';
+import { countOnes } from './count-ones.js';
+import { parity } from './parity.js';
+import type { Sequences } from './sequences.js';
+import { sineWave } from './sine-wave.js';
+
+/** The tasks shipped with elman, by name. */
+export type TaskName = 'countOnes' | 'binaryAddition' | 'sineWave' | 'parity';
+
+/** How a task's outputs are scored: rounded to the nearest integer, thresholded at 0.5, or not at all. */
+export type Scoring = 'round' | 'threshold' | 'none';
+
+/** A task: its generator (`length` = steps) and the model shape, output, loss and scoring that suit it. */
+export interface Task {
+  readonly make: (samples: number, length: number, rng: RandomState) => Sequences;
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly returnSequences: boolean;
+  readonly outputActivation: OutputActivation;
+  readonly loss: ElmanLossName;
+  readonly scoring: Scoring;
+}
+
+/** The one registry of tasks (what the CLI's --task refers to). */
+export const TASKS: Readonly<Record<TaskName, Task>> = {
+  countOnes: { make: (samples, length, rng) => countOnes({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: false, outputActivation: 'linear', loss: 'mse', scoring: 'round' },
+  binaryAddition: { make: (samples, bits, rng) => binaryAddition({ samples, bits, rng }), inputSize: 2, outputSize: 1, returnSequences: true, outputActivation: 'sigmoid', loss: 'bce', scoring: 'threshold' },
+  sineWave: { make: (samples, length, rng) => sineWave({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: true, outputActivation: 'linear', loss: 'mse', scoring: 'none' },
+  parity: { make: (samples, length, rng) => parity({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: true, outputActivation: 'sigmoid', loss: 'bce', scoring: 'threshold' },
+};
+
+/** Accuracy of outputs y (time-major like the targets): per output value, and per sequence (every value right). */
+export function accuracy(y: Float32Array, data: Sequences, scoring: Exclude<Scoring, 'none'>): { perValue: number; perSequence: number } {
+  const { samples: n, outputSize: O } = data;
+  const steps = data.targetsPerStep ? data.steps : 1;
+  const wrong = new Uint8Array(n);
+  let right = 0;
+  for (let k = 0; k < steps; k++) {
+    for (let s = 0; s < n; s++) {
+      for (let o = 0; o < O; o++) {
+        const i = (k * n + s) * O + o;
+        const guess = scoring === 'round' ? Math.round(y[i]!) : y[i]! >= 0.5 ? 1 : 0;
+        if (guess === data.targets[i]) right++;
+        else wrong[s] = 1;
+      }
+    }
+  }
+  return { perValue: right / (steps * n * O), perSequence: 1 - wrong.reduce((a, b) => a + b, 0) / n };
+}

@@ -1,0 +1,333 @@
+import { checkBackend, type BackendName, type Bound } from '../backends/backend.js';
+import { JsElman } from '../backends/js/elman-bound.js';
+import { elmanLossGrad, elmanScratch, paramOffsets, type Activation, type ElmanDims, type OutputActivation } from '../backends/js/elman.js';
+import { WasmElman } from '../backends/wasm/elman.js';
+import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { RandomState } from '../random.js';
+import { elmanLoss, type ElmanLossName } from './elman-losses.js';
+import { initialize, INITIALIZERS, type Initializer } from './init.js';
+
+/** Hidden activations ElmanRNN accepts. */
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'relu', 'sigmoid'];
+/** Output activations ElmanRNN accepts. */
+export const OUTPUT_ACTIVATIONS: readonly OutputActivation[] = ['linear', 'sigmoid', 'softmax'];
+
+/** Options of `new ElmanRNN`; sizes are required, the rest default as Keras' SimpleRNN + Dense do. */
+export interface ElmanRNNOptions {
+  inputSize: number;
+  hiddenSize: number;
+  outputSize: number;
+  /** Hidden activation (default 'tanh'). */
+  activation?: Activation;
+  /** Output activation (default 'linear'). */
+  outputActivation?: OutputActivation;
+  /** An output at every step (many-to-many) instead of only at the last (default false). */
+  returnSequences?: boolean;
+  /** Seed of the RandomState the initial weights are drawn from (default 0). */
+  seed?: number;
+  /** Initialiser of `kernel` and `outputKernel` (default 'glorotUniform'). */
+  kernelInitializer?: Initializer;
+  /** Initialiser of `recurrentKernel` (default 'orthogonal'). */
+  recurrentInitializer?: Initializer;
+  backend?: BackendName;
+}
+
+/** The weights by name, in the layout of Keras/TF.js SimpleRNN + Dense, row-major float32 copies. */
+export interface ElmanWeights {
+  /** [inputSize][hiddenSize] */
+  kernel: Float32Array;
+  /** [hiddenSize][hiddenSize] */
+  recurrentKernel: Float32Array;
+  /** [hiddenSize] */
+  bias: Float32Array;
+  /** [hiddenSize][outputSize] */
+  outputKernel: Float32Array;
+  /** [outputSize] */
+  outputBias: Float32Array;
+}
+
+/** The names of the weights, in the order they sit in `params`. */
+export const ELMAN_WEIGHT_NAMES = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'] as const;
+
+/** Options of `bind`: mini-batch size (default: all samples) and a truncated-BPTT window in steps (default: none). */
+export interface ElmanBindOptions {
+  batchSize?: number;
+  truncate?: number;
+}
+
+/** Data bound to an ElmanRNN: `lossAndGrad(i)` runs mini-batch i (of `batches`) in one call into the backend. */
+export interface ElmanBound extends Bound {
+  readonly batches: number;
+  readonly batchSize: number;
+  /** Samples of batch i. */
+  batchLength(i: number): number;
+  /** The loss of batch i (default 0) at the model's params; writes ∂L/∂params into the model's grads. */
+  lossAndGrad(batch?: number): number;
+  /** Reorder the samples for the following batches (order[i] = sample in slot i); null = original order. */
+  shuffle(order: Uint32Array | null): void;
+}
+
+/** The saved form of an ElmanRNN: `toJSON()` output, read back exactly by `ElmanRNN.fromJSON`. */
+export interface ElmanJSON {
+  format: 'elman.ElmanRNN';
+  version: 1;
+  config: { inputSize: number; hiddenSize: number; outputSize: number; activation: Activation; outputActivation: OutputActivation; returnSequences: boolean };
+  weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]>;
+}
+
+type Kernel = WasmElman | JsElman;
+
+/**
+ * The simple recurrent network (Elman net): `h[k] = act(x[k]·kernel + h[k-1]·recurrentKernel + bias)`,
+ * `y = outAct(h·outputKernel + outputBias)` at every step or the last. Parameters are one flat
+ * Float32Array `[kernel | recurrentKernel | bias | outputKernel | outputBias]`.
+ */
+export class ElmanRNN {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly outputSize: number;
+  readonly activation: Activation;
+  readonly outputActivation: OutputActivation;
+  readonly returnSequences: boolean;
+  readonly backend: BackendName;
+  /** Flat float32 parameters; optimizers update them in place. */
+  readonly params: Float32Array;
+  /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
+  readonly grads: Float32Array;
+  private readonly dims: ElmanDims;
+  private readonly bound = new Set<Kernel>();
+  private disposed = false;
+
+  constructor(options: ElmanRNNOptions) {
+    if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { inputSize, hiddenSize, outputSize, ... }');
+    const I = checkInteger('inputSize', options.inputSize, 1, 4096);
+    const H = checkInteger('hiddenSize', options.hiddenSize, 1, 4096);
+    const O = checkInteger('outputSize', options.outputSize, 1, 4096);
+    this.activation = oneOf('activation', options.activation ?? 'tanh', ACTIVATIONS);
+    this.outputActivation = oneOf('outputActivation', options.outputActivation ?? 'linear', OUTPUT_ACTIVATIONS);
+    if (options.returnSequences !== undefined && typeof options.returnSequences !== 'boolean') throw new ConfigError('returnSequences', options.returnSequences, 'a boolean');
+    this.returnSequences = options.returnSequences ?? false;
+    this.backend = checkBackend(options.backend);
+    [this.inputSize, this.hiddenSize, this.outputSize] = [I, H, O];
+    this.dims = { I, H, O, act: this.activation, outAct: this.outputActivation, seq: this.returnSequences };
+    const size = paramOffsets(I, H, O).size;
+    this.params = new Float32Array(size);
+    this.grads = new Float32Array(size);
+    const kInit = oneOf('kernelInitializer', options.kernelInitializer ?? 'glorotUniform', INITIALIZERS);
+    const rInit = oneOf('recurrentInitializer', options.recurrentInitializer ?? 'orthogonal', INITIALIZERS);
+    const rng = new RandomState(options.seed ?? 0);
+    // Drawn in this order from one stream: kernel, recurrentKernel, outputKernel; biases start at 0.
+    const o = paramOffsets(I, H, O);
+    this.params.set(initialize(kInit, rng, I, H), o.K);
+    this.params.set(initialize(rInit, rng, H, H), o.R);
+    this.params.set(initialize(kInit, rng, H, O), o.Wo);
+  }
+
+  /** The shape [rows, cols] of each named weight (vectors have rows = 1). */
+  get shapes(): Record<(typeof ELMAN_WEIGHT_NAMES)[number], [number, number]> {
+    const { inputSize: I, hiddenSize: H, outputSize: O } = this;
+    return { kernel: [I, H], recurrentKernel: [H, H], bias: [1, H], outputKernel: [H, O], outputBias: [1, O] };
+  }
+
+  /** Copies of the weights by name (Keras layout); later training does not change them. */
+  get weights(): ElmanWeights {
+    return this.named(this.params);
+  }
+
+  /** Set any of the weights by name; each must have its shape's length (flat or as rows) and finite values. */
+  set weights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
+    this.setWeights(w);
+  }
+
+  /** Set any of the weights by name (see `weights`); nothing changes unless every given weight is valid. */
+  setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
+    if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, `an object with some of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
+    const offsets = this.offsets();
+    const staged: Array<[number, Float32Array]> = [];
+    for (const name of Object.keys(w)) {
+      if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(name)) throw new ConfigError(`weights.${name}`, name, `one of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
+      const key = name as (typeof ELMAN_WEIGHT_NAMES)[number];
+      const [rows, cols] = this.shapes[key];
+      const flat = flatten(`weights.${key}`, w[key]!, rows, cols);
+      staged.push([offsets[key], flat]);
+    }
+    for (const [at, flat] of staged) this.params.set(flat, at);
+  }
+
+  /** The gradients from the last `lossAndGrad`, by name, as copies. */
+  get gradients(): ElmanWeights {
+    return this.named(this.grads);
+  }
+
+  /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
+  predict(data: Sequences): Float32Array {
+    this.checkData(data);
+    // Batches of samples bounded so the scratch stays near 64 MB whatever the steps and sizes.
+    const perSample = (2 * data.steps + 1) * this.hiddenSize + data.steps * this.outputSize;
+    const k = this.kernel(data, Math.max(1, Math.min(data.samples, 1024, Math.floor(2 ** 24 / perSample))));
+    try {
+      const y = k.forward(this.params);
+      const bad = y.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new NumericError(`the outputs overflowed float32 (output ${bad} is ${y[bad]}): the weights are too large for this data`, 'outputs', y[bad]);
+      return y;
+    } finally {
+      this.release(k);
+    }
+  }
+
+  /** The loss and its named gradients for a data set, in one fused pass. */
+  lossAndGrad(data: Sequences, loss: ElmanLossName = 'mse'): { loss: number; grads: ElmanWeights } {
+    const b = this.bind(data, loss);
+    try {
+      const value = b.lossAndGrad();
+      if (!Number.isFinite(Math.fround(value)) || !this.grads.every(Number.isFinite)) {
+        throw new NumericError('the loss or its gradient overflowed float32: the weights are too large for this data', 'loss', value);
+      }
+      return { loss: value, grads: this.gradients };
+    } finally {
+      b.dispose();
+    }
+  }
+
+  /** The loss in float64 at arbitrary parameters, without touching the model (for gradCheck). */
+  lossAt(params: ArrayLike<number>, data: Sequences, loss: ElmanLossName = 'mse'): number {
+    this.check();
+    this.checkData(data);
+    checkValues('params', params);
+    if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
+    const { kind, scale } = elmanLoss(loss, this.outputActivation);
+    const { samples: n, steps: T } = data;
+    const { I, H, O } = this.dims;
+    const view = { x: data.x, x0: 0, xs: n * I, t: data.targets, t0: 0, ts: n * O, B: n, T };
+    return elmanLossGrad(view, this.dims, kind, scale(n, this.returnSequences ? T : 1, O), 0, params, null, elmanScratch(n, T, H, O));
+  }
+
+  /** Bind a data set for repeated `lossAndGrad(batch)` calls at the current params; buffers allocated once. */
+  bind(data: Sequences, loss: ElmanLossName | string = 'mse', options: ElmanBindOptions = {}): ElmanBound {
+    this.check();
+    const { kind, scale } = elmanLoss(loss, this.outputActivation);
+    this.checkData(data);
+    if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { batchSize, truncate }');
+    const n = data.samples;
+    const batchSize = options.batchSize === undefined ? n : checkInteger('batchSize', options.batchSize, 1);
+    const window = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
+    const B = Math.min(batchSize, n);
+    const batches = Math.ceil(n / B);
+    const kernel = this.kernel(data, B);
+    const outSteps = this.returnSequences ? data.steps : 1;
+    const O = this.outputSize;
+    const length = (i: number) => Math.min(B, n - i * B);
+    return {
+      batches,
+      batchSize: B,
+      batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
+      lossAndGrad: (i = 0) => {
+        this.check();
+        checkInteger('batch', i, 0, batches - 1);
+        const b = length(i);
+        return kernel.lossGrad(i * B, b, kind, Math.fround(scale(b, outSteps, O)), window, this.params, this.grads);
+      },
+      shuffle: (order) => {
+        if (order !== null && (!(order instanceof Uint32Array) || order.length !== n)) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
+        kernel.shuffle(order);
+      },
+      dispose: () => this.release(kernel),
+    };
+  }
+
+  /** The model as plain JSON (format version 1); `ElmanRNN.fromJSON` restores it exactly. */
+  toJSON(): ElmanJSON {
+    const w = this.weights;
+    const weights = {} as ElmanJSON['weights'];
+    for (const name of ELMAN_WEIGHT_NAMES) weights[name] = Array.from(w[name]);
+    const { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences } = this;
+    return { format: 'elman.ElmanRNN', version: 1, config: { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences }, weights };
+  }
+
+  /** Rebuild a model saved by `toJSON` (validated: format, version, config, every weight's shape and values). */
+  static fromJSON(json: ElmanJSON, options: { backend?: BackendName } = {}): ElmanRNN {
+    if (typeof json !== 'object' || json === null || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', json?.format, '"elman.ElmanRNN"');
+    if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
+    if (typeof json.weights !== 'object' || json.weights === null) throw new ConfigError('json.weights', json.weights, 'an object');
+    const model = new ElmanRNN({ ...json.config, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...options });
+    const missing = ELMAN_WEIGHT_NAMES.filter((n) => !(n in json.weights));
+    if (missing.length > 0) throw new ConfigError(`json.weights.${missing[0]}`, undefined, 'present');
+    model.setWeights(json.weights);
+    return model;
+  }
+
+  /** Free every backend buffer this model holds; any further use throws DisposedError. */
+  dispose(): void {
+    for (const k of this.bound) k.dispose();
+    this.bound.clear();
+    this.disposed = true;
+  }
+
+  private named(a: Float32Array): ElmanWeights {
+    const o = this.offsets();
+    const s = this.shapes;
+    const cut = (name: (typeof ELMAN_WEIGHT_NAMES)[number]) => a.slice(o[name], o[name] + s[name][0] * s[name][1]);
+    return { kernel: cut('kernel'), recurrentKernel: cut('recurrentKernel'), bias: cut('bias'), outputKernel: cut('outputKernel'), outputBias: cut('outputBias') };
+  }
+
+  private offsets(): Record<(typeof ELMAN_WEIGHT_NAMES)[number], number> {
+    const o = paramOffsets(this.inputSize, this.hiddenSize, this.outputSize);
+    return { kernel: o.K, recurrentKernel: o.R, bias: o.b, outputKernel: o.Wo, outputBias: o.bo };
+  }
+
+  private checkData(data: Sequences): void {
+    checkSequences(data);
+    if (data.inputSize !== this.inputSize) throw new ShapeError('data.inputSize', data.inputSize, `be ${this.inputSize} (the model's inputSize)`);
+    if (data.outputSize !== this.outputSize) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize)`);
+    if (Boolean(data.targetsPerStep) !== this.returnSequences) {
+      throw new ShapeError('data.targetsPerStep', data.targetsPerStep, this.returnSequences ? 'be true: returnSequences needs a target per step' : 'be false: the model outputs only at the last step');
+    }
+  }
+
+  private kernel(data: Sequences, maxBatch: number): Kernel {
+    this.check();
+    const k = this.backend === 'wasm' ? new WasmElman(data, this.dims, maxBatch, this.params.length) : new JsElman(data, this.dims, maxBatch);
+    this.bound.add(k);
+    return k;
+  }
+
+  private release(k: Kernel): void {
+    k.dispose();
+    this.bound.delete(k);
+  }
+
+  private check(): void {
+    if (this.disposed) throw new DisposedError('ElmanRNN');
+  }
+}
+
+function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (!(choices as readonly unknown[]).includes(value)) throw new ConfigError(name, value, `one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+/** A weight given flat (rows·cols values) or as rows, checked and copied to float32. */
+function flatten(name: string, v: ArrayLike<number> | ArrayLike<ArrayLike<number>>, rows: number, cols: number): Float32Array {
+  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') throw new ConfigError(name, v, `an array of ${rows * cols} numbers or ${rows} rows of ${cols}`);
+  const nested = v.length > 0 && typeof v[0] === 'object';
+  const out = new Float32Array(rows * cols);
+  if (nested) {
+    if (v.length !== rows) throw new ShapeError(name, v, `have ${rows} rows`, `${v.length}`);
+    for (let r = 0; r < rows; r++) {
+      const row = (v as ArrayLike<ArrayLike<number>>)[r]!;
+      if (row?.length !== cols) throw new ShapeError(`${name}[${r}]`, row, `have length ${cols}`, `length ${row?.length}`);
+      for (let c = 0; c < cols; c++) out[r * cols + c] = float32(`${name}[${r}]`, row[c], c);
+    }
+  } else {
+    if (v.length !== rows * cols) throw new ShapeError(name, v, `have length ${rows * cols} (${rows} × ${cols})`, `length ${v.length}`);
+    for (let i = 0; i < out.length; i++) out[i] = float32(name, (v as ArrayLike<number>)[i], i);
+  }
+  return out;
+}
+
+/** A value that stays finite in float32 (a finite double can still round to ±Infinity). */
+function float32(name: string, v: unknown, i: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, 'a finite float32 number (|v| < 3.4e38)');
+  return v;
+}
