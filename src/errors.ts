@@ -18,12 +18,14 @@ export class ElmanError extends Error {
     readonly value: unknown,
   ) {
     super(message);
-    this.name = new.target.name;
+    // Named by the subclass's `label`, not its class name, which minifiers rename.
+    this.name = (new.target as unknown as { label?: string }).label ?? 'ElmanError';
   }
 }
 
 /** An option or hyper-parameter out of its domain: `lr must be a finite number > 0, got NaN`. */
 export class ConfigError extends ElmanError {
+  static readonly label: string = 'ConfigError';
   constructor(argument: string, value: unknown, expected: string) {
     super(`${argument} must be ${expected}, got ${show(value)}`, argument, value);
   }
@@ -31,6 +33,7 @@ export class ConfigError extends ElmanError {
 
 /** An array of the wrong length or shape: `x must have length 200 (steps 10 × samples 20), got 199`. */
 export class ShapeError extends ElmanError {
+  static readonly label: string = 'ShapeError';
   constructor(argument: string, value: unknown, expected: string, actual?: string) {
     super(`${argument} must ${expected}, got ${actual ?? show(value)}`, argument, value);
   }
@@ -38,16 +41,20 @@ export class ShapeError extends ElmanError {
 
 /** Data whose values break the model's contract (NaN, or non-binary where binary is required). */
 export class DataError extends ElmanError {
+  static readonly label: string = 'DataError';
   constructor(argument: string, value: unknown, index: number, expected: string) {
     super(`${argument}[${index}] must be ${expected}, got ${show(value)}`, argument, value);
   }
 }
 
 /** A result overflowed float32 (the loss, a gradient or a state is not finite at these weights). */
-export class NumericError extends ElmanError {}
+export class NumericError extends ElmanError {
+  static readonly label: string = 'NumericError';
+}
 
 /** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
 export class DivergenceError extends NumericError {
+  static override readonly label: string = 'DivergenceError';
   /** The loss and weights recorded up to the failure (set by the training loop). */
   history?: unknown;
   constructor(
@@ -61,6 +68,7 @@ export class DivergenceError extends NumericError {
 
 /** The WebAssembly core was used before `init()` finished, or failed to load. */
 export class InitError extends ElmanError {
+  static readonly label: string = 'InitError';
   constructor(message: string, value?: unknown) {
     super(message, 'init', value);
   }
@@ -68,6 +76,7 @@ export class InitError extends ElmanError {
 
 /** A model, batch or arena was used after `dispose()`. */
 export class DisposedError extends ElmanError {
+  static readonly label: string = 'DisposedError';
   constructor(what: string) {
     super(`${what} was disposed and cannot be used any more`, what, undefined);
   }
@@ -75,6 +84,7 @@ export class DisposedError extends ElmanError {
 
 /** Training was stopped by its AbortSignal; the model keeps the weights it had reached. */
 export class AbortError extends ElmanError {
+  static readonly label: string = 'AbortError';
   /** The loss and weights recorded up to the abort (set by the training loop). */
   history?: unknown;
   constructor(readonly epoch: number) {

@@ -247,12 +247,28 @@ export class ElmanRNN {
 
   /** Rebuild a model saved by `toJSON` (validated: format, version, config, every weight's shape and values). */
   static fromJSON(json: ElmanJSON, options: { backend?: BackendName } = {}): ElmanRNN {
-    if (typeof json !== 'object' || json === null || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', json?.format, '"elman.ElmanRNN"');
+    if (!plainObject(json) || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', plainObject(json) ? json.format : json, '"elman.ElmanRNN"');
     if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
-    if (typeof json.weights !== 'object' || json.weights === null) throw new ConfigError('json.weights', json.weights, 'an object');
-    const model = new ElmanRNN({ ...json.config, kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...options });
-    const missing = ELMAN_WEIGHT_NAMES.filter((n) => !(n in json.weights));
-    if (missing.length > 0) throw new ConfigError(`json.weights.${missing[0]}`, undefined, 'present');
+    const config = json.config as Record<string, unknown>;
+    if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
+    const allowed = ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences'];
+    // Own keys only, from a closed list: a file cannot smuggle in options or prototype keys.
+    for (const key of Object.keys(config)) if (!allowed.includes(key)) throw new ConfigError(`json.config.${key}`, config[key], `absent: config takes ${allowed.join(', ')}`);
+    const weights = json.weights as Record<string, unknown>;
+    if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
+    for (const key of Object.keys(weights)) if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(key)) throw new ConfigError(`json.weights.${key}`, weights[key], 'absent: not a weight of ElmanRNN');
+    const I = checkInteger('json.config.inputSize', config.inputSize, 1, 4096);
+    const H = checkInteger('json.config.hiddenSize', config.hiddenSize, 1, 4096);
+    const O = checkInteger('json.config.outputSize', config.outputSize, 1, 4096);
+    // Check every array's length against the config before allocating anything for the model.
+    const sizes: Record<string, number> = { kernel: I * H, recurrentKernel: H * H, bias: H, outputKernel: H * O, outputBias: O };
+    for (const name of ELMAN_WEIGHT_NAMES) {
+      const w = weights[name];
+      if (!Object.hasOwn(weights, name) || !Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
+      if (w.length !== sizes[name]) throw new ShapeError(`json.weights.${name}`, w, `have ${sizes[name]} numbers for the config`, `${w.length}`);
+    }
+    const clean = { inputSize: I, hiddenSize: H, outputSize: O, activation: config.activation, outputActivation: config.outputActivation, returnSequences: config.returnSequences };
+    const model = new ElmanRNN({ ...(clean as ElmanJSON['config']), kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...options });
     model.setWeights(json.weights);
     return model;
   }
@@ -330,4 +346,8 @@ function flatten(name: string, v: ArrayLike<number> | ArrayLike<ArrayLike<number
 function float32(name: string, v: unknown, i: number): number {
   if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, 'a finite float32 number (|v| < 3.4e38)');
   return v;
+}
+
+function plainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
