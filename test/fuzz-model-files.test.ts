@@ -91,3 +91,41 @@ test('10,000 Elman models created, trained one step and disposed keep core memor
   expect(exports.memory.buffer.byteLength).toBe(memory);
   expect(arena.bytesInUse).toBe(inUse);
 });
+
+test('ElmanRNN options, data and losses: a correct result or an ElmanError, never a non-finite number', () => {
+  const weird = fc.oneof(fc.integer({ min: -2, max: 6 }), fc.constantFrom(NaN, Infinity, 1.5, 5000, '2', null, undefined, 'tanh', 'relu', 'softmax', 'sigmoid', 'bogus', true));
+  fc.assert(
+    fc.property(
+      fc.record({ inputSize: weird, hiddenSize: weird, outputSize: weird, activation: weird, outputActivation: weird, returnSequences: fc.constantFrom(true, false, 1) }),
+      fc.integer({ min: 1, max: 6 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.constantFrom('mse', 'sse', 'bce', 'cce', 'mae'),
+      fc.constantFrom('wasm', 'js'),
+      fc.option(fc.constantFrom(NaN, Infinity, 1e30), { freq: 3 }),
+      (o, samples, steps, loss, backend, poison) => {
+        let model: ElmanRNN;
+        try {
+          model = new ElmanRNN({ ...(o as object), backend, seed: 3 } as never);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ElmanError);
+          return;
+        }
+        const I = model.inputSize;
+        const O = model.outputSize;
+        const x = new Float32Array(samples * steps * I).map((_, i) => Math.sin(i));
+        const targets = new Float32Array((model.returnSequences ? steps : 1) * samples * O).map((_, i) => (i % 2) * (O > 1 ? 1 / O : 1));
+        if (poison !== null) x[0] = poison;
+        try {
+          const r = model.lossAndGrad({ samples, steps, inputSize: I, outputSize: O, x, targets, targetsPerStep: model.returnSequences }, loss as never);
+          expect(Number.isFinite(r.loss)).toBe(true);
+          for (const g of Object.values(r.grads)) expect(g.every(Number.isFinite)).toBe(true);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ElmanError);
+        } finally {
+          model.dispose();
+        }
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
