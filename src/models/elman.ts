@@ -3,7 +3,8 @@ import { JsElman } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets, type Activation, type ElmanDims, type OutputActivation } from '../backends/js/elman.js';
 import { WasmElman } from '../backends/wasm/elman.js';
 import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
-import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { ConfigError, DataError, NumericError, ShapeError } from '../errors.js';
+import { Bindings } from './bindings.js';
 import { RandomState } from '../random.js';
 import { elmanLoss, type ElmanLossName } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
@@ -96,8 +97,7 @@ export class ElmanRNN {
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads: Float32Array;
   private readonly dims: ElmanDims;
-  private readonly bound = new Set<Kernel>();
-  private disposed = false;
+  private readonly bindings = new Bindings<Kernel>('ElmanRNN');
 
   constructor(options: ElmanRNNOptions) {
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { inputSize, hiddenSize, outputSize, ... }');
@@ -172,7 +172,7 @@ export class ElmanRNN {
       if (bad >= 0) throw new NumericError(`the outputs overflowed float32 (output ${bad} is ${y[bad]}): the weights are too large for this data`, 'outputs', y[bad]);
       return y;
     } finally {
-      this.release(k);
+      this.bindings.release(k);
     }
   }
 
@@ -192,7 +192,7 @@ export class ElmanRNN {
 
   /** The loss in float64 at arbitrary parameters, without touching the model (for gradCheck). */
   lossAt(params: ArrayLike<number>, data: Sequences, loss: ElmanLossName = 'mse'): number {
-    this.check();
+    this.bindings.check();
     this.checkData(data);
     checkValues('params', params);
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
@@ -205,7 +205,7 @@ export class ElmanRNN {
 
   /** Bind a data set for repeated `lossAndGrad(batch)` calls at the current params; buffers allocated once. */
   bind(data: Sequences, loss: ElmanLossName | string = 'mse', options: ElmanBindOptions = {}): ElmanBound {
-    this.check();
+    this.bindings.check();
     const { kind, scale } = elmanLoss(loss, this.outputActivation);
     this.checkData(data);
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { batchSize, truncate }');
@@ -223,7 +223,7 @@ export class ElmanRNN {
       batchSize: B,
       batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
       lossAndGrad: (i = 0) => {
-        this.check();
+        this.bindings.check();
         checkInteger('batch', i, 0, batches - 1);
         const b = length(i);
         return kernel.lossGrad(i * B, b, kind, Math.fround(scale(b, outSteps, O)), window, this.params, this.grads);
@@ -232,7 +232,7 @@ export class ElmanRNN {
         if (order !== null && (!(order instanceof Uint32Array) || order.length !== n)) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
         kernel.shuffle(order);
       },
-      dispose: () => this.release(kernel),
+      dispose: () => this.bindings.release(kernel),
     };
   }
 
@@ -275,9 +275,7 @@ export class ElmanRNN {
 
   /** Free every backend buffer this model holds; any further use throws DisposedError. */
   dispose(): void {
-    for (const k of this.bound) k.dispose();
-    this.bound.clear();
-    this.disposed = true;
+    this.bindings.disposeAll();
   }
 
   private named(a: Float32Array): ElmanWeights {
@@ -302,20 +300,12 @@ export class ElmanRNN {
   }
 
   private kernel(data: Sequences, maxBatch: number): Kernel {
-    this.check();
+    this.bindings.check();
     const k = this.backend === 'wasm' ? new WasmElman(data, this.dims, maxBatch, this.params.length) : new JsElman(data, this.dims, maxBatch);
-    this.bound.add(k);
-    return k;
+    return this.bindings.add(k);
   }
 
-  private release(k: Kernel): void {
-    k.dispose();
-    this.bound.delete(k);
-  }
 
-  private check(): void {
-    if (this.disposed) throw new DisposedError('ElmanRNN');
-  }
 }
 
 function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {

@@ -3,7 +3,8 @@ import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
-import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { ConfigError, NumericError, ShapeError } from '../errors.js';
+import { Bindings } from './bindings.js';
 import { squaredLoss, type LossName } from '../losses.js';
 
 /** The counter's two weights. */
@@ -43,8 +44,7 @@ export class LinearRNN {
   readonly paramNames = ['wx', 'wRec'] as const;
   readonly backend: BackendName;
   readonly simd: boolean;
-  private readonly bound = new Set<Kernel>();
-  private disposed = false;
+  private readonly bindings = new Bindings<Kernel>('LinearRNN');
 
   constructor(options: LinearRNNOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object');
@@ -84,7 +84,7 @@ export class LinearRNN {
       for (let k = 0; k < cols; k++) for (let n = 0; n < rows; n++) out[n * cols + k] = s[k * rows + n]!;
       return { rows, cols, data: out };
     } finally {
-      this.release(kernel);
+      this.bindings.release(kernel);
     }
   }
 
@@ -110,7 +110,7 @@ export class LinearRNN {
 
   /** The loss computed in float64 at arbitrary parameters, without touching the model (for gradCheck). */
   lossAt(params: ArrayLike<number>, data: Sequences, loss: LossName = 'sse'): number {
-    this.check();
+    this.bindings.check();
     checkSequences(data);
     checkValues('params', params);
     if (params.length !== 2) throw new ShapeError('params', params, 'have length 2', `length ${params.length}`);
@@ -133,16 +133,16 @@ export class LinearRNN {
     const { params, grads } = this;
     return {
       lossAndGrad: () => {
-        this.check();
+        this.bindings.check();
         kernel.lossGrad(params[0]!, params[1]!, c, out);
         grads[0] = out[1]!;
         grads[1] = out[2]!;
         return out[0]! * scale;
       },
-      dispose: () => this.release(kernel),
+      dispose: () => this.bindings.release(kernel),
       ...(kernel instanceof WasmLinear && {
         trainInCore: (job: CoreJob) => {
-          this.check();
+          this.bindings.check();
           return kernel.train(c, scale, job);
         },
       }),
@@ -151,13 +151,11 @@ export class LinearRNN {
 
   /** Free every backend buffer this model holds; any further use throws DisposedError. */
   dispose(): void {
-    for (const k of this.bound) k.dispose();
-    this.bound.clear();
-    this.disposed = true;
+    this.bindings.disposeAll();
   }
 
   private sequences(data: Sequences | ArrayLike<ArrayLike<number>>): Sequences {
-    this.check();
+    this.bindings.check();
     if (data !== null && typeof data === 'object' && 'x' in data && 'samples' in data) {
       checkSequences(data);
       this.checkShape(data);
@@ -173,18 +171,8 @@ export class LinearRNN {
   }
 
   private kernel(data: Sequences): Kernel {
-    this.check();
+    this.bindings.check();
     const k = this.backend === 'wasm' ? new WasmLinear(data, this.simd) : new JsLinear(data);
-    this.bound.add(k);
-    return k;
-  }
-
-  private release(k: Kernel): void {
-    k.dispose();
-    this.bound.delete(k);
-  }
-
-  private check(): void {
-    if (this.disposed) throw new DisposedError('LinearRNN');
+    return this.bindings.add(k);
   }
 }

@@ -1,9 +1,9 @@
 import type { Bound } from '../backends/backend.js';
 import { sliceSamples } from '../data/split.js';
-import type { Sequences } from '../data/sequences.js';
+import { checkInteger, type Sequences } from '../data/sequences.js';
 import { AbortError, ConfigError, DivergenceError } from '../errors.js';
-import { SlotOptimizer } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
+import { allFinite, checkLoopOptions } from './loop-options.js';
 import type { History, Trainable, TrainOptions } from './train.js';
 
 /** The mini-batch options of `train`; giving any of them selects the mini-batch loop. */
@@ -64,22 +64,17 @@ export class BatchSession<W> {
   stopped = false;
 
   constructor(private readonly model: BatchTrainable<W>, data: Sequences, private readonly o: TrainOptions<W>) {
-    if (!(o.optimizer instanceof SlotOptimizer) && typeof o.optimizer?.step !== 'function') throw new ConfigError('optimizer', o.optimizer, 'an optimizer such as rmsprop({ lr: 1e-3 })');
-    this.epochs = integer('epochs', o.epochs, 1);
-    this.logEvery = o.logEvery === undefined ? 1 : integer('logEvery', o.logEvery, 1);
-    if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') throw new ConfigError('onEpoch', o.onEpoch, 'a function');
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConfigError('signal', o.signal, 'an AbortSignal');
-    if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') integer('shuffle', o.shuffle, 0);
+    ({ epochs: this.epochs, logEvery: this.logEvery, track: this.track } = checkLoopOptions(o, model.params.length));
+    if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') checkInteger('shuffle', o.shuffle, 0);
     const split = o.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError('validationSplit', split, 'a number in [0, 1)');
     if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && o.clipNorm > 0 && Number.isFinite(o.clipNorm))) throw new ConfigError('clipNorm', o.clipNorm, 'a finite number > 0');
     this.clip = o.clipNorm;
-    this.patience = o.patience === undefined ? undefined : integer('patience', o.patience, 1);
+    this.patience = o.patience === undefined ? undefined : checkInteger('patience', o.patience, 1);
     const held = Math.floor(data.samples * split);
     if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
     const trainData = held > 0 ? sliceSamples(data, 0, data.samples - held) : data;
     this.n = trainData.samples;
-    this.track = o.trackWeights ?? model.params.length <= 64;
     this.lastGood = model.params.slice();
     this.rng = o.shuffle === undefined || o.shuffle === false ? undefined : new RandomState(o.shuffle === true ? 0 : o.shuffle);
     this.order = new Uint32Array(this.n);
@@ -192,12 +187,3 @@ export function clipped(g: Float32Array, max: number | undefined): boolean {
   return true;
 }
 
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
-function integer(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(name, v, `an integer >= ${min}`);
-  return v;
-}

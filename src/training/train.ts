@@ -1,8 +1,9 @@
 import type { Bound } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
-import { AbortError, ConfigError, DivergenceError } from '../errors.js';
-import { SlotOptimizer, type Optimizer } from '../optimizers/optimizer.js';
+import { AbortError, DivergenceError } from '../errors.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
 import { InCore } from './in-core.js';
+import { allFinite, checkLoopOptions } from './loop-options.js';
 import { BatchSession, usesBatches, type BatchOptions } from './batches.js';
 
 /** What `train` needs of a model: flat params and grads, named weights, and a way to bind data. */
@@ -65,16 +66,7 @@ class Session<W> {
     data: Sequences,
     private readonly o: TrainOptions<W>,
   ) {
-    if (typeof o !== 'object' || o === null) throw new ConfigError('options', o, 'an object');
-    if (!(o.optimizer instanceof SlotOptimizer) && typeof o.optimizer?.step !== 'function') {
-      throw new ConfigError('optimizer', o.optimizer, 'an optimizer such as rmsprop({ lr: 1e-3 })');
-    }
-    this.epochs = integer('epochs', o.epochs, 1);
-    this.logEvery = o.logEvery === undefined ? 1 : integer('logEvery', o.logEvery, 1);
-    if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') throw new ConfigError('onEpoch', o.onEpoch, 'a function');
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new ConfigError('signal', o.signal, 'an AbortSignal');
-    if (o.trackWeights !== undefined && typeof o.trackWeights !== 'boolean') throw new ConfigError('trackWeights', o.trackWeights, 'a boolean');
-    this.track = o.trackWeights ?? model.params.length <= 64;
+    ({ epochs: this.epochs, logEvery: this.logEvery, track: this.track } = checkLoopOptions(o, model.params.length));
     this.lastGood = model.params.slice();
     this.bound = model.bind(data, o.loss);
     this.inCore = InCore.for(this.bound, o.optimizer, model.params, data, this.epochs);
@@ -170,12 +162,3 @@ export function trainSync<W>(model: Trainable<W>, data: Sequences, options: Trai
   return session.finish();
 }
 
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
-  return true;
-}
-
-function integer(name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ConfigError(name, v, `an integer >= ${min}`);
-  return v;
-}
