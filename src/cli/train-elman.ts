@@ -7,22 +7,8 @@ import { OPTIMIZERS } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { train } from '../training/train.js';
-import { f84, int, num, oneOf, UsageError } from './args.js';
-import type { Values } from './train.js';
-
-/** The flags `elman train` adds for the Elman network (merged into trainFlags). */
-export const elmanFlags = {
-  model: { type: 'string' },
-  hidden: { type: 'string' },
-  activation: { type: 'string' },
-  'batch-size': { type: 'string' },
-  shuffle: { type: 'string' },
-  'validation-split': { type: 'string' },
-  patience: { type: 'string' },
-  'clip-norm': { type: 'string' },
-  truncate: { type: 'string' },
-  'test-samples': { type: 'string' },
-} as const;
+import { epochLine, f84, int, MAX_EPOCHS, num, oneOf, UsageError, withFlag } from './args.js';
+import type { Values } from './flags.js';
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10 };
 
@@ -38,47 +24,43 @@ export const elmanHelp = `elman train --model elman --task NAME [flags]   train 
   --test-samples 1000     held-out samples (drawn after the training data) for the accuracy`;
 
 /** Run `elman train --model elman`; resolves to the exit code. */
-export async function runTrainElman(v: Values, out: (line: string) => void, optimizerFrom: (v: Values, name: string) => Optimizer): Promise<number> {
+export async function runTrainElman(v: Values, out: (line: string) => void, optimizerFrom: (v: Values, name: string, fallbackLr?: number) => Optimizer): Promise<number> {
   const taskName = (v.task === 'count' ? 'countOnes' : oneOf('task', v.task ?? 'binaryAddition', Object.keys(TASKS))) as TaskName;
   const task = TASKS[taskName];
   if (v.init !== undefined) throw new UsageError('--init', v.init, 'used with the counter (--model linear)');
   if (v.scalar) throw new UsageError('--scalar', true, 'used with the counter (--model linear)');
   const samples = int('samples', v.samples ?? '2000', 1)!;
   const length = int('length', v.length ?? String(DEFAULT_LENGTH[taskName]), taskName === 'binaryAddition' ? 2 : 1)!;
-  const seed = int('seed', v.seed ?? '1', 0)!;
+  const seed = int('seed', v.seed ?? '1', 0, 2 ** 32 - 1)!;
   const hidden = int('hidden', v.hidden ?? '8', 1)!;
   const activation = oneOf('activation', v.activation ?? 'tanh', ACTIVATIONS)!;
   const loss = oneOf('loss', v.loss ?? task.loss, ELMAN_LOSSES) as ElmanLossName;
   const name = oneOf('optimizer', v.optimizer ?? 'rmsprop', Object.keys(OPTIMIZERS))!;
-  const epochs = int('epochs', v.epochs ?? '20', 1)!;
+  const epochs = int('epochs', v.epochs ?? '20', 1, MAX_EPOCHS)!;
   const logEvery = int('log-every', v['log-every'] ?? '1', 1)!;
   const backend = oneOf('backend', v.backend, BACKENDS);
   const batchSize = int('batch-size', v['batch-size'] ?? '100', 1)!;
-  const shuffle = int('shuffle', v.shuffle, 0);
+  const shuffle = int('shuffle', v.shuffle, 0, 2 ** 32 - 1);
   const validationSplit = num('validation-split', v['validation-split']);
   const patience = int('patience', v.patience, 1);
   const clipNorm = num('clip-norm', v['clip-norm']);
   const truncate = int('truncate', v.truncate, 1);
   const testSamples = int('test-samples', v['test-samples'] ?? '1000', 1)!;
-  const optimizer = optimizerFrom(v.lr === undefined && name === 'rmsprop' ? { ...v, lr: '0.01' } : v, name);
+  const optimizer = optimizerFrom(v, name, name === 'rmsprop' ? 0.01 : undefined);
   if (backend === 'wasm') await init();
 
   const rng = new RandomState(seed);
-  const data = task.make(samples, length, rng);
-  const heldOut = task.make(testSamples, length, rng);
-  let model: ElmanRNN;
-  try {
-    model = new ElmanRNN({ inputSize: task.inputSize, hiddenSize: hidden, outputSize: task.outputSize, activation, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend });
-  } catch (error) {
-    throw new UsageError('--hidden', v.hidden, (error as Error).message);
-  }
+  const data = withFlag('--samples', v.samples, () => task.make(samples, length, rng));
+  const heldOut = withFlag('--test-samples', v['test-samples'], () => task.make(testSamples, length, rng));
+  const model = withFlag('--hidden', v.hidden, () => new ElmanRNN({ inputSize: task.inputSize, hiddenSize: hidden, outputSize: task.outputSize, activation, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend }));
   if (!v.json) out(`Elman ${task.inputSize}-${hidden}-${task.outputSize} (${activation}, ${task.outputActivation} output) on ${taskName}: ${samples} × ${length} steps, ${loss}, ${name}, batch ${batchSize}`);
   try {
     const history = await train(model, data, {
       optimizer,
       epochs,
       loss,
-      logEvery,
+      // The loop calls back at 0-based multiples of logEvery; the log wants 1-based ones, so it is called every epoch and filters.
+      logEvery: 1,
       batchSize,
       ...(shuffle !== undefined && { shuffle }),
       ...(validationSplit !== undefined && { validationSplit }),
@@ -86,10 +68,12 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
       ...(clipNorm !== undefined && { clipNorm }),
       ...(truncate !== undefined && { truncate }),
       trackWeights: false,
+      // Counted from 1 like the counter's log: epoch[ 1] is the first pass over the data.
       onEpoch: ({ epoch, loss: cost, valLoss }) => {
-        if (epoch % logEvery !== 0) return;
-        if (v.json) out(JSON.stringify({ epoch, loss: cost, ...(valLoss !== undefined && { valLoss }) }));
-        else out(`epoch[${String(epoch).padStart(5)}] : loss =${f84(cost)}${valLoss === undefined ? '' : `, validation =${f84(valLoss)}`}`);
+        const n = epoch + 1;
+        if (n % logEvery !== 0) return;
+        if (v.json) out(JSON.stringify({ epoch: n, loss: cost, ...(valLoss !== undefined && { valLoss }) }));
+        else out(`${epochLine(n, 'loss', cost)}${valLoss === undefined ? '' : `, validation =${f84(valLoss)}`}`);
       },
     });
     const y = model.predict(heldOut);
