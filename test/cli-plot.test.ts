@@ -92,3 +92,12 @@ test('a bad training flag in plot is reported as in train', async () => {
   expect(r.code).toBe(2);
   expect(r.err).toEqual(['elman: --epochs must be an integer in [1, 10000000], got "0"']);
 });
+
+test('the runs share the optimizer flags: each takes those it has; a flag none of them takes is refused', async () => {
+  const ok = await cli('plot', '--out', join(dir, 'shared'), '--optimizer', 'sgd,rmsprop', '--rho', '0.5', '--epochs', '5', '--grid', '3');
+  expect(ok.err).toEqual([]);
+  expect(ok.code).toBe(0);
+  const bad = await cli('plot', '--out', join(dir, 'shared'), '--optimizer', 'sgd,adam', '--rho', '0.5');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toEqual(['elman: --rho must be left out: none of sgd, adam takes it, got "0.5"']);
+});

@@ -63,7 +63,7 @@ describe('elman train reproduces the tutorial', () => {
 
   test('--help shows each default learning rate', async () => {
     const r = await run('train', '--help');
-    expect(r.out.join('\n')).toContain('sgd 0.00005, momentum 0.00002, rmsprop 0.001, adam 0.01, rprop 0.001');
+    expect(r.out.join('\n')).toContain('sgd 0.00005, momentum 0.00001, rmsprop 0.001, rprop 0.001, adam 0.01');
   });
 
   test("for rprop --lr is its initial step; giving both is refused", async () => {
@@ -118,6 +118,7 @@ describe('bad flags exit non-zero with one line naming them', () => {
     [['train', '--optimizer', 'sgd', '--momentum', '0.5'], '--momentum'],
     [['train', '--bogus'], '--bogus'],
     [['train', '--lr', '0x10'], '--lr'],
+    [['train', '--optimizer', 'adam', '--rho', '0.5'], '--rho'],
     [['train', '--epochs', '1e308'], '--epochs'],
     [['train', '--init', '1e39,1'], '--init'],
     [['train', '--task', 'parity', '--hidden', '5000'], '--hidden'],

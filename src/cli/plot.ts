@@ -10,7 +10,8 @@ import { ElmanError } from '../errors.js';
 import { int, UsageError } from './args.js';
 import { checkOutput, runName, writeFigures } from './figures.js';
 import { COUNTER_DEFAULTS, prepareTrain, trainFlags, type Prepared, type Values } from './train.js';
-import type { OptimizerName } from '../optimizers/optimizer.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../optimizers/index.js';
+import { flagOf, optimizerFlags } from './flags.js';
 
 /** Flags of `elman plot`: the training flags (optimizer and lr take comma lists), plus where and how to draw. */
 export const plotFlags = {
@@ -54,9 +55,15 @@ export async function runPlot(args: string[], out: (line: string) => void): Prom
   if (lrs && lrs.length !== 1 && lrs.length !== names.length) throw new UsageError('--lr', values.lr, `one value, or one per optimizer (${names.length})`);
   const grid = int('grid', values.grid, 2, 400)!;
 
+  // The runs share the optimizer flags: each takes those it has, and a flag none of them takes is refused.
+  for (const [flag, value] of Object.entries(values)) {
+    if (!(flag in optimizerFlags) || value === undefined || value === false) continue;
+    const takers = names.filter((n) => Object.keys(OPTIMIZER_SPECS[n as OptimizerName]?.options ?? {}).some((k) => flagOf(k) === flag));
+    if (takers.length === 0) throw new UsageError(`--${flag}`, value, `left out: none of ${names.join(', ')} takes it`);
+  }
   const runs: Prepared[] = [];
   try {
-    for (const [i, optimizer] of names.entries()) runs.push(await prepareTrain({ ...(values as Values), optimizer, lr: lrs?.[lrs.length === 1 ? 0 : i] }));
+    for (const [i, optimizer] of names.entries()) runs.push(await prepareTrain({ ...(values as Values), optimizer, lr: lrs?.[lrs.length === 1 ? 0 : i] }, false));
     await checkOutput(values.out);
 
     const curves: LossSeries[] = [];
