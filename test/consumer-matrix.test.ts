@@ -145,7 +145,7 @@ export async function run(source?: WasmSource): Promise<number> {
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
     printed[`tsc ${resolution}`] = 'no errors';
-  });
+  }, 240_000);
 });
 
 describe('the elman command from the installed package (npx)', () => {

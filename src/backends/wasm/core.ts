@@ -1,4 +1,4 @@
-import '../../wasm-globals.js';
+import './globals.js';
 import { InitError } from '../../errors.js';
 import { Arena } from './arena.js';
 import { coreBase64 } from './core-bytes.js';
