@@ -88,6 +88,15 @@ describe('the installed package in Node, Deno and Bun', () => {
     printed.deno = summary(JSON.parse(r.stdout) as Runs);
   });
 
+  test("examples/deno.ts: Deno with an npm: specifier, resolved from the project's node_modules", async () => {
+    cpSync(join(root, 'examples/deno.ts'), join(app, 'deno.ts'));
+    const r = await sh(join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-read', '--allow-env', 'deno.ts']);
+    const out = JSON.parse(r.stdout) as { runtime: string; epochs: number; wx: number; wRec: number };
+    expect(out).toMatchObject({ runtime: 'deno', epochs: 500 });
+    expect(Math.abs(out.wx - 1) + Math.abs(out.wRec - 1)).toBeLessThan(0.01);
+    printed['examples/deno.ts (npm:elman)'] = r.stdout.trim();
+  });
+
   test('Bun runs the installed package, same bits', async () => {
     const r = await sh(join(root, 'node_modules/.bin/bun'), ['node.mjs']);
     expect(JSON.parse(r.stdout)).toEqual(reference);
