@@ -16,7 +16,12 @@ export async function loadTfjs(source: TfjsSource, options: FromTfjsOptions = {}
   if (isObject(source) && !(source instanceof URL)) return fromTfjs(source as unknown as TfjsArtifacts, options);
   if (!(source instanceof URL) && typeof source !== 'string') throw new ConfigError('source', source, 'TF.js artifacts, a URL of model.json or a file path');
   const url = toUrl(source);
-  const json = parseModelJson(new TextDecoder().decode(await read(url)), url.href);
+  return fromModelJson(new TextDecoder().decode(await read(url)), url, options);
+}
+
+/** A model.json's text read from `url`, its weight files fetched or read beside it. */
+export async function fromModelJson(text: string, url: URL, options: FromTfjsOptions = {}): Promise<{ model: InteropModel; metadata: Record<string, unknown> | undefined }> {
+  const json = parseModelJson(text, url.href);
   const weightData: ArrayBuffer[] = [];
   for (const group of json.weightsManifest) for (const path of group.paths) weightData.push(await read(new URL(path, url)));
   return fromTfjs({ ...json, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }, options);
@@ -43,7 +48,7 @@ export async function saveTfjs(model: Exportable, dir: string | URL, options: To
 }
 
 /** A file path (absolute, or relative to the working directory) or URL text as a URL. */
-function toUrl(source: string | URL): URL {
+export function toUrl(source: string | URL): URL {
   if (source instanceof URL) return source;
   if (/^(https?|file):/i.test(source)) return new URL(source);
   if (source.trim() === '') throw new ConfigError('source', source, 'a URL or a file path');
@@ -57,7 +62,8 @@ function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-async function read(url: URL): Promise<ArrayBuffer> {
+/** The bytes at `url`: node:fs for file: URLs, fetch otherwise. */
+export async function read(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:') {
     const fsName = 'node:fs/promises';
     const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
@@ -71,15 +77,19 @@ async function read(url: URL): Promise<ArrayBuffer> {
 
 function parseModelJson(text: string, where: string): TfjsModelJson {
   if (text.length > MAX_JSON_BYTES) throw new ShapeError('model.json', where, `be at most ${MAX_JSON_BYTES} bytes`, `${text.length}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('model.json', where, `valid JSON (${(error as Error).message})`);
-  }
+  const json = parseJson(text, where);
   if (!isObject(json) || !isObject(json.modelTopology) || !Array.isArray(json.weightsManifest)) throw new ConfigError('model.json', where, 'a TF.js Layers model.json with modelTopology and weightsManifest');
   json.weightsManifest.forEach((g: unknown, i) => {
     if (!isObject(g) || !Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string') || !Array.isArray(g.weights)) throw new ConfigError(`weightsManifest[${i}]`, g, 'a group { paths: string[], weights: [...] }');
   });
   return json as unknown as TfjsModelJson;
+}
+
+/** JSON.parse, its SyntaxError turned into a ConfigError naming the file. */
+export function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('model file', where, `valid JSON (${(error as Error).message})`);
+  }
 }

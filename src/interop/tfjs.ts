@@ -107,7 +107,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
   if (!entry) throw new ConfigError('model', json.format, `a model TF.js can load: one of ${RECURRENT.map((r) => r.format).join(', ')}`);
   if (options.metadata !== undefined && !isObject(options.metadata)) throw new ConfigError('metadata', options.metadata, 'a JSON object');
   const c = json.config;
-  const rnnName = `${entry.className.toLowerCase()}_1`;
+  const rnnName = `${entry.className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_1`;
   const specs = entry.weights(c).map(([elmanName, tfName, shape]) => ({ name: `${rnnName}/${tfName}`, shape, dtype: 'float32', values: json.weights[elmanName]! }));
   specs.push({ name: 'dense_1/kernel', shape: [c.hiddenSize as number, c.outputSize as number], dtype: 'float32', values: json.weights.outputKernel! });
   specs.push({ name: 'dense_1/bias', shape: [c.outputSize as number], dtype: 'float32', values: json.weights.outputBias! });
