@@ -104,6 +104,30 @@ test('an elman model exported to TF.js predicts what elman predicts', async () =
   model.dispose();
 });
 
+test('the Python Keras spellings: model_config wrapper, Keras 3 batch_shape and keras_history, cell-scoped weight names', async () => {
+  const [I, H, O, steps, n] = [2, 4, 3, 6, 5];
+  const theirs = tfModel(I, H, O, 'tanh', 'linear', false, true);
+  const a = await artifactsOf(theirs);
+  const layers = (a.modelTopology.config as { layers: Array<Record<string, unknown>> }).layers;
+  const [input, rnn, dense] = layers as [Record<string, any>, Record<string, any>, Record<string, any>];
+  // Rewritten as Keras 3 writes a functional model (the numbers stay TF.js's own).
+  input.config = { batch_shape: input.config.batch_input_shape, name: input.name };
+  const edge = (from: string) => [{ args: [{ class_name: '__keras_tensor__', config: { keras_history: [from, 0, 0] } }], kwargs: {} }];
+  rnn.inbound_nodes = edge(input.name);
+  dense.inbound_nodes = edge(rnn.name);
+  const keras = {
+    ...a,
+    modelTopology: { model_config: { class_name: 'Functional', config: { layers } } },
+    weightSpecs: a.weightSpecs.map((w) => ({ ...w, name: w.name.replace(`${rnn.name}/`, `${rnn.name}/simple_rnn_cell/`) + ':0' })),
+  };
+  const { model } = fromTfjs(keras, { backend: 'js' });
+  const data = randomElmanData(6, n, steps, I, O, false);
+  const expected = tfPredict(theirs, data.x, steps, n, I, false, O);
+  const ours = model.predict(data);
+  for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i]! - expected[i]!)).toBeLessThan(1e-5);
+  theirs.dispose();
+});
+
 describe('files and URLs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'elman-tfjs-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -49,12 +49,17 @@ export class Predictor {
 
   /** Serve an elman model already in memory, with an optional saved scaler (`{ scaler, targets }`). */
   static of(model: InteropModel, metadata?: Record<string, unknown>): Predictor {
-    const scaler = metadata?.scaler === undefined ? undefined : Scaler.fromJSON(metadata.scaler as ScalerJSON);
-    const series = scaler?.mean.length ?? model.inputSize;
-    const targets = (metadata?.targets as number[] | undefined) ?? Array.from({ length: series }, (_, s) => s);
-    if (scaler && scaler.mean.length !== model.inputSize) throw new ShapeError('metadata.scaler.mean', scaler.mean, `have ${model.inputSize} values (the model's inputSize)`, `${scaler.mean.length}`);
-    if (!Array.isArray(targets) || targets.some((t) => !Number.isInteger(t) || t < 0 || t >= series)) throw new ConfigError('metadata.targets', targets, `an array of series indices in [0, ${series - 1}]`);
-    return new Predictor(model, scaler, targets, metadata);
+    try {
+      const scaler = metadata?.scaler === undefined ? undefined : Scaler.fromJSON(metadata.scaler as ScalerJSON);
+      const series = scaler?.mean.length ?? model.inputSize;
+      const targets = (metadata?.targets as number[] | undefined) ?? Array.from({ length: series }, (_, s) => s);
+      if (scaler && scaler.mean.length !== model.inputSize) throw new ShapeError('metadata.scaler.mean', scaler.mean, `have ${model.inputSize} values (the model's inputSize)`, `${scaler.mean.length}`);
+      if (!Array.isArray(targets) || targets.some((t) => !Number.isInteger(t) || t < 0 || t >= series)) throw new ConfigError('metadata.targets', targets, `an array of series indices in [0, ${series - 1}]`);
+      return new Predictor(model, scaler, targets, metadata);
+    } catch (error) {
+      model.dispose(); // a model loaded only to be served is not left behind
+      throw error;
+    }
   }
 
   /**

@@ -77,11 +77,24 @@ export function kerasLayers(modelTopology: unknown): KerasLayer[] {
   return layers;
 }
 
-/** The names of the layers feeding one layer, from Keras 2 / TF.js `inbound_nodes` ([[["name", 0, 0, {}]]]). */
+/**
+ * The names of the layers feeding one layer: Keras 2 / TF.js `inbound_nodes` hold edges
+ * `[[["name", 0, 0, {}]]]`, Keras 3 holds `{ args: [{ config: { keras_history: ["name", 0, 0] } }] }`.
+ */
 function inboundNames(nodes: unknown): string[] {
-  if (!Array.isArray(nodes)) return [];
   const names: string[] = [];
-  for (const node of nodes) if (Array.isArray(node)) for (const edge of node) if (Array.isArray(edge) && typeof edge[0] === 'string') names.push(edge[0]);
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 8) return;
+    if (Array.isArray(v)) {
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') names.push(v[0]);
+      else for (const item of v) walk(item, depth + 1);
+    } else if (isObject(v)) {
+      const history = isObject(v.config) ? v.config.keras_history : undefined;
+      if (Array.isArray(history) && typeof history[0] === 'string') names.push(history[0]);
+      else for (const item of Object.values(v)) walk(item, depth + 1);
+    }
+  };
+  walk(nodes, 0);
   return names;
 }
 

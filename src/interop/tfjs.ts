@@ -156,7 +156,9 @@ function activation<T extends string>(layer: KerasLayer, choices: readonly T[]):
 
 /** The input's last dimension as the topology declares it (batch_input_shape), if it does. */
 function inputShape(first: KerasLayer, declared: KerasLayer): number | undefined {
-  const shape = (declared.class_name === 'InputLayer' ? declared : first).config.batch_input_shape;
+  const { config } = declared.class_name === 'InputLayer' ? declared : first;
+  // TF.js and Keras 2 write batch_input_shape; Keras 3 writes batch_shape.
+  const shape = config.batch_input_shape ?? config.batch_shape;
   const last = Array.isArray(shape) ? shape.at(-1) : undefined;
   return typeof last === 'number' ? last : undefined;
 }
