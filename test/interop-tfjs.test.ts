@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -157,6 +157,29 @@ describe('files and URLs', () => {
       const expected = tfPredict(theirs, data.x, 7, 5, 1, true, 2);
       const ours = model.predict(data);
       for (let i = 0; i < ours.length; i++) expect(Math.abs(ours[i]! - expected[i]!)).toBeLessThan(1e-5);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('weights sharded over several files: loadTfjs joins them, even split mid-float; TF.js reads the same manifest', async () => {
+    const files = tfjsFiles(model);
+    const json = JSON.parse(files['model.json']);
+    const bin = files['weights.bin'];
+    // TF.js 4.22 itself misreads the weights after one that spans a shard boundary (its own saved
+    // models too), so the TF.js side gets shards cut between weights: 4·(4 + 16 + 4) = 96 bytes.
+    for (const [name, cuts] of [['mid-float', [37, 90]], ['between-weights', [96]]] as const) {
+      const bounds = [0, ...cuts, bin.length];
+      const paths = cuts.map((_, i) => `${name}-shard${i + 1}.bin`).concat(`${name}-shard${cuts.length + 1}.bin`);
+      paths.forEach((p, i) => writeFileSync(join(dir, p), bin.subarray(bounds[i], bounds[i + 1])));
+      writeFileSync(join(dir, `${name}.json`), JSON.stringify({ ...json, weightsManifest: [{ paths, weights: json.weightsManifest[0].weights }] }));
+    }
+    const server = await serveStatic(dir);
+    try {
+      expect((await loadTfjs(`${server.url}/mid-float.json`, { backend: 'js' })).model.toJSON()).toEqual(model.toJSON());
+      expect((await loadTfjs(join(dir, 'mid-float.json'), { backend: 'js' })).model.toJSON()).toEqual(model.toJSON());
+      const theirs = await tf.loadLayersModel(`${server.url}/between-weights.json`);
+      expect(theirs.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(Object.values(model.weights).map((w) => Array.from(w)));
     } finally {
       await server.close();
     }
