@@ -93,6 +93,13 @@ test('round trip TF.js → elman → TF.js: same weights bit for bit, identical 
   model.dispose();
 });
 
+test('weightData as several ArrayBuffers (TF.js 4 may hand them over so) reads the same as one', async () => {
+  const a = await artifactsOf(tfModel(2, 3, 1, 'tanh', 'linear', false));
+  const bytes = a.weightData as ArrayBuffer;
+  const split = { ...a, weightData: [bytes.slice(0, 10), bytes.slice(10, 51), bytes.slice(51)] };
+  expect(fromTfjs(split, { backend: 'js' }).model.toJSON()).toEqual(fromTfjs(a, { backend: 'js' }).model.toJSON());
+});
+
 test('an elman model exported to TF.js predicts what elman predicts', async () => {
   const model = new ElmanRNN({ inputSize: 2, hiddenSize: 6, outputSize: 1, activation: 'relu', seed: 9 });
   model.setWeights({ bias: [0.1, -0.2, 0.3, 0, 0.05, -0.1], outputBias: [0.25] });
