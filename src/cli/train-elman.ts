@@ -28,7 +28,7 @@ type Values = { readonly [K in keyof typeof elmanFlags | 'task' | 'samples' | 'l
   readonly [K in 'scalar' | 'json']?: boolean;
 };
 
-const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10 };
+const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
 export const elmanHelp = `elman train --model elman --task NAME [flags]   train an Elman network on a shipped task
 
