@@ -10,7 +10,7 @@ import { train } from '../training/train.js';
 import { epochLine, f84, int, MAX_EPOCHS, num, oneOf, UsageError, withFlag } from './args.js';
 import type { Values } from './flags.js';
 
-const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10 };
+const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
 export const elmanHelp = `elman train --model elman --task NAME [flags]   train an Elman network on a shipped task
 

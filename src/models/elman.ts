@@ -272,6 +272,8 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
       this.holdings.check();
     };
     return {
+      samples: n,
+      steps,
       batches,
       batchSize: B,
       batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
