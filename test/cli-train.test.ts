@@ -124,6 +124,10 @@ describe('bad flags exit non-zero with one line naming them', () => {
     [['train', '--task', 'parity', '--hidden', '5000'], '--hidden'],
     [['train', '--task', 'parity', '--test-samples', '1e12'], '--test-samples'],
     [['train', '--task', 'parity', '--shuffle', '1e12'], '--shuffle'],
+    [['train', '--task', 'parity', '--validation-split', '2'], '--validation-split'],
+    [['train', '--task', 'parity', '--clip-norm', '-1'], '--clip-norm'],
+    [['train', '--task', 'parity', '--length', '100000'], '--length'],
+    [['train', '--task', 'binaryAddition', '--length', '60'], '--length'],
     [['train', '--plot', '/proc/no-such/x'], '--plot'],
     [['frobnicate'], 'frobnicate'],
   ])('%j', async (argv, name) => {

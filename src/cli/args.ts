@@ -10,12 +10,20 @@ export function asFlag(flag: string, value: unknown, error: unknown): unknown {
   return new UsageError(flag, value, expected ?? `accepted: ${error.message}`);
 }
 
-/** Run `make`, naming `flag` in any error its value caused. */
-export function withFlag<T>(flag: string, value: unknown, make: () => T): T {
+/** Which flag (and its value as typed) each library argument name comes from, e.g. `{ samples: ['--test-samples', '1e12'] }`. */
+export type FlagMap = Readonly<Record<string, readonly [flag: string, value: unknown]>>;
+
+/**
+ * Run `make`; an ElmanError about an argument in `flags` is re-told with the flag's name, so
+ * `--test-samples` is named rather than `samples`. Other errors pass unchanged (still one line).
+ */
+export async function withFlags<T>(flags: FlagMap, make: () => T | Promise<T>): Promise<T> {
   try {
-    return make();
+    return await make();
   } catch (error) {
-    throw asFlag(flag, value, error);
+    const key = error instanceof ElmanError ? error.argument.split('.').pop()! : '';
+    const entry = Object.hasOwn(flags, key) ? flags[key] : undefined;
+    throw entry ? asFlag(entry[0], entry[1], error) : error;
   }
 }
 

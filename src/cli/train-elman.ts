@@ -7,8 +7,15 @@ import { OPTIMIZERS } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { train } from '../training/train.js';
-import { epochLine, f84, int, MAX_EPOCHS, num, oneOf, UsageError, withFlag } from './args.js';
+import { epochLine, f84, type FlagMap, int, MAX_EPOCHS, num, oneOf, UsageError, withFlags } from './args.js';
 import type { Values } from './flags.js';
+
+/** The training options' flags, for errors the loop raises about them. */
+const TRAIN_FLAGS = (v: Values): FlagMap => ({
+  epochs: ['--epochs', v.epochs], batchSize: ['--batch-size', v['batch-size']], shuffle: ['--shuffle', v.shuffle],
+  validationSplit: ['--validation-split', v['validation-split']], patience: ['--patience', v.patience],
+  clipNorm: ['--clip-norm', v['clip-norm']], truncate: ['--truncate', v.truncate], loss: ['--loss', v.loss],
+});
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
@@ -50,12 +57,18 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
   if (backend === 'wasm') await init();
 
   const rng = new RandomState(seed);
-  const data = withFlag('--samples', v.samples, () => task.make(samples, length, rng));
-  const heldOut = withFlag('--test-samples', v['test-samples'], () => task.make(testSamples, length, rng));
-  const model = withFlag('--hidden', v.hidden, () => new ElmanRNN({ inputSize: task.inputSize, hiddenSize: hidden, outputSize: task.outputSize, activation, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend }));
-  if (!v.json) out(`Elman ${task.inputSize}-${hidden}-${task.outputSize} (${activation}, ${task.outputActivation} output) on ${taskName}: ${samples} × ${length} steps, ${loss}, ${name}, batch ${batchSize}`);
+  const sizes = { length: ['--length', v.length], bits: ['--length', v.length] } as const;
+  const data = await withFlags({ ...sizes, samples: ['--samples', v.samples] }, () => task.make(samples, length, rng));
+  const heldOut = await withFlags({ ...sizes, samples: ['--test-samples', v['test-samples']] }, () => task.make(testSamples, length, rng));
+  const model = await withFlags({ hiddenSize: ['--hidden', v.hidden] }, () => new ElmanRNN({ inputSize: task.inputSize, hiddenSize: hidden, outputSize: task.outputSize, activation, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend }));
+  // Printed with the first epoch's line: options the loop refuses are reported before any output.
+  let header = !v.json;
+  const showHeader = () => {
+    if (header) out(`Elman ${task.inputSize}-${hidden}-${task.outputSize} (${activation}, ${task.outputActivation} output) on ${taskName}: ${samples} × ${length} steps, ${loss}, ${name}, batch ${batchSize}`);
+    header = false;
+  };
   try {
-    const history = await train(model, data, {
+    const history = await withFlags(TRAIN_FLAGS(v), () => train(model, data, {
       optimizer,
       epochs,
       loss,
@@ -70,12 +83,13 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
       trackWeights: false,
       // Counted from 1 like the counter's log: epoch[ 1] is the first pass over the data.
       onEpoch: ({ epoch, loss: cost, valLoss }) => {
+        showHeader();
         const n = epoch + 1;
         if (n % logEvery !== 0) return;
         if (v.json) out(JSON.stringify({ epoch: n, loss: cost, ...(valLoss !== undefined && { valLoss }) }));
         else out(`${epochLine(n, 'loss', cost)}${valLoss === undefined ? '' : `, validation =${f84(valLoss)}`}`);
       },
-    });
+    }));
     const y = model.predict(heldOut);
     const acc = task.scoring === 'none' ? undefined : accuracy(y, heldOut, task.scoring);
     const testLoss = model.lossAt(model.params, heldOut, loss);

@@ -10,7 +10,7 @@ export { trainFlags, type Values } from './flags.js';
 import { RandomState } from '../random.js';
 import { BACKENDS } from '../backends/backend.js';
 import { train } from '../training/train.js';
-import { asFlag, epochLine, f84, int, MAX_EPOCHS, num, oneOf, pair, UsageError, withFlag } from './args.js';
+import { asFlag, epochLine, f84, int, MAX_EPOCHS, num, oneOf, pair, UsageError, withFlags } from './args.js';
 import type { Sequences } from '../data/sequences.js';
 import type { HyperSpec, Optimizer } from '../optimizers/optimizer.js';
 import type { BackendName } from '../backends/backend.js';
@@ -103,10 +103,10 @@ export async function prepareTrain(given: Values, strict = true): Promise<Prepar
   if (backend === 'wasm') await init();
 
   const rng = new RandomState(seed);
-  const data = withFlag('--samples', v.samples, () => countOnes({ samples, length, rng }));
+  const data = await withFlags({ samples: ['--samples', v.samples], length: ['--length', v.length] }, () => countOnes({ samples, length, rng }));
   const wx = rng.uniform(-0.1, 0.1);
   const wRec = rng.uniform(-0.1, 0.1);
-  const model = withFlag(start ? '--init' : '--backend', start ? v.init : v.backend, () => new LinearRNN({ wx: start?.[0] ?? wx, wRec: start?.[1] ?? wRec, backend, simd: !v.scalar }));
+  const model = await withFlags({ wx: ['--init', v.init], wRec: ['--init', v.init], backend: ['--backend', v.backend] }, () => new LinearRNN({ wx: start?.[0] ?? wx, wRec: start?.[1] ?? wRec, backend, simd: !v.scalar }));
   return { data, model, optimizer, epochs, loss, logEvery, backend: backend! };
 }
 
