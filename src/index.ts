@@ -4,7 +4,7 @@ export { BACKENDS, ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName, type Activ
 export type { Binding, BindOptions, PlacedData, Trainable } from './models/model.js';
 export { RandomState } from './random.js';
 export { countOnes, countOnesFrom, type CountOnesOptions } from './data/count-ones.js';
-export { checkSequences, timeMajor, type Sequences } from './data/sequences.js';
+export { checkInputs, checkSequences, timeMajor, type Inputs, type Sequences } from './data/sequences.js';
 export { LinearRNN, type LinearRNNOptions, type LinearWeights, type Matrix } from './models/linear.js';
 export { LOSSES, type LossName } from './losses.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
