@@ -9,13 +9,9 @@
 
 import { activate, activateBack } from './activations';
 import { colSum, mm, mmT, transpose } from './matmul';
+import { lossRow, outputRow } from './head';
 
 type float = f32;
-
-// Codes shared with src/backends/wasm/elman.ts; hidden activations (linear 0, tanh 1, relu 2,
-// sigmoid 3) are decoded in ./activations, output activations (linear 0, sigmoid 1, softmax 2) here.
-const OUT_SIGMOID = 1, OUT_SOFTMAX = 2;
-const SQUARED = 0, BCE = 1; // loss codes; 2 = softmax cross-entropy
 
 // @ts-ignore: decorator
 @inline function up4(n: i32): i32 {
@@ -25,74 +21,6 @@ const SQUARED = 0, BCE = 1; // loss codes; 2 = softmax cross-entropy
 /** Floats of scratch one call needs: h f32[T+1][B][H], da f32[T][B][H], z/dz f32[T][B][O], dh, Rᵀ, Woᵀ. */
 export function elmanWorkFloats(B: i32, T: i32, H: i32, O: i32): i32 {
   return up4((T + 1) * B * H) + up4(T * B * H) + up4(T * B * O) + up4(B * H) + up4(H * H) + up4(O * H);
-}
-
-/** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted). */
-// @ts-ignore: decorator
-@inline function outputRow(z: usize, O: i32, outAct: i32): void {
-  if (outAct == OUT_SIGMOID) {
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), <float>1 / (<float>1 + Mathf.exp(-load<float>(z + (<usize>o << 2)))));
-  } else if (outAct == OUT_SOFTMAX) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0;
-    for (let o = 0; o < O; o++) {
-      const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-      store<float>(z + (<usize>o << 2), e);
-      sum += e;
-    }
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
-  }
-}
-
-/**
- * Loss of one row and, in place, z[O] → dL/dz[O]. Squared: s·Σ(y − t)², chained through outAct;
- * BCE (sigmoid, fused): s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(y − t);
- * softmax CE (fused): s·Σ t·(lse − z), dz = s·(y·Σt − t). Returns the row's loss (f64).
- */
-function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: float): f64 {
-  let L: f64 = 0;
-  if (loss == BCE) {
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      const v = load<float>(q), tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(max<float>(v, 0) - v * tv + Mathf.log1p(Mathf.exp(-Mathf.abs(v))));
-      store<float>(q, s * (<float>1 / (<float>1 + Mathf.exp(-v)) - tv));
-    }
-    return L * <f64>s;
-  }
-  if (loss != SQUARED) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0, tsum: float = 0;
-    for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-    const lse = mx + Mathf.log(sum);
-    for (let o = 0; o < O; o++) {
-      const tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
-      tsum += tv;
-    }
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
-    }
-    return L * <f64>s;
-  }
-  outputRow(z, O, outAct);
-  let dot: float = 0; // Σ dy·y, for the softmax Jacobian
-  for (let o = 0; o < O; o++) {
-    const q = z + (<usize>o << 2);
-    const e = load<float>(q) - load<float>(t + (<usize>o << 2));
-    L += <f64>(e * e);
-    dot += <float>2 * s * e * load<float>(q);
-  }
-  for (let o = 0; o < O; o++) {
-    const q = z + (<usize>o << 2);
-    const y = load<float>(q);
-    const dy = <float>2 * s * (y - load<float>(t + (<usize>o << 2)));
-    store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
-  }
-  return L * <f64>s;
 }
 
 /** The forward pass into work's h block: h[k] = act(x[k]·K + h[k-1]·R + b) for k = 1..T. */

@@ -25,6 +25,22 @@ export interface CoreExports {
     x: number, xs: number, t: number, ts: number, B: number, T: number, I: number, H: number, O: number,
     act: number, outAct: number, loss: number, seq: number, s: number, window: number, p: number, g: number, work: number, out: number,
   ): void;
+  // Layer stacks (assembly/head.ts, simple.ts, gru.ts, lstm.ts): blocks of words laid out in src/abi/gated.ts.
+  headWorkFloats(H: number, O: number): number;
+  headForward(blk: number): void;
+  headLossGrad(blk: number): void;
+  simpleWorkFloats(B: number, T: number, I: number, H: number): number;
+  simpleForward(blk: number): void;
+  simpleStep(blk: number): void;
+  simpleBackward(blk: number): void;
+  gruWorkFloats(B: number, T: number, I: number, H: number): number;
+  gruForward(blk: number): void;
+  gruStep(blk: number): void;
+  gruBackward(blk: number): void;
+  lstmWorkFloats(B: number, T: number, I: number, H: number): number;
+  lstmForward(blk: number): void;
+  lstmStep(blk: number): void;
+  lstmBackward(blk: number): void;
 }
 
 /** One instantiated core: its exports and the allocator that owns its memory. */
