@@ -2,8 +2,13 @@
 // Dense output head, with the flat parameter layout both backends read: per layer Keras's
 // [kernel | recurrentKernel | bias], then the head's [kernel | bias].
 
-import type { GateActivation } from '../backends/js/layer.js';
-import type { OutputActivation } from '../backends/js/head.js';
+import type { OutputActivation } from '../types.js';
+
+/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
+export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
+
+/** Every layer and gate activation. */
+export const GATE_ACTIVATIONS: readonly GateActivation[] = ['linear', 'tanh', 'relu', 'sigmoid', 'hardSigmoid'];
 
 /** The recurrent cells a layer can be. */
 export type CellKind = 'simple' | 'gru' | 'lstm';

@@ -4,7 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { JsStack } from '../../src/backends/js/stack.js';
-import type { ElmanLossKind } from '../../src/backends/js/head.js';
+import type { LossKind } from '../../src/types.js';
 import type { GateActivation } from '../../src/backends/js/layer.js';
 import { core } from '../../src/backends/wasm/core.js';
 import { WasmStack } from '../../src/backends/wasm/stack.js';
@@ -18,7 +18,7 @@ export interface Result {
 }
 
 /** The loss scale that makes our summed loss the mean TF.js's tf.losses take. */
-export function meanScale(d: StackDims, data: Sequences, loss: ElmanLossKind): number {
+export function meanScale(d: StackDims, data: Sequences, loss: LossKind): number {
   const rows = data.samples * (d.seq ? data.steps : 1);
   return loss === 'cce' ? 1 / rows : 1 / (rows * d.O);
 }
@@ -32,7 +32,7 @@ export function randomParams(d: StackDims, seed: number, r = 0.5): Float32Array 
 }
 
 /** Loss and gradients on the wasm backend for all samples as one batch. */
-export function wasmLossGrad(d: StackDims, data: Sequences, params: Float32Array, loss: ElmanLossKind, s: number, window = 0): Result {
+export function wasmLossGrad(d: StackDims, data: Sequences, params: Float32Array, loss: LossKind, s: number, window = 0): Result {
   const { arena } = core();
   const P = params.length, N = data.samples, T = data.steps;
   const [x, t, p, g] = arena.allocAll([data.x.byteLength, data.targets.byteLength, P * 4, P * 4], 'test');
@@ -68,7 +68,7 @@ export function wasmPredict(d: StackDims, data: Sequences, params: Float32Array)
 }
 
 /** Loss and gradients on the plain-TS backend (float64 arithmetic; float64 inputs make it the float64 reference). */
-export function jsLossGrad(d: StackDims, x: ArrayLike<number>, t: ArrayLike<number>, N: number, T: number, params: ArrayLike<number>, loss: ElmanLossKind, s: number, window = 0, withGrad = true): Result {
+export function jsLossGrad(d: StackDims, x: ArrayLike<number>, t: ArrayLike<number>, N: number, T: number, params: ArrayLike<number>, loss: LossKind, s: number, window = 0, withGrad = true): Result {
   const stack = new JsStack(d, N, T);
   const g = new Float64Array(params.length);
   const L = stack.lossGrad({ x, x0: 0, xs: N * d.I, t, t0: 0, ts: N * d.O, B: N, T }, loss, s, window, params, withGrad ? g : null);
@@ -76,7 +76,7 @@ export function jsLossGrad(d: StackDims, x: ArrayLike<number>, t: ArrayLike<numb
 }
 
 /** Central differences of the float64 plain-TS loss, all in float64. */
-export function finiteDiff(d: StackDims, data: Sequences, params: Float32Array, loss: ElmanLossKind, s: number, window = 0, h = 1e-6): Float64Array {
+export function finiteDiff(d: StackDims, data: Sequences, params: Float32Array, loss: LossKind, s: number, window = 0, h = 1e-6): Float64Array {
   const x = Float64Array.from(data.x), t = Float64Array.from(data.targets), p = Float64Array.from(params);
   const out = new Float64Array(p.length);
   for (let i = 0; i < p.length; i++) {
@@ -213,7 +213,7 @@ export function tfPredict(d: StackDims, data: Sequences, params: Float32Array): 
  * TF.js's loss (mean, as tf.losses take it) and gradients, in our flat layout. tf.layers builds the
  * network unless it needs the raw-op form: GRU resetAfter, or truncation (stop-gradient at window edges).
  */
-export function tfLossGrad(d: StackDims, data: Sequences, params: Float32Array, loss: ElmanLossKind, window = 0): Result {
+export function tfLossGrad(d: StackDims, data: Sequences, params: Float32Array, loss: LossKind, window = 0): Result {
   const { samples: N, steps: T } = data;
   const fused = loss !== 'squared';
   const S = d.seq ? T : 1;

@@ -3,7 +3,7 @@
 // differences, which see the untruncated loss, and lean on TF.js's stop-gradient form instead).
 
 import { expect } from 'vitest';
-import type { ElmanLossKind, OutputActivation } from '../../src/backends/js/head.js';
+import type { LossKind, OutputActivation } from '../../src/types.js';
 import type { LayerSpec, StackDims } from '../../src/models/stack-spec.js';
 import { randomElmanData } from './elman-data.js';
 import { finiteDiff, jsLossGrad, meanScale, randomParams, tfLossGrad, wasmLossGrad, worstRel } from './stack-harness.js';
@@ -12,7 +12,7 @@ import { finiteDiff, jsLossGrad, meanScale, randomParams, tfLossGrad, wasmLossGr
 export const layer = (cell: LayerSpec['cell'], units: number, o: Partial<LayerSpec> = {}): LayerSpec => ({ cell, units, activation: 'tanh', recurrentActivation: 'sigmoid', resetAfter: false, ...o });
 
 /** Loss, output activation and returnSequences, cycled through by the matrices of the parity tests. */
-export const HEADS: ReadonlyArray<readonly [ElmanLossKind, OutputActivation, boolean]> = [
+export const HEADS: ReadonlyArray<readonly [LossKind, OutputActivation, boolean]> = [
   ['squared', 'linear', true],
   ['bce', 'sigmoid', false],
   ['cce', 'softmax', true],

@@ -6,21 +6,8 @@
 // Arithmetic is float64 over float32 (or float64) arrays: the readable reference, the float64
 // loss for gradCheck, and the baseline the core is measured against.
 
-import { lossRow, outputs, type ElmanLossKind, type OutputActivation } from './head.js';
-
-/** Hidden activations. */
-export type Activation = 'linear' | 'tanh' | 'relu' | 'sigmoid';
-export type { ElmanLossKind, OutputActivation };
-
-/** Sizes and functions of one network; `seq` = an output at every step. */
-export interface ElmanDims {
-  readonly I: number;
-  readonly H: number;
-  readonly O: number;
-  readonly act: Activation;
-  readonly outAct: OutputActivation;
-  readonly seq: boolean;
-}
+import type { Activation, ElmanDims, LossKind, OutputActivation } from '../../types.js';
+import { lossRow, outputs } from './head.js';
 
 /** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), same for t. */
 export interface BatchView {
@@ -114,7 +101,7 @@ export function elmanForward(v: BatchView, d: ElmanDims, p: ArrayLike<number>, h
  * overwrites it with ∂L/∂params. window > 0 cuts dL/dh at steps k with (k − 1) mod window = 0.
  */
 export function elmanLossGrad(
-  v: BatchView, d: ElmanDims, loss: ElmanLossKind, s: number, window: number,
+  v: BatchView, d: ElmanDims, loss: LossKind, s: number, window: number,
   p: ArrayLike<number>, g: Float32Array | Float64Array | null, w: ElmanScratch,
 ): number {
   const { B, T, t, t0, ts } = v;

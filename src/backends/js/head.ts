@@ -5,10 +5,7 @@
 // Shapes: h [T][B][H] (the layer's h[1..T], from hs at h0), y [Tout][B][O], dh [T][B][H],
 // params [Wo H×O | bo O] from p0. Arithmetic is float64.
 
-/** Output activations. */
-export type OutputActivation = 'linear' | 'sigmoid' | 'softmax';
-/** Losses: squared (sse, mse), binary and softmax cross-entropy (fused with their output activation). */
-export type ElmanLossKind = 'squared' | 'bce' | 'cce';
+import type { LossKind, OutputActivation } from '../../types.js';
 
 /** Turn logits into outputs in place (softmax shifted by the max). */
 export function outputs(z: Float64Array, at: number, O: number, outAct: OutputActivation): void {
@@ -22,7 +19,7 @@ export function outputs(z: Float64Array, at: number, O: number, outAct: OutputAc
 }
 
 /** Loss of one row; z[at..at+O] becomes dL/dz. Same formulas as lossRow in assembly/head.ts. */
-export function lossRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, loss: ElmanLossKind, s: number): number {
+export function lossRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, loss: LossKind, s: number): number {
   let L = 0;
   if (loss === 'bce') {
     for (let q = 0; q < O; q++) {
@@ -102,7 +99,7 @@ export function headForward(c: HeadCall, y: Float32Array | Float64Array): void {
  * gradients g[g0..] and dh [T][B][H] (0 at steps without an output). dz is scratch [Tout][B][O].
  */
 export function headLossGrad(
-  c: HeadCall, loss: ElmanLossKind, s: number, t: ArrayLike<number>, t0: number, ts: number,
+  c: HeadCall, loss: LossKind, s: number, t: ArrayLike<number>, t0: number, ts: number,
   dz: Float64Array, g: Float64Array | null, g0: number, dh: Float64Array | null,
 ): number {
   const { T, B, H, O, p, p0 } = c;

@@ -2,8 +2,9 @@
 // layer block (src/abi/gated.ts) as an object, and their activations with derivatives written
 // through the outputs, TF.js's hardSigmoid among them. Arithmetic is float64.
 
-/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
-export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
+import type { GateActivation } from '../../models/stack-spec.js';
+
+export type { GateActivation };
 
 /** One layer call, the twin of a layer block; step calls read x [B][I] at x0 and advance hs (cs) [B][H] in place. */
 export interface LayerCall {

@@ -6,7 +6,8 @@ import type { StackDims } from '../../models/stack-spec.js';
 import { stackOffsets } from '../../models/stack-spec.js';
 import type { BatchView } from './elman.js';
 import { gruBackward, gruForward, gruStep, gruWorkFloats } from './gru.js';
-import { headForward, headLossGrad, type ElmanLossKind, type HeadCall } from './head.js';
+import type { LossKind } from '../../types.js';
+import { headForward, headLossGrad, type HeadCall } from './head.js';
 import type { LayerCall } from './layer.js';
 import { lstmBackward, lstmForward, lstmStep, lstmWorkFloats } from './lstm.js';
 import { simpleBackward, simpleForward, simpleStep, simpleWorkFloats } from './simple.js';
@@ -103,7 +104,7 @@ export class JsStack {
   }
 
   /** Loss (scaled by s) of one batch; when g is given, overwrites it with ∂L/∂params. */
-  lossGrad(v: StackBatch, loss: ElmanLossKind, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
+  lossGrad(v: StackBatch, loss: LossKind, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
     const acc = g ?? new Float64Array(0);
     const calls = this.forward(v, p, acc, window);
     const top = this.scratch[this.scratch.length - 1]!;

@@ -6,11 +6,11 @@
 import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
 import { DisposedError } from '../../errors.js';
-import type { CellKind, StackDims } from '../../models/stack-spec.js';
+import type { CellKind, GateActivation, StackDims } from '../../models/stack-spec.js';
 import { stackOffsets } from '../../models/stack-spec.js';
-import type { ElmanLossKind } from '../js/head.js';
-import type { GateActivation } from '../js/layer.js';
-import { core, type Core, type CoreExports } from './core.js';
+import type { LossKind } from '../../types.js';
+import { core, type Core } from './core.js';
+import type { CoreExports } from './exports.js';
 
 /** Activation codes of the core. */
 export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
@@ -33,19 +33,6 @@ export function wasmCells(e: CoreExports): Readonly<Record<CellKind, CellKernels
     gru: { work: e.gruWorkFloats, forward: e.gruForward, backward: e.gruBackward, step: e.gruStep },
     lstm: { work: e.lstmWorkFloats, forward: e.lstmForward, backward: e.lstmBackward, step: e.lstmStep },
   };
-}
-
-// Int32 and Float32 views of memory for writing blocks, re-made only after memory.grow.
-let viewBuffer: ArrayBufferLike | undefined;
-let i32 = new Int32Array(0);
-let f32 = new Float32Array(0);
-function views(memory: WebAssembly.Memory): { i32: Int32Array; f32: Float32Array } {
-  if (memory.buffer !== viewBuffer) {
-    viewBuffer = memory.buffer;
-    i32 = new Int32Array(memory.buffer);
-    f32 = new Float32Array(memory.buffer);
-  }
-  return { i32, f32 };
 }
 
 interface LayerMem {
@@ -88,7 +75,7 @@ export class WasmStack {
 
   /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
-    const { i32 } = views(this.core.exports.memory);
+    const { i32 } = this.core.arena;
     const offs = stackOffsets(this.d).layers;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
@@ -113,8 +100,8 @@ export class WasmStack {
     });
   }
 
-  private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: ElmanLossKind, s: number): void {
-    const { i32, f32 } = views(this.core.exports.memory);
+  private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossKind, s: number): void {
+    const { i32, f32 } = this.core.arena;
     const { d } = this, top = this.mem[this.mem.length - 1]!, H = d.layers[d.layers.length - 1]!.units;
     const w = this.head.blk >>> 2;
     i32[w + W.HD_T] = T;
@@ -137,7 +124,7 @@ export class WasmStack {
   }
 
   private forward(B: number): void {
-    const { f32 } = views(this.core.exports.memory);
+    const { f32 } = this.core.arena;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!;
       f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + B * l.units); // zero initial state
@@ -152,19 +139,19 @@ export class WasmStack {
     this.setup(x, xs, B, T, 0, p, 0);
     this.setupHead(B, T, p, 0, 0, 0, 'squared', 1);
     this.forward(B);
-    views(this.core.exports.memory).i32[(this.head.blk >>> 2) + W.HD_Y] = y;
+    this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.core.exports.headForward(this.head.blk);
   }
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
-  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: ElmanLossKind, s: number, window: number, p: number, g: number): number {
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): number {
     this.check(B, T);
     const e = this.core.exports;
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
     this.forward(B);
     e.headLossGrad(this.head.blk);
-    views(e.memory).f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
+    this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
     for (let i = this.mem.length - 1; i >= 0; i--) this.cells[this.d.layers[i]!.cell].backward(this.mem[i]!.blk);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
@@ -178,7 +165,7 @@ export class WasmStack {
     this.check(this.maxB, 1);
     const B = this.maxB;
     this.setup(x, B * this.d.I, B, 1, 0, p, 0);
-    const { i32 } = views(this.core.exports.memory);
+    const { i32 } = this.core.arena;
     this.mem.forEach((m, i) => {
       if (i > 0) i32[(m.blk >>> 2) + W.L_X] = this.mem[i - 1]!.hs; // the state the layer below just advanced
     });
@@ -199,7 +186,7 @@ export class WasmStack {
 
   /** Zero the carried state of one stream, or of all. */
   resetState(stream?: number): void {
-    const { f32 } = views(this.core.exports.memory);
+    const { f32 } = this.core.arena;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!, H = l.units;
       const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
