@@ -52,7 +52,7 @@ export class WasmStack {
   private readonly head: { blk: number; y: number; work: number; out: number };
   private disposed = false;
 
-  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number) {
+  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize') {
     this.core = core();
     const e = this.core.exports;
     this.cells = wasmCells(e);
@@ -64,7 +64,7 @@ export class WasmStack {
     });
     const H = d.layers[d.layers.length - 1]!.units;
     sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
-    this.blocks = this.core.arena.allocAll(sizes, 'batchSize');
+    this.blocks = this.core.arena.allocAll(sizes, argument);
     this.mem = d.layers.map((_, i) => {
       const [blk, hs, cs, work, dh] = this.blocks.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
       return { blk, hs, cs, work, dh };
