@@ -17,7 +17,7 @@
 //   gb′ += Σ [dz dr e] (1),  dx[k] = D·Kᵀ
 
 import { L_ACT, L_B, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, addTo, at, colSumS, dAct, fillRows, up4, word } from './gates';
+import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, up4, word } from './gates';
 import { mm, mmT, transpose } from './matmul';
 
 type float = f32;
@@ -40,17 +40,30 @@ function cell(xk: usize, hp: usize, hk: usize, G: usize, a: usize, B: i32, I: i3
     mm(hp, H, at(R, 2 * H), H3, a, H, B, H, H, true);
   }
   for (let r = 0; r < B; r++) actIn(at(G, r * H3), 2 * H, ra);
+  const H4 = H & ~3;
   for (let r = 0; r < B; r++) {
-    const zr = at(G, r * H3 + H), nr = at(G, r * H3 + 2 * H), ar = at(a, r * H), pr = at(hp, r * H);
-    if (after) for (let j = 0; j < H; j++) store<float>(at(nr, j), load<float>(at(nr, j)) + load<float>(at(zr, j)) * load<float>(at(ar, j)));
-    else for (let j = 0; j < H; j++) store<float>(at(ar, j), load<float>(at(zr, j)) * load<float>(at(pr, j)));
+    const rg = at(G, r * H3 + H), nr = at(G, r * H3 + 2 * H), ar = at(a, r * H), pr = at(hp, r * H);
+    if (after) {
+      let j = 0;
+      for (; j < H4; j += 4) v128.store(at(nr, j), f32x4.add(v128.load(at(nr, j)), f32x4.mul(v128.load(at(rg, j)), v128.load(at(ar, j)))));
+      for (; j < H; j++) store<float>(at(nr, j), load<float>(at(nr, j)) + load<float>(at(rg, j)) * load<float>(at(ar, j)));
+    } else {
+      let j = 0;
+      for (; j < H4; j += 4) v128.store(at(ar, j), f32x4.mul(v128.load(at(rg, j)), v128.load(at(pr, j))));
+      for (; j < H; j++) store<float>(at(ar, j), load<float>(at(rg, j)) * load<float>(at(pr, j)));
+    }
   }
   if (!after) mm(a, H, at(R, 2 * H), H3, at(G, 2 * H), H3, B, H, H, true);
   for (let r = 0; r < B; r++) {
     const row = at(G, r * H3);
     actIn(at(row, 2 * H), H, act);
     const hr = at(hk, r * H), pr = at(hp, r * H);
-    for (let j = 0; j < H; j++) {
+    let j = 0;
+    for (; j < H4; j += 4) {
+      const z = v128.load(at(row, j)), n = v128.load(at(row, 2 * H + j));
+      v128.store(at(hr, j), f32x4.add(n, f32x4.mul(z, f32x4.sub(v128.load(at(pr, j)), n))));
+    }
+    for (; j < H; j++) {
       const z = load<float>(at(row, j)), n = load<float>(at(row, 2 * H + j));
       store<float>(at(hr, j), n + z * (load<float>(at(pr, j)) - n));
     }
@@ -85,32 +98,56 @@ export function gruBackward(blk: usize): void {
   const H3 = 3 * H, BH = B * H;
   const G = <usize>word(blk, L_WORK), A = at(G, up4(T * BH * 3)), D = at(A, up4(T * BH)), E = at(D, up4(T * BH * 3));
   const carry = at(E, up4(T * BH)), q = at(carry, up4(BH)), RT = at(q, up4(BH)), KT = at(RT, up4(H3 * H));
-  const R = at(p, I * H3);
+  const R = at(p, I * H3), H4 = H & ~3, one = f32x4.splat(1);
   transpose(R, H, H3, RT);
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
     const gk = at(dh, (k - 1) * BH), Gk = at(G, (k - 1) * BH * 3), Dk = at(D, (k - 1) * BH * 3);
     const ak = at(A, (k - 1) * BH), ek = at(E, (k - 1) * BH), pk = at(hs, (k - 1) * BH);
     addTo(gk, carry, BH);
-    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-      const i = r * H3 + j, gv = load<float>(at(gk, r * H + j));
-      const z = load<float>(at(Gk, i)), n = load<float>(at(Gk, i + 2 * H));
-      const dn = gv * (<float>1 - z) * dAct(n, act);
-      store<float>(at(Dk, i), gv * (load<float>(at(pk, r * H + j)) - n) * dAct(z, ra));
-      store<float>(at(Dk, i + 2 * H), dn);
-      store<float>(at(carry, r * H + j), gv * z);
-      if (after) {
-        const rv = load<float>(at(Gk, i + H));
-        store<float>(at(ek, r * H + j), dn * rv);
-        store<float>(at(Dk, i + H), dn * load<float>(at(ak, r * H + j)) * dAct(rv, ra));
+    for (let r = 0; r < B; r++) {
+      let j = 0;
+      for (; j < H4; j += 4) {
+        const i = r * H3 + j, e = r * H + j, gv = v128.load(at(gk, e));
+        const z = v128.load(at(Gk, i)), n = v128.load(at(Gk, i + 2 * H));
+        const dn = f32x4.mul(f32x4.mul(gv, f32x4.sub(one, z)), dAct4(n, act));
+        v128.store(at(Dk, i), f32x4.mul(f32x4.mul(gv, f32x4.sub(v128.load(at(pk, e)), n)), dAct4(z, ra)));
+        v128.store(at(Dk, i + 2 * H), dn);
+        v128.store(at(carry, e), f32x4.mul(gv, z));
+        if (after) {
+          const rv = v128.load(at(Gk, i + H));
+          v128.store(at(ek, e), f32x4.mul(dn, rv));
+          v128.store(at(Dk, i + H), f32x4.mul(f32x4.mul(dn, v128.load(at(ak, e))), dAct4(rv, ra)));
+        }
+      }
+      for (; j < H; j++) {
+        const i = r * H3 + j, e = r * H + j, gv = load<float>(at(gk, e));
+        const z = load<float>(at(Gk, i)), n = load<float>(at(Gk, i + 2 * H));
+        const dn = gv * (<float>1 - z) * dAct(n, act);
+        store<float>(at(Dk, i), gv * (load<float>(at(pk, e)) - n) * dAct(z, ra));
+        store<float>(at(Dk, i + 2 * H), dn);
+        store<float>(at(carry, e), gv * z);
+        if (after) {
+          const rv = load<float>(at(Gk, i + H));
+          store<float>(at(ek, e), dn * rv);
+          store<float>(at(Dk, i + H), dn * load<float>(at(ak, e)) * dAct(rv, ra));
+        }
       }
     }
     if (!after) {
       mm(at(Dk, 2 * H), H3, at(RT, 2 * H * H), H, q, H, B, H, H, false);
-      for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-        const i = r * H3 + H + j, qv = load<float>(at(q, r * H + j)), rv = load<float>(at(Gk, i));
-        store<float>(at(Dk, i), qv * load<float>(at(pk, r * H + j)) * dAct(rv, ra));
-        store<float>(at(carry, r * H + j), load<float>(at(carry, r * H + j)) + qv * rv);
+      for (let r = 0; r < B; r++) {
+        let j = 0;
+        for (; j < H4; j += 4) {
+          const i = r * H3 + H + j, e = r * H + j, qv = v128.load(at(q, e)), rv = v128.load(at(Gk, i));
+          v128.store(at(Dk, i), f32x4.mul(f32x4.mul(qv, v128.load(at(pk, e))), dAct4(rv, ra)));
+          v128.store(at(carry, e), f32x4.add(v128.load(at(carry, e)), f32x4.mul(qv, rv)));
+        }
+        for (; j < H; j++) {
+          const i = r * H3 + H + j, e = r * H + j, qv = load<float>(at(q, e)), rv = load<float>(at(Gk, i));
+          store<float>(at(Dk, i), qv * load<float>(at(pk, e)) * dAct(rv, ra));
+          store<float>(at(carry, e), load<float>(at(carry, e)) + qv * rv);
+        }
       }
     }
     if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);

@@ -11,7 +11,7 @@
 //   gK += Σ x[k]ᵀ·D,  gR += Σ h[k-1]ᵀ·D,  gb += Σ D,  dx[k] = D·Kᵀ
 
 import { L_ACT, L_B, L_CS, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, addTo, at, dAct, fillRows, up4, word } from './gates';
+import { actIn, addTo, at, dAct, dAct4, fillRows, up4, word } from './gates';
 import { colSum, mm, mmT, transpose } from './matmul';
 
 type float = f32;
@@ -27,20 +27,31 @@ function cell(xk: usize, hp: usize, cp: usize, hk: usize, ck: usize, G: usize, u
   fillRows(G, H4, B, b, H4);
   mm(xk, I, p, H4, G, H4, B, I, H4, true);
   mm(hp, H, R, H4, G, H4, B, H, H4, true);
+  const Hq = H & ~3;
   for (let r = 0; r < B; r++) {
     const row = at(G, r * H4);
     actIn(row, 2 * H, ra);
     actIn(at(row, 2 * H), H, act);
     actIn(at(row, 3 * H), H, ra);
-    for (let j = 0; j < H; j++) {
-      const c = load<float>(at(row, H + j)) * load<float>(at(cp, r * H + j)) + load<float>(at(row, j)) * load<float>(at(row, 2 * H + j));
-      store<float>(at(ck, r * H + j), c);
-      store<float>(at(u, r * H + j), c);
+    let j = 0;
+    for (; j < Hq; j += 4) {
+      const e = r * H + j;
+      const c = f32x4.add(f32x4.mul(v128.load(at(row, H + j)), v128.load(at(cp, e))), f32x4.mul(v128.load(at(row, j)), v128.load(at(row, 2 * H + j))));
+      v128.store(at(ck, e), c);
+      v128.store(at(u, e), c);
+    }
+    for (; j < H; j++) {
+      const e = r * H + j;
+      const c = load<float>(at(row, H + j)) * load<float>(at(cp, e)) + load<float>(at(row, j)) * load<float>(at(row, 2 * H + j));
+      store<float>(at(ck, e), c);
+      store<float>(at(u, e), c);
     }
   }
   actIn(u, B * H, act);
-  for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-    store<float>(at(hk, r * H + j), load<float>(at(G, r * H4 + 3 * H + j)) * load<float>(at(u, r * H + j)));
+  for (let r = 0; r < B; r++) {
+    let j = 0;
+    for (; j < Hq; j += 4) v128.store(at(hk, r * H + j), f32x4.mul(v128.load(at(G, r * H4 + 3 * H + j)), v128.load(at(u, r * H + j))));
+    for (; j < H; j++) store<float>(at(hk, r * H + j), load<float>(at(G, r * H4 + 3 * H + j)) * load<float>(at(u, r * H + j)));
   }
 }
 
@@ -71,7 +82,7 @@ export function lstmBackward(blk: usize): void {
   const act = word(blk, L_ACT), ra = word(blk, L_REC_ACT), window = word(blk, L_WINDOW);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), cs = <usize>word(blk, L_CS);
   const p = <usize>word(blk, L_P), g = <usize>word(blk, L_G), dh = <usize>word(blk, L_DH), dx = <usize>word(blk, L_DX);
-  const H4 = 4 * H, BH = B * H;
+  const H4 = 4 * H, BH = B * H, Hq = H & ~3;
   const G = <usize>word(blk, L_WORK), U = at(G, up4(T * BH * 4)), D = at(U, up4(T * BH));
   const ch = at(D, up4(T * BH * 4)), cc = at(ch, up4(BH)), RT = at(cc, up4(BH)), KT = at(RT, up4(H4 * H));
   transpose(at(p, I * H4), H, H4, RT);
@@ -81,16 +92,30 @@ export function lstmBackward(blk: usize): void {
     const gk = at(dh, (k - 1) * BH), Gk = at(G, (k - 1) * BH * 4), Dk = at(D, (k - 1) * BH * 4);
     const uk = at(U, (k - 1) * BH), cp = at(cs, (k - 1) * BH);
     addTo(gk, ch, BH);
-    for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
-      const e = r * H + j, i = r * H4 + j;
-      const gh = load<float>(at(gk, e)), u = load<float>(at(uk, e));
-      const ig = load<float>(at(Gk, i)), fg = load<float>(at(Gk, i + H)), cg = load<float>(at(Gk, i + 2 * H)), og = load<float>(at(Gk, i + 3 * H));
-      const gc = load<float>(at(cc, e)) + gh * og * dAct(u, act);
-      store<float>(at(Dk, i), gc * cg * dAct(ig, ra));
-      store<float>(at(Dk, i + H), gc * load<float>(at(cp, e)) * dAct(fg, ra));
-      store<float>(at(Dk, i + 2 * H), gc * ig * dAct(cg, act));
-      store<float>(at(Dk, i + 3 * H), gh * u * dAct(og, ra));
-      store<float>(at(cc, e), gc * fg);
+    for (let r = 0; r < B; r++) {
+      let j = 0;
+      for (; j < Hq; j += 4) {
+        const e = r * H + j, i = r * H4 + j;
+        const gh = v128.load(at(gk, e)), u = v128.load(at(uk, e));
+        const ig = v128.load(at(Gk, i)), fg = v128.load(at(Gk, i + H)), cg = v128.load(at(Gk, i + 2 * H)), og = v128.load(at(Gk, i + 3 * H));
+        const gc = f32x4.add(v128.load(at(cc, e)), f32x4.mul(f32x4.mul(gh, og), dAct4(u, act)));
+        v128.store(at(Dk, i), f32x4.mul(f32x4.mul(gc, cg), dAct4(ig, ra)));
+        v128.store(at(Dk, i + H), f32x4.mul(f32x4.mul(gc, v128.load(at(cp, e))), dAct4(fg, ra)));
+        v128.store(at(Dk, i + 2 * H), f32x4.mul(f32x4.mul(gc, ig), dAct4(cg, act)));
+        v128.store(at(Dk, i + 3 * H), f32x4.mul(f32x4.mul(gh, u), dAct4(og, ra)));
+        v128.store(at(cc, e), f32x4.mul(gc, fg));
+      }
+      for (; j < H; j++) {
+        const e = r * H + j, i = r * H4 + j;
+        const gh = load<float>(at(gk, e)), u = load<float>(at(uk, e));
+        const ig = load<float>(at(Gk, i)), fg = load<float>(at(Gk, i + H)), cg = load<float>(at(Gk, i + 2 * H)), og = load<float>(at(Gk, i + 3 * H));
+        const gc = load<float>(at(cc, e)) + gh * og * dAct(u, act);
+        store<float>(at(Dk, i), gc * cg * dAct(ig, ra));
+        store<float>(at(Dk, i + H), gc * load<float>(at(cp, e)) * dAct(fg, ra));
+        store<float>(at(Dk, i + 2 * H), gc * ig * dAct(cg, act));
+        store<float>(at(Dk, i + 3 * H), gh * u * dAct(og, ra));
+        store<float>(at(cc, e), gc * fg);
+      }
     }
     if (window > 0 && (k - 1) % window == 0) {
       memory.fill(ch, 0, <usize>BH << 2);
