@@ -12,18 +12,13 @@ import { ConfigError, ElmanError, ShapeError } from '../src/errors.js';
 import { Gauss, glorotUniform, orthogonal } from '../src/models/init.js';
 import { createOptimizer, OPTIMIZERS } from '../src/optimizers/index.js';
 import { RandomState } from '../src/random.js';
+import { thrownBy } from './helpers/thrown.js';
 
 /** The ElmanError `fn` throws (any other outcome fails the test), checked to name `argument`. */
 function refused(fn: () => unknown, argument: string): ElmanError {
-  let error: unknown;
-  try {
-    fn();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ElmanError);
-  expect((error as ElmanError).argument).toBe(argument);
-  return error as ElmanError;
+  const error = thrownBy(fn, ElmanError);
+  expect(error.argument).toBe(argument);
+  return error;
 }
 
 const rng = () => new RandomState(1);

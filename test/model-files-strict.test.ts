@@ -4,21 +4,14 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { ConfigError } from '../src/errors.js';
 import { ElmanRNN, type ElmanJSON } from '../src/models/elman.js';
+import { thrownBy } from './helpers/thrown.js';
 
 beforeAll(() => init());
 
 const saved = (): ElmanJSON =>
   JSON.parse(JSON.stringify(new ElmanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 1, activation: 'relu', outputActivation: 'sigmoid', returnSequences: true, seed: 4 }).toJSON())) as ElmanJSON;
 
-function refusal(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError, but the file loaded');
-}
+const refusal = (fn: () => unknown) => thrownBy(fn, ConfigError);
 
 describe('fromJSON: every key required', () => {
   test('a relu model whose file lost `activation` is refused, not loaded as tanh', () => {
