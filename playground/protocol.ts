@@ -1,7 +1,7 @@
 // The messages between the page (main.ts) and the training worker (worker.ts).
 import type { Surface } from '../src/analysis/surface.js';
 import type { LinearWeights } from '../src/models/linear.js';
-import type { OptimizerName } from '../src/optimizers/optimizer.js';
+import type { OptimizerName } from '../src/optimizers/index.js';
 
 /** Page → worker. */
 export type Request =

@@ -7,6 +7,7 @@ import { byteSize, totalBytes, WASM32_BYTES } from '../src/sizes.js';
 
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261129) });
 
+/** What `fn` throws, or undefined when it returns. */
 function thrown(fn: () => unknown): unknown {
   try {
     fn();

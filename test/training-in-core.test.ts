@@ -5,6 +5,7 @@ import type { Sequences } from '../src/data/sequences.js';
 import { countOnes } from '../src/data/count-ones.js';
 import { AbortError, DivergenceError } from '../src/errors.js';
 import { LinearRNN, type LinearWeights } from '../src/models/linear.js';
+import type { LinearLossName } from '../src/types.js';
 import { createOptimizer } from '../src/optimizers/index.js';
 import type { Optimizer } from '../src/optimizers/optimizer.js';
 import { RandomState } from '../src/random.js';
@@ -16,16 +17,20 @@ beforeAll(() => init());
 const tutorial = () => countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
 
 /** The same wasm model with the in-core hook hidden, so `train` takes the epoch-by-epoch path. */
-function epochByEpoch(model: LinearRNN): Trainable<LinearWeights> {
+function epochByEpoch(model: LinearRNN): Trainable<LinearWeights, LinearLossName> {
   return {
     params: model.params,
     grads: model.grads,
     get weights() {
       return model.weights;
     },
-    bind: (data: Sequences, loss?: string) => {
-      const b = model.bind(data, loss as 'sse' | 'mse');
-      return { lossAndGrad: () => b.lossAndGrad(), dispose: () => b.dispose() };
+    weightsOf: (p) => model.weightsOf(p),
+    losses: model.losses,
+    defaultLoss: model.defaultLoss,
+    place: (data: Sequences) => model.place(data),
+    bind: (data, options) => {
+      const b = model.bind(data, options);
+      return { batches: b.batches, batchLength: (i) => b.batchLength(i), lossAndGrad: (i) => b.lossAndGrad(i), dispose: () => b.dispose() };
     },
   };
 }

@@ -1,5 +1,4 @@
-import type { OutputActivation } from '../backends/js/elman.js';
-import type { ElmanLossName } from '../models/elman-losses.js';
+import type { ElmanLossName, OutputActivation } from '../types.js';
 import type { RandomState } from '../random.js';
 import { binaryAddition } from './binary-addition.js';
 import { countOnes } from './count-ones.js';

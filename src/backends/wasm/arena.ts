@@ -15,6 +15,7 @@ export class Arena {
   private buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
+  private i32View = new Int32Array(0);
   /** Blocks taken inside each open `transaction`, innermost last: released if that transaction throws. */
   private readonly journals: Array<Set<number>> = [];
 
@@ -163,12 +164,19 @@ export class Arena {
     return this.f64View;
   }
 
+  /** An Int32Array over all of memory (parameter blocks), re-made whenever memory.grow detached the old one. */
+  get i32(): Int32Array {
+    this.refresh();
+    return this.i32View;
+  }
+
   private refresh(): void {
     const buffer = this.memory.buffer;
     if (buffer !== this.buffer) {
       this.buffer = buffer;
       this.f32View = new Float32Array(buffer);
       this.f64View = new Float64Array(buffer);
+      this.i32View = new Int32Array(buffer);
     }
   }
 }

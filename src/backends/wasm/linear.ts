@@ -1,12 +1,16 @@
+import { GROUP, RULE_HYPER_WORDS, RULE_SLOTS, STATUS_BAD_WEIGHTS, STATUS_BITS } from '../../abi/codes.js';
+import {
+  LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
+  LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
+} from '../../abi/linear.js';
 import { DisposedError } from '../../errors.js';
 import type { Sequences } from '../../data/sequences.js';
 import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
-const GROUP = 16; // samples per SIMD group in assembly/linear.ts
-const JOB_BYTES = 128; // the fixed part of an in-core job block, before its losses and weights
 const STAGE_BYTES = 64 << 10; // f32 inputs pass through this much core memory on their way to bytes
 const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
+const JOB_BYTES = LJ_WORDS * 4;
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
 export class WasmLinear {
@@ -15,7 +19,7 @@ export class WasmLinear {
   private readonly t: number;
   private readonly scratch: number;
   private readonly out: number;
-  private job = 0; // in-core training: p, lastGood, grads, out f64[3], hyper f32[8], slots f32[4], losses, weights
+  private job = 0; // in-core training: the job block (src/abi/linear.ts), then losses f64[jobEpochs], weights f32[jobEpochs][2]
   private jobEpochs = 0;
   private disposed = false;
   readonly n: number;
@@ -52,7 +56,12 @@ export class WasmLinear {
   private pack(x: Float32Array, to: number): boolean {
     const { arena, exports } = this.core;
     const chunk = STAGE_BYTES >>> 2;
-    const [stage] = arena.allocAll([STAGE_BYTES], 'data') as [number];
+    let stage: number;
+    try {
+      [stage] = arena.allocAll([STAGE_BYTES], 'data') as [number];
+    } catch {
+      return false; // no room to stage: keep the inputs as f32 (the caller releases its blocks)
+    }
     try {
       for (let o = 0; o < x.length; o += chunk) {
         const part = x.subarray(o, o + chunk);
@@ -96,36 +105,48 @@ export class WasmLinear {
   train(c: number, scale: number, job: CoreJob): CoreOutcome {
     this.check();
     const { arena, exports } = this.core;
-    if (job.params.length !== 2 || job.slots.length > 4 || job.hyper.length > 8) throw new RangeError('core job does not fit the counter');
+    if (job.params.length !== 2 || job.slots.length > RULE_SLOTS * 2 || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter');
     if (job.epochs > this.jobEpochs) {
+      // Allocate first, release after: a failed allocation leaves the old block in place.
+      const [b] = arena.allocAll([JOB_BYTES + job.epochs * 16], 'epochs');
       if (this.job) arena.release(this.job);
-      this.job = 0;
-      this.job = arena.alloc(JOB_BYTES + job.epochs * 16);
+      this.job = b!;
       this.jobEpochs = job.epochs;
     }
     const b = this.job;
-    const hyper = b + 64;
-    const slots = b + 96;
+    const w = b >>> 2;
     const losses = b + JOB_BYTES;
     const weights = losses + this.jobEpochs * 8;
-    let f32 = arena.f32;
-    f32.set(job.params, b >>> 2);
-    f32.set(job.lastGood, (b + 8) >>> 2);
-    f32.set(job.hyper, hyper >>> 2);
-    f32.set(job.slots, slots >>> 2);
-    const r = exports.linearTrain(
-      this.x, this.t, this.n, this.T, c, scale, this.simd ? 1 : 0, this.bytes ? 1 : 0, this.scratch,
-      job.rule, hyper, slots, job.step, b, job.epochs, losses, job.weights ? weights : 0,
-    );
-    const epochs = r >>> 2;
-    const status = (r & 3) as CoreOutcome['status'];
-    f32 = arena.f32;
-    job.params.set(f32.subarray(b >>> 2, (b >>> 2) + 2));
-    job.lastGood.set(f32.subarray((b + 8) >>> 2, ((b + 8) >>> 2) + 2));
-    job.slots.set(f32.subarray(slots >>> 2, (slots >>> 2) + job.slots.length));
-    const recorded = epochs + (status === 3 ? 1 : 0);
+    const f32 = arena.f32;
+    const i32 = arena.i32;
+    f32.set(job.params, w + LJ_PARAMS);
+    f32.set(job.lastGood, w + LJ_LAST_GOOD);
+    f32.set(job.hyper, w + LJ_HYPER);
+    f32.set(job.slots, w + LJ_SLOTS);
+    i32[w + LJ_X] = this.x;
+    i32[w + LJ_T] = this.t;
+    i32[w + LJ_N] = this.n;
+    i32[w + LJ_STEPS] = this.T;
+    i32[w + LJ_SCRATCH] = this.scratch;
+    i32[w + LJ_BYTES] = this.bytes ? 1 : 0;
+    i32[w + LJ_SIMD] = this.simd ? 1 : 0;
+    i32[w + LJ_RULE] = job.rule;
+    i32[w + LJ_STEP] = job.step;
+    i32[w + LJ_EPOCHS] = job.epochs;
+    i32[w + LJ_LOSSES] = losses;
+    i32[w + LJ_WEIGHTS] = job.weights ? weights : 0;
+    f32[w + LJ_C] = c;
+    arena.f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
+    const r = exports.linearTrain(b);
+    const epochs = r >>> STATUS_BITS;
+    const status = r & ((1 << STATUS_BITS) - 1);
+    const after = arena.f32; // memory does not grow during the call, but re-read the view as a rule
+    job.params.set(after.subarray(w + LJ_PARAMS, w + LJ_PARAMS + 2));
+    job.lastGood.set(after.subarray(w + LJ_LAST_GOOD, w + LJ_LAST_GOOD + 2));
+    job.slots.set(after.subarray(w + LJ_SLOTS, w + LJ_SLOTS + job.slots.length));
+    const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
     job.losses.set(arena.f64.subarray(losses >>> 3, (losses >>> 3) + recorded));
-    job.weights?.set(f32.subarray(weights >>> 2, (weights >>> 2) + 2 * epochs));
+    job.weights?.set(after.subarray(weights >>> 2, (weights >>> 2) + 2 * epochs));
     return { epochs, status };
   }
 
