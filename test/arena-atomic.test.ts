@@ -2,7 +2,11 @@
 // all-or-nothing, and temporary (staging) blocks are released on every exit path.
 import { expect, test } from 'vitest';
 import { Arena } from '../src/backends/wasm/arena.js';
+import { core, init } from '../src/backends/wasm/core.js';
+import { countOnes } from '../src/data/count-ones.js';
 import { ConfigError } from '../src/errors.js';
+import { LinearRNN } from '../src/models/linear.js';
+import { RandomState } from '../src/random.js';
 import { thrownBy } from './helpers/thrown.js';
 
 const PAGE = 65536;
@@ -93,4 +97,29 @@ test('withBlock releases its block when `use` returns and when it throws', () =>
   expect(arena.bytesInUse).toBe(0);
   expect(() => arena.withBlock(PAGE, 'stage', () => { throw new Error('copy failed'); })).toThrow('copy failed');
   expect(arena.bytesInUse).toBe(0);
+});
+
+test('the counter\'s 0/1 packing with no room left for its 64 KiB staging block leaves nothing behind', async () => {
+  await init();
+  const { arena } = core();
+  // 20,000 0/1 inputs (80 KB as f32, more than 64 KiB): held as bytes, staged through 64 KiB.
+  const data = countOnes({ samples: 20_000, length: 1, rng: new RandomState(1) });
+  const top = arena.alloc(16, 'probe');
+  arena.release(top);
+  // Fill the 4 GiB address space but for room for the byte blocks (20,016 + 80,000 + 128 + 32 bytes) and a little.
+  const filler = arena.alloc(2 ** 32 - top - (20_016 + 80_000 + 128 + 32 + 1000), 'filler');
+  try {
+    const before = arena.bytesInUse;
+    const model = new LinearRNN({ wx: 1, wRec: 1 });
+    try {
+      model.bind(data, { loss: 'sse' }).dispose();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+    }
+    expect(arena.bytesInUse).toBe(before);
+    model.dispose();
+    expect(arena.bytesInUse).toBe(before);
+  } finally {
+    arena.release(filler);
+  }
 });
