@@ -4,7 +4,7 @@ export { BACKENDS, ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName, type Activ
 export type { Binding, BindOptions, PlacedData, Trainable } from './models/model.js';
 export { RandomState, type RandomStateSnapshot } from './random.js';
 export { countOnes, countOnesFrom, type CountOnesOptions } from './data/count-ones.js';
-export { checkSequences, timeMajor, type Sequences } from './data/sequences.js';
+export { checkInputs, checkSequences, timeMajor, type Inputs, type Sequences } from './data/sequences.js';
 export { LinearRNN, type LinearRNNOptions, type LinearWeights, type Matrix } from './models/linear.js';
 export { LOSSES, type LossName } from './losses.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
@@ -23,6 +23,7 @@ export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './ana
 export { gradientFlow } from './analysis/gradient-flow.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
 export { ELMAN_LOSSES } from './models/elman-losses.js';
+export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
 export { sineWave, type SineWaveOptions } from './data/sine-wave.js';

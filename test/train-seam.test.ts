@@ -344,3 +344,37 @@ test('when memory runs out making the shuffled copies, nothing is left half-made
   b.dispose();
   reference.dispose();
 });
+
+test('a long run is safe by default: 300,000 epochs keep at most 100,000 history entries', () => {
+  const model = new LinearRNN({ wx: 0.09, wRec: 0.011 });
+  const h = trainSync(model, tutorial(), { optimizer: rmsprop(), epochs: 300_000 });
+  expect(h.loss.length).toBeLessThanOrEqual(100_000);
+  expect(h.every).toBe(4);
+  expect(h.weights).toHaveLength(h.loss.length + 1);
+});
+
+test('the same diverging mini-batch run reports the same kind of divergence on both backends', () => {
+  const run = (backend: BackendName) => {
+    const model = new ElmanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 1, activation: 'linear', seed: 5, backend });
+    try {
+      trainSync(model, randomElmanData(6, 32, 5, 2, 1, false), { optimizer: sgd({ lr: 50 }), epochs: 30, batchSize: 8, loss: 'sse' });
+    } catch (e) {
+      const d = e as DivergenceError;
+      return [d.name, d.epoch, d.argument];
+    }
+    return ['no divergence'];
+  };
+  const wasm = run('wasm');
+  expect(wasm[0]).toBe('DivergenceError');
+  expect(run('js')).toEqual(wasm);
+});
+
+test.each(['wasm', 'js'] as const)('ElmanRNN.predict takes inputs without targets, and checks them (%s)', (backend) => {
+  const data = elmanData();
+  const model = elman(backend);
+  const { targets: _t, outputSize: _o, targetsPerStep: _p, ...inputs } = data;
+  expect(model.predict(inputs)).toEqual(model.predict(data));
+  const bad = { ...inputs, x: inputs.x.slice() };
+  bad.x[5] = Number.NaN;
+  expect(() => model.predict(bad)).toThrow(/data\.x\[5\] must be a finite number/);
+});

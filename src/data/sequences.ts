@@ -1,4 +1,10 @@
 import { ConfigError, DataError, ShapeError } from '../errors.js';
+import { byteSize } from '../sizes.js';
+
+/** Generated data sets are capped at 1 GiB of float32 inputs, checked in 64 bits before anything is drawn. */
+export function checkGenerated(samples: number, factors: readonly number[]): void {
+  byteSize('samples', samples, [samples, ...factors, 4], { cap: 2 ** 30, capReason: '1 GiB of float32 inputs (samples × steps × inputs)' });
+}
 
 /**
  * A batch of sequences in time-major layout: `x[(k * samples + n) * inputSize + i]` is input i of
@@ -13,6 +19,24 @@ export interface Sequences {
   readonly x: Float32Array;
   readonly targets: Float32Array;
   readonly targetsPerStep?: boolean;
+}
+
+/** Inputs without targets, as `predict` takes them: the fields of Sequences that describe x. */
+export type Inputs = Pick<Sequences, 'samples' | 'steps' | 'inputSize' | 'x'> & Partial<Pick<Sequences, 'outputSize' | 'targets' | 'targetsPerStep'>>;
+
+/** Validate inputs for a forward pass: sizes, x's length and finite values; targets, if any, are not looked at. */
+export function checkInputs(data: Inputs, name = 'data'): Inputs {
+  if (typeof data !== 'object' || data === null) throw new ConfigError(name, data, 'an object { samples, steps, inputSize, x }');
+  checkInteger(`${name}.samples`, data.samples, 1);
+  checkInteger(`${name}.steps`, data.steps, 1);
+  checkInteger(`${name}.inputSize`, data.inputSize, 1);
+  const xLength = data.steps * data.samples * data.inputSize;
+  if (!(data.x instanceof Float32Array)) throw new ConfigError(`${name}.x`, data.x, 'a Float32Array');
+  if (data.x.length !== xLength) {
+    throw new ShapeError(`${name}.x`, data.x, `have length ${xLength} (steps ${data.steps} × samples ${data.samples} × inputSize ${data.inputSize})`, `length ${data.x.length}`);
+  }
+  checkFinite32(`${name}.x`, data.x);
+  return data;
 }
 
 /** Throw ConfigError unless `value` is an integer in [min, max]. */
@@ -71,8 +95,10 @@ export function timeMajor(rows: ArrayLike<ArrayLike<number>>, name = 'sequences'
   if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') throw new ConfigError(name, rows, 'an array of sequences');
   const samples = rows.length;
   if (samples < 1) throw new ShapeError(name, rows, 'hold at least one sequence', 'none');
+  checkInteger(`${name}.length`, samples, 1);
   const steps = rows[0]?.length ?? 0;
   if (!Number.isInteger(steps) || steps < 1) throw new ShapeError(`${name}[0]`, rows[0], 'be a non-empty sequence');
+  byteSize(name, rows, [samples, steps, 4], { kind: 'shape' });
   const x = new Float32Array(samples * steps);
   for (let n = 0; n < samples; n++) {
     const row = rows[n]!;

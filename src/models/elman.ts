@@ -2,7 +2,7 @@ import { checkBackend, type BackendName } from '../backends/backend.js';
 import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
-import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
 import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
@@ -171,15 +171,19 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   }
 
   /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
-  predict(data: Sequences | PlacedData): Float32Array {
+  predict(data: Inputs | PlacedData): Float32Array {
     this.holdings.check();
     const own = data instanceof Placement;
-    if (!own) this.checkData(data as Sequences, false);
+    if (!own) {
+      const { inputSize } = checkInputs(data as Inputs);
+      if (inputSize !== this.inputSize) throw new ShapeError('data.inputSize', inputSize, `be ${this.inputSize} (the model's inputSize)`);
+    }
     const { samples, steps } = data;
     // Batches of samples bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = (2 * steps + 1) * this.hiddenSize + steps * this.outputSize;
     const B = Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
-    const placed = own ? this.owned(data) : this.placeChecked(data as Sequences);
+    // Targets play no part in a forward pass: place the inputs with none.
+    const placed = own ? this.owned(data) : this.placeChecked({ ...(data as Inputs), outputSize: this.outputSize, targets: NO_TARGETS, targetsPerStep: this.returnSequences });
     try {
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
@@ -301,30 +305,41 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     return { format: 'elman.ElmanRNN', version: 1, config: { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences }, weights };
   }
 
-  /** Rebuild a model saved by `toJSON` (validated: format, version, config, every weight's shape and values). */
+  /**
+   * Rebuild a model saved by `toJSON`. The file is strict: every config key and every weight is
+   * required (a missing one is an error, never a default), unknown keys are refused, and only the
+   * documented load option `backend` can be chosen at load; nothing else overrides the saved config.
+   */
   static fromJSON(json: ElmanJSON, options: { backend?: BackendName } = {}): ElmanRNN {
+    if (!plainObject(options)) throw new ConfigError('options', options, 'an object { backend }');
+    for (const key of Object.keys(options)) if (key !== 'backend') throw new ConfigError(`options.${key}`, (options as Record<string, unknown>)[key], 'absent: fromJSON takes only backend (the file decides the rest)');
     if (!plainObject(json) || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', plainObject(json) ? json.format : json, '"elman.ElmanRNN"');
     if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
+    strictKeys(json, 'json', ['format', 'version', 'config', 'weights']);
     const config = json.config as Record<string, unknown>;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
-    const allowed = ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences'];
-    // Own keys only, from a closed list: a file cannot smuggle in options or prototype keys.
-    for (const key of Object.keys(config)) if (!allowed.includes(key)) throw new ConfigError(`json.config.${key}`, config[key], `absent: config takes ${allowed.join(', ')}`);
+    // Own keys only, from a closed list and all present: a file cannot smuggle in options or rely on defaults.
+    strictKeys(config, 'json.config', ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences']);
     const weights = json.weights as Record<string, unknown>;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    for (const key of Object.keys(weights)) if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(key)) throw new ConfigError(`json.weights.${key}`, weights[key], 'absent: not a weight of ElmanRNN');
+    strictKeys(weights, 'json.weights', ELMAN_WEIGHT_NAMES);
     const I = checkInteger('json.config.inputSize', config.inputSize, 1, 4096);
     const H = checkInteger('json.config.hiddenSize', config.hiddenSize, 1, 4096);
     const O = checkInteger('json.config.outputSize', config.outputSize, 1, 4096);
+    const activation = oneOf('json.config.activation', config.activation, ACTIVATIONS);
+    const outputActivation = oneOf('json.config.outputActivation', config.outputActivation, OUTPUT_ACTIVATIONS);
+    if (typeof config.returnSequences !== 'boolean') throw new ConfigError('json.config.returnSequences', config.returnSequences, 'a boolean');
     // Check every array's length against the config before allocating anything for the model.
     const sizes: Record<string, number> = { kernel: I * H, recurrentKernel: H * H, bias: H, outputKernel: H * O, outputBias: O };
     for (const name of ELMAN_WEIGHT_NAMES) {
       const w = weights[name];
-      if (!Object.hasOwn(weights, name) || !Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
+      if (!Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
       if (w.length !== sizes[name]) throw new ShapeError(`json.weights.${name}`, w, `have ${sizes[name]} numbers for the config`, `${w.length}`);
     }
-    const clean = { inputSize: I, hiddenSize: H, outputSize: O, activation: config.activation, outputActivation: config.outputActivation, returnSequences: config.returnSequences };
-    const model = new ElmanRNN({ ...(clean as ElmanJSON['config']), kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...options });
+    const model = new ElmanRNN({
+      inputSize: I, hiddenSize: H, outputSize: O, activation, outputActivation, returnSequences: config.returnSequences,
+      kernelInitializer: 'zeros', recurrentInitializer: 'zeros', backend: options.backend,
+    });
     model.setWeights(json.weights);
     return model;
   }
@@ -385,6 +400,8 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   }
 }
 
+const NO_TARGETS = new Float32Array(0);
+
 /** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
 const MAX_SCRATCH_BYTES = 2 ** 31;
 
@@ -431,4 +448,10 @@ function float32(name: string, v: unknown, i: number): number {
 
 function plainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Exactly the own keys `keys` of a file's object: a missing key is not defaulted, an extra one not ignored. */
+function strictKeys(o: Record<string, unknown>, name: string, keys: readonly string[]): void {
+  for (const key of Object.keys(o)) if (!keys.includes(key)) throw new ConfigError(`${name}.${key}`, o[key], `absent: ${name} takes ${keys.join(', ')}`);
+  for (const key of keys) if (!Object.hasOwn(o, key)) throw new ConfigError(`${name}.${key}`, undefined, `present: ${name} needs ${keys.join(', ')}`);
 }
