@@ -114,6 +114,19 @@ describe('the installed package in Node, Deno and Bun', () => {
   });
 });
 
+test('the core is embedded in bundles of the default entry, and left out under the "workerd" condition', async () => {
+  const esbuild = await import('esbuild');
+  const bundle = async (conditions: string[]) => {
+    const r = await esbuild.build({ stdin: { contents: "export { init, LinearRNN } from 'elman';", resolveDir: app }, bundle: true, format: 'esm', platform: 'neutral', conditions, external: ['*.wasm'], write: false, minify: true, logLevel: 'silent' });
+    return r.outputFiles[0]!.text;
+  };
+  // "\0asm" in base64.
+  expect(await bundle([])).toContain('AGFzbQ');
+  const worker = await bundle(['workerd']);
+  expect(worker).not.toContain('AGFzbQ');
+  printed['esbuild workerd bundle'] = `${worker.length} bytes, no embedded core`;
+});
+
 describe('TypeScript projects type-check against the installed types', () => {
   const source = `import { init, initSync, LinearRNN, RandomState, countOnes, rmsprop, train, type WasmSource, type History } from 'elman';
 import { lossCurveSpec, type VegaLiteSpec } from 'elman/plots';

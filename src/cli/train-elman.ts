@@ -1,5 +1,5 @@
 import { BACKENDS } from '../backends/backend.js';
-import { init } from '../backends/wasm/core.js';
+import { init } from '../backends/wasm/embedded.js';
 import { accuracy, TASKS, type TaskName } from '../data/tasks.js';
 import { ACTIVATIONS, ElmanRNN } from '../models/elman.js';
 import { ELMAN_LOSSES, type ElmanLossName } from '../models/elman-losses.js';

@@ -1,4 +1,4 @@
-import { init } from '../backends/wasm/core.js';
+import { init } from '../backends/wasm/embedded.js';
 import { countOnes } from '../data/count-ones.js';
 import { LOSSES, type LossName } from '../losses.js';
 import { LinearRNN } from '../models/linear.js';

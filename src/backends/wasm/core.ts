@@ -1,7 +1,6 @@
 import './globals.js';
 import { InitError } from '../../errors.js';
 import { Arena } from './arena.js';
-import { coreBase64 } from './core-bytes.js';
 import { exportsMismatch, type CoreExports } from './exports.js';
 
 /** One instantiated core: its exports and the allocator that owns its memory. */
@@ -31,12 +30,13 @@ export function setDefaultModule(module: WebAssembly.Module): void {
 /** True in Cloudflare's workerd, which refuses to compile WebAssembly from bytes at run time. */
 const inWorkerd = (): boolean => (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
 
-/** The core's bytes, embedded in the package's JavaScript at build time (scripts/embed-wasm.mjs). */
-function embeddedBytes(): Uint8Array {
-  const text = atob(coreBase64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+// The default entry's init() registers the embedded core here (./embedded.ts); the workerd entry
+// does not import it, so bundles for workerd leave the base64 bytes out.
+let embedded: (() => Uint8Array) | undefined;
+
+/** Internal: make the embedded core's bytes what `init()` loads when given no source and no module is registered. */
+export function setEmbeddedCore(bytes: () => Uint8Array): void {
+  embedded = bytes;
 }
 
 /**
@@ -50,7 +50,8 @@ function defaultSource(): WasmSource {
       "workerd cannot compile WebAssembly from bytes: import the core as a module and pass it, `import wasm from 'elman/elman.wasm'; await init(wasm);` (or import 'elman' with the \"workerd\" export condition, as wrangler does)",
     );
   }
-  return embeddedBytes();
+  if (!embedded) throw new InitError("no core to load: pass init() a source, or import init from 'elman', whose default entry embeds the core");
+  return embedded();
 }
 
 const isBytes = (source: unknown): source is ArrayBuffer | ArrayBufferView => source instanceof ArrayBuffer || ArrayBuffer.isView(source);
