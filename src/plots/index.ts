@@ -3,3 +3,6 @@ export { renderSvg, PLOT_PEERS, type VegaLiteSpec } from './render.js';
 export { lossCurveSpec, type LossCurveOptions, type LossSeries } from './loss-curve.js';
 export { lossSurfaceSpec, type LossSurfaceOptions, type WeightPath } from './loss-surface.js';
 export { gradientFlowSpec, type FlowSeries, type GradientFlowOptions } from './gradient-flow.js';
+export { unrolledSpec, unrolledFrames, unrolledCaption, gradientFill, type UnrolledOptions } from './unrolled.js';
+export { formatNumber } from './format.js';
+export { unrollCounter, type Unrolled } from '../analysis/unrolled.js';
