@@ -6,3 +6,6 @@ export { gradientFlowSpec, type FlowSeries, type GradientFlowOptions } from './g
 export { unrolledSpec, unrolledFrames, unrolledCaption, gradientFill, type UnrolledOptions } from './unrolled.js';
 export { formatNumber } from './format.js';
 export { unrollCounter, type Unrolled } from '../analysis/unrolled.js';
+export { RUN_COLORS, MAX_VERTICES, runColorScale, downsampleCurve, simplifyPath } from './runs.js';
+export { symlogTicks, logTicks } from './ticks.js';
+export { STEP_DOTS_UP_TO } from './loss-surface.js';
