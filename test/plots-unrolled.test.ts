@@ -7,7 +7,7 @@ import { main } from '../src/cli/main.js';
 import { ConfigError } from '../src/errors.js';
 import { renderSvg } from '../src/plots/render.js';
 import { unrolledCaption, unrolledFrames, unrolledSpec } from '../src/plots/unrolled.js';
-import { markGroups } from './helpers/svg-marks.js';
+import { luminance, symbolRows } from './helpers/svg-marks.js';
 
 // The loss of one sequence with `delta` added to s_k, by a separate float64 loop: the finite-difference oracle.
 function lossAt(x: number[], wx: number, wRec: number, kick = { k: -1, delta: 0 }): number {
@@ -49,21 +49,9 @@ describe('unrollCounter', () => {
   });
 });
 
-/** The drawn nodes by row (top row = gradients, then states, then inputs), each with its fill, left to right. */
-function nodeRows(svg: string): string[][] {
-  const nodes = markGroups(svg).find((g) => g.layer.startsWith('nodes'))!.items;
-  const at = nodes.map((n) => {
-    const [x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(n.transform!)!.slice(1).map(Number);
-    return { x: x!, y: y!, fill: n.fill! };
-  });
-  const ys = [...new Set(at.map((n) => n.y))].sort((a, b) => a - b);
-  return ys.map((y) => at.filter((n) => n.y === y).sort((a, b) => a.x - b.x).map((n) => n.fill));
-}
+/** The drawn nodes' fills by row (top row = gradients, then states, then inputs), each left to right. */
+const nodeRows = (svg: string) => symbolRows(svg, 'nodes').map((row) => row.map((n) => n.fill));
 const texts = (svg: string, layer: string) => [...(svg.match(new RegExp(`role-mark ${layer}_marks"[^>]*>(.*?)</g>`, 's'))?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
-const luminance = (fill: string) => {
-  const [r, g, b] = fill.match(/\d+/g)!.map(Number);
-  return 0.299 * r! + 0.587 * g! + 0.114 * b!;
-};
 
 describe('unrolledSpec', () => {
   const x = [1, 0, 1, 1, 0, 0, 1];

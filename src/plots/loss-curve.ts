@@ -64,10 +64,11 @@ export function lossCurveSpec(series: readonly LossSeries[], options: LossCurveO
       {
         name: 'ends',
         data: { values: ends },
-        mark: { type: 'point', filled: true, size: 60, stroke: 'white', strokeWidth: 0.5 },
+        mark: { type: 'point', filled: true, stroke: 'white', strokeWidth: 0.5 },
         encoding: {
           x, y, color, shape: { field: 'shape', type: 'nominal', scale: null, legend: null },
           angle: { condition: { test: "datum.shape == 'cross'", value: 45 }, value: 0 },
+          size: { condition: { test: "datum.shape == 'cross'", value: 160 }, value: 60 },
         },
       },
     ],
