@@ -9,3 +9,5 @@ export { unrollCounter, type Unrolled } from '../analysis/unrolled.js';
 export { RUN_COLORS, MAX_VERTICES, runColorScale, downsampleCurve, simplifyPath } from './runs.js';
 export { symlogTicks, logTicks } from './ticks.js';
 export { STEP_DOTS_UP_TO } from './loss-surface.js';
+export { elmanUnrolledSpec, type ElmanUnrolledOptions } from './elman-unrolled.js';
+export { unrollElman, type ElmanUnrolled, type ElmanWeightsLike } from '../analysis/elman-unrolled.js';
