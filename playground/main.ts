@@ -27,6 +27,8 @@ interface Run extends RunSettings {
   detail: string;
   /** For predictions: the final weights, or the last finite ones of a diverged run. */
   weights?: LinearWeights;
+  /** The loss at the final weights (after the last update), once done. */
+  finalLoss?: number;
 }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -75,7 +77,8 @@ function show(): void {
   const r = runs.at(-1);
   const w = r?.path.at(-1);
   $('epoch').textContent = r && r.loss.length > 0 ? String(r.loss.length - 1) : '–';
-  $('loss').textContent = r && r.loss.length > 0 ? r.loss.at(-1)!.toPrecision(4) : '–';
+  // Once done, the loss at the final weights; while training, the loss before the latest epoch's update.
+  $('loss').textContent = r?.finalLoss !== undefined ? r.finalLoss.toPrecision(4) : r && r.loss.length > 0 ? r.loss.at(-1)!.toPrecision(4) : '–';
   $('weights').textContent = w && r!.loss.length > 0 ? `w_x = ${w.wx.toFixed(4)}, w_rec = ${w.wRec.toFixed(4)}` : '–';
   $('runs').replaceChildren(...runs.map((q) => {
     const li = document.createElement('li');
@@ -116,8 +119,8 @@ async function draw(): Promise<void> {
     const shown = runs.filter((r) => r.loss.length > 0);
     const diverged = (r: Run) => r.state === 'diverged';
     const [curve, map] = await Promise.all([
-      shown.length > 0 ? renderSvg(lossCurveSpec(shown.map((r) => ({ name: r.name, loss: r.loss, color: r.color, diverged: diverged(r) })), { width: 400, height: 300 })) : Promise.resolve(''),
-      surface ? renderSvg(lossSurfaceSpec(surface, shown.map((r) => ({ name: r.name, weights: r.path, color: r.color, diverged: diverged(r) })), { width: 340, height: 340, title: 'sse loss over (w_x, w_rec)' })) : Promise.resolve(''),
+      shown.length > 0 ? renderSvg(lossCurveSpec(shown.map((r) => ({ name: r.name, loss: r.loss, color: r.color, diverged: diverged(r) })), { width: 360, height: 300 })) : Promise.resolve(''),
+      surface ? renderSvg(lossSurfaceSpec(surface, shown.map((r) => ({ name: r.name, weights: r.path, color: r.color, diverged: diverged(r) })), { width: 320, height: 320, title: 'sse loss over (w_x, w_rec)' })) : Promise.resolve(''),
     ]);
     $('curve').innerHTML = curve || '<p class="placeholder">The loss curves appear here when a run starts; each run keeps its colour in both figures.</p>';
     $('surface').innerHTML = map;
@@ -158,6 +161,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
   } else if (m.type === 'done') {
     r.state = 'done';
     r.weights = m.weights;
+    r.finalLoss = m.loss;
     r.detail = `done: final loss ${m.loss.toPrecision(4)}`;
     $('weights').dataset.wx = String(m.weights.wx);
     $('weights').dataset.wrec = String(m.weights.wRec);

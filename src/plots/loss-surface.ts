@@ -94,7 +94,7 @@ export function lossSurfaceSpec(surface: Surface, paths: readonly WeightPath[] =
         },
       },
       // A pale casing under each path keeps it visible on dark and light cells alike.
-      { name: 'casings', data: { values: steps }, mark: { type: 'line', strokeWidth: 4, stroke: 'white', opacity: 0.5, clip: true }, encoding: { x, y, order: { field: 'step' }, detail: { field: 'run' } } },
+      { name: 'casings', data: { values: steps }, mark: { type: 'line', strokeWidth: 3.5, stroke: 'white', opacity: 0.35, clip: true }, encoding: { x, y, order: { field: 'step' }, detail: { field: 'run' } } },
       { name: 'paths', data: { values: steps }, mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y, order: { field: 'step' }, color: run } },
       point('steps', dots, { filled: true, size: 14, stroke: 'white', strokeWidth: 0.3 }),
       point('starts', starts, { filled: false, size: 70, strokeWidth: 2 }),
