@@ -16,17 +16,17 @@ const trainCounter = untyped as TrainCounter;
 const post = (m: BenchReply) => postMessage(m);
 const LR = 1e-3;
 
-/** The bench's sizes and epochs per timed call (per implementation: enough that the call overhead is amortised). */
+/** The sizes of `npm run bench` (bench/counter.js) and its epochs per call, the same for every row of a size. */
 const SIZES = [
-  { key: 'tutorial', samples: 20, steps: 10, epochs: { simd: 2001, scalar: 2001, js: 2001, plain: 2001 } },
-  { key: 'cache', samples: 1024, steps: 100, epochs: { simd: 200, scalar: 20, js: 20, plain: 20 } },
-  { key: 'large', samples: 100_000, steps: 100, epochs: { simd: 40, scalar: 8, js: 2, plain: 2 } },
+  { key: 'tutorial', samples: 20, steps: 10, epochs: 2001 },
+  { key: 'cache', samples: 1024, steps: 100, epochs: 100 },
+  { key: 'large', samples: 100_000, steps: 100, epochs: 40 },
 ];
 /** ?quick: the same rows on tiny data, one timed call each (for tests; the numbers mean little). */
 const QUICK = [
-  { key: 'tutorial', samples: 20, steps: 10, epochs: { simd: 201, scalar: 201, js: 201, plain: 201 } },
-  { key: 'cache', samples: 64, steps: 100, epochs: { simd: 5, scalar: 5, js: 5, plain: 5 } },
-  { key: 'large', samples: 256, steps: 100, epochs: { simd: 2, scalar: 2, js: 2, plain: 2 } },
+  { key: 'tutorial', samples: 20, steps: 10, epochs: 201 },
+  { key: 'cache', samples: 64, steps: 100, epochs: 5 },
+  { key: 'large', samples: 256, steps: 100, epochs: 2 },
 ];
 const IMPLS = [
   { key: 'simd', name: 'elman wasm SIMD', backend: 'wasm', simd: true },
@@ -35,18 +35,24 @@ const IMPLS = [
   { key: 'plain', name: 'plain JS loop', backend: undefined, simd: false },
 ] as const;
 
-/** Median of `calls` timed runs of `fn` after one warm-up: at least 3 (1 when quick) and about `budget` ms. */
+/**
+ * Median time of one call of `fn`, in ms, after one warm-up: samples of `reps` calls each (enough for
+ * about 20 ms, since browsers round performance.now() to 0.1 ms or coarser), at least 3 samples
+ * (1 when quick), more while under `budget` ms (at most 15). `calls` counts the calls timed.
+ */
 function median(fn: () => void, quick: boolean, budget: number): { ms: number; calls: number } {
+  const w = performance.now();
   fn();
+  const reps = quick ? 1 : Math.max(1, Math.ceil(20 / Math.max(performance.now() - w, 0.1)));
   const times: number[] = [];
   const t0 = performance.now();
   while (times.length < (quick ? 1 : 3) || (!quick && times.length < 15 && performance.now() - t0 < budget)) {
     const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
+    for (let i = 0; i < reps; i++) fn();
+    times.push((performance.now() - t) / reps);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)]!, calls: times.length };
+  return { ms: times[Math.floor(times.length / 2)]!, calls: times.length * reps };
 }
 
 async function run(quick: boolean): Promise<void> {
@@ -57,7 +63,7 @@ async function run(quick: boolean): Promise<void> {
     const data = countOnes({ samples: size.samples, length: size.steps, rng });
     const w0: LinearWeights = { wx: rng.uniform(-0.1, 0.1), wRec: rng.uniform(-0.1, 0.1) };
     for (const impl of IMPLS) {
-      const E = size.epochs[impl.key];
+      const E = size.epochs;
       // Every call restarts from w0 with a fresh optimizer: the same trajectory in every row, so the
       // weights reached check that all four did the same work.
       let w = w0;

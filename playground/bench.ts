@@ -32,9 +32,9 @@ const sizeName = (r: BenchRow) => `${r.size} ${r.samples.toLocaleString('en-US')
 
 /** Sample-steps per second as horizontal bars, one group per size, on a log axis. */
 async function chart(): Promise<void> {
-  // Bars on a log axis need a finite base: the decade below the slowest row.
+  // Bars on a log axis need a finite base: a decade boundary at least 3× below the slowest row, so every bar shows.
   const rates = rows.map((r) => r.rate);
-  const domain = [10 ** Math.floor(Math.log10(Math.min(...rates))), 10 ** Math.ceil(Math.log10(Math.max(...rates)))];
+  const domain = [10 ** Math.floor(Math.log10(Math.min(...rates) / 3)), 10 ** Math.ceil(Math.log10(Math.max(...rates)))];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Training speed in this browser (sample-steps per second, log scale)',
@@ -62,7 +62,7 @@ function start(): void {
   table();
   $('bench-chart').innerHTML = '';
   $('run').setAttribute('disabled', '');
-  status.textContent = quick ? 'running (quick: tiny sizes, one call each)…' : 'running: about a minute; the large size needs ~60 MB…';
+  status.textContent = quick ? 'running (quick: tiny sizes, one call each)…' : 'running: a minute or two; the large size needs ~60 MB…';
   worker = new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' });
   worker.onerror = (e) => {
     status.textContent = `error: the benchmark worker failed to start (${e.message || 'see the console'})`;

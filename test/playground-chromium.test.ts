@@ -96,6 +96,11 @@ describe.runIf(chromiumAvailable('Playground end-to-end test'))('playground in C
     await page.click('#predict');
     await page.waitForFunction(() => document.getElementById('prediction')?.textContent !== '–');
     expect(Math.abs(Number(await page.textContent('#prediction')) - 4)).toBeLessThan(0.05);
+    // The unrolled view offers the run's weights: choosing them unrolls the trained counter (y ≈ 4 for 1011001).
+    await page.selectOption('#unroll-preset', 'run:1');
+    expect(Number(await page.inputValue('#unroll-wx'))).toBeCloseTo(result.wx, 6);
+    expect(Number(await page.inputValue('#unroll-wrec'))).toBeCloseTo(result.wRec, 6);
+    await page.waitForFunction(() => />y=(3\.99|4)</.test(document.getElementById('unrolled')?.innerHTML ?? ''), undefined, { timeout: 30_000 });
     await screenshot(page, 'playground');
     expect(errors).toEqual([]);
   });
