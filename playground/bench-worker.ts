@@ -22,7 +22,7 @@ const SIZES = [
   { key: 'cache', samples: 1024, steps: 100, epochs: 100 },
   { key: 'large', samples: 100_000, steps: 100, epochs: 40 },
 ];
-/** ?quick: the same rows on tiny data, one timed call each (for tests; the numbers mean little). */
+/** ?quick: the same rows on tiny data, one short timed sample each (for tests; the numbers mean little). */
 const QUICK = [
   { key: 'tutorial', samples: 20, steps: 10, epochs: 201 },
   { key: 'cache', samples: 64, steps: 100, epochs: 5 },
@@ -36,14 +36,19 @@ const IMPLS = [
 ] as const;
 
 /**
- * Median time of one call of `fn`, in ms, after one warm-up: samples of `reps` calls each (enough for
- * about 20 ms, since browsers round performance.now() to 0.1 ms or coarser), at least 3 samples
- * (1 when quick), more while under `budget` ms (at most 15). `calls` counts the calls timed.
+ * Median time of one call of `fn`, in ms. Warm-up doubles the calls per sample until a sample takes
+ * `target` ms (browsers round performance.now() to 0.1 ms or coarser); then at least 3 samples (1 when
+ * quick), more while under `budget` ms (at most 15). `calls` counts the calls timed.
  */
 function median(fn: () => void, quick: boolean, budget: number): { ms: number; calls: number } {
-  const w = performance.now();
-  fn();
-  const reps = quick ? 1 : Math.max(1, Math.ceil(20 / Math.max(performance.now() - w, 0.1)));
+  const target = quick ? 2 : 20;
+  let reps = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    if (performance.now() - t >= target || reps >= 1 << 16) break;
+    reps *= 2;
+  }
   const times: number[] = [];
   const t0 = performance.now();
   while (times.length < (quick ? 1 : 3) || (!quick && times.length < 15 && performance.now() - t0 < budget)) {

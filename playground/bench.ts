@@ -62,7 +62,7 @@ function start(): void {
   table();
   $('bench-chart').innerHTML = '';
   $('run').setAttribute('disabled', '');
-  status.textContent = quick ? 'running (quick: tiny sizes, one call each)…' : 'running: a minute or two; the large size needs ~60 MB…';
+  status.textContent = quick ? 'running (quick: tiny sizes, one short sample each)…' : 'running: a minute or two; the large size needs ~60 MB…';
   worker = new Worker(new URL('./bench-worker.ts', import.meta.url), { type: 'module' });
   worker.onerror = (e) => {
     status.textContent = `error: the benchmark worker failed to start (${e.message || 'see the console'})`;

@@ -3,7 +3,7 @@ import { chromiumAvailable } from './helpers/chromium.js';
 import { openPage, screenshot, servePlayground } from './helpers/playground.js';
 import { markGroups } from './helpers/svg-marks.js';
 
-// The benchmark page in Chromium with ?quick (tiny sizes, one timed call each: this checks that every
+// The benchmark page in Chromium with ?quick (tiny sizes, one short sample each: this checks that every
 // row runs and is drawn, not how fast anything is; speed is proved by `npm run bench`).
 describe.runIf(chromiumAvailable('Playground benchmark-page test'))('the benchmark page', () => {
   let served: Awaited<ReturnType<typeof servePlayground>>;
