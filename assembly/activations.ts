@@ -1,9 +1,10 @@
 // Hidden activations of assembly/elman.ts applied in place, and their derivatives written
 // through the activation's output, on four lanes at a time with a scalar tail.
 
+import { ACT_LINEAR as LINEAR, ACT_RELU as RELU, ACT_SIGMOID as SIGMOID, ACT_TANH as TANH } from '../src/abi/codes';
+
 type float = f32;
 
-const LINEAR = 0, TANH = 1, RELU = 2, SIGMOID = 3; // as in assembly/elman.ts
 
 /**
  * e^x on four lanes (Cephes' expf): x = n·ln2 + r with ln2 split in two for exactness, e^r by a

@@ -9,22 +9,34 @@
 
 import { activate, activateBack } from './activations';
 import { colSum, mm, mmT, transpose } from './matmul';
+import { LOSS_BCE as BCE, LOSS_SQUARED as SQUARED, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import {
+  EJ_ACT, EJ_B, EJ_GRADS, EJ_H, EJ_I, EJ_LOSS, EJ_O, EJ_OUT, EJ_OUT_ACT, EJ_PARAMS, EJ_SCALE, EJ_SEQ, EJ_STEPS, EJ_T,
+  EJ_T_STRIDE, EJ_WINDOW, EJ_WORK, EJ_X, EJ_X_STRIDE,
+} from '../src/abi/elman';
 
 type float = f32;
 
-// Codes shared with src/backends/wasm/elman.ts; hidden activations (linear 0, tanh 1, relu 2,
-// sigmoid 3) are decoded in ./activations, output activations (linear 0, sigmoid 1, softmax 2) here.
-const OUT_SIGMOID = 1, OUT_SOFTMAX = 2;
-const SQUARED = 0, BCE = 1; // loss codes; 2 = softmax cross-entropy
+// Codes from src/abi/codes.ts: hidden activations are decoded in ./activations, output
+// activations and losses here. Both kernels take one parameter block laid out in src/abi/elman.ts.
 
 // @ts-ignore: decorator
 @inline function up4(n: i32): i32 {
   return (n + 3) & ~3;
 }
 
-/** Floats of scratch one call needs: h f32[T+1][B][H], da f32[T][B][H], z/dz f32[T][B][O], dh, Rᵀ, Woᵀ. */
-export function elmanWorkFloats(B: i32, T: i32, H: i32, O: i32): i32 {
-  return up4((T + 1) * B * H) + up4(T * B * H) + up4(T * B * O) + up4(B * H) + up4(H * H) + up4(O * H);
+/**
+ * Floats of scratch one call needs: h f32[T+1][B][H], da f32[T][B][H], z/dz f32[T][B][O], dh, Rᵀ, Woᵀ.
+ * Computed in f64 (exact below 2^53) so the host can refuse a job beyond 4 GiB before any call;
+ * the kernels' own i32 offsets are safe once that check passed (every offset is below 2^30 floats).
+ */
+export function elmanWorkFloats(B: f64, T: f64, H: f64, O: f64): f64 {
+  return up4f((T + 1) * B * H) + up4f(T * B * H) + up4f(T * B * O) + up4f(B * H) + up4f(H * H) + up4f(O * H);
+}
+
+// @ts-ignore: decorator
+@inline function up4f(n: f64): f64 {
+  return Math.ceil(n / 4) * 4;
 }
 
 /** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted). */
@@ -111,8 +123,21 @@ function forward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, act: i32, p:
   }
 }
 
-/** Outputs only: y f32[Tout][B][O] (Tout = T when seq, else 1) for B samples whose x starts at `x`. */
-export function elmanForward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, O: i32, act: i32, outAct: i32, seq: i32, p: usize, work: usize, y: usize): void {
+// @ts-ignore: decorator
+@inline function int(job: usize, i: i32): i32 {
+  return load<i32>(job + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function ptr(job: usize, i: i32): usize {
+  return <usize>load<u32>(job + (<usize>i << 2));
+}
+
+/** Outputs only: y f32[Tout][B][O] at job[EJ_OUT] (Tout = T when seq, else 1) for B samples whose x starts at job[EJ_X]. */
+export function elmanForward(job: usize): void {
+  const x = ptr(job, EJ_X), xs = int(job, EJ_X_STRIDE), B = int(job, EJ_B), T = int(job, EJ_STEPS);
+  const I = int(job, EJ_I), H = int(job, EJ_H), O = int(job, EJ_O), act = int(job, EJ_ACT), outAct = int(job, EJ_OUT_ACT);
+  const seq = int(job, EJ_SEQ), p = ptr(job, EJ_PARAMS), work = ptr(job, EJ_WORK), y = ptr(job, EJ_OUT);
   forward(x, xs, B, T, I, H, act, p, work);
   const Wo = p + (<usize>(I * H + H * H + H) << 2);
   const bo = Wo + (<usize>(H * O) << 2);
@@ -130,10 +155,12 @@ export function elmanForward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, 
  * x: the batch's first sample at step 0, step stride xs floats (rows of I); t likewise with stride ts
  * (seq) or one row of O per sample; s scales the loss (1 or 1/count); window > 0 truncates BPTT.
  */
-export function elmanLossGrad(
-  x: usize, xs: i32, t: usize, ts: i32, B: i32, T: i32, I: i32, H: i32, O: i32,
-  act: i32, outAct: i32, loss: i32, seq: i32, s: float, window: i32, p: usize, g: usize, work: usize, out: usize,
-): void {
+export function elmanLossGrad(job: usize): void {
+  const x = ptr(job, EJ_X), xs = int(job, EJ_X_STRIDE), t = ptr(job, EJ_T), ts = int(job, EJ_T_STRIDE);
+  const B = int(job, EJ_B), T = int(job, EJ_STEPS), I = int(job, EJ_I), H = int(job, EJ_H), O = int(job, EJ_O);
+  const act = int(job, EJ_ACT), outAct = int(job, EJ_OUT_ACT), loss = int(job, EJ_LOSS), seq = int(job, EJ_SEQ);
+  const s = load<float>(job + (<usize>EJ_SCALE << 2)), window = int(job, EJ_WINDOW);
+  const p = ptr(job, EJ_PARAMS), g = ptr(job, EJ_GRADS), work = ptr(job, EJ_WORK), out = ptr(job, EJ_OUT);
   const BH = B * H;
   const hs = work;
   const das = hs + (<usize>up4((T + 1) * BH) << 2);

@@ -4,28 +4,36 @@
 //   one optimizer step (assembly/optimizers.ts);  stop if p is not finite;  record p.
 // The host reads back how far it got and why it stopped, and rebuilds the same history and errors.
 
+import {
+  LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_GRADS, LJ_HYPER, LJ_KERNEL_OUT, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE,
+  LJ_SCALE, LJ_SCRATCH, LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_X,
+} from '../src/abi/linear';
+import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_BITS, STATUS_OK } from '../src/abi/codes';
 import { linearLossGrad, linearLossGradBytes, linearLossGradBytesScalar, linearLossGradScalar } from './linear';
 import { optimizerStep } from './optimizers';
 
 type float = f32;
 
-export const OK: i32 = 0;
-export const BAD_LOSS: i32 = 1;
-export const BAD_GRADIENT: i32 = 2;
-export const BAD_WEIGHTS: i32 = 3;
+// @ts-ignore: decorator
+@inline function word(job: usize, i: i32): usize {
+  return job + (<usize>i << 2);
+}
 
 /**
- * Train the counter for up to `epochs` epochs from p f32[2] (inputs u8 when `bytes`); the job block at `job` holds
- * p f32[2], lastGood f32[2], grads f32[2], then f64[3] kernel output (byte 32).
- * Writes losses f64[epochs] and, when `weights` ≠ 0, the weights after each epoch f32[epochs][2].
- * Returns 4·e + status: e epochs completed, status OK or the check that failed at epoch e.
+ * Train the counter for up to job[LJ_EPOCHS] epochs from job[LJ_PARAMS] (layout: src/abi/linear.ts).
+ * Writes the loss of each epoch and, when job[LJ_WEIGHTS] ≠ 0, the weights after it.
+ * Returns e << STATUS_BITS | status: e epochs completed, STATUS_OK or the check that failed at epoch e.
  */
-export function linearTrain(
-  x: usize, t: usize, n: i32, T: i32, c: float, scale: f64, simd: bool, bytes: bool, scratch: usize,
-  rule: i32, hyper: usize, slots: usize, step: i32,
-  job: usize, epochs: i32, losses: usize, weights: usize,
-): i32 {
-  const p = job, lastGood = job + 8, g = job + 16, out = job + 32;
+export function linearTrain(job: usize): i32 {
+  const x = <usize>load<i32>(word(job, LJ_X)), t = <usize>load<i32>(word(job, LJ_T));
+  const n = load<i32>(word(job, LJ_N)), T = load<i32>(word(job, LJ_STEPS));
+  const scratch = <usize>load<i32>(word(job, LJ_SCRATCH));
+  const bytes = load<i32>(word(job, LJ_BYTES)) != 0, simd = load<i32>(word(job, LJ_SIMD)) != 0;
+  const rule = load<i32>(word(job, LJ_RULE)), step = load<i32>(word(job, LJ_STEP)), epochs = load<i32>(word(job, LJ_EPOCHS));
+  const losses = <usize>load<i32>(word(job, LJ_LOSSES)), weights = <usize>load<i32>(word(job, LJ_WEIGHTS));
+  const c = load<float>(word(job, LJ_C)), scale = load<f64>(word(job, LJ_SCALE));
+  const p = word(job, LJ_PARAMS), lastGood = word(job, LJ_LAST_GOOD), g = word(job, LJ_GRADS), out = word(job, LJ_KERNEL_OUT);
+  const hyper = word(job, LJ_HYPER), slots = word(job, LJ_SLOTS);
   for (let e = 0; e < epochs; e++) {
     const wx = load<float>(p), wRec = load<float>(p, 4);
     if (bytes) {
@@ -34,16 +42,16 @@ export function linearTrain(
     } else if (simd) linearLossGrad(x, t, n, T, wx, wRec, c, scratch, out);
     else linearLossGradScalar(x, t, n, T, wx, wRec, c, scratch, out);
     const loss = load<f64>(out) * scale;
-    if (!isFinite(<float>loss)) return e << 2 | BAD_LOSS; // judged in f32, as train.ts judges it
+    if (!isFinite(<float>loss)) return e << STATUS_BITS | STATUS_BAD_LOSS; // judged in f32, as train.ts judges it
     const gx = <float>load<f64>(out, 8), gr = <float>load<f64>(out, 16);
-    if (!isFinite(gx) || !isFinite(gr)) return e << 2 | BAD_GRADIENT;
+    if (!isFinite(gx) || !isFinite(gr)) return e << STATUS_BITS | STATUS_BAD_GRADIENT;
     store<float>(g, gx);
     store<float>(g, gr, 4);
     store<u64>(lastGood, load<u64>(p));
     store<f64>(losses + (<usize>e << 3), loss);
     optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1);
-    if (!isFinite(load<float>(p)) || !isFinite(load<float>(p, 4))) return e << 2 | BAD_WEIGHTS;
+    if (!isFinite(load<float>(p)) || !isFinite(load<float>(p, 4))) return e << STATUS_BITS | STATUS_BAD_WEIGHTS;
     if (weights) store<u64>(weights + (<usize>e << 3), load<u64>(p));
   }
-  return epochs << 2 | OK;
+  return epochs << STATUS_BITS | STATUS_OK;
 }

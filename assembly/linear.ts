@@ -9,9 +9,10 @@
 // u8 inputs give the same results bit for bit (see xTimes). Each kernel is generic over the input
 // type X and exported once per type.
 
+import { GROUP } from '../src/abi/codes';
+
 type float = f32;
 
-const GROUP: i32 = 16; // samples per SIMD group: four f32x4 registers, one 64-byte cache line per step
 const BLOCK_BYTES: i32 = 128 << 10; // inputs of one block of groups: an eighth of this machine's 1 MiB L2 (64-512 KiB measured; 128 best)
 const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
 

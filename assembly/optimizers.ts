@@ -2,16 +2,19 @@
 // operations in the same order, each rounded to f32 as the TypeScript side rounds with fround,
 // so a run inside the core matches the epoch-by-epoch run bit for bit.
 // Every rule updates p f32[P] in place from g f32[P]; `h` holds the f32 hyper-parameters and
-// `st` the slots, f32[P] each, in the order src/training/in-core.ts lays them out.
+// `st` the slots, f32[P] each, in the order given below.
 // `t` is the new step number (1-based), as `SlotOptimizer.t` is when `update` runs.
 
 type float = f32;
 
-export const SGD: i32 = 0; // h = [lr]
-export const MOMENTUM: i32 = 1; // h = [lr, μ, nesterov]; st = [velocity]
-export const RMSPROP: i32 = 2; // h = [lr, ρ, 1−ρ, ε, μ, nesterov]; st = [meanSquare, velocity]
-export const RPROP: i32 = 3; // h = [η+, η−, stepMin, stepMax]; st = [step, previousSign]
-export const ADAM: i32 = 4; // h = [lr, β1, β2, ε, 1−β1, 1−β2]; st = [m, v]
+// Rule codes (src/abi/codes.ts) and their hyper-parameters h and slots st, in the order each
+// optimizer's `core` declaration (src/optimizers/*.ts) lays them out:
+//   RULE_SGD      h = [lr]
+//   RULE_MOMENTUM h = [lr, μ, nesterov];              st = [velocity]
+//   RULE_RMSPROP  h = [lr, ρ, 1−ρ, ε, μ, nesterov];   st = [meanSquare, velocity]
+//   RULE_RPROP    h = [η+, η−, stepMin, stepMax];     st = [step, previousSign]
+//   RULE_ADAM     h = [lr, β1, β2, ε, 1−β1, 1−β2];    st = [m, v]
+import { RULE_ADAM, RULE_MOMENTUM, RULE_RMSPROP, RULE_RPROP, RULE_SGD } from '../src/abi/codes';
 
 /** b^t by binary exponentiation in f64: the reproducible power both sides use for Adam's bias correction. */
 export function powi(b: f64, t: i32): f64 {
@@ -30,17 +33,17 @@ export function powi(b: f64, t: i32): f64 {
   return load<float>(hyper + (<usize>i << 2));
 }
 
-/** One update of rule `rule` (SGD … ADAM) on P parameters at byte offsets p, g; slots at st. */
+/** One update of rule `rule` (RULE_SGD … RULE_ADAM) on P parameters at byte offsets p, g; slots at st. */
 export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usize, st: usize, t: i32): void {
   const slot = <usize>P << 2;
-  if (rule == SGD) {
+  if (rule == RULE_SGD) {
     // p ← p − lr·g
     const lr = h(hyper, 0);
     for (let i = 0; i < P; i++) {
       const o = <usize>i << 2;
       store<float>(p + o, load<float>(p + o) - lr * load<float>(g + o));
     }
-  } else if (rule == MOMENTUM) {
+  } else if (rule == RULE_MOMENTUM) {
     // v ← μ·v − lr·g;  p ← p + v (classic) or p ← p + μ·v − lr·g (Nesterov)
     const lr = h(hyper, 0), mu = h(hyper, 1), nesterov = h(hyper, 2) != 0;
     for (let i = 0; i < P; i++) {
@@ -50,7 +53,7 @@ export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usiz
       store<float>(st + o, v);
       store<float>(p + o, load<float>(p + o) + (nesterov ? mu * v - step : v));
     }
-  } else if (rule == RMSPROP) {
+  } else if (rule == RULE_RMSPROP) {
     // ms ← ρ·ms + (1−ρ)·g²;  d ← lr·g / √(ms + ε);  v ← μ·v + d;  p ← p − v or p − (μ·v + d)
     const lr = h(hyper, 0), rho = h(hyper, 1), oneMinusRho = h(hyper, 2), eps = h(hyper, 3), mu = h(hyper, 4);
     const nesterov = h(hyper, 5) != 0;
@@ -64,7 +67,7 @@ export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usiz
       store<float>(st + slot + o, v);
       store<float>(p + o, load<float>(p + o) - (nesterov ? mu * v + d : v));
     }
-  } else if (rule == RPROP) {
+  } else if (rule == RULE_RPROP) {
     // step ← step·η+ if sign(g) = previous sign, else step·η−, clamped;  p ← p − sign(g)·step
     const etaPlus = h(hyper, 0), etaMinus = h(hyper, 1), stepMin = h(hyper, 2), stepMax = h(hyper, 3);
     for (let i = 0; i < P; i++) {
@@ -77,7 +80,7 @@ export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usiz
       store<float>(st + slot + o, s);
       store<float>(p + o, load<float>(p + o) - s * d);
     }
-  } else if (rule == ADAM) {
+  } else if (rule == RULE_ADAM) {
     // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  lr_t = lr·√(1−β2^t)/(1−β1^t) in f64;  p ← p − lr_t·m/(√v + ε)
     const lr = h(hyper, 0), beta1 = h(hyper, 1), beta2 = h(hyper, 2), eps = h(hyper, 3), c1 = h(hyper, 4), c2 = h(hyper, 5);
     const lrT = <float>((<f64>lr * Math.sqrt(1 - powi(<f64>beta2, t))) / (1 - powi(<f64>beta1, t)));

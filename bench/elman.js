@@ -25,7 +25,7 @@ function makeData(seed) {
 
 function elmanTask(backend, hidden, data) {
   const model = new ElmanRNN({ inputSize: INPUT, hiddenSize: hidden, outputSize: OUTPUT, seed: 1, backend });
-  const bound = model.bind(data, 'mse');
+  const bound = model.bind(data, { loss: 'mse' });
   const opt = rmsprop({ lr: 1e-4 });
   return {
     fn: () => {

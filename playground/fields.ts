@@ -1,5 +1,5 @@
 // The form's fields, read and checked in the page so every refusal names the field and what was typed.
-import type { OptimizerName } from '../src/optimizers/optimizer.js';
+import type { OptimizerName } from '../src/optimizers/index.js';
 import type { RunSettings } from './protocol.js';
 
 /** A learning rate that works for each optimizer on this problem (sgd diverges much above 1e-5). */

@@ -1,7 +1,7 @@
 // The page: keeps several runs, sends each to the worker, overlays them with elman's Vega-Lite specs.
 import type { Surface } from '../src/analysis/surface.js';
 import type { LinearWeights } from '../src/models/linear.js';
-import type { OptimizerName } from '../src/optimizers/optimizer.js';
+import type { OptimizerName } from '../src/optimizers/index.js';
 import { lossCurveSpec } from '../src/plots/loss-curve.js';
 import { lossSurfaceSpec } from '../src/plots/loss-surface.js';
 import { renderSvg } from '../src/plots/render.js';

@@ -52,6 +52,9 @@ export class NumericError extends ElmanError {
   static readonly label: string = 'NumericError';
 }
 
+/** What turned non-finite when training diverged. */
+export type DivergedValue = 'loss' | 'gradient' | 'weights' | 'validation loss';
+
 /** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
 export class DivergenceError extends NumericError {
   static override readonly label: string = 'DivergenceError';
@@ -59,10 +62,25 @@ export class DivergenceError extends NumericError {
   history?: unknown;
   constructor(
     readonly epoch: number,
-    what: 'loss' | 'gradient' | 'weights',
+    what: DivergedValue,
     readonly weights: Float32Array,
+    /** False when even the starting weights gave a non-finite loss: `weights` are those, not a good state. */
+    readonly hadFiniteLoss = true,
   ) {
-    super(`training diverged at epoch ${epoch}: the ${what} became non-finite; the model keeps the last weights with a finite loss`, what, epoch);
+    super(
+      `training diverged at epoch ${epoch}: the ${what} became non-finite; ` +
+        (hadFiniteLoss ? 'the model keeps the last weights with a finite loss' : 'the starting weights already give a non-finite loss, and the model keeps them'),
+      what,
+      epoch,
+    );
+  }
+}
+
+/** A second training call on a model that is already training (one call per model at a time). */
+export class BusyError extends ElmanError {
+  static readonly label: string = 'BusyError';
+  constructor(argument: string, what: string) {
+    super(`${argument} is busy: ${what}`, argument, undefined);
   }
 }
 

@@ -1,7 +1,9 @@
 import { ConfigError } from './errors.js';
 
+import type { LinearLossName } from './types.js';
+
 /** The losses of the counter: `sse` sums (t - y)² over samples (the tutorial's), `mse` averages it. */
-export type LossName = 'sse' | 'mse';
+export type LossName = LinearLossName;
 
 /** The loss names the counter accepts. */
 export const LOSSES: readonly LossName[] = ['sse', 'mse'];

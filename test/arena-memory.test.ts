@@ -46,7 +46,7 @@ test('models alive at once never see each other’s data, and memory returns to 
   const rng = new RandomState(3);
   const sets = [countOnes({ samples: 50, length: 7, rng }), countOnes({ samples: 13, length: 30, rng }), countOnes({ samples: 200, length: 3, rng })];
   const models = sets.map(() => new LinearRNN({ wx: 0.8, wRec: 0.9 }));
-  const bound = models.map((m, i) => m.bind(sets[i]!, 'mse'));
+  const bound = models.map((m, i) => m.bind(sets[i]!, { loss: 'mse' }));
   const together = bound.map((b) => b.lossAndGrad());
   const alone = sets.map((d) => new LinearRNN({ wx: 0.8, wRec: 0.9, backend: 'js' }).lossAndGrad(d, 'mse').loss);
   together.forEach((l, i) => expect(l).toBeCloseTo(alone[i]!, 5));

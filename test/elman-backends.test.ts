@@ -62,11 +62,11 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
   test('mini-batches of an sse loss add up to the full batch, in any order', () => {
     const data = randomElmanData(5, 50, 6, 2, 3, true);
     const model = new ElmanRNN({ inputSize: 2, hiddenSize: 12, outputSize: 3, returnSequences: true, seed: 3, backend });
-    const full = model.bind(data, 'sse');
+    const full = model.bind(data, { loss: 'sse' });
     const loss = full.lossAndGrad();
     const g = model.grads.slice();
     full.dispose();
-    const parts = model.bind(data, 'sse', { batchSize: 16 });
+    const parts = model.bind(data, { loss: 'sse', batchSize: 16 });
     expect([parts.batches, parts.batchLength(3)]).toEqual([4, 2]); // 16 + 16 + 16 + 2
     const order = new Uint32Array(50).map((_, i) => (i * 7) % 50); // 7 is coprime with 50: a permutation
     parts.shuffle(order);
@@ -88,7 +88,7 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     const model = new ElmanRNN({ inputSize: 1, hiddenSize: 1, outputSize: 1, activation: 'linear', backend });
     model.setWeights({ kernel: [wx], recurrentKernel: [wr], outputKernel: [wo] });
     const grad = (truncate?: number) => {
-      const b = model.bind(data, 'mse', truncate === undefined ? {} : { truncate });
+      const b = model.bind(data, truncate === undefined ? { loss: 'mse' } : { loss: 'mse', truncate });
       b.lossAndGrad();
       b.dispose();
       return model.gradients;

@@ -44,8 +44,8 @@ describe('ElmanRNN weights', () => {
     expect(() => new ElmanRNN({ inputSize: 0, hiddenSize: 3, outputSize: 1 })).toThrow(/inputSize/);
     expect(() => new ElmanRNN({ inputSize: 1, hiddenSize: 3, outputSize: 1, activation: 'gelu' as never })).toThrow(/activation must be one of linear, tanh, relu, sigmoid, got "gelu"/);
     const m = new ElmanRNN({ inputSize: 1, hiddenSize: 2, outputSize: 1 });
-    expect(() => m.bind(randomElmanData(1, 3, 2, 1, 1, false), 'bce')).toThrow(/sigmoid/);
-    expect(() => m.bind(randomElmanData(1, 3, 2, 1, 1, true), 'mse')).toThrow(/targetsPerStep/);
+    expect(() => m.bind(randomElmanData(1, 3, 2, 1, 1, false), { loss: 'bce' })).toThrow(/sigmoid/);
+    expect(() => m.bind(randomElmanData(1, 3, 2, 1, 1, true), { loss: 'mse' })).toThrow(/targetsPerStep/);
   });
 
   test('toJSON / fromJSON round trip is exact and keeps the outputs', () => {
@@ -66,7 +66,7 @@ describe('ElmanRNN weights', () => {
     const { arena } = core();
     const base = arena.bytesInUse;
     const m = new ElmanRNN({ inputSize: 2, hiddenSize: 8, outputSize: 1, returnSequences: true });
-    const b = m.bind(randomElmanData(3, 20, 5, 2, 1, true), 'mse', { batchSize: 8 });
+    const b = m.bind(randomElmanData(3, 20, 5, 2, 1, true), { loss: 'mse', batchSize: 8 });
     b.shuffle(new Uint32Array(20).map((_, i) => 19 - i));
     b.lossAndGrad(2);
     expect(arena.bytesInUse).toBeGreaterThan(base);

@@ -80,7 +80,7 @@ test('10,000 Elman models created, trained one step and disposed keep core memor
   m0.dispose();
   const cycle = (i: number) => {
     const m = new ElmanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 1, seed: i });
-    const b = m.bind(data, 'mse');
+    const b = m.bind(data, { loss: 'mse' });
     b.lossAndGrad();
     m.dispose();
   };

@@ -9,8 +9,7 @@ import { ElmanRNN } from '../src/models/elman.js';
 import { rmsprop } from '../src/optimizers/rmsprop.js';
 import { sgd } from '../src/optimizers/sgd.js';
 import { RandomState } from '../src/random.js';
-import { clipped } from '../src/training/batches.js';
-import { trainSync } from '../src/training/train.js';
+import { clipped, trainSync } from '../src/training/train.js';
 import { AbortError, DivergenceError } from '../src/errors.js';
 import { randomElmanData } from './helpers/elman-data.js';
 

@@ -1,7 +1,7 @@
 import { DisposedError } from '../errors.js';
 
-/** The backend bindings a model holds: released one by one, or all at once by the model's `dispose()`. */
-export class Bindings<K extends { dispose(): void }> {
+/** What a model holds in its backend (placed data sets): released one by one, or all at once by the model's `dispose()`. */
+export class Holdings<K extends { dispose(): void }> {
   private readonly live = new Set<K>();
   private disposed = false;
 
@@ -13,21 +13,20 @@ export class Bindings<K extends { dispose(): void }> {
     if (this.disposed) throw new DisposedError(this.owner);
   }
 
-  /** Track a new binding so `disposeAll` frees it. */
+  /** Track a new holding so `disposeAll` frees it. */
   add(k: K): K {
     this.live.add(k);
     return k;
   }
 
-  /** Free one binding. */
-  release(k: K): void {
-    k.dispose();
+  /** Forget a holding its owner already released. */
+  forget(k: K): void {
     this.live.delete(k);
   }
 
-  /** Free every binding; from now on `check` throws. */
+  /** Free every holding; from now on `check` throws. */
   disposeAll(): void {
-    for (const k of this.live) k.dispose();
+    for (const k of [...this.live]) k.dispose();
     this.live.clear();
     this.disposed = true;
   }

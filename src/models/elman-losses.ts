@@ -1,18 +1,13 @@
 import { ConfigError } from '../errors.js';
-import type { ElmanLossKind, OutputActivation } from '../backends/js/elman.js';
+import type { ElmanLossName, LossKind, OutputActivation } from '../types.js';
 
-/**
- * Losses of ElmanRNN: `sse` Σ(y − t)², `mse` its mean over samples × output steps × outputs,
- * `bce` binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
- * both averaged over samples × output steps (bce also over outputs), as Keras averages them.
- */
-export type ElmanLossName = 'sse' | 'mse' | 'bce' | 'cce';
+export type { ElmanLossName };
 
 /** Every ElmanRNN loss name. */
 export const ELMAN_LOSSES: readonly ElmanLossName[] = ['sse', 'mse', 'bce', 'cce'];
 
 /** How a loss maps to a kernel: its kind and the scale applied to the summed loss, for a batch of B samples. */
-export function elmanLoss(loss: unknown, outAct: OutputActivation): { kind: ElmanLossKind; scale: (B: number, outSteps: number, O: number) => number } {
+export function elmanLoss(loss: unknown, outAct: OutputActivation): { kind: LossKind; scale: (B: number, outSteps: number, O: number) => number } {
   if (!(ELMAN_LOSSES as readonly unknown[]).includes(loss)) throw new ConfigError('loss', loss, `one of ${ELMAN_LOSSES.join(', ')}`);
   if (loss === 'bce' && outAct !== 'sigmoid') throw new ConfigError('loss', loss, `used with outputActivation 'sigmoid' (it is fused with it), not '${outAct}'`);
   if (loss === 'cce' && outAct !== 'softmax') throw new ConfigError('loss', loss, `used with outputActivation 'softmax' (it is fused with it), not '${outAct}'`);

@@ -1,18 +1,18 @@
-import { checkBackend, type BackendName, type Bound } from '../backends/backend.js';
-import { JsElman } from '../backends/js/elman-bound.js';
-import { elmanLossGrad, elmanScratch, paramOffsets, type Activation, type ElmanDims, type OutputActivation } from '../backends/js/elman.js';
-import { WasmElman } from '../backends/wasm/elman.js';
-import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
-import { ConfigError, DataError, NumericError, ShapeError } from '../errors.js';
-import { Bindings } from './bindings.js';
+import { checkBackend, type BackendName } from '../backends/backend.js';
+import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
+import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
+import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
+import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
+import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { elmanLoss, type ElmanLossName } from './elman-losses.js';
+import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
+import { Holdings } from './bindings.js';
+import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
+import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
+import { checkKeys } from './options.js';
 
-/** Hidden activations ElmanRNN accepts. */
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'relu', 'sigmoid'];
-/** Output activations ElmanRNN accepts. */
-export const OUTPUT_ACTIVATIONS: readonly OutputActivation[] = ['linear', 'sigmoid', 'softmax'];
+export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
 /** Options of `new ElmanRNN`; sizes are required, the rest default as Keras' SimpleRNN + Dense do. */
 export interface ElmanRNNOptions {
@@ -51,23 +51,27 @@ export interface ElmanWeights {
 /** The names of the weights, in the order they sit in `params`. */
 export const ELMAN_WEIGHT_NAMES = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'] as const;
 
-/** Options of `bind`: mini-batch size (default: all samples) and a truncated-BPTT window in steps (default: none). */
-export interface ElmanBindOptions {
-  batchSize?: number;
-  truncate?: number;
-}
+/** Options of `bind`: the loss, mini-batch size (default: all samples) and a truncated-BPTT window in steps (default: none). */
+export type ElmanBindOptions = BindOptions<ElmanLossName>;
 
 /** Data bound to an ElmanRNN: `lossAndGrad(i)` runs mini-batch i (of `batches`) in one call into the backend. */
-export interface ElmanBound extends Bound {
-  readonly batches: number;
+export interface ElmanBound extends Binding {
   readonly batchSize: number;
-  /** Samples of batch i. */
-  batchLength(i: number): number;
-  /** The loss of batch i (default 0) at the model's params; writes ∂L/∂params into the model's grads. */
-  lossAndGrad(batch?: number): number;
-  /** Reorder the samples for the following batches (order[i] = sample in slot i); null = original order. */
   shuffle(order: Uint32Array | null): void;
 }
+
+/** What each backend offers the Elman network: data placed once, workspaces per binding. */
+interface ElmanBackend {
+  shuffle(order: Uint32Array | null): void;
+  workspace(maxBatch: number, P: number, argument: string): Workspace;
+  dispose(): void;
+}
+type Workspace = WasmElmanWork | JsElmanWork;
+
+const BACKEND: Record<BackendName, (data: Sequences, d: ElmanDims) => ElmanBackend> = {
+  wasm: (data, d) => new WasmElman(data, d),
+  js: (data, d) => new JsElman(data, d),
+};
 
 /** The saved form of an ElmanRNN: `toJSON()` output, read back exactly by `ElmanRNN.fromJSON`. */
 export interface ElmanJSON {
@@ -77,14 +81,12 @@ export interface ElmanJSON {
   weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]>;
 }
 
-type Kernel = WasmElman | JsElman;
-
 /**
  * The simple recurrent network (Elman net): `h[k] = act(x[k]·kernel + h[k-1]·recurrentKernel + bias)`,
  * `y = outAct(h·outputKernel + outputBias)` at every step or the last. Parameters are one flat
  * Float32Array `[kernel | recurrentKernel | bias | outputKernel | outputBias]`.
  */
-export class ElmanRNN {
+export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly outputSize: number;
@@ -96,11 +98,14 @@ export class ElmanRNN {
   readonly params: Float32Array;
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads: Float32Array;
+  readonly losses = ELMAN_LOSSES;
+  readonly defaultLoss: ElmanLossName = 'mse';
   private readonly dims: ElmanDims;
-  private readonly bindings = new Bindings<Kernel>('ElmanRNN');
+  private readonly holdings = new Holdings<Placement<ElmanBackend>>('ElmanRNN');
 
   constructor(options: ElmanRNNOptions) {
     if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { inputSize, hiddenSize, outputSize, ... }');
+    checkKeys('options', options, ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences', 'seed', 'kernelInitializer', 'recurrentInitializer', 'backend']);
     const I = checkInteger('inputSize', options.inputSize, 1, 4096);
     const H = checkInteger('hiddenSize', options.hiddenSize, 1, 4096);
     const O = checkInteger('outputSize', options.outputSize, 1, 4096);
@@ -135,6 +140,11 @@ export class ElmanRNN {
     return this.named(this.params);
   }
 
+  /** The weights by name (copies) of a flat parameter array of this model's layout. */
+  weightsOf(params: Float32Array): ElmanWeights {
+    return this.named(params);
+  }
+
   /** Set any of the weights by name; each must have its shape's length (flat or as rows) and finite values. */
   set weights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
     this.setWeights(w);
@@ -161,38 +171,53 @@ export class ElmanRNN {
   }
 
   /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
-  predict(data: Sequences): Float32Array {
-    this.checkData(data);
+  predict(data: Inputs | PlacedData): Float32Array {
+    this.holdings.check();
+    const own = data instanceof Placement;
+    if (!own) {
+      const { inputSize } = checkInputs(data as Inputs);
+      if (inputSize !== this.inputSize) throw new ShapeError('data.inputSize', inputSize, `be ${this.inputSize} (the model's inputSize)`);
+    }
+    const { samples, steps } = data;
     // Batches of samples bounded so the scratch stays near 64 MB whatever the steps and sizes.
-    const perSample = (2 * data.steps + 1) * this.hiddenSize + data.steps * this.outputSize;
-    const k = this.kernel(data, Math.max(1, Math.min(data.samples, 1024, Math.floor(2 ** 24 / perSample))));
+    const perSample = (2 * steps + 1) * this.hiddenSize + steps * this.outputSize;
+    const B = Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
+    // Targets play no part in a forward pass: place the inputs with none.
+    const placed = own ? this.owned(data) : this.placeChecked({ ...(data as Inputs), outputSize: this.outputSize, targets: NO_TARGETS, targetsPerStep: this.returnSequences });
     try {
-      const y = k.forward(this.params);
+      const work = this.workspace(placed, B, 'data.steps');
+      let y: Float32Array;
+      try {
+        y = work.forward(this.params);
+      } finally {
+        work.dispose();
+      }
       const bad = y.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new NumericError(`the outputs overflowed float32 (output ${bad} is ${y[bad]}): the weights are too large for this data`, 'outputs', y[bad]);
       return y;
     } finally {
-      this.bindings.release(k);
+      if (!own) placed.dispose();
     }
   }
 
   /** The loss and its named gradients for a data set, in one fused pass. */
-  lossAndGrad(data: Sequences, loss: ElmanLossName = 'mse'): { loss: number; grads: ElmanWeights } {
-    const b = this.bind(data, loss);
+  lossAndGrad(data: Sequences | PlacedData, loss: ElmanLossName = 'mse'): { loss: number; grads: ElmanWeights } {
+    const b = this.bind(data, { loss });
+    let value: number;
     try {
-      const value = b.lossAndGrad();
-      if (!Number.isFinite(Math.fround(value)) || !this.grads.every(Number.isFinite)) {
-        throw new NumericError('the loss or its gradient overflowed float32: the weights are too large for this data', 'loss', value);
-      }
-      return { loss: value, grads: this.gradients };
+      value = b.lossAndGrad(0);
     } finally {
       b.dispose();
     }
+    if (!Number.isFinite(Math.fround(value)) || !this.grads.every(Number.isFinite)) {
+      throw new NumericError('the loss or its gradient overflowed float32: the weights are too large for this data', 'loss', value);
+    }
+    return { loss: value, grads: this.gradients };
   }
 
   /** The loss in float64 at arbitrary parameters, without touching the model (for gradCheck). */
   lossAt(params: ArrayLike<number>, data: Sequences, loss: ElmanLossName = 'mse'): number {
-    this.bindings.check();
+    this.holdings.check();
     this.checkData(data);
     checkValues('params', params);
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
@@ -203,36 +228,71 @@ export class ElmanRNN {
     return elmanLossGrad(view, this.dims, kind, scale(n, this.returnSequences ? T : 1, O), 0, params, null, elmanScratch(n, T, H, O));
   }
 
-  /** Bind a data set for repeated `lossAndGrad(batch)` calls at the current params; buffers allocated once. */
-  bind(data: Sequences, loss: ElmanLossName | string = 'mse', options: ElmanBindOptions = {}): ElmanBound {
-    this.bindings.check();
-    const { kind, scale } = elmanLoss(loss, this.outputActivation);
+  /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
+  place(data: Sequences): PlacedData {
+    this.holdings.check();
     this.checkData(data);
-    if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { batchSize, truncate }');
-    const n = data.samples;
+    return this.placeChecked(data);
+  }
+
+  /**
+   * Bind placed data (or a data set, placed for the binding's lifetime) to a loss and a batch
+   * schedule, for repeated `lossAndGrad(batch)` calls at the current params; buffers allocated once.
+   */
+  bind(data: PlacedData | Sequences, options: ElmanBindOptions = {}): ElmanBound {
+    this.holdings.check();
+    checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
+    const { kind, scale } = elmanLoss(options.loss ?? this.defaultLoss, this.outputActivation);
+    const own = data instanceof Placement;
+    if (!own) this.checkData(data as Sequences);
+    const { samples: n, steps } = data;
     const batchSize = options.batchSize === undefined ? n : checkInteger('batchSize', options.batchSize, 1);
-    const window = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
+    const truncate = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
+    // A window as long as the sequences is full BPTT; clamping keeps the core's i32 from wrapping.
+    const window = truncate >= steps ? 0 : truncate;
     const B = Math.min(batchSize, n);
     const batches = Math.ceil(n / B);
-    const kernel = this.kernel(data, B);
-    const outSteps = this.returnSequences ? data.steps : 1;
+    const placed = own ? this.owned(data) : this.placeChecked(data as Sequences);
+    let work: Workspace;
+    try {
+      work = this.workspace(placed, B, 'batchSize');
+    } catch (error) {
+      if (!own) placed.dispose();
+      throw error;
+    }
+    const backend: ElmanBackend = placed.backend!;
+    const outSteps = this.returnSequences ? steps : 1;
     const O = this.outputSize;
     const length = (i: number) => Math.min(B, n - i * B);
+    let live = true;
+    const dispose = () => {
+      if (!live) return;
+      live = false;
+      work.dispose();
+      if (!own) placed.dispose();
+    };
+    const check = () => {
+      if (!live) throw new DisposedError('binding');
+      this.holdings.check();
+    };
     return {
+      samples: n,
+      steps,
       batches,
       batchSize: B,
       batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
       lossAndGrad: (i = 0) => {
-        this.bindings.check();
+        check();
         checkInteger('batch', i, 0, batches - 1);
         const b = length(i);
-        return kernel.lossGrad(i * B, b, kind, Math.fround(scale(b, outSteps, O)), window, this.params, this.grads);
+        return work.lossGrad(i * B, b, kind, Math.fround(scale(b, outSteps, O)), window, this.params, this.grads);
       },
       shuffle: (order) => {
-        if (order !== null && (!(order instanceof Uint32Array) || order.length !== n)) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
-        kernel.shuffle(order);
+        check();
+        if (order !== null) checkPermutation(order, n);
+        backend.shuffle(order);
       },
-      dispose: () => this.bindings.release(kernel),
+      dispose,
     };
   }
 
@@ -275,7 +335,11 @@ export class ElmanRNN {
 
   /** Free every backend buffer this model holds; any further use throws DisposedError. */
   dispose(): void {
-    this.bindings.disposeAll();
+    this.holdings.disposeAll();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
   }
 
   private named(a: Float32Array): ElmanWeights {
@@ -290,8 +354,8 @@ export class ElmanRNN {
     return { kernel: o.K, recurrentKernel: o.R, bias: o.b, outputKernel: o.Wo, outputBias: o.bo };
   }
 
-  private checkData(data: Sequences): void {
-    checkSequences(data);
+  private checkData(data: Sequences, withValues = true): void {
+    checkSequences(data, 'data', withValues);
     if (data.inputSize !== this.inputSize) throw new ShapeError('data.inputSize', data.inputSize, `be ${this.inputSize} (the model's inputSize)`);
     if (data.outputSize !== this.outputSize) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize)`);
     if (Boolean(data.targetsPerStep) !== this.returnSequences) {
@@ -299,13 +363,46 @@ export class ElmanRNN {
     }
   }
 
-  private kernel(data: Sequences, maxBatch: number): Kernel {
-    this.bindings.check();
-    const k = this.backend === 'wasm' ? new WasmElman(data, this.dims, maxBatch, this.params.length) : new JsElman(data, this.dims, maxBatch);
-    return this.bindings.add(k);
+  /** Placed data of this model, alive. */
+  private owned(p: Placement<{ dispose(): void }>): Placement<ElmanBackend> {
+    if (p.owner !== this) throw new ConfigError('data', 'placed data', 'placed by this model (model.place(data))');
+    if (!p.live) throw new DisposedError('placed data');
+    return p as unknown as Placement<ElmanBackend>;
   }
 
+  private placeChecked(data: Sequences): Placement<ElmanBackend> {
+    const backend = BACKEND[this.backend](data, this.dims);
+    return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p)));
+  }
 
+  /** Scratch for batches of up to B samples, its size checked before anything is allocated. */
+  private workspace(placed: Placement<ElmanBackend>, B: number, argument: string): Workspace {
+    const { steps: T } = placed;
+    const { H, O } = this.dims;
+    // The larger of the two backends' scratch, in floats, computed in float64: exact far beyond 2^32.
+    const floats = (T + 1) * B * H + T * B * H + T * B * O + B * H + H * H + O * H + 16;
+    if (!(floats * 4 <= MAX_SCRATCH_BYTES)) {
+      throw new ConfigError(argument, argument === 'batchSize' ? B : T, `small enough for the scratch (${Math.ceil((floats * 4) / 2 ** 20)} MiB for batch ${B} × ${T} steps × ${H} hidden) to fit in ${MAX_SCRATCH_BYTES / 2 ** 30} GiB`);
+    }
+    const backend = placed.backend!;
+    return backend.workspace(B, this.params.length, argument);
+  }
+}
+
+const NO_TARGETS = new Float32Array(0);
+
+/** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
+const MAX_SCRATCH_BYTES = 2 ** 31;
+
+/** Throw unless `order` is a Uint32Array permutation of 0..n−1 (no duplicate, none out of range). */
+function checkPermutation(order: Uint32Array, n: number): void {
+  if (!(order instanceof Uint32Array) || order.length !== n) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = order[i]!;
+    if (v >= n || seen[v]) throw new DataError('order', v, i, v >= n ? `a sample index below ${n}` : 'an index not already in the order (a permutation)');
+    seen[v] = 1;
+  }
 }
 
 function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {

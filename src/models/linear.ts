@@ -1,11 +1,14 @@
-import { checkBackend, type BackendName, type Bound, type CoreJob } from '../backends/backend.js';
+import { checkBackend, type BackendName, type CoreJob, type CoreOutcome } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
-import { ConfigError, NumericError, ShapeError } from '../errors.js';
-import { Bindings } from './bindings.js';
-import { squaredLoss, type LossName } from '../losses.js';
+import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { squaredLoss } from '../losses.js';
+import type { LinearLossName } from '../types.js';
+import { Holdings } from './bindings.js';
+import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
+import { checkKeys } from './options.js';
 
 /** The counter's two weights. */
 export interface LinearWeights {
@@ -29,25 +32,40 @@ export interface Matrix {
   readonly data: Float32Array;
 }
 
-type Kernel = WasmLinear | JsLinear;
+/** What each backend offers the counter: the fused epoch, the states, and (a capability) epochs inside the core. */
+interface LinearBackend {
+  lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void;
+  states(wx: number, wRec: number): Float32Array;
+  train?(c: number, scale: number, job: CoreJob): CoreOutcome;
+  dispose(): void;
+}
+
+const BACKEND: Record<BackendName, (data: Sequences, simd: boolean) => LinearBackend> = {
+  wasm: (data, simd) => new WasmLinear(data, simd),
+  js: (data) => new JsLinear(data),
+};
+
+const LOSSES: readonly LinearLossName[] = ['sse', 'mse'];
 
 /**
  * The tutorial's recurrent network: `s[k] = x[k]·wx + s[k-1]·wRec`, `y = s[T]`, learning to count
  * the ones in binary sequences. Parameters are one flat Float32Array `[wx, wRec]`.
  */
-export class LinearRNN {
+export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   /** Flat parameters `[wx, wRec]`, float32; optimizers update them in place. */
   readonly params = new Float32Array(2);
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads = new Float32Array(2);
   /** Names of the entries of `params`, in order. */
   readonly paramNames = ['wx', 'wRec'] as const;
+  readonly losses = LOSSES;
+  readonly defaultLoss: LinearLossName = 'sse';
   readonly backend: BackendName;
   readonly simd: boolean;
-  private readonly bindings = new Bindings<Kernel>('LinearRNN');
+  private readonly holdings = new Holdings<Placement<LinearBackend>>('LinearRNN');
 
   constructor(options: LinearRNNOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object');
+    checkKeys('options', options, ['wx', 'wRec', 'backend', 'simd']);
     this.backend = checkBackend(options.backend);
     if (options.simd !== undefined && typeof options.simd !== 'boolean') throw new ConfigError('simd', options.simd, 'a boolean');
     this.simd = options.simd ?? true;
@@ -70,22 +88,28 @@ export class LinearRNN {
     this.params[1] = w.wRec;
   }
 
+  /** The weights `{ wx, wRec }` of a flat parameter array `[wx, wRec]`. */
+  weightsOf(params: Float32Array): LinearWeights {
+    return { wx: params[0]!, wRec: params[1]! };
+  }
+
   /** Every state of every sample, shape (samples, T+1), column 0 zeros. */
   forwardStates(data: Sequences | ArrayLike<ArrayLike<number>>): Matrix {
     const seq = this.sequences(data);
-    const kernel = this.kernel(seq);
+    const placed = this.placeChecked(seq);
+    let s: Float32Array;
     try {
-      const s = kernel.states(this.params[0]!, this.params[1]!);
-      const bad = s.findIndex((v) => !Number.isFinite(v));
-      if (bad >= 0) throw new NumericError(`the states overflowed float32 at step ${Math.floor(bad / seq.samples)} with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'states', s[bad]);
-      const rows = seq.samples;
-      const cols = seq.steps + 1;
-      const out = new Float32Array(rows * cols);
-      for (let k = 0; k < cols; k++) for (let n = 0; n < rows; n++) out[n * cols + k] = s[k * rows + n]!;
-      return { rows, cols, data: out };
+      s = placed.backend!.states(this.params[0]!, this.params[1]!);
     } finally {
-      this.bindings.release(kernel);
+      placed.dispose();
     }
+    const bad = s.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new NumericError(`the states overflowed float32 at step ${Math.floor(bad / seq.samples)} with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'states', s[bad]);
+    const rows = seq.samples;
+    const cols = seq.steps + 1;
+    const out = new Float32Array(rows * cols);
+    for (let k = 0; k < cols; k++) for (let n = 0; n < rows; n++) out[n * cols + k] = s[k * rows + n]!;
+    return { rows, cols, data: out };
   }
 
   /** The output y = s[T] for one sequence. */
@@ -95,22 +119,23 @@ export class LinearRNN {
   }
 
   /** The loss and its gradient `{ wx, wRec }` for a data set, in one fused pass. */
-  lossAndGrad(data: Sequences, loss: LossName = 'sse'): { loss: number; grads: LinearWeights } {
-    const b = this.bind(data, loss);
+  lossAndGrad(data: Sequences | PlacedData, loss: LinearLossName = 'sse'): { loss: number; grads: LinearWeights } {
+    const b = this.bindAny(data, { loss });
+    let value: number;
     try {
-      const value = b.lossAndGrad();
-      if (!Number.isFinite(Math.fround(value)) || !Number.isFinite(this.grads[0]) || !Number.isFinite(this.grads[1])) {
-        throw new NumericError(`the loss or its gradient overflowed float32 with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'loss', value);
-      }
-      return { loss: value, grads: { wx: this.grads[0]!, wRec: this.grads[1]! } };
+      value = b.lossAndGrad(0);
     } finally {
       b.dispose();
     }
+    if (!Number.isFinite(Math.fround(value)) || !Number.isFinite(this.grads[0]) || !Number.isFinite(this.grads[1])) {
+      throw new NumericError(`the loss or its gradient overflowed float32 with wx = ${this.params[0]}, wRec = ${this.params[1]}`, 'loss', value);
+    }
+    return { loss: value, grads: { wx: this.grads[0]!, wRec: this.grads[1]! } };
   }
 
   /** The loss computed in float64 at arbitrary parameters, without touching the model (for gradCheck). */
-  lossAt(params: ArrayLike<number>, data: Sequences, loss: LossName = 'sse'): number {
-    this.bindings.check();
+  lossAt(params: ArrayLike<number>, data: Sequences, loss: LinearLossName = 'sse'): number {
+    this.holdings.check();
     checkSequences(data);
     checkValues('params', params);
     if (params.length !== 2) throw new ShapeError('params', params, 'have length 2', `length ${params.length}`);
@@ -121,41 +146,96 @@ export class LinearRNN {
     return out[0]! * scale;
   }
 
+  /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
+  place(data: Sequences): PlacedData {
+    this.holdings.check();
+    checkSequences(data);
+    return this.placeChecked(data);
+  }
+
   /**
-   * Bind a data set to this model's backend, for repeated `lossAndGrad()` calls at the current params.
-   * This is the training loop's low-level hook: its results may be non-finite, and `train` checks them.
+   * Bind placed data (or a data set, placed for the binding's lifetime) to a loss, for repeated
+   * `lossAndGrad(0)` calls at the current params. The counter trains full-batch: a `batchSize`
+   * below the samples or a `truncate` below the steps is refused. Results may be non-finite; `train` checks them.
    */
-  bind(data: Sequences, loss: LossName = 'sse'): Bound {
-    const { scale, c } = squaredLoss(loss, checkSequences(data).samples);
-    this.checkShape(data);
-    const kernel = this.kernel(data);
-    const out = new Float64Array(3);
-    const { params, grads } = this;
-    return {
-      lossAndGrad: () => {
-        this.bindings.check();
-        kernel.lossGrad(params[0]!, params[1]!, c, out);
-        grads[0] = out[1]!;
-        grads[1] = out[2]!;
-        return out[0]! * scale;
-      },
-      dispose: () => this.bindings.release(kernel),
-      ...(kernel instanceof WasmLinear && {
-        trainInCore: (job: CoreJob) => {
-          this.bindings.check();
-          return kernel.train(c, scale, job);
-        },
-      }),
-    };
+  bind(data: PlacedData | Sequences, options: BindOptions<LinearLossName> = {}): Binding {
+    return this.bindAny(data, options);
   }
 
   /** Free every backend buffer this model holds; any further use throws DisposedError. */
   dispose(): void {
-    this.bindings.disposeAll();
+    this.holdings.disposeAll();
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  private bindAny(data: PlacedData | Sequences, options: BindOptions<LinearLossName>): Binding {
+    this.holdings.check();
+    checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
+    const own = data instanceof Placement;
+    // Check everything that can be checked before placing anything.
+    const { scale, c } = squaredLoss(options.loss ?? this.defaultLoss, own ? data.samples : checkSequences(data as Sequences).samples);
+    const samples = own ? data.samples : (data as Sequences).samples;
+    const steps = own ? data.steps : (data as Sequences).steps;
+    if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize >= samples)) {
+      throw new ConfigError('batchSize', options.batchSize, `unset or >= the ${samples} samples: LinearRNN trains full-batch`);
+    }
+    if (options.truncate !== undefined && !(Number.isInteger(options.truncate) && options.truncate >= steps)) {
+      throw new ConfigError('truncate', options.truncate, `unset or >= the ${steps} steps: LinearRNN runs full BPTT`);
+    }
+    const placed = own ? this.owned(data) : this.placeChecked(data as Sequences);
+    const backend = placed.backend!;
+    const out = new Float64Array(3);
+    const { params, grads } = this;
+    let live = true;
+    const check = () => {
+      if (!live || !placed.live) throw new DisposedError('binding');
+      this.holdings.check();
+    };
+    const dispose = () => {
+      live = false;
+      if (!own) placed.dispose();
+    };
+    const train = backend.train?.bind(backend);
+    return {
+      samples,
+      steps,
+      batches: 1,
+      batchLength: () => samples,
+      lossAndGrad: () => {
+        check();
+        backend.lossGrad(params[0]!, params[1]!, c, out);
+        grads[0] = out[1]!;
+        grads[1] = out[2]!;
+        return out[0]! * scale;
+      },
+      ...(train && {
+        trainEpochs: (job: CoreJob) => {
+          check();
+          return train(c, scale, job);
+        },
+      }),
+      dispose,
+    };
+  }
+
+  /** Placed data of this model, alive. */
+  private owned(p: Placement<{ dispose(): void }>): Placement<LinearBackend> {
+    if (p.owner !== this) throw new ConfigError('data', 'placed data', 'placed by this model (model.place(data))');
+    if (!p.live) throw new DisposedError('placed data');
+    return p as unknown as Placement<LinearBackend>;
+  }
+
+  private placeChecked(data: Sequences): Placement<LinearBackend> {
+    this.checkShape(data);
+    const placed = new Placement(this, BACKEND[this.backend](data, this.simd), data.samples, data.steps, (p) => this.holdings.forget(p));
+    return this.holdings.add(placed);
   }
 
   private sequences(data: Sequences | ArrayLike<ArrayLike<number>>): Sequences {
-    this.bindings.check();
+    this.holdings.check();
     if (data !== null && typeof data === 'object' && 'x' in data && 'samples' in data) {
       checkSequences(data);
       this.checkShape(data);
@@ -168,11 +248,5 @@ export class LinearRNN {
   private checkShape(data: Sequences): void {
     if (data.inputSize !== 1) throw new ShapeError('data.inputSize', data.inputSize, 'be 1 for LinearRNN');
     if (data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data.targets', data.targets, 'hold one count per sample for LinearRNN');
-  }
-
-  private kernel(data: Sequences): Kernel {
-    this.bindings.check();
-    const k = this.backend === 'wasm' ? new WasmLinear(data, this.simd) : new JsLinear(data);
-    return this.bindings.add(k);
   }
 }

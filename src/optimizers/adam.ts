@@ -1,4 +1,5 @@
-import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+import { RULE_ADAM } from '../abi/codes.js';
+import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
 /** Options of Adam. */
 export interface AdamOptions {
@@ -23,16 +24,13 @@ class Adam extends SlotOptimizer {
   private readonly beta2: number;
   private readonly eps: number;
 
-  constructor(o: AdamOptions) {
-    const lr = hyper('lr', o.lr, 0.001, { min: 0, minOpen: true });
-    const beta1 = hyper('beta1', o.beta1, 0.9, { min: 0, max: 1, maxOpen: true });
-    const beta2 = hyper('beta2', o.beta2, 0.999, { min: 0, max: 1, maxOpen: true });
-    const eps = hyper('eps', o.eps, 1e-7, { min: 0 });
-    super('adam', { lr, beta1, beta2, eps }, { m: 0, v: 0 });
-    this.lr = f(lr);
-    this.beta1 = f(beta1);
-    this.beta2 = f(beta2);
-    this.eps = f(eps);
+  constructor(o: Required<AdamOptions>) {
+    const hyper = [o.lr, o.beta1, o.beta2, o.eps, f(1 - f(o.beta1)), f(1 - f(o.beta2))];
+    super('adam', o, { m: 0, v: 0 }, { rule: RULE_ADAM, slots: ['m', 'v'], hyper, update: Adam.prototype.update });
+    this.lr = f(o.lr);
+    this.beta1 = f(o.beta1);
+    this.beta2 = f(o.beta2);
+    this.eps = f(o.eps);
   }
 
   protected update(p: Float32Array, g: Float32Array): void {
@@ -65,7 +63,21 @@ export function powi(b: number, t: number): number {
   return r;
 }
 
+/** The registry entry of Adam. */
+export const ADAM: OptimizerSpec<AdamOptions> = {
+  name: 'adam',
+  summary: 'Adam: bias-corrected moments of the gradient and its square',
+  options: {
+    lr: { doc: 'learning rate', default: 0.001, min: 0, minOpen: true },
+    beta1: { doc: 'decay of the first moment', default: 0.9, min: 0, max: 1, maxOpen: true },
+    beta2: { doc: 'decay of the second moment', default: 0.999, min: 0, max: 1, maxOpen: true },
+    eps: { doc: 'added to √v (Keras and TF.js place it there)', default: 1e-7, min: 0 },
+  },
+  tutorial: { lr: 1e-2 },
+  create: (o) => new Adam(parseOptions(ADAM, o)),
+};
+
 /** Adam (Kingma & Ba), with Keras' and TF.js's placement of epsilon. */
 export function adam(o?: AdamOptions): SlotOptimizer {
-  return new Adam(options(o, 'adam options', ['lr', 'beta1', 'beta2', 'eps']));
+  return ADAM.create(o) as SlotOptimizer;
 }

@@ -1,16 +1,28 @@
 import { ConfigError } from '../errors.js';
-import { adam } from './adam.js';
-import { momentum } from './momentum.js';
-import type { Optimizer, OptimizerName } from './optimizer.js';
-import { rmsprop } from './rmsprop.js';
-import { rprop } from './rprop.js';
-import { sgd } from './sgd.js';
+import { ADAM } from './adam.js';
+import { MOMENTUM } from './momentum.js';
+import type { Optimizer, OptimizerSpec } from './optimizer.js';
+import { RMSPROP } from './rmsprop.js';
+import { RPROP } from './rprop.js';
+import { SGD } from './sgd.js';
 
-/** The one registry of optimizers, by name: what the CLI and saved states refer to. */
-export const OPTIMIZERS: Readonly<Record<OptimizerName, (options?: never) => Optimizer>> = { sgd, momentum, rmsprop, rprop, adam };
+/**
+ * The one registry of built-in optimizers, by name: the CLI's flags, defaults and help, saved
+ * states and the test matrices derive from these entries. Adding an optimizer is its file (rule,
+ * spec, core twin in assembly/optimizers.ts) and one line here.
+ */
+export const OPTIMIZER_SPECS = { sgd: SGD, momentum: MOMENTUM, rmsprop: RMSPROP, rprop: RPROP, adam: ADAM } as const satisfies Record<string, Pick<OptimizerSpec, 'name' | 'summary'>>;
+
+/** The names of the built-in optimizers. */
+export type OptimizerName = keyof typeof OPTIMIZER_SPECS;
+
+/** Each built-in optimizer's factory by name, e.g. `OPTIMIZERS.rmsprop({ lr: 1e-3 })`. */
+export const OPTIMIZERS = Object.fromEntries(Object.entries(OPTIMIZER_SPECS).map(([name, spec]) => [name, spec.create])) as unknown as {
+  readonly [K in OptimizerName]: (typeof OPTIMIZER_SPECS)[K]['create'];
+};
 
 /** Make an optimizer by name with its options, e.g. `createOptimizer('rmsprop', { lr: 1e-3 })`. */
 export function createOptimizer(name: string, config?: Record<string, number | boolean>): Optimizer {
-  if (!Object.hasOwn(OPTIMIZERS, name)) throw new ConfigError('optimizer', name, `one of ${Object.keys(OPTIMIZERS).join(', ')}`);
-  return (OPTIMIZERS[name as OptimizerName] as (o?: Record<string, number | boolean>) => Optimizer)(config);
+  if (!Object.hasOwn(OPTIMIZER_SPECS, name)) throw new ConfigError('optimizer', name, `one of ${Object.keys(OPTIMIZER_SPECS).join(', ')}`);
+  return (OPTIMIZER_SPECS[name as OptimizerName].create as (o?: Record<string, number | boolean>) => Optimizer)(config);
 }

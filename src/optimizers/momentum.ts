@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.js';
-import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+import { RULE_MOMENTUM } from '../abi/codes.js';
+import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
 /** Options of momentum gradient descent. */
 export interface MomentumOptions {
@@ -20,15 +20,12 @@ class Momentum extends SlotOptimizer {
   private readonly mu: number;
   private readonly nesterov: boolean;
 
-  constructor(o: MomentumOptions) {
-    const lr = hyper('lr', o.lr, 0.01, { min: 0, minOpen: true });
-    const momentum = hyper('momentum', o.momentum, 0.9, { min: 0, max: 1, maxOpen: true });
-    if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') throw new ConfigError('nesterov', o.nesterov, 'a boolean');
-    const nesterov = o.nesterov ?? false;
-    super('momentum', { lr, momentum, nesterov }, { velocity: 0 });
-    this.lr = f(lr);
-    this.mu = f(momentum);
-    this.nesterov = nesterov;
+  constructor(o: Required<MomentumOptions>) {
+    const hyper = [o.lr, o.momentum, o.nesterov ? 1 : 0];
+    super('momentum', o, { velocity: 0 }, { rule: RULE_MOMENTUM, slots: ['velocity'], hyper, update: Momentum.prototype.update });
+    this.lr = f(o.lr);
+    this.mu = f(o.momentum);
+    this.nesterov = o.nesterov;
   }
 
   protected update(p: Float32Array, g: Float32Array): void {
@@ -43,7 +40,20 @@ class Momentum extends SlotOptimizer {
   }
 }
 
+/** The registry entry of momentum. */
+export const MOMENTUM: OptimizerSpec<MomentumOptions> = {
+  name: 'momentum',
+  summary: 'gradient descent with momentum: v ← μ·v − lr·g, p ← p + v (or Nesterov)',
+  options: {
+    lr: { doc: 'learning rate', default: 0.01, min: 0, minOpen: true },
+    momentum: { doc: 'momentum μ', default: 0.9, min: 0, max: 1, maxOpen: true },
+    nesterov: { doc: "Nesterov's look-ahead step", default: false },
+  },
+  tutorial: { lr: 1e-5 },
+  create: (o) => new Momentum(parseOptions(MOMENTUM, o)),
+};
+
 /** Gradient descent with momentum, classic or Nesterov. */
 export function momentum(o?: MomentumOptions): SlotOptimizer {
-  return new Momentum(options(o, 'momentum options', ['lr', 'momentum', 'nesterov']));
+  return MOMENTUM.create(o) as SlotOptimizer;
 }

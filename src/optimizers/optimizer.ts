@@ -1,19 +1,33 @@
 import { ConfigError, ShapeError } from '../errors.js';
 
-/** The optimizers elman ships. */
-export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'rprop' | 'adam';
-
 /** Saved optimizer state: per-parameter slots (same layout as the params) and the step count. */
 export interface OptimizerState {
   readonly version: 1;
-  readonly name: OptimizerName;
+  readonly name: string;
   readonly step: number;
   readonly slots: Readonly<Record<string, Float32Array>>;
 }
 
+/**
+ * How the WebAssembly core can run an optimizer's rule itself (assembly/optimizers.ts), many epochs
+ * per call: the rule's code (RULE_* of src/abi/codes.ts), its slots in the core's order and its
+ * float32 hyper-parameters. An optimizer without one is stepped from TypeScript on every backend.
+ */
+export interface CoreRule {
+  readonly rule: number;
+  readonly slots: readonly string[];
+  readonly hyper: Float32Array;
+  /**
+   * The live slots (f32[length] each, made as a first step makes them) and the step count, for
+   * the core to read and write in place; `advance(k)` records k updates made there.
+   */
+  attach(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void };
+}
+
 /** The one interface every optimizer implements: it updates flat float32 params in place. */
 export interface Optimizer {
-  readonly name: OptimizerName;
+  /** A name for logs and saved states; the built-in ones are the keys of OPTIMIZERS. */
+  readonly name: string;
   /** Hyper-parameters, as validated (numbers as given, before float32 rounding). */
   readonly config: Readonly<Record<string, number | boolean>>;
   /** Updates taken so far. */
@@ -26,6 +40,45 @@ export interface Optimizer {
   setState(state: OptimizerState): void;
   /** Forget all state, as if newly made. */
   reset(): void;
+  /**
+   * Present when the core can run exactly this optimizer's `step` (a capability, not a name): the
+   * built-in optimizers declare it, and lose it when their `step` or update rule is overridden.
+   */
+  readonly coreRule?: CoreRule | undefined;
+}
+
+/** One hyper-parameter of an optimizer: what it means, its default, and its range (judged in float32). */
+export interface HyperSpec {
+  /** One line for help texts and documentation. */
+  readonly doc: string;
+  readonly default: number | boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly minOpen?: boolean;
+  readonly maxOpen?: boolean;
+  readonly allowInfinity?: boolean;
+}
+
+/** A built-in optimizer, as its registry entry (src/optimizers/index.ts) describes it: the CLI, help and tests derive from this. */
+export interface OptimizerSpec<O extends object = Record<string, number | boolean>> {
+  readonly name: string;
+  /** One line: what the rule does. */
+  readonly summary: string;
+  /** Every option, in the order help lists them. */
+  readonly options: { readonly [K in keyof O & string]-?: HyperSpec };
+  /** Options that converge on the tutorial's data (seed 1, 20 × 10, sse, 2001 epochs): the CLI's defaults. */
+  readonly tutorial: Partial<O>;
+  /** Make one, validating `options` against `this.options`. */
+  create(options?: O): Optimizer;
+}
+
+/** The core twin of a built-in rule: its code, slots, hyper-parameters, and the TypeScript update it reproduces. */
+export interface Twin {
+  readonly rule: number;
+  readonly slots: readonly string[];
+  readonly hyper: readonly number[];
+  // eslint-disable-next-line @typescript-eslint/ban-types
+  readonly update: Function;
 }
 
 export const fround = Math.fround;
@@ -40,11 +93,21 @@ export abstract class SlotOptimizer implements Optimizer {
   protected t = 0;
   private size = -1; // params length, fixed by the first step (-1: not yet known)
 
+  private readonly core: CoreRule | undefined;
+
   protected constructor(
-    readonly name: OptimizerName,
+    readonly name: string,
     readonly config: Readonly<Record<string, number | boolean>>,
     private readonly slotInit: Readonly<Record<string, number>>,
-  ) {}
+    private readonly twin?: Twin,
+  ) {
+    this.core = twin && { rule: twin.rule, slots: twin.slots, hyper: Float32Array.from(twin.hyper), attach: (length) => this.live(length) };
+  }
+
+  get coreRule(): CoreRule | undefined {
+    // The core repeats the built-in update exactly; an overridden step or update is honoured by staying in TypeScript.
+    return this.twin && this.step === SlotOptimizer.prototype.step && this.update === this.twin.update ? this.core : undefined;
+  }
 
   get iterations(): number {
     return this.t;
@@ -98,26 +161,30 @@ export abstract class SlotOptimizer implements Optimizer {
     this.t = 0;
   }
 
-  /**
-   * @internal For src/training/in-core.ts, which runs this same update rule in WebAssembly memory:
-   * the live slots (made as a first step makes them) and the step count; `advance(k)` records k
-   * updates made there, and with k = 0 leaves a fresh optimizer as fresh as it was.
-   */
-  live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
-    const fresh = this.size < 0;
+  /** What `coreRule.attach` hands the core: with k = 0, `advance` leaves a fresh optimizer as fresh as it was. */
+  private liveView: { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } | undefined;
+  private liveFresh = false;
+
+  private live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
+    // One view object, refreshed in place: the core attaches once per chunk of epochs, which may be one epoch.
+    this.liveFresh = this.size < 0;
     this.ensureSlots(length);
-    return {
+    this.liveView ??= {
       slots: this.slots,
       step: this.t,
       advance: (k) => {
         this.t += k;
-        if (k === 0 && fresh) {
+        if (k === 0 && this.liveFresh) {
           this.slots = {};
           this.size = -1;
         }
       },
     };
+    this.liveView.slots = this.slots;
+    this.liveView.step = this.t;
+    return this.liveView;
   }
+
 
   /** The named slot, already sized by the first step. */
   protected slot(name: string): Float32Array {
@@ -132,34 +199,43 @@ export abstract class SlotOptimizer implements Optimizer {
   }
 }
 
-/** Validate a hyper-parameter: a finite number in (min, max) / [min, max] as `open` says, or its default. */
-export function hyper(
-  name: string,
-  value: unknown,
-  fallback: number,
-  { min = -Infinity, max = Infinity, minOpen = false, maxOpen = false, allowInfinity = false } = {},
-): number {
-  const v = value === undefined ? fallback : value;
+/**
+ * Validate an options object against a spec: unknown keys refused, each value of the right type and
+ * in range as the float32 the rule computes with (1e-46 is 0 in float32, 1 − 1e-9 is 1), defaults filled in.
+ */
+export function parseOptions<O extends object>(spec: Pick<OptimizerSpec<O>, 'name' | 'options'>, value: O | undefined): Required<O> {
+  const given = value === undefined ? {} : value;
+  const where = `${spec.name} options`;
+  if (typeof given !== 'object' || given === null) throw new ConfigError(where, given, 'an options object');
+  const keys = Object.keys(spec.options);
+  for (const k of Object.keys(given)) {
+    if (!keys.includes(k)) throw new ConfigError(`${where}.${k}`, (given as Record<string, unknown>)[k], `absent: ${spec.name} takes ${keys.join(', ')}`);
+  }
+  const out: Record<string, number | boolean> = {};
+  for (const k of keys) out[k] = checkHyper(k, (given as Record<string, unknown>)[k], (spec.options as Record<string, HyperSpec>)[k]!);
+  return out as Required<O>;
+}
+
+function checkHyper(name: string, value: unknown, h: HyperSpec): number | boolean {
+  const v = value === undefined ? h.default : value;
+  if (typeof h.default === 'boolean') {
+    if (typeof v !== 'boolean') throw new ConfigError(name, v, 'a boolean');
+    return v;
+  }
+  const { min = -Infinity, max = Infinity, minOpen = false, maxOpen = false, allowInfinity = false } = h;
+  const f32 = typeof v === 'number' ? Math.fround(v) : NaN;
   const ok =
     typeof v === 'number' &&
     !Number.isNaN(v) &&
-    (allowInfinity || Number.isFinite(v)) &&
-    (minOpen ? v > min : v >= min) &&
-    (maxOpen ? v < max : v <= max);
+    (allowInfinity || Number.isFinite(f32)) &&
+    (minOpen ? f32 > min : f32 >= min) &&
+    (maxOpen ? f32 < max : f32 <= max);
   if (!ok) {
     const lo = min === -Infinity ? '' : `${minOpen ? '>' : '>='} ${min}`;
     const hi = max === Infinity ? '' : `${maxOpen ? '<' : '<='} ${max}`;
-    throw new ConfigError(name, v, `a ${allowInfinity ? '' : 'finite '}number${lo || hi ? ' ' : ''}${[lo, hi].filter(Boolean).join(' and ')}`);
+    const range = [lo, hi].filter(Boolean).join(' and ');
+    const rounded = typeof v === 'number' && f32 !== v && !Number.isNaN(v) ? ` (in float32, the precision the rule runs at, it is ${f32})` : '';
+    throw new ConfigError(name, v, `a ${allowInfinity ? '' : 'finite '}number${range ? ` ${range}` : ''}${rounded}`);
   }
   return v;
-}
-
-/** Validate an options object (undefined counts as empty); an unknown key is an error, not a silent default. */
-export function options<T extends object>(value: T | undefined, name: string, keys: readonly (keyof T & string)[]): Partial<T> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null) throw new ConfigError(name, value, 'an options object');
-  for (const k of Object.keys(value)) {
-    if (!(keys as readonly string[]).includes(k)) throw new ConfigError(`${name}.${k}`, (value as Record<string, unknown>)[k], `absent: ${name} takes ${keys.join(', ')}`);
-  }
-  return value;
 }

@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors.js';
-import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+import { RULE_RMSPROP } from '../abi/codes.js';
+import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
 /** Options of RMSProp. */
 export interface RmspropOptions {
@@ -27,20 +27,16 @@ class Rmsprop extends SlotOptimizer {
   private readonly mu: number;
   private readonly nesterov: boolean;
 
-  constructor(o: RmspropOptions) {
-    const lr = hyper('lr', o.lr, 0.001, { min: 0, minOpen: true });
-    const rho = hyper('rho', o.rho, 0.9, { min: 0, max: 1, maxOpen: true });
-    const eps = hyper('eps', o.eps, 1e-6, { min: 0 });
-    const momentum = hyper('momentum', o.momentum, 0, { min: 0, max: 1, maxOpen: true });
-    if (o.nesterov !== undefined && typeof o.nesterov !== 'boolean') throw new ConfigError('nesterov', o.nesterov, 'a boolean');
-    const nesterov = o.nesterov ?? false;
-    super('rmsprop', { lr, rho, eps, momentum, nesterov }, { meanSquare: 0, velocity: 0 });
-    this.lr = f(lr);
-    this.rho = f(rho);
-    this.oneMinusRho = f(1 - this.rho);
-    this.eps = f(eps);
-    this.mu = f(momentum);
-    this.nesterov = nesterov;
+  constructor(o: Required<RmspropOptions>) {
+    const oneMinusRho = f(1 - f(o.rho));
+    const hyper = [o.lr, o.rho, oneMinusRho, o.eps, o.momentum, o.nesterov ? 1 : 0];
+    super('rmsprop', o, { meanSquare: 0, velocity: 0 }, { rule: RULE_RMSPROP, slots: ['meanSquare', 'velocity'], hyper, update: Rmsprop.prototype.update });
+    this.lr = f(o.lr);
+    this.rho = f(o.rho);
+    this.oneMinusRho = oneMinusRho;
+    this.eps = f(o.eps);
+    this.mu = f(o.momentum);
+    this.nesterov = o.nesterov;
   }
 
   protected update(p: Float32Array, g: Float32Array): void {
@@ -59,7 +55,22 @@ class Rmsprop extends SlotOptimizer {
   }
 }
 
+/** The registry entry of RMSProp. */
+export const RMSPROP: OptimizerSpec<RmspropOptions> = {
+  name: 'rmsprop',
+  summary: 'RMSProp: steps scaled by a running root mean square of the gradient',
+  options: {
+    lr: { doc: 'learning rate', default: 0.001, min: 0, minOpen: true },
+    rho: { doc: 'decay ρ of the mean square', default: 0.9, min: 0, max: 1, maxOpen: true },
+    eps: { doc: 'added under the square root', default: 1e-6, min: 0 },
+    momentum: { doc: 'momentum μ (0: none)', default: 0, min: 0, max: 1, maxOpen: true },
+    nesterov: { doc: "with momentum, Nesterov's look-ahead step", default: false },
+  },
+  tutorial: { lr: 1e-3 },
+  create: (o) => new Rmsprop(parseOptions(RMSPROP, o)),
+};
+
 /** RMSProp (Hinton's), optionally with classic or Nesterov momentum as in the reference notes' part 2. */
 export function rmsprop(o?: RmspropOptions): SlotOptimizer {
-  return new Rmsprop(options(o, 'rmsprop options', ['lr', 'rho', 'eps', 'momentum', 'nesterov']));
+  return RMSPROP.create(o) as SlotOptimizer;
 }

@@ -1,5 +1,6 @@
+import { RULE_RPROP } from '../abi/codes.js';
 import { ConfigError } from '../errors.js';
-import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
 /** Options of Rprop. */
 export interface RpropOptions {
@@ -26,18 +27,14 @@ class Rprop extends SlotOptimizer {
   private readonly stepMin: number;
   private readonly stepMax: number;
 
-  constructor(o: RpropOptions) {
-    const initialStep = hyper('initialStep', o.initialStep, 0.001, { min: 0, minOpen: true });
-    const etaPlus = hyper('etaPlus', o.etaPlus, 1.2, { min: 1, minOpen: true });
-    const etaMinus = hyper('etaMinus', o.etaMinus, 0.5, { min: 0, max: 1, minOpen: true, maxOpen: true });
-    const stepMin = hyper('stepMin', o.stepMin, 0, { min: 0 });
-    const stepMax = hyper('stepMax', o.stepMax, Infinity, { min: 0, minOpen: true, allowInfinity: true });
-    if (stepMax < stepMin) throw new ConfigError('stepMax', stepMax, `>= stepMin (${stepMin})`);
-    super('rprop', { initialStep, etaPlus, etaMinus, stepMin, stepMax }, { step: f(initialStep), previousSign: 0 });
-    this.etaPlus = f(etaPlus);
-    this.etaMinus = f(etaMinus);
-    this.stepMin = f(stepMin);
-    this.stepMax = f(stepMax);
+  constructor(o: Required<RpropOptions>) {
+    if (o.stepMax < o.stepMin) throw new ConfigError('stepMax', o.stepMax, `>= stepMin (${o.stepMin})`);
+    const hyper = [o.etaPlus, o.etaMinus, o.stepMin, o.stepMax];
+    super('rprop', o, { step: f(o.initialStep), previousSign: 0 }, { rule: RULE_RPROP, slots: ['step', 'previousSign'], hyper, update: Rprop.prototype.update });
+    this.etaPlus = f(o.etaPlus);
+    this.etaMinus = f(o.etaMinus);
+    this.stepMin = f(o.stepMin);
+    this.stepMax = f(o.stepMax);
   }
 
   protected update(p: Float32Array, g: Float32Array): void {
@@ -54,7 +51,22 @@ class Rprop extends SlotOptimizer {
   }
 }
 
+/** The registry entry of Rprop. */
+export const RPROP: OptimizerSpec<RpropOptions> = {
+  name: 'rprop',
+  summary: 'Rprop: sign-based steps that grow while the sign repeats and shrink when it flips',
+  options: {
+    initialStep: { doc: "every weight's first step size", default: 0.001, min: 0, minOpen: true },
+    etaPlus: { doc: "growth when a gradient's sign repeats", default: 1.2, min: 1, minOpen: true },
+    etaMinus: { doc: 'shrink factor when it flips', default: 0.5, min: 0, max: 1, minOpen: true, maxOpen: true },
+    stepMin: { doc: 'smallest step', default: 0, min: 0 },
+    stepMax: { doc: 'largest step', default: Infinity, min: 0, minOpen: true, allowInfinity: true },
+  },
+  tutorial: { initialStep: 1e-3 },
+  create: (o) => new Rprop(parseOptions(RPROP, o)),
+};
+
 /** Rprop: sign-based steps that adapt per weight, immune to the loss surface's steep walls. */
 export function rprop(o?: RpropOptions): SlotOptimizer {
-  return new Rprop(options(o, 'rprop options', ['initialStep', 'etaPlus', 'etaMinus', 'stepMin', 'stepMax']));
+  return RPROP.create(o) as SlotOptimizer;
 }

@@ -1,4 +1,5 @@
-import { fround as f, hyper, options, SlotOptimizer } from './optimizer.js';
+import { RULE_SGD } from '../abi/codes.js';
+import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
 /** Options of plain gradient descent. */
 export interface SgdOptions {
@@ -10,10 +11,9 @@ export interface SgdOptions {
 class Sgd extends SlotOptimizer {
   private readonly lr: number;
 
-  constructor(o: SgdOptions) {
-    const lr = hyper('lr', o.lr, 0.01, { min: 0, minOpen: true });
-    super('sgd', { lr }, {});
-    this.lr = f(lr);
+  constructor(o: Required<SgdOptions>) {
+    super('sgd', o, {}, { rule: RULE_SGD, slots: [], hyper: [o.lr], update: Sgd.prototype.update });
+    this.lr = f(o.lr);
   }
 
   protected update(p: Float32Array, g: Float32Array): void {
@@ -22,7 +22,16 @@ class Sgd extends SlotOptimizer {
   }
 }
 
+/** The registry entry of gradient descent. */
+export const SGD: OptimizerSpec<SgdOptions> = {
+  name: 'sgd',
+  summary: 'gradient descent: p ← p − lr·g',
+  options: { lr: { doc: 'learning rate', default: 0.01, min: 0, minOpen: true } },
+  tutorial: { lr: 1e-5 },
+  create: (o) => new Sgd(parseOptions(SGD, o)),
+};
+
 /** Plain gradient descent, as the tutorial first trained the counter. */
 export function sgd(o?: SgdOptions): SlotOptimizer {
-  return new Sgd(options(o, 'sgd options', ['lr']));
+  return SGD.create(o) as SlotOptimizer;
 }

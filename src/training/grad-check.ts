@@ -1,10 +1,10 @@
 import type { Sequences } from '../data/sequences.js';
 import { ConfigError } from '../errors.js';
-import type { Trainable } from './train.js';
+import type { Trainable } from '../models/model.js';
 
 /** A model whose loss can be evaluated in float64 at arbitrary parameters. */
-export interface Checkable<W> extends Trainable<W> {
-  lossAt(params: ArrayLike<number>, data: Sequences, loss?: string): number;
+export interface Checkable<W, L extends string = string> extends Trainable<W, L> {
+  lossAt(params: ArrayLike<number>, data: Sequences, loss?: L): number;
 }
 
 /** The result of `gradCheck`: both gradients and their worst relative disagreement. */
@@ -20,16 +20,16 @@ export interface GradCheckResult {
  * (L(p + ε·e_i) − L(p − ε·e_i)) / 2ε, ε = 1e-7 as in the reference notes.
  * Relative error is |a − n| / max(|a|, |n|, floor); `ok` when every one is within `tolerance`.
  */
-export function gradCheck<W>(
-  model: Checkable<W>,
+export function gradCheck<W, L extends string>(
+  model: Checkable<W, L>,
   data: Sequences,
-  { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 }: { loss?: string; eps?: number; tolerance?: number; floor?: number } = {},
+  { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 }: { loss?: L; eps?: number; tolerance?: number; floor?: number } = {},
 ): GradCheckResult {
   if (!(eps > 0 && Number.isFinite(eps))) throw new ConfigError('eps', eps, 'a finite number > 0');
   if (!(tolerance > 0)) throw new ConfigError('tolerance', tolerance, 'a number > 0');
-  const bound = model.bind(data, loss);
+  const bound = model.bind(data, { loss });
   try {
-    bound.lossAndGrad();
+    bound.lossAndGrad(0);
   } finally {
     bound.dispose();
   }

@@ -1,118 +1,199 @@
-import type { Bound } from '../backends/backend.js';
-import type { Sequences } from '../data/sequences.js';
-import { AbortError, DivergenceError } from '../errors.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
-import { InCore } from './in-core.js';
-import { allFinite, checkLoopOptions } from './loop-options.js';
-import { BatchSession, usesBatches, type BatchOptions } from './batches.js';
+// The one training loop. Full batch is one batch of a schedule; every update goes through the
+// same checks (one divergence predicate, judged in float32, the core's precision); a run that
+// ends in any way — return, throw from a callback, abort, divergence — releases what it bound.
 
-/** What `train` needs of a model: flat params and grads, named weights, and a way to bind data. */
-export interface Trainable<W> {
-  readonly params: Float32Array;
-  readonly grads: Float32Array;
-  readonly weights: W;
-  bind(data: Sequences, loss?: string): Bound;
-}
+import { checkInteger, checkSequences, type Sequences } from '../data/sequences.js';
+import { sliceSamples } from '../data/split.js';
+import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
+import { isPlaced, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
+import { RandomState } from '../random.js';
+import { Recorder, type History } from './history.js';
+import { FAILED, InCore } from './in-core.js';
+import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
+
+export type { History };
+export type { Trainable };
 
 /** What `onEpoch` receives: the epoch, the loss before its update, and the weights after it. */
 export interface EpochInfo<W> {
   epoch: number;
   loss: number;
   weights: W;
-  /** The validation loss after the epoch (mini-batch loop with validationSplit). */
+  /** The validation loss after the epoch (with validation data). */
   valLoss?: number;
 }
 
-/** Options of `train`. */
-export interface TrainOptions<W> extends BatchOptions {
-  /** An optimizer made like `rmsprop({ lr: 1e-3 })`; its state carries over between calls. */
+/** Options of `train`; only `optimizer` and `epochs` are required, and an unknown key is an error. */
+export interface TrainOptions<W, L extends string = string> {
+  /** An optimizer made like `rmsprop({ lr: 1e-3 })`, or any object implementing Optimizer; its state carries over between calls. */
   optimizer: Optimizer;
-  /** Full-batch updates to make, an integer >= 1. */
+  /** Passes over the training samples, an integer >= 1. */
   epochs: number;
-  /** Loss name understood by the model (the counter: 'sse' (default) or 'mse'). */
-  loss?: string;
+  /** A loss the model understands (`model.losses`; default `model.defaultLoss`). */
+  loss?: L;
   /** Called every `logEvery` epochs and after the last; returning `false` stops training early. */
   onEpoch?: (info: EpochInfo<W>) => void | boolean;
   /** How often `onEpoch` runs, in epochs (default 1). */
   logEvery?: number;
-  /** Aborting it stops training with an AbortError; the model keeps the weights it reached. */
+  /** Aborting it stops training with an AbortError at the next batch. */
   signal?: AbortSignal;
-  /** Record the weights after every epoch (default: when the model has at most 64 parameters). */
+  /** Record the weights in the history (default: when the model has at most 64 parameters). */
   trackWeights?: boolean;
+  /** Most entries the history keeps (default 100,000, even); longer runs keep every 2nd, 4th, … epoch. */
+  historyLimit?: number;
+  /** Samples per update (default: all, one update per epoch). */
+  batchSize?: number;
+  /** Reshuffle the training samples every epoch when there is more than one batch: `true` (seed 0), a seed, or false. */
+  shuffle?: boolean | number;
+  /** Fraction in [0, 1) of the samples, taken from the end before any shuffling, held out for validation. */
+  validationSplit?: number;
+  /** Held-out data (a data set, or data placed by this model) evaluated after every epoch. */
+  validationData?: Sequences | PlacedData;
+  /** Stop after this many epochs without a lower (validation, else training) loss, and restore the best weights. */
+  patience?: number;
+  /** Scale each update's gradient down to this global L2 norm when it is longer. */
+  clipNorm?: number;
+  /** Truncated BPTT: the gradient flows back at most through windows of this many steps. */
+  truncate?: number;
 }
 
-/** `loss[e]` is the loss before epoch e's update; `weights[e]` the weights it was computed at, plus the final ones. */
-export interface History<W> {
-  loss: number[];
-  weights: W[];
-  /** Validation loss after each epoch, when `validationSplit` was given. */
-  valLoss?: number[];
+const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'truncate'];
+
+/** Slices of at most this long between yields to the event loop. */
+const SLICE_MS = 20;
+
+// Models in a training call: a second call on the same model is refused, not interleaved. A Set,
+// not a WeakSet: every exit deletes its model, and a WeakSet's add/delete per call costs microseconds of GC.
+const busy = new Set<object>();
+
+// Placed data keeps its last binding, so a later call with the same loss and schedule binds nothing
+// anew; the binding's memory goes with the placement (its dispose, or the model's).
+const bindings = new WeakMap<PlacedData, { key: string; binding: Binding }>();
+
+function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: PlacedData, options: { loss: L; batchSize?: number | undefined; truncate?: number | undefined }, role: string): Binding {
+  const key = `${role}|${options.loss}|${options.batchSize}|${options.truncate}`;
+  const cached = bindings.get(placed);
+  if (cached?.key === key && placed.live) return cached.binding;
+  cached?.binding.dispose();
+  const binding = model.bind(placed, options);
+  bindings.set(placed, { key, binding });
+  return binding;
 }
 
-/** The training loop, one epoch at a time; `train` and `trainSync` drive it. */
-class Session<W> {
-  readonly history: History<W> = { loss: [], weights: [] };
-  private readonly bound: Bound;
-  private readonly lastGood: Float32Array;
-  private readonly track: boolean;
+// Scratch copies of the parameters, one pair per model, reused by its runs (a model trains one run at a time).
+const scratch = new WeakMap<object, { lastGood: Float32Array; before: Float32Array }>();
+
+/** Every option validated before anything is placed or bound. */
+function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {
+  if (typeof o !== 'object' || o === null) throw new ConfigError('options', o, 'an object { optimizer, epochs, ... }');
+  for (const k of Object.keys(o)) if (!KEYS.includes(k)) throw new ConfigError(`options.${k}`, (o as unknown as Record<string, unknown>)[k], `absent: train takes ${KEYS.join(', ')}`);
+  const opt = o.optimizer as Partial<Optimizer> | undefined;
+  if (typeof opt !== 'object' || opt === null || typeof opt.step !== 'function' || typeof opt.getState !== 'function' || typeof opt.setState !== 'function') {
+    throw new ConfigError('optimizer', o.optimizer, 'an optimizer such as rmsprop({ lr: 1e-3 }) (step, getState, setState)');
+  }
+  const epochs = checkInteger('epochs', o.epochs, 1);
+  const logEvery = o.logEvery === undefined ? 1 : checkInteger('logEvery', o.logEvery, 1);
+  if (o.onEpoch !== undefined && typeof o.onEpoch !== 'function') throw new ConfigError('onEpoch', o.onEpoch, 'a function');
+  if (o.signal !== undefined && !(typeof AbortSignal !== 'undefined' && o.signal instanceof AbortSignal)) throw new ConfigError('signal', o.signal, 'an AbortSignal');
+  if (o.trackWeights !== undefined && typeof o.trackWeights !== 'boolean') throw new ConfigError('trackWeights', o.trackWeights, 'a boolean');
+  const limit = o.historyLimit === undefined ? 100_000 : checkInteger('historyLimit', o.historyLimit, 2);
+  const loss = o.loss ?? model.defaultLoss;
+  if (!model.losses.includes(loss)) throw new ConfigError('loss', loss, `one of ${model.losses.join(', ')}`);
+  if (o.batchSize !== undefined) checkInteger('batchSize', o.batchSize, 1);
+  if (o.truncate !== undefined) checkInteger('truncate', o.truncate, 1);
+  if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') checkInteger('shuffle', o.shuffle, 0, 2 ** 32 - 1);
+  const split = o.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError('validationSplit', split, 'a number in [0, 1)');
+  if (split > 0 && o.validationData !== undefined) throw new ConfigError('validationSplit', split, '0 or unset when validationData is given');
+  if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && o.clipNorm > 0 && Number.isFinite(Math.fround(o.clipNorm)))) {
+    throw new ConfigError('clipNorm', o.clipNorm, 'a finite number > 0 in float32');
+  }
+  const patience = o.patience === undefined ? undefined : checkInteger('patience', o.patience, 1);
+  const seed = o.shuffle === undefined || o.shuffle === false ? undefined : o.shuffle === true ? 0 : o.shuffle;
+  return { epochs, logEvery, limit: limit - (limit % 2), loss, split, patience, seed, clip: o.clipNorm, track: o.trackWeights ?? model.params.length <= 64 };
+}
+
+/** Resources a run took, released in reverse order whatever happens. */
+class Taken {
+  private readonly items: Array<{ dispose(): void }> = [];
+  add<T extends { dispose(): void }>(item: T): T {
+    this.items.push(item);
+    return item;
+  }
+  releaseAll(): void {
+    for (const item of this.items.splice(0).reverse()) item.dispose();
+  }
+}
+
+/** One training run: `advance` until `done`, then `finish`; any throw has already released everything. */
+class Session<W, L extends string> {
   readonly epochs: number;
-  private readonly logEvery: number;
+  private readonly plan: ReturnType<typeof checkOptions<W, L>>;
+  private readonly taken = new Taken();
+  private readonly binding: Binding;
+  private readonly val: Binding | undefined;
+  private readonly recorder: Recorder<W>;
+  private readonly lastGood: Float32Array;
+  private readonly before: Float32Array; // the weights at the start of the epoch
   private readonly inCore: InCore | undefined;
+  private readonly rng: RandomState | undefined;
+  private readonly order: Uint32Array | undefined;
+  private readonly n: number;
+  private optimizerAtEpochStart: OptimizerState | undefined;
+  private best = Infinity;
+  private bestParams: Float32Array | undefined;
+  private wait = 0;
+  private epochLoss = 0;
   epoch = 0;
-  stopped = false;
+  private batch = 0;
+  private stopped = false;
 
   constructor(
-    private readonly model: Trainable<W>,
-    data: Sequences,
-    private readonly o: TrainOptions<W>,
+    private readonly model: Trainable<W, L>,
+    data: Sequences | PlacedData,
+    private readonly o: TrainOptions<W, L>,
   ) {
-    ({ epochs: this.epochs, logEvery: this.logEvery, track: this.track } = checkLoopOptions(o, model.params.length));
-    this.lastGood = model.params.slice();
-    this.bound = model.bind(data, o.loss);
-    this.inCore = InCore.for(this.bound, o.optimizer, model.params, data, this.epochs);
-    if (this.track) this.history.weights.push(model.weights);
-  }
-
-  /** Run one epoch: loss and gradient at the current weights, then one optimizer step. */
-  step(): void {
-    const { model, o } = this;
-    if (o.signal?.aborted) this.fail(new AbortError(this.epoch));
-    if (this.inCore) return this.chunk(this.inCore);
-    const loss = this.bound.lossAndGrad();
-    // Judged in float32, the core's precision, so both backends diverge at the same point.
-    if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
-    if (!allFinite(model.grads)) this.diverge('gradient');
-    this.lastGood.set(model.params);
-    this.history.loss.push(loss);
-    o.optimizer.step(model.params, model.grads);
-    if (!allFinite(model.params)) this.diverge('weights');
-    const weights = this.track || o.onEpoch ? model.weights : undefined;
-    if (this.track) this.history.weights.push(weights!);
-    const e = this.epoch++;
-    if (o.onEpoch && (e % this.logEvery === 0 || this.epoch === this.epochs)) {
-      if (o.onEpoch({ epoch: e, loss, weights: weights! }) === false) this.stopped = true;
-    }
-  }
-
-  /** Epochs up to the next `onEpoch` call in one call into the core: the same records and checks as `step`. */
-  private chunk(inCore: InCore): void {
-    const { model, o, history } = this;
-    const untilLog = o.onEpoch ? ((this.logEvery - (this.epoch % this.logEvery)) % this.logEvery) + 1 : Infinity;
-    const r = inCore.run(model.params, this.lastGood, Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs), this.track);
-    for (let i = 0; i < r.losses.length; i++) history.loss.push(r.losses[i]!);
-    if (r.weights) {
-      const end = model.params.slice();
-      for (let i = 0; i < r.weights.length; i += end.length) {
-        model.params.set(r.weights.subarray(i, i + end.length));
-        history.weights.push(model.weights);
+    this.plan = checkOptions(model, o);
+    this.epochs = this.plan.epochs;
+    if (busy.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
+    busy.add(model);
+    try {
+      const { split, loss } = this.plan;
+      const { batchSize, truncate } = o;
+      let trainData = data;
+      let valData = o.validationData;
+      if (!isPlaced(data)) {
+        checkSequences(data);
+        const held = Math.floor(data.samples * split);
+        if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
+        if (held > 0) {
+          trainData = sliceSamples(data, 0, data.samples - held);
+          valData = sliceSamples(data, data.samples - held, data.samples);
+        }
+      } else if (split > 0) {
+        throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
-      model.params.set(end);
-    }
-    this.epoch += r.epochs;
-    if (r.failed) this.diverge(r.failed);
-    const e = this.epoch - 1;
-    if (o.onEpoch && (e % this.logEvery === 0 || this.epoch === this.epochs)) {
-      if (o.onEpoch({ epoch: e, loss: history.loss[e]!, weights: model.weights }) === false) this.stopped = true;
+      if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
+      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(this.taken.add(model.place(trainData)), { loss, batchSize, truncate }));
+      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(this.taken.add(model.place(valData)), { loss }));
+      this.n = this.binding.samples;
+      const P = model.params.length;
+      let copies = scratch.get(model);
+      if (copies?.lastGood.length !== P) scratch.set(model, (copies = { lastGood: new Float32Array(P), before: new Float32Array(P) }));
+      this.lastGood = copies.lastGood;
+      this.lastGood.set(model.params);
+      this.before = copies.before;
+      this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p));
+      const plain = this.plan.clip === undefined && this.plan.patience === undefined && this.val === undefined;
+      this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, this.binding.samples * this.binding.steps, this.epochs) : undefined;
+      const shuffles = this.plan.seed !== undefined && this.binding.batches > 1;
+      if (shuffles && !this.binding.shuffle) throw new ConfigError('shuffle', o.shuffle, 'false: this model cannot reorder its samples');
+      this.rng = shuffles ? new RandomState(this.plan.seed!) : undefined;
+      this.order = shuffles ? new Uint32Array(this.n) : undefined;
+    } catch (error) {
+      this.release();
+      throw error;
     }
   }
 
@@ -120,45 +201,208 @@ class Session<W> {
     return this.stopped || this.epoch >= this.epochs;
   }
 
+  get history(): History<W> {
+    return this.recorder.history;
+  }
+
+  /** Train until done or, between batches, past `deadline` (performance.now() milliseconds). */
+  advance(deadline: number): void {
+    try {
+      while (!this.done) {
+        if (this.inCore) this.chunk(this.inCore);
+        else this.step();
+        if (deadline !== Infinity && performance.now() > deadline) return;
+      }
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  /** The history, after releasing everything the run bound. */
   finish(): History<W> {
-    this.bound.dispose();
+    this.recorder.end(this.model.params);
+    this.release();
     return this.history;
   }
 
-  private diverge(what: 'loss' | 'gradient' | 'weights'): never {
-    this.model.params.set(this.lastGood);
-    this.fail(new DivergenceError(this.epoch, what, this.lastGood.slice()));
+  /** One batch, the same checks for every model, backend and schedule. */
+  private step(): void {
+    const { model, o, binding } = this;
+    if (this.batch === 0) this.startEpoch();
+    if (o.signal?.aborted) this.abort();
+    const loss = binding.lossAndGrad(this.batch);
+    if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
+    if (!clipped(model.grads, this.plan.clip)) this.diverge('gradient');
+    // The epoch's loss: the sum of batch losses for a summed loss, else their mean weighted by batch size.
+    this.epochLoss += this.plan.loss === 'sse' ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(this.batch) / this.n);
+    this.lastGood.set(model.params);
+    o.optimizer.step(model.params, model.grads);
+    if (!allFinite(model.params)) {
+      // A full-batch epoch whose update failed had a finite loss: it is recorded, as inside the core.
+      if (binding.batches === 1 && this.recorder.due(this.epoch)) this.recorder.record(this.epochLoss, this.before);
+      this.diverge('weights');
+    }
+    if (++this.batch === binding.batches) this.endEpoch();
   }
 
-  private fail(error: AbortError | DivergenceError): never {
-    this.bound.dispose();
+  private startEpoch(): void {
+    const { binding, model } = this;
+    this.before.set(model.params);
+    this.epochLoss = 0;
+    if (binding.batches > 1) this.optimizerAtEpochStart = this.o.optimizer.getState(); // for an abort mid-epoch
+    if (this.rng) {
+      // Fisher–Yates over the sample order with the run's own stream.
+      const order = this.order!;
+      for (let i = 0; i < this.n; i++) order[i] = i;
+      for (let i = this.n - 1; i > 0; i--) {
+        const j = Math.floor(this.rng.randomSample() * (i + 1));
+        const t = order[i]!;
+        order[i] = order[j]!;
+        order[j] = t;
+      }
+      binding.shuffle!(order);
+    }
+  }
+
+  private endEpoch(): void {
+    const { model, o } = this;
+    this.batch = 0;
+    let valLoss: number | undefined;
+    if (this.val) {
+      const grads = model.grads.slice(); // the validation pass writes grads; keep the last update's
+      valLoss = this.val.lossAndGrad(0);
+      model.grads.set(grads);
+      // Early stopping judges a non-finite validation loss as no better; without it, it is divergence.
+      if (!Number.isFinite(Math.fround(valLoss)) && this.plan.patience === undefined) this.diverge('validation loss', true);
+    }
+    const e = this.epoch++;
+    if (this.recorder.due(e)) this.recorder.record(this.epochLoss, this.before, valLoss);
+    if (this.plan.patience !== undefined) {
+      const monitored = valLoss ?? this.epochLoss;
+      this.bestParams ??= this.before.slice(); // the starting weights, until an epoch does better
+      if (Number.isFinite(Math.fround(monitored)) && monitored < this.best) {
+        this.best = monitored;
+        this.bestParams = model.params.slice();
+        this.wait = 0;
+      } else if (++this.wait >= this.plan.patience) {
+        model.params.set(this.bestParams!);
+        this.stopped = true;
+      }
+    }
+    if (o.onEpoch && (e % this.plan.logEvery === 0 || this.epoch === this.epochs || this.stopped)) {
+      const info: EpochInfo<W> = { epoch: e, loss: this.epochLoss, weights: model.weights, ...(valLoss !== undefined && { valLoss }) };
+      if (o.onEpoch(info) === false) this.stopped = true;
+    }
+  }
+
+  /** Epochs up to the next `onEpoch` call in one call into the core: the same records and checks as `step`. */
+  private chunk(inCore: InCore): void {
+    const { model, o, plan, recorder } = this;
+    if (o.signal?.aborted) this.abort();
+    const untilLog = o.onEpoch ? ((plan.logEvery - (this.epoch % plan.logEvery)) % plan.logEvery) + 1 : Infinity;
+    const count = Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs);
+    const { before } = this;
+    for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
+    inCore.run(model.params, this.lastGood, count, plan.track);
+    const { losses, weights, epochs, status } = inCore;
+    // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
+    recorder.recordRun(this.epoch, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
+    this.epoch += epochs;
+    if (status !== STATUS_OK) this.diverge(FAILED[status]!);
+    const e = this.epoch - 1;
+    if (o.onEpoch && (e % plan.logEvery === 0 || this.epoch === this.epochs)) {
+      if (o.onEpoch({ epoch: e, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
+    }
+  }
+
+  private diverge(what: 'loss' | 'gradient' | 'weights' | 'validation loss', afterUpdate = false): never {
+    // Back to the weights of the last finite loss (for a bad validation loss: the update before it).
+    const { model } = this;
+    if (!afterUpdate) model.params.set(this.lastGood);
+    else model.params.set(this.before);
+    const hadFinite = !(what === 'loss' && this.epoch === 0 && this.batch === 0);
+    // The history ends at the weights the model is left with; a failed full-batch update already recorded them with its loss.
+    if (!(what === 'weights' && this.binding.batches === 1)) this.recorder.end(model.params);
+    const error = new DivergenceError(this.epoch, what, model.params.slice(), hadFinite);
     error.history = this.history;
     throw error;
+  }
+
+  private abort(): never {
+    // Mid-epoch: back to the start of the epoch, so params, history and optimizer state agree.
+    if (this.batch > 0 && this.optimizerAtEpochStart) {
+      this.model.params.set(this.before);
+      this.o.optimizer.setState(this.optimizerAtEpochStart);
+      this.batch = 0;
+    }
+    this.recorder.end(this.model.params);
+    const error = new AbortError(this.epoch);
+    error.history = this.history;
+    throw error;
+  }
+
+  private release(): void {
+    this.taken.releaseAll();
+    busy.delete(this.model);
   }
 }
 
 /**
- * Train a model full-batch for `epochs` updates and return the loss and weight history.
- * Yields to the event loop about every 20 ms, so timers, messages and AbortSignal.timeout fire.
- * Throws DivergenceError (model reset to its last weights with a finite loss) or AbortError.
+ * Train a model for `epochs` passes over `data` (a data set, or data placed once with
+ * `model.place(data)`) and return the loss and weight history. Yields to the event loop between
+ * batches about every 20 ms, so timers, messages and AbortSignal.timeout fire. Throws
+ * DivergenceError (model reset to its last weights with a finite loss), AbortError or BusyError.
  */
-export async function train<W>(model: Trainable<W>, data: Sequences, options: TrainOptions<W>): Promise<History<W>> {
-  const session = usesBatches(options) ? new BatchSession(model, data, options) : new Session(model, data, options);
-  let slice = performance.now();
+export async function train<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
+  const session = new Session(model, data, options);
   while (!session.done) {
-    session.step();
-    if (performance.now() - slice > 20) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      slice = performance.now();
-    }
+    session.advance(performance.now() + SLICE_MS);
+    if (!session.done) await yieldToEventLoop();
   }
   return session.finish();
 }
 
-/** `train` without yielding: for scripts and benchmarks; the signal is checked every epoch. */
-export function trainSync<W>(model: Trainable<W>, data: Sequences, options: TrainOptions<W>): History<W> {
-  const session = usesBatches(options) ? new BatchSession(model, data, options) : new Session(model, data, options);
-  while (!session.done) session.step();
+/** `train` without yielding: for scripts and benchmarks; the signal is checked every batch. */
+export function trainSync<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): History<W> {
+  const session = new Session(model, data, options);
+  session.advance(Infinity);
   return session.finish();
 }
 
+/** Let timers and messages run: setImmediate where there is one (Node, Bun), a message elsewhere (no 4 ms clamp of nested timers). */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(0);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Scale g in place to global L2 norm ≤ max (norm summed in float64); false when g holds a non-finite value. */
+export function clipped(g: Float32Array, max: number | undefined): boolean {
+  let sq = 0;
+  for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
+  if (!Number.isFinite(sq)) return false;
+  if (max !== undefined) {
+    const norm = Math.sqrt(sq);
+    if (norm > max) {
+      const s = max / norm;
+      for (let i = 0; i < g.length; i++) g[i]! *= s;
+    }
+  }
+  return true;
+}
+
+/** True when every entry is finite. */
+export function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}

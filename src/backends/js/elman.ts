@@ -5,22 +5,7 @@
 // Arithmetic is float64 over float32 (or float64) arrays: the readable reference, the float64
 // loss for gradCheck, and the baseline the core is measured against.
 
-/** Hidden activations. */
-export type Activation = 'linear' | 'tanh' | 'relu' | 'sigmoid';
-/** Output activations. */
-export type OutputActivation = 'linear' | 'sigmoid' | 'softmax';
-/** Losses of the Elman network: squared (sse, mse), binary and softmax cross-entropy. */
-export type ElmanLossKind = 'squared' | 'bce' | 'cce';
-
-/** Sizes and functions of one network; `seq` = an output at every step. */
-export interface ElmanDims {
-  readonly I: number;
-  readonly H: number;
-  readonly O: number;
-  readonly act: Activation;
-  readonly outAct: OutputActivation;
-  readonly seq: boolean;
-}
+import type { Activation, ElmanDims, LossKind, OutputActivation } from '../../types.js';
 
 /** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), same for t. */
 export interface BatchView {
@@ -106,7 +91,7 @@ export function outputs(z: Float64Array, at: number, O: number, outAct: OutputAc
 }
 
 /** Loss of one row; z[at..at+O] becomes dL/dz. Same formulas as lossRow in assembly/elman.ts. */
-function lossRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, loss: ElmanLossKind, s: number): number {
+function lossRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, loss: LossKind, s: number): number {
   let L = 0;
   if (loss === 'bce') {
     for (let q = 0; q < O; q++) {
@@ -162,7 +147,7 @@ export function elmanForward(v: BatchView, d: ElmanDims, p: ArrayLike<number>, h
  * overwrites it with ∂L/∂params. window > 0 cuts dL/dh at steps k with (k − 1) mod window = 0.
  */
 export function elmanLossGrad(
-  v: BatchView, d: ElmanDims, loss: ElmanLossKind, s: number, window: number,
+  v: BatchView, d: ElmanDims, loss: LossKind, s: number, window: number,
   p: ArrayLike<number>, g: Float32Array | Float64Array | null, w: ElmanScratch,
 ): number {
   const { B, T, t, t0, ts } = v;

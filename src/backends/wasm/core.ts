@@ -1,31 +1,6 @@
 import { InitError } from '../../errors.js';
 import { Arena } from './arena.js';
-
-/** The raw exports of build/elman.wasm: kernels over byte offsets into `memory`. */
-export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  linearStates(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
-  linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
-  linearLossGradScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
-  optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
-  powi(b: number, t: number): number;
-  linearTrain(
-    x: number, t: number, n: number, T: number, c: number, scale: number, simd: boolean | number, bytes: boolean | number, scratch: number,
-    rule: number, hyper: number, slots: number, step: number, job: number, epochs: number, losses: number, weights: number,
-  ): number;
-  linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
-  linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
-  linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
-  linearPackBytes(src: number, dst: number, count: number): boolean | number;
-  linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
-  elmanWorkFloats(B: number, T: number, H: number, O: number): number;
-  elmanForward(x: number, xs: number, B: number, T: number, I: number, H: number, O: number, act: number, outAct: number, seq: number, p: number, work: number, y: number): void;
-  elmanLossGrad(
-    x: number, xs: number, t: number, ts: number, B: number, T: number, I: number, H: number, O: number,
-    act: number, outAct: number, loss: number, seq: number, s: number, window: number, p: number, g: number, work: number, out: number,
-  ): void;
-}
+import { exportsMismatch, type CoreExports } from './exports.js';
 
 /** One instantiated core: its exports and the allocator that owns its memory. */
 export interface Core {
@@ -121,6 +96,8 @@ export function isInitialized(): boolean {
 
 function instantiate(module: WebAssembly.Module): Core {
   const instance = new WebAssembly.Instance(module, {});
+  const mismatch = exportsMismatch(instance.exports);
+  if (mismatch) throw new InitError(`this is not the elman core this version expects (${mismatch}): rebuild it with \`npm run build:wasm\``, module);
   const exports = instance.exports as unknown as CoreExports;
   ready = { exports, arena: new Arena(exports.memory, exports.heapBase()) };
   return ready;

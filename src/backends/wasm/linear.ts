@@ -1,12 +1,16 @@
+import { GROUP, RULE_HYPER_WORDS, RULE_SLOTS, STATUS_BAD_WEIGHTS, STATUS_BITS } from '../../abi/codes.js';
+import {
+  LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
+  LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
+} from '../../abi/linear.js';
 import { DisposedError } from '../../errors.js';
 import type { Sequences } from '../../data/sequences.js';
 import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
-const GROUP = 16; // samples per SIMD group in assembly/linear.ts
-const JOB_BYTES = 128; // the fixed part of an in-core job block, before its losses and weights
 const STAGE_BYTES = 64 << 10; // f32 inputs pass through this much core memory on their way to bytes
 const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
+const JOB_BYTES = LJ_WORDS * 4;
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
 export class WasmLinear {
@@ -15,7 +19,7 @@ export class WasmLinear {
   private readonly t: number;
   private readonly scratch: number;
   private readonly out: number;
-  private job = 0; // in-core training: p, lastGood, grads, out f64[3], hyper f32[8], slots f32[4], losses, weights
+  private job = 0; // in-core training: the job block (src/abi/linear.ts), then losses f64[jobEpochs], weights f32[jobEpochs][2]
   private jobEpochs = 0;
   private disposed = false;
   readonly n: number;
@@ -52,7 +56,12 @@ export class WasmLinear {
   private pack(x: Float32Array, to: number): boolean {
     const { arena, exports } = this.core;
     const chunk = STAGE_BYTES >>> 2;
-    const [stage] = arena.allocAll([STAGE_BYTES], 'data') as [number];
+    let stage: number;
+    try {
+      [stage] = arena.allocAll([STAGE_BYTES], 'data') as [number];
+    } catch {
+      return false; // no room to stage: keep the inputs as f32 (the caller releases its blocks)
+    }
     try {
       for (let o = 0; o < x.length; o += chunk) {
         const part = x.subarray(o, o + chunk);
@@ -96,36 +105,53 @@ export class WasmLinear {
   train(c: number, scale: number, job: CoreJob): CoreOutcome {
     this.check();
     const { arena, exports } = this.core;
-    if (job.params.length !== 2 || job.slots.length > 4 || job.hyper.length > 8) throw new RangeError('core job does not fit the counter');
+    if (job.params.length !== 2 || job.slots.length > RULE_SLOTS * 2 || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter');
     if (job.epochs > this.jobEpochs) {
+      // Allocate first, release after: a failed allocation leaves the old block in place.
+      const [b] = arena.allocAll([JOB_BYTES + job.epochs * 16], 'epochs');
       if (this.job) arena.release(this.job);
-      this.job = 0;
-      this.job = arena.alloc(JOB_BYTES + job.epochs * 16);
+      this.job = b!;
       this.jobEpochs = job.epochs;
     }
     const b = this.job;
-    const hyper = b + 64;
-    const slots = b + 96;
+    const w = b >>> 2;
     const losses = b + JOB_BYTES;
     const weights = losses + this.jobEpochs * 8;
-    let f32 = arena.f32;
-    f32.set(job.params, b >>> 2);
-    f32.set(job.lastGood, (b + 8) >>> 2);
-    f32.set(job.hyper, hyper >>> 2);
-    f32.set(job.slots, slots >>> 2);
-    const r = exports.linearTrain(
-      this.x, this.t, this.n, this.T, c, scale, this.simd ? 1 : 0, this.bytes ? 1 : 0, this.scratch,
-      job.rule, hyper, slots, job.step, b, job.epochs, losses, job.weights ? weights : 0,
-    );
-    const epochs = r >>> 2;
-    const status = (r & 3) as CoreOutcome['status'];
-    f32 = arena.f32;
-    job.params.set(f32.subarray(b >>> 2, (b >>> 2) + 2));
-    job.lastGood.set(f32.subarray((b + 8) >>> 2, ((b + 8) >>> 2) + 2));
-    job.slots.set(f32.subarray(slots >>> 2, (slots >>> 2) + job.slots.length));
-    const recorded = epochs + (status === 3 ? 1 : 0);
-    job.losses.set(arena.f64.subarray(losses >>> 3, (losses >>> 3) + recorded));
-    job.weights?.set(f32.subarray(weights >>> 2, (weights >>> 2) + 2 * epochs));
+    const f32 = arena.f32; // one look at memory.buffer for the whole call: nothing here grows memory
+    const i32 = arena.i32;
+    const f64 = arena.f64;
+    const P = 2;
+    for (let i = 0; i < P; i++) {
+      f32[w + LJ_PARAMS + i] = job.params[i]!;
+      f32[w + LJ_LAST_GOOD + i] = job.lastGood[i]!;
+    }
+    for (let i = 0; i < job.hyper.length; i++) f32[w + LJ_HYPER + i] = job.hyper[i]!;
+    for (let i = 0; i < job.slots.length; i++) f32[w + LJ_SLOTS + i] = job.slots[i]!;
+    i32[w + LJ_X] = this.x;
+    i32[w + LJ_T] = this.t;
+    i32[w + LJ_N] = this.n;
+    i32[w + LJ_STEPS] = this.T;
+    i32[w + LJ_SCRATCH] = this.scratch;
+    i32[w + LJ_BYTES] = this.bytes ? 1 : 0;
+    i32[w + LJ_SIMD] = this.simd ? 1 : 0;
+    i32[w + LJ_RULE] = job.rule;
+    i32[w + LJ_STEP] = job.step;
+    i32[w + LJ_EPOCHS] = job.epochs;
+    i32[w + LJ_LOSSES] = losses;
+    i32[w + LJ_WEIGHTS] = job.weights ? weights : 0;
+    f32[w + LJ_C] = c;
+    f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
+    const r = exports.linearTrain(b);
+    const epochs = r >>> STATUS_BITS;
+    const status = r & ((1 << STATUS_BITS) - 1);
+    for (let i = 0; i < P; i++) {
+      job.params[i] = f32[w + LJ_PARAMS + i]!;
+      job.lastGood[i] = f32[w + LJ_LAST_GOOD + i]!;
+    }
+    for (let i = 0; i < job.slots.length; i++) job.slots[i] = f32[w + LJ_SLOTS + i]!;
+    const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
+    for (let e = 0, l = losses >>> 3; e < recorded; e++) job.losses[e] = f64[l + e]!;
+    if (job.weights) for (let i = 0, o = weights >>> 2; i < P * epochs; i++) job.weights[i] = f32[o + i]!;
     return { epochs, status };
   }
 

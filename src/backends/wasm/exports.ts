@@ -1,0 +1,64 @@
+// The core's exports as the TypeScript side calls them, declared once and checked against the
+// built module when it is instantiated (and by test/abi-exports.test.ts), so a stale or foreign
+// .wasm fails at init with a message instead of computing garbage.
+
+/** The raw exports of build/elman.wasm: functions over byte offsets into `memory`. */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  linearStates(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
+  linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
+  linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearLossGradScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearPackBytes(src: number, dst: number, count: number): number;
+  /** Epochs of the counter inside the core; the job block is laid out in src/abi/linear.ts. */
+  linearTrain(job: number): number;
+  linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
+  optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
+  powi(b: number, t: number): number;
+  elmanWorkFloats(B: number, T: number, H: number, O: number): number;
+  /** The parameter block of both Elman kernels is laid out in src/abi/elman.ts. */
+  elmanForward(job: number): void;
+  elmanLossGrad(job: number): void;
+}
+
+type Functions = Exclude<keyof CoreExports, 'memory'>;
+
+/** Every exported function and its parameter count: the contract `checkExports` holds the module to. */
+export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
+  heapBase: 0,
+  linearStates: 6,
+  linearStatesBytes: 6,
+  linearLossGrad: 9,
+  linearLossGradScalar: 9,
+  linearLossGradBytes: 9,
+  linearLossGradBytesScalar: 9,
+  linearPackBytes: 3,
+  linearTrain: 1,
+  linearSurface: 10,
+  optimizerStep: 7,
+  powi: 2,
+  elmanWorkFloats: 4,
+  elmanForward: 1,
+  elmanLossGrad: 1,
+};
+
+/**
+ * What is wrong with an instance's exports against CORE_FUNCTIONS and the memory, or undefined when
+ * they match exactly: every declared function present with its parameter count, nothing undeclared.
+ */
+export function exportsMismatch(exports: WebAssembly.Exports): string | undefined {
+  const problems: string[] = [];
+  if (!(exports.memory instanceof WebAssembly.Memory)) problems.push('no exported memory');
+  for (const [name, arity] of Object.entries(CORE_FUNCTIONS)) {
+    const f = exports[name];
+    if (typeof f !== 'function') problems.push(`missing ${name}`);
+    else if (f.length !== arity) problems.push(`${name} takes ${f.length} parameters, expected ${arity}`);
+  }
+  for (const name of Object.keys(exports)) {
+    if (name !== 'memory' && !Object.hasOwn(CORE_FUNCTIONS, name)) problems.push(`undeclared export ${name}`);
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}

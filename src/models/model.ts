@@ -1,0 +1,110 @@
+// The one interface between models and the training loop. A model validates and copies a data
+// set into its backend once (`place`), binds a placed data set to a loss and a batch schedule
+// (`bind`), and the loop drives the binding. What a model or binding can do beyond the minimum
+// (mini-batches, truncated BPTT, epochs inside the core) it declares; the loop never asks for a name.
+
+import type { CoreJob, CoreOutcome } from '../backends/backend.js';
+import type { Sequences } from '../data/sequences.js';
+
+/** A data set validated and copied into a model's backend once, to be trained on many times. */
+export interface PlacedData {
+  readonly samples: number;
+  readonly steps: number;
+  /** The model it was placed for; only that model can bind it. */
+  readonly owner: object;
+  /** False once disposed. */
+  readonly live: boolean;
+  /** Release the backend memory holding the data (the model's `dispose` does it too). */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+/** How to bind a placed data set: the loss, the samples per update and the truncated-BPTT window. */
+export interface BindOptions<L extends string = string> {
+  loss?: L | undefined;
+  /** Samples per update (default: all, one update per epoch). */
+  batchSize?: number | undefined;
+  /** Truncated BPTT: the gradient flows back through windows of at most this many steps. */
+  truncate?: number | undefined;
+}
+
+/** A placed data set bound to a loss and a batch schedule: what the training loop drives. */
+export interface Binding {
+  /** The bound data's samples and steps. */
+  readonly samples: number;
+  readonly steps: number;
+  /** Batches per epoch, and the samples in each. */
+  readonly batches: number;
+  batchLength(i: number): number;
+  /** The loss of batch i at the model's params; writes ∂L/∂params into the model's grads. Unchecked: may be non-finite. */
+  lossAndGrad(i?: number): number;
+  /** Capability: reorder the samples for the following batches (a permutation of 0..samples−1), null for the original order. */
+  shuffle?(order: Uint32Array | null): void;
+  /** Capability: run epochs of a closed-form optimizer inside the core (full batch). */
+  trainEpochs?(job: CoreJob): CoreOutcome;
+  /** Release what the binding allocated (not the placed data). */
+  dispose(): void;
+}
+
+/** What `train`, `trainSync` and `gradCheck` need of a model. */
+export interface Trainable<W = unknown, L extends string = string> {
+  /** Flat float32 parameters; optimizers update them in place. */
+  readonly params: Float32Array;
+  /** ∂L/∂params of the last evaluation, same layout. */
+  readonly grads: Float32Array;
+  /** The current weights by name (copies). */
+  readonly weights: W;
+  /** The weights by name of another flat parameter array of the same layout. */
+  weightsOf(params: Float32Array): W;
+  /** The loss names this model understands, and the one used when none is given. */
+  readonly losses: readonly L[];
+  readonly defaultLoss: L;
+  /** Validate and copy a data set into the backend once. */
+  place(data: Sequences): PlacedData;
+  /** Bind placed data of this model (or a data set, placed for the binding's lifetime) to a loss and batch schedule; options it cannot honour are ConfigErrors. */
+  bind(data: PlacedData | Sequences, options?: BindOptions<L>): Binding;
+}
+
+/**
+ * The placed-data handle every model returns: the backend's copy of the data, tied to its model.
+ * `dispose` releases it once; the model's own `dispose` releases every placement it still holds.
+ */
+export class Placement<B extends { dispose(): void }> implements PlacedData {
+  private backendData: B | undefined;
+
+  constructor(
+    readonly owner: object,
+    backend: B,
+    readonly samples: number,
+    readonly steps: number,
+    private readonly release: (p: Placement<B>) => void,
+  ) {
+    this.backendData = backend;
+  }
+
+  get live(): boolean {
+    return this.backendData !== undefined;
+  }
+
+  /** The backend's copy; DisposedError after `dispose`. */
+  get backend(): B | undefined {
+    return this.backendData;
+  }
+
+  dispose(): void {
+    const b = this.backendData;
+    if (!b) return;
+    this.backendData = undefined;
+    b.dispose();
+    this.release(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** True for data placed by a model (`model.place(data)`), false for a plain data set. */
+export function isPlaced(data: unknown): data is PlacedData {
+  return data instanceof Placement;
+}
