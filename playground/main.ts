@@ -8,6 +8,7 @@ import { renderSvg } from '../src/plots/render.js';
 import { RUN_COLORS } from '../src/plots/runs.js';
 import { FieldError, lrLabel, readSettings, runName, SUGGESTED_LR } from './fields.js';
 import type { Reply, Request, RunSettings } from './protocol.js';
+import { AdditionView } from './addition-view.js';
 import { UnrolledView } from './unrolled-view.js';
 import { fromUrl, runsFromUrl, saveToUrl } from './url.js';
 
@@ -39,6 +40,7 @@ let runs: Run[] = [];
 let nextId = 1;
 UnrolledView.restore(fromUrl('seq'), fromUrl('wx'), fromUrl('wrec'));
 const view = new UnrolledView(() => save());
+const addition = new AdditionView(send);
 
 const save = () => saveToUrl(runs.map(({ optimizer, lr, epochs, perFrame }) => ({ optimizer, lr, epochs, perFrame })), view.settings());
 const training = () => runs.find((r) => r.state === 'training');
@@ -142,6 +144,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
     void draw();
     return;
   }
+  if (m.type === 'addition' || (m.type === 'error' && m.job !== undefined)) return addition.receive(m);
   // Anything about a run that was cancelled or removed is dropped here.
   const r = m.run === undefined ? undefined : runs.find((q) => q.id === m.run);
   if (m.type === 'error' && !r) {

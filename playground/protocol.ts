@@ -17,7 +17,8 @@ export interface RunSettings {
 export type Request =
   | ({ type: 'train'; run: number } & RunSettings)
   | { type: 'cancel'; run: number }
-  | { type: 'predict'; run: number; weights: LinearWeights; sequence: number[] };
+  | { type: 'predict'; run: number; weights: LinearWeights; sequence: number[] }
+  | { type: 'addition'; job: number; epochs: number };
 
 /** Worker → page: the surface once; then per run chunks of history, then its end (done, diverged or error). */
 export type Reply =
@@ -26,4 +27,5 @@ export type Reply =
   | { type: 'done'; run: number; weights: LinearWeights; loss: number }
   | { type: 'diverged'; run: number; epoch: number; lastGood: LinearWeights; message: string }
   | { type: 'prediction'; run: number; sequence: number[]; value: number }
-  | { type: 'error'; run?: number; message: string };
+  | { type: 'addition'; job: number; epochs: number; loss: number; weights: Record<'kernel' | 'recurrentKernel' | 'bias' | 'outputKernel' | 'outputBias', number[]>; x: number[][]; targets: number[][] }
+  | { type: 'error'; run?: number; job?: number; message: string };

@@ -1,5 +1,6 @@
 // Trains in a Web Worker so the page stays responsive; a few epochs per frame so people can watch.
-import { ConfigError, init, countOnes, LinearRNN, RandomState, createOptimizer, lossSurface, trainSync, type LinearWeights } from '../src/index.js';
+import { ADDITION_EXAMPLE, sampleRows } from '../src/analysis/addition-example.js';
+import { binaryAddition, ConfigError, countOnes, createOptimizer, ElmanRNN, init, LinearRNN, lossSurface, RandomState, rmsprop, train as trainModel, trainSync, type LinearWeights } from '../src/index.js';
 import type { Reply, Request } from './protocol.js';
 
 const post = (m: Reply) => postMessage(m);
@@ -69,6 +70,24 @@ function predict(r: Extract<Request, { type: 'predict' }>): void {
   }
 }
 
+/** The notes' Elman network on binary addition (seed 1), trained `epochs` passes; its weights and one held-out sum. */
+async function addition(r: Extract<Request, { type: 'addition' }>): Promise<void> {
+  if (!Number.isInteger(r.epochs) || r.epochs < 1 || r.epochs > 200) throw new ConfigError('epochs', r.epochs, 'an integer from 1 to 200');
+  const ex = ADDITION_EXAMPLE;
+  const rng = new RandomState(1);
+  const data = binaryAddition({ samples: ex.samples, bits: ex.bits, rng });
+  const { x, targets } = sampleRows(binaryAddition({ samples: 1, bits: ex.bits, rng }));
+  const model = new ElmanRNN({ ...ex.model, seed: 1 });
+  try {
+    const h = await trainModel(model, data, { optimizer: rmsprop(ex.optimizer), epochs: r.epochs, loss: ex.loss, batchSize: ex.batchSize, trackWeights: false });
+    const w = model.weights;
+    const weights = { kernel: [...w.kernel], recurrentKernel: [...w.recurrentKernel], bias: [...w.bias], outputKernel: [...w.outputKernel], outputBias: [...w.outputBias] };
+    post({ type: 'addition', job: r.job, epochs: r.epochs, loss: h.loss.at(-1)!, weights, x, targets });
+  } finally {
+    model.dispose();
+  }
+}
+
 // The message only: minifiers rename classes, so a bundled error's class name is not reliable.
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -83,8 +102,9 @@ onmessage = async (event: MessageEvent<Request>) => {
   try {
     await ready;
     if (r.type === 'train') await train(r);
+    else if (r.type === 'addition') await addition(r);
     else predict(r);
   } catch (error) {
-    post({ type: 'error', run: r.run, message: messageOf(error) });
+    post(r.type === 'addition' ? { type: 'error', job: r.job, message: messageOf(error) } : { type: 'error', run: r.run, message: messageOf(error) });
   }
 };

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable } from './helpers/chromium.js';
 import { openPage, screenshot, servePlayground, statusIs } from './helpers/playground.js';
-import { luminance, symbolRows } from './helpers/svg-marks.js';
+import { luminance, markGroups, symbolRows } from './helpers/svg-marks.js';
 
 // The playground's unrolled network in Chromium: step forward through the states, then back through
 // dL/ds_k; the assertions count the filled nodes Vega drew and compare their fills.
@@ -88,6 +88,24 @@ describe.runIf(chromiumAvailable('Playground unrolled-view test'))('the unrolled
     expect(await page.textContent('#unroll-error')).toBe('sequence must be 1 to 24 digits, each 0 or 1, got "10a1"');
     expect((await rows(page))[2]).toHaveLength(7);
     await screenshot(page, 'playground-unrolled-vanishing');
+    expect(errors).toEqual([]);
+  });
+
+  test('the Elman network on binary addition: trained in the worker, one held-out sum drawn as heat maps per step', async () => {
+    const { page, errors } = await openPage(served.browser, `${served.url}/index.html`);
+    await statusIs(page, 'ready');
+    await page.fill('#addition-epochs', '');
+    await page.click('#addition-train');
+    expect(await page.textContent('#addition-status')).toBe('error: epochs must be an integer from 1 to 200, got an empty field');
+    await page.fill('#addition-epochs', '5');
+    await page.click('#addition-train');
+    await page.waitForFunction(() => /^after 5 epochs/.test(document.getElementById('addition-status')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // 7 steps: inputs a, b, target and output (28 cells), 3 hidden states (21), 3 gradients (21).
+    const rects = markGroups(await page.innerHTML('#addition-figure')).filter((g) => g.type === 'rect').map((g) => g.items.length);
+    expect(rects).toEqual([28, 21, 21]);
+    const [, a, b, sum] = /: (\d+) \+ (\d+) = (\d+), the network says \d+$/.exec((await page.textContent('#addition-status'))!)!.map(Number);
+    expect(a! + b!).toBe(sum);
+    await screenshot(page, 'playground-addition');
     expect(errors).toEqual([]);
   });
 });

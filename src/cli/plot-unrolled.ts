@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ADDITION_EXAMPLE, bitsValue, sampleRows } from '../analysis/addition-example.js';
 import { unrollElman } from '../analysis/elman-unrolled.js';
 import { unrollCounter } from '../analysis/unrolled.js';
 import { init } from '../backends/wasm/core.js';
@@ -63,20 +64,16 @@ export async function runPlotUnrolled(args: string[], out: (line: string) => voi
 async function plotElman(values: { epochs: string; seed: string; out: string }, out: (line: string) => void): Promise<number> {
   const epochs = int('epochs', values.epochs, 1)!;
   const seed = int('seed', values.seed, 0)!;
+  const ex = ADDITION_EXAMPLE;
   await init();
   const rng = new RandomState(seed);
-  const data = binaryAddition({ samples: 2000, bits: 7, rng });
-  const test = binaryAddition({ samples: 1, bits: 7, rng });
-  const model = new ElmanRNN({ inputSize: 2, hiddenSize: 3, outputSize: 1, outputActivation: 'sigmoid', returnSequences: true, seed });
+  const data = binaryAddition({ samples: ex.samples, bits: ex.bits, rng });
+  const { x, targets } = sampleRows(binaryAddition({ samples: 1, bits: ex.bits, rng }));
+  const model = new ElmanRNN({ ...ex.model, seed });
   try {
-    const optimizer = rmsprop({ lr: 0.05, rho: 0.5, momentum: 0.8, nesterov: true, eps: 1e-6 });
-    const history = await train(model, data, { optimizer, epochs, loss: 'bce', batchSize: 100, trackWeights: false });
-    // The held-out sum, time-major with one sample: x[k] = [a_k, b_k], target[k] = [sum_k].
-    const x = Array.from({ length: 7 }, (_, k) => [test.x[2 * k]!, test.x[2 * k + 1]!]);
-    const t = Array.from({ length: 7 }, (_, k) => [test.targets[k]!]);
-    const u = unrollElman(model.weights, x, t);
-    const bits = (col: number[]) => col.reduce((n, b, k) => n + (b >= 0.5 ? 1 : 0) * 2 ** k, 0);
-    const [a, b, sum, said] = [bits(x.map((r) => r[0]!)), bits(x.map((r) => r[1]!)), bits(t.map((r) => r[0]!)), bits(u.outputs.map((r) => r[0]!))];
+    const history = await train(model, data, { optimizer: rmsprop(ex.optimizer), epochs, loss: ex.loss, batchSize: ex.batchSize, trackWeights: false });
+    const u = unrollElman(model.weights, x, targets);
+    const [a, b, sum, said] = [x.map((r) => r[0]!), x.map((r) => r[1]!), targets.map((r) => r[0]!), u.outputs.map((r) => r[0]!)].map(bitsValue);
     out(`trained ${history.loss.length} epochs, loss ${history.loss.at(-1)!.toPrecision(4)}; held-out ${a} + ${b} = ${sum}, the network says ${said}`);
     const file = await writeSvg(values.out, 'unrolled-elman.svg', elmanUnrolledSpec(u, { inputNames: ['a', 'b'], title: `The Elman network on ${a} + ${b} = ${sum} (bits least significant first): states forward, dL/dh_k backward` }));
     out(`Wrote ${file}`);
