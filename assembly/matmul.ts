@@ -71,8 +71,21 @@ function mmRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, m0:
   }
 }
 
-/** C[K][N] += Σm A[m][k]·Bm[m][n] (Aᵀ·B over M rows); 4×8 register blocks, then row and column tails. */
+/**
+ * C[K][N] += Σm A[m][k]·Bm[m][n] (Aᵀ·B over M rows), in chunks of rows whose A and B rows fit in
+ * about 128 KiB: every register block of C streams the chunk again, so long reductions (the weight
+ * gradients over all steps × samples) would otherwise stream from the last-level cache once per block.
+ * Each sum still runs over m in order (C is stored and reloaded exactly between chunks): same bits.
+ */
 export function mmT(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32): void {
+  const chunk = max<i32>(16, (32768 / (lda + ldb)) & ~7);
+  for (let m0 = 0; m0 < M; m0 += chunk) {
+    mmTChunk(A + (<usize>(m0 * lda) << 2), lda, Bm + (<usize>(m0 * ldb) << 2), ldb, C, ldc, min<i32>(chunk, M - m0), K, N);
+  }
+}
+
+/** mmT over M rows at once; 4×8 register blocks, then row and column tails. */
+function mmTChunk(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, K: i32, N: i32): void {
   const k4 = K & ~3, n8 = N & ~7, n4 = N & ~3;
   const sa = <usize>lda << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2;
   for (let k = 0; k < k4; k += 4) {
