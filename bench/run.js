@@ -4,8 +4,9 @@
 // rounds, CPU time beside wall time; each row is set against the arithmetic or bandwidth bound of its
 // work. Prints everything; writes bench/results.md only with `--write`. `--quick`: fewer rounds.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { instantiateSync as loaderInstantiate } from '@assemblyscript/loader';
 import { init, lossSurface } from '../dist/index.js';
 import { COUNTER_SIZES, counterBounds, counterData, counterRows } from './counter.js';
 import { ELMAN, elmanFlops, elmanRows } from './elman.js';
@@ -110,17 +111,28 @@ if (!quick) {
   }
 }
 {
-  // The tutorial's fused kernel through the raw exports: x at +0, t at +1024, scratch at +1280, out at +2048.
+  // The tutorial's fused kernel through the raw exports and through @assemblyscript/loader (which the
+  // package does not use): x at +0, t at +1024, scratch at +1280, out at +2048 of a 4 KiB block.
   const { data } = counterData(COUNTER_SIZES[0]);
-  const e = core.exports;
-  const x = core.arena.alloc(4096);
-  const f32 = new Float32Array(e.memory.buffer);
-  f32.set(data.x, x >>> 2);
-  f32.set(data.targets, (x + 1024) >>> 2);
+  const put = (e, x) => {
+    const f32 = new Float32Array(e.memory.buffer);
+    f32.set(data.x, x >>> 2);
+    f32.set(data.targets, (x + 1024) >>> 2);
+  };
+  const raw = core.exports;
+  const xr = core.arena.alloc(4096);
+  put(raw, xr);
+  const loader = loaderInstantiate(new WebAssembly.Module(readFileSync(here('../build/elman.wasm'))), {}).exports;
+  const xl = (loader.heapBase() + 15) & ~15;
+  if (loader.memory.buffer.byteLength < xl + 4096) loader.memory.grow(1);
+  put(loader, xl);
   const N = 10_000;
-  const [r] = await interleaved([{ run: () => { for (let i = 0; i < N; i++) e.linearLossGrad(x, x + 1024, 20, 10, 0.5, 0.9, 2, x + 1280, x + 2048); } }], { rounds: quick ? 2 : 9 });
-  core.arena.release(x);
-  say(`- One call of the tutorial's fused loss-and-gradient kernel through the raw exports: ${fmtTime(r.cpu / N)} CPU.`);
+  const loop = (e, x) => () => {
+    for (let i = 0; i < N; i++) e.linearLossGrad(x, x + 1024, 20, 10, 0.5, 0.9, 2, x + 1280, x + 2048);
+  };
+  const [r, l] = await interleaved([{ run: loop(raw, xr) }, { run: loop(loader, xl) }], { rounds: quick ? 2 : 9 });
+  core.arena.release(xr);
+  say(`- One call of the tutorial's fused loss-and-gradient kernel, CPU: raw exports ${fmtTime(r.cpu / N)}, through \`@assemblyscript/loader\` ${fmtTime(l.cpu / N)} (${fmtRatio(l.cpu / r.cpu)} the time).`);
 }
 const clock1 = measureClock();
 say(`- Clock at the end: ${(clock1 / 1e9).toFixed(2)} GHz (start ${(clock0 / 1e9).toFixed(2)} GHz); the bounds above use the start.`);
