@@ -30,7 +30,7 @@ function epochByEpoch(model: LinearRNN): Trainable<LinearWeights, LinearLossName
     place: (data: Sequences) => model.place(data),
     bind: (data, options) => {
       const b = model.bind(data, options);
-      return { batches: b.batches, batchLength: (i) => b.batchLength(i), lossAndGrad: (i) => b.lossAndGrad(i), dispose: () => b.dispose() };
+      return { samples: b.samples, steps: b.steps, batches: b.batches, batchLength: (i) => b.batchLength(i), lossAndGrad: (i) => b.lossAndGrad(i), dispose: () => b.dispose() };
     },
   };
 }
@@ -103,6 +103,7 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
       expect(a.error).toBeUndefined();
       expect(a.history!.loss.length).toBe(300);
       expect(a.history).toEqual(b.history);
+      expect(a.history!.weights).toEqual(b.history!.weights); // a getter: compared on its own
       expect(a.logged).toEqual(b.logged);
       expect(a.params).toEqual(b.params);
       expect(a.state).toEqual(b.state);
@@ -135,6 +136,7 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
     expect(a.error).toBeInstanceOf(DivergenceError);
     expect(b.error).toBeInstanceOf(DivergenceError);
     for (const key of ['message', 'epoch', 'argument', 'weights', 'history'] as const) expect(a.error![key]).toEqual(b.error![key]);
+    expect((a.error!.history as History<LinearWeights>).weights).toEqual((b.error!.history as History<LinearWeights>).weights);
     expect(a.params).toEqual(b.params);
     expect(a.params).toEqual(a.error!.weights);
     expect(a.logged).toEqual(b.logged);
@@ -167,6 +169,7 @@ test('async train takes the in-core path too, with the same history as the epoch
   const ha = await train(a, tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[0]!.push(epoch) });
   const hb = await train(epochByEpoch(b), tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[1]!.push(epoch) });
   expect(ha).toEqual(hb);
+  expect(ha.weights).toEqual(hb.weights);
   expect(logged[0]).toEqual([0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 499]);
   expect(logged[1]).toEqual(logged[0]);
   expect(a.params).toEqual(b.params);
@@ -179,7 +182,9 @@ test('onEpoch returning false and an aborted signal stop the in-core path where 
   const b = new LinearRNN({ wx: 0.2, wRec: 0.1 });
   const ha = stopAt(a);
   expect(ha.loss.length).toBe(31);
-  expect(ha).toEqual(stopAt(epochByEpoch(b)));
+  const hb = stopAt(epochByEpoch(b));
+  expect(ha).toEqual(hb);
+  expect(ha.weights).toEqual(hb.weights);
   const signal = AbortSignal.abort();
   expect(() => trainSync(a, tutorial(), { optimizer: createOptimizer('adam'), epochs: 10, signal })).toThrow(AbortError);
 });

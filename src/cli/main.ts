@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ElmanError } from '../errors.js';
 import { runTrain, trainFlags, trainHelp } from './train.js';
 import { plotHelp, runPlot } from './plot.js';
+import { predictHelp, runPredict } from './predict.js';
 
 const help = `elman: recurrent networks trained by backpropagation through time, on a WebAssembly core
 
@@ -11,11 +12,14 @@ usage: elman <command> [flags]
 commands:
   train     train a model and print its log (elman train --help)
   plot      train, then write the loss curve, loss surface and gradient-flow SVGs (elman plot --help)
+  predict   run a saved model on JSON sequences from stdin (elman predict --help)
   help      this text
 
 ${trainHelp}
 
-${plotHelp}`;
+${plotHelp}
+
+${predictHelp}`;
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], out = (l: string) => console.log(l), err = (l: string) => console.error(l)): Promise<number> {
@@ -34,6 +38,7 @@ export async function main(argv: string[], out = (l: string) => console.log(l), 
       return await runTrain(values, out);
     }
     if (command === 'plot') return await runPlot(rest, out);
+    if (command === 'predict') return await runPredict(rest, out);
     err(`elman: unknown command "${command}" (try elman help)`);
     return 2;
   } catch (error) {

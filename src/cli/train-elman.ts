@@ -8,7 +8,6 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { train } from '../training/train.js';
 import { f84, int, num, oneOf, UsageError } from './args.js';
-import type { Values } from './train.js';
 
 /** The flags `elman train` adds for the Elman network (merged into trainFlags). */
 export const elmanFlags = {
@@ -24,7 +23,12 @@ export const elmanFlags = {
   'test-samples': { type: 'string' },
 } as const;
 
-const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10 };
+/** The flags this file reads, as parseArgs returns them (declared here so train.ts and this file do not import each other). */
+type Values = { readonly [K in keyof typeof elmanFlags | 'task' | 'samples' | 'length' | 'seed' | 'loss' | 'optimizer' | 'lr' | 'epochs' | 'log-every' | 'init' | 'backend']?: string } & {
+  readonly [K in 'scalar' | 'json']?: boolean;
+};
+
+const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
 export const elmanHelp = `elman train --model elman --task NAME [flags]   train an Elman network on a shipped task
 

@@ -15,6 +15,24 @@ export interface Sequences {
   readonly targetsPerStep?: boolean;
 }
 
+/** Inputs without targets, as `predict` takes them: the fields of Sequences that describe x. */
+export type Inputs = Pick<Sequences, 'samples' | 'steps' | 'inputSize' | 'x'> & Partial<Pick<Sequences, 'outputSize' | 'targets' | 'targetsPerStep'>>;
+
+/** Validate inputs for a forward pass: sizes, x's length and finite values; targets, if any, are not looked at. */
+export function checkInputs(data: Inputs, name = 'data'): Inputs {
+  if (typeof data !== 'object' || data === null) throw new ConfigError(name, data, 'an object { samples, steps, inputSize, x }');
+  checkInteger(`${name}.samples`, data.samples, 1);
+  checkInteger(`${name}.steps`, data.steps, 1);
+  checkInteger(`${name}.inputSize`, data.inputSize, 1);
+  const xLength = data.steps * data.samples * data.inputSize;
+  if (!(data.x instanceof Float32Array)) throw new ConfigError(`${name}.x`, data.x, 'a Float32Array');
+  if (data.x.length !== xLength) {
+    throw new ShapeError(`${name}.x`, data.x, `have length ${xLength} (steps ${data.steps} × samples ${data.samples} × inputSize ${data.inputSize})`, `length ${data.x.length}`);
+  }
+  checkFinite32(`${name}.x`, data.x);
+  return data;
+}
+
 /** Throw ConfigError unless `value` is an integer in [min, max]. */
 export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

@@ -2,12 +2,14 @@ import type { ElmanLossName, OutputActivation } from '../types.js';
 import type { RandomState } from '../random.js';
 import { binaryAddition } from './binary-addition.js';
 import { countOnes } from './count-ones.js';
+import { noisySignal } from './noisy-signal.js';
 import { parity } from './parity.js';
 import type { Sequences } from './sequences.js';
 import { sineWave } from './sine-wave.js';
+import { windows } from './windows.js';
 
 /** The tasks shipped with elman, by name. */
-export type TaskName = 'countOnes' | 'binaryAddition' | 'sineWave' | 'parity';
+export type TaskName = 'countOnes' | 'binaryAddition' | 'sineWave' | 'parity' | 'forecast';
 
 /** How a task's outputs are scored: rounded to the nearest integer, thresholded at 0.5, or not at all. */
 export type Scoring = 'round' | 'threshold' | 'none';
@@ -29,6 +31,8 @@ export const TASKS: Readonly<Record<TaskName, Task>> = {
   binaryAddition: { make: (samples, bits, rng) => binaryAddition({ samples, bits, rng }), inputSize: 2, outputSize: 1, returnSequences: true, outputActivation: 'sigmoid', loss: 'bce', scoring: 'threshold' },
   sineWave: { make: (samples, length, rng) => sineWave({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: true, outputActivation: 'linear', loss: 'mse', scoring: 'none' },
   parity: { make: (samples, length, rng) => parity({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: true, outputActivation: 'sigmoid', loss: 'bce', scoring: 'threshold' },
+  // `samples` windows of `length` steps (stride 1) over one noisy multi-frequency series; target: the next value.
+  forecast: { make: (samples, length, rng) => windows(noisySignal({ length: samples + length, rng }), { lookback: length }), inputSize: 1, outputSize: 1, returnSequences: false, outputActivation: 'linear', loss: 'mse', scoring: 'none' },
 };
 
 /** Accuracy of outputs y (time-major like the targets): per output value, and per sequence (every value right). */

@@ -2,7 +2,7 @@ import { checkBackend, type BackendName } from '../backends/backend.js';
 import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
-import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
 import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
@@ -171,15 +171,19 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   }
 
   /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
-  predict(data: Sequences | PlacedData): Float32Array {
+  predict(data: Inputs | PlacedData): Float32Array {
     this.holdings.check();
     const own = data instanceof Placement;
-    if (!own) this.checkData(data as Sequences, false);
+    if (!own) {
+      const { inputSize } = checkInputs(data as Inputs);
+      if (inputSize !== this.inputSize) throw new ShapeError('data.inputSize', inputSize, `be ${this.inputSize} (the model's inputSize)`);
+    }
     const { samples, steps } = data;
     // Batches of samples bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = (2 * steps + 1) * this.hiddenSize + steps * this.outputSize;
     const B = Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
-    const placed = own ? this.owned(data) : this.placeChecked(data as Sequences);
+    // Targets play no part in a forward pass: place the inputs with none.
+    const placed = own ? this.owned(data) : this.placeChecked({ ...(data as Inputs), outputSize: this.outputSize, targets: NO_TARGETS, targetsPerStep: this.returnSequences });
     try {
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
@@ -272,6 +276,8 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
       this.holdings.check();
     };
     return {
+      samples: n,
+      steps,
       batches,
       batchSize: B,
       batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
@@ -382,6 +388,8 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     return backend.workspace(B, this.params.length, argument);
   }
 }
+
+const NO_TARGETS = new Float32Array(0);
 
 /** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
 const MAX_SCRATCH_BYTES = 2 ** 31;

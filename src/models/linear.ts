@@ -200,6 +200,8 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     };
     const train = backend.train?.bind(backend);
     return {
+      samples,
+      steps,
       batches: 1,
       batchLength: () => samples,
       lossAndGrad: () => {

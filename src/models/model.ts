@@ -30,6 +30,9 @@ export interface BindOptions<L extends string = string> {
 
 /** A placed data set bound to a loss and a batch schedule: what the training loop drives. */
 export interface Binding {
+  /** The bound data's samples and steps. */
+  readonly samples: number;
+  readonly steps: number;
   /** Batches per epoch, and the samples in each. */
   readonly batches: number;
   batchLength(i: number): number;

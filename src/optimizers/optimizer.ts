@@ -162,21 +162,29 @@ export abstract class SlotOptimizer implements Optimizer {
   }
 
   /** What `coreRule.attach` hands the core: with k = 0, `advance` leaves a fresh optimizer as fresh as it was. */
+  private liveView: { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } | undefined;
+  private liveFresh = false;
+
   private live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
-    const fresh = this.size < 0;
+    // One view object, refreshed in place: the core attaches once per chunk of epochs, which may be one epoch.
+    this.liveFresh = this.size < 0;
     this.ensureSlots(length);
-    return {
+    this.liveView ??= {
       slots: this.slots,
       step: this.t,
       advance: (k) => {
         this.t += k;
-        if (k === 0 && fresh) {
+        if (k === 0 && this.liveFresh) {
           this.slots = {};
           this.size = -1;
         }
       },
     };
+    this.liveView.slots = this.slots;
+    this.liveView.step = this.t;
+    return this.liveView;
   }
+
 
   /** The named slot, already sized by the first step. */
   protected slot(name: string): Float32Array {

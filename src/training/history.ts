@@ -12,12 +12,14 @@ export interface History<W> {
   readonly every: number;
 }
 
+const EMPTY = new Float32Array(0);
+
 /** Records a run into a History: losses as numbers, weights as flat float32 until someone reads them. */
 export class Recorder<W> {
   readonly history: History<W>;
   private readonly loss: number[] = [];
   private readonly val: number[] | undefined;
-  private flat: Float32Array;
+  private flat = EMPTY;
   private entries = 0;
   private every = 1;
   private final: Float32Array | undefined;
@@ -31,24 +33,16 @@ export class Recorder<W> {
     weightsOf: (params: Float32Array) => W,
   ) {
     this.val = withVal ? [] : undefined;
-    this.flat = new Float32Array(track ? Math.min(limit, 1024) * P : 0);
-    const self = this; // eslint-disable-line @typescript-eslint/no-this-alias
-    const history = { loss: this.loss, every: 1, ...(this.val && { valLoss: this.val }) } as { loss: number[]; valLoss?: number[]; every: number; weights: W[] };
-    Object.defineProperty(history, 'weights', {
-      enumerable: true,
-      get(): W[] {
-        if (!self.cache) {
-          const out: W[] = [];
-          if (self.track) {
-            for (let i = 0; i < self.entries; i++) out.push(weightsOf(self.flat.slice(i * self.P, (i + 1) * self.P)));
-            if (self.final) out.push(weightsOf(self.final));
-          }
-          self.cache = out;
-        }
-        return self.cache;
-      },
-    });
-    this.history = history;
+    this.history = new RunHistory(this.loss, this.val, () => (this.cache ??= this.materialize(weightsOf)));
+  }
+
+  private materialize(weightsOf: (params: Float32Array) => W): W[] {
+    const out: W[] = [];
+    if (this.track) {
+      for (let i = 0; i < this.entries; i++) out.push(weightsOf(this.flat.slice(i * this.P, (i + 1) * this.P)));
+      if (this.final) out.push(weightsOf(this.final));
+    }
+    return out;
   }
 
   /** True when epoch e gets an entry. */
@@ -56,21 +50,52 @@ export class Recorder<W> {
     return e % this.every === 0;
   }
 
-  /** Record epoch e (call only when `due(e)`): its loss, the weights it was computed at, and its validation loss. */
-  record(loss: number, paramsBefore: Float32Array | undefined, val?: number): void {
+  /** Record epoch e (call only when `due(e)`): its loss, the weights it was computed at (from `at` in `params`), and its validation loss. */
+  record(loss: number, params: Float32Array | undefined, val?: number, at = 0): void {
     if (this.entries === this.limit) this.thin();
     this.loss.push(loss);
     if (this.val) this.val.push(val!);
     if (this.track) {
-      const at = this.entries * this.P;
-      if (at + this.P > this.flat.length) {
-        const grown = new Float32Array(Math.min(this.limit * this.P, Math.max(2 * this.flat.length, at + this.P)));
+      const to = this.entries * this.P;
+      if (to + this.P > this.flat.length) {
+        const grown = new Float32Array(Math.min(this.limit * this.P, Math.max(2 * this.flat.length, to + this.P)));
         grown.set(this.flat);
         this.flat = grown;
       }
-      this.flat.set(paramsBefore!, at);
+      for (let i = 0; i < this.P; i++) this.flat[to + i] = params![at + i]!;
     }
     this.entries++;
+    this.cache = undefined;
+  }
+
+  /**
+   * Record `count` consecutive epochs from `first` in one go: losses[i], computed at `start` for
+   * i = 0 and at weights[(i − 1)·P …] after it (the core's per-epoch output).
+   */
+  recordRun(first: number, losses: Float64Array, count: number, start: Float32Array, weights: Float32Array): void {
+    if (this.every !== 1 || this.val || this.entries + count > this.limit) {
+      for (let i = 0; i < count; i++) {
+        if (!this.due(first + i)) continue;
+        if (i === 0) this.record(losses[0]!, start);
+        else this.record(losses[i]!, weights, undefined, (i - 1) * this.P);
+      }
+      return;
+    }
+    for (let i = 0; i < count; i++) this.loss.push(losses[i]!);
+    if (this.track) {
+      const { P } = this;
+      const to = this.entries * P;
+      const need = to + count * P;
+      if (need > this.flat.length) {
+        const grown = new Float32Array(Math.min(this.limit * P, Math.max(2 * this.flat.length, need)));
+        grown.set(this.flat);
+        this.flat = grown;
+      }
+      for (let i = 0; i < P; i++) this.flat[to + i] = start[i]!;
+      const rest = (count - 1) * P;
+      for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
+    }
+    this.entries += count;
     this.cache = undefined;
   }
 
@@ -92,6 +117,32 @@ export class Recorder<W> {
     if (this.val) this.val.length = keep;
     this.entries = keep;
     this.every *= 2;
-    (this.history as { every: number }).every = this.every;
+    (this.history as RunHistory<W>).every = this.every;
+  }
+}
+
+/** A History whose weights are made from the recorded float32 copies on first read (a prototype getter: cheap to create per run). */
+class RunHistory<W> implements History<W> {
+  every = 1;
+  readonly valLoss?: number[];
+
+  readonly #read: () => W[]; // a private field: not enumerable, so histories compare by their data
+
+  constructor(
+    readonly loss: number[],
+    valLoss: number[] | undefined,
+    read: () => W[],
+  ) {
+    if (valLoss) this.valLoss = valLoss;
+    this.#read = read;
+  }
+
+  get weights(): W[] {
+    return this.#read();
+  }
+
+  /** Plain JSON with the weights, for saving a run. */
+  toJSON(): { loss: number[]; weights: W[]; every: number; valLoss?: number[] } {
+    return { loss: this.loss, weights: this.weights, every: this.every, ...(this.valLoss && { valLoss: this.valLoss }) };
   }
 }

@@ -2,6 +2,7 @@
 // that offers it (`trainEpochs`) and an optimizer whose rule the core can run (`coreRule`). The
 // optimizer's slots move into core memory at the start of each call and back at its end, so
 // getState() stays exact, and the results equal the epoch-by-epoch loop's bit for bit.
+// A runner is made once per binding and rule and reused by later calls on the same placed data.
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import type { CoreJob } from '../backends/backend.js';
 import type { Binding } from '../models/model.js';
@@ -13,73 +14,90 @@ const MAX_EPOCHS_PER_CALL = 1 << 16;
 /** The core counts steps in i32. */
 const MAX_STEP = 2 ** 31 - 1;
 
-const FAILED: Record<number, 'loss' | 'gradient' | 'weights'> = { [STATUS_BAD_LOSS]: 'loss', [STATUS_BAD_GRADIENT]: 'gradient', [STATUS_BAD_WEIGHTS]: 'weights' };
+/** What failed, by status code. */
+export const FAILED: Record<number, 'loss' | 'gradient' | 'weights'> = { [STATUS_BAD_LOSS]: 'loss', [STATUS_BAD_GRADIENT]: 'gradient', [STATUS_BAD_WEIGHTS]: 'weights' };
 
-/** What one call produced: epochs completed, their losses (plus the failing epoch's, for 'weights'), and weights. */
-export interface InCoreResult {
-  epochs: number;
-  failed?: 'loss' | 'gradient' | 'weights';
-  losses: Float64Array;
-  weights?: Float32Array;
-}
+const runners = new WeakMap<Binding, InCore>();
 
-/** Runs chunks of epochs inside the core for one binding and one optimizer. */
+/** Runs chunks of epochs inside the core for one binding and one optimizer rule. */
 export class InCore {
   /** The most epochs one call may run. */
   readonly maxEpochs: number;
-  private readonly losses: Float64Array;
-  private readonly weights: Float32Array;
-  private readonly slots: Float32Array;
+  /** The loss of each epoch of the last run (plus the failing epoch's when an update failed). */
+  losses: Float64Array;
+  /** The weights after each completed epoch of the last run, f32[epochs][P], when tracked. */
+  weights: Float32Array;
+  /** Epochs the last run completed, and STATUS_OK or the check that failed at the next one. */
+  epochs = 0;
+  status = STATUS_OK;
+  private slots: Float32Array;
+  private readonly job: CoreJob;
+  private rule: CoreRule;
 
   private constructor(
     private readonly trainEpochs: NonNullable<Binding['trainEpochs']>,
-    private readonly rule: CoreRule,
+    rule: CoreRule,
     private readonly P: number,
     work: number,
-    epochs: number,
-    track: boolean,
   ) {
-    this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work), epochs));
-    this.losses = new Float64Array(this.maxEpochs + 1);
-    this.weights = new Float32Array(track ? this.maxEpochs * P : 0);
+    this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work)));
+    this.rule = rule;
+    this.losses = new Float64Array(2);
+    this.weights = new Float32Array(P);
     this.slots = new Float32Array(rule.slots.length * P);
+    this.job = { rule: rule.rule, hyper: rule.hyper, slots: this.slots, step: 0, params: this.slots, lastGood: this.slots, epochs: 0, losses: this.losses, weights: undefined };
   }
 
   /** A runner when the binding can train in the core, has one batch, and the optimizer's rule has a core twin; else undefined. */
-  static for(binding: Binding, optimizer: Optimizer, P: number, work: number, epochs: number, track: boolean): InCore | undefined {
+  static for(binding: Binding, optimizer: Optimizer, P: number, work: number, epochs: number): InCore | undefined {
     const rule = optimizer.coreRule;
     if (!binding.trainEpochs || binding.batches !== 1 || !rule || optimizer.iterations + epochs > MAX_STEP) return undefined;
-    return new InCore(binding.trainEpochs, rule, P, work, epochs, track);
+    let runner = runners.get(binding);
+    if (!runner) runners.set(binding, (runner = new InCore(binding.trainEpochs, rule, P, work)));
+    runner.use(rule);
+    return runner;
+  }
+
+  /** Run this optimizer's rule from now on (same binding, buffers kept). */
+  private use(rule: CoreRule): void {
+    if (rule === this.rule) return;
+    this.rule = rule;
+    this.job.rule = rule.rule;
+    this.job.hyper = rule.hyper;
+    if (this.slots.length !== rule.slots.length * this.P) this.job.slots = this.slots = new Float32Array(rule.slots.length * this.P);
+  }
+
+  /** Room for `count` epochs of results, grown by doubling (runs of one epoch per call stay small). */
+  private reserve(count: number): void {
+    if (this.losses.length > count) return;
+    const n = Math.min(this.maxEpochs, Math.max(count, 2 * this.losses.length - 1));
+    this.job.losses = this.losses = new Float64Array(n + 1);
+    this.weights = new Float32Array(n * this.P);
   }
 
   /**
    * Run `count` (<= maxEpochs) epochs from `params`, updating `params`, `lastGood` and the
-   * optimizer in place, as that many calls of the epoch-by-epoch loop would.
+   * optimizer in place, as that many calls of the epoch-by-epoch loop would; `epochs`, `status`,
+   * `losses` and `weights` hold the outcome.
    */
-  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean): InCoreResult {
-    const { P, slots, rule } = this;
+  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean): void {
+    this.reserve(count);
+    const { P, slots, rule, job } = this;
     const live = rule.attach(P);
-    rule.slots.forEach((name, i) => slots.set(live.slots[name]!, i * P));
-    const job: CoreJob = {
-      rule: rule.rule,
-      hyper: rule.hyper,
-      slots,
-      step: live.step,
-      params,
-      lastGood,
-      epochs: count,
-      losses: this.losses,
-      weights: track ? this.weights : undefined,
-    };
+    const names = rule.slots;
+    for (let i = 0; i < names.length; i++) slots.set(live.slots[names[i]!]!, i * P);
+    job.step = live.step;
+    job.params = params;
+    job.lastGood = lastGood;
+    job.epochs = count;
+    job.weights = track ? this.weights : undefined;
     const { epochs, status } = this.trainEpochs(job);
-    const steps = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
-    rule.slots.forEach((name, i) => live.slots[name]!.set(slots.subarray(i * P, (i + 1) * P)));
-    live.advance(steps);
-    return {
-      epochs,
-      ...(status !== STATUS_OK && { failed: FAILED[status]! }),
-      losses: this.losses.subarray(0, steps),
-      ...(track && { weights: this.weights.subarray(0, epochs * P) }),
-    };
+    for (let i = 0; i < names.length; i++) {
+      const slot = live.slots[names[i]!]!;
+      for (let j = 0; j < P; j++) slot[j] = slots[i * P + j]!;
+    }
+    live.advance(epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0));
+    this.epochs = epochs;
+    this.status = status;
   }
 }

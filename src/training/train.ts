@@ -9,7 +9,8 @@ import { isPlaced, type Binding, type PlacedData, type Trainable } from '../mode
 import type { Optimizer, OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
-import { InCore } from './in-core.js';
+import { FAILED, InCore } from './in-core.js';
+import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 
 export type { History };
 export type { Trainable };
@@ -62,8 +63,26 @@ const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 't
 /** Slices of at most this long between yields to the event loop. */
 const SLICE_MS = 20;
 
-// Models in a training call: a second call on the same model is refused, not interleaved.
-const busy = new WeakSet<object>();
+// Models in a training call: a second call on the same model is refused, not interleaved. A Set,
+// not a WeakSet: every exit deletes its model, and a WeakSet's add/delete per call costs microseconds of GC.
+const busy = new Set<object>();
+
+// Placed data keeps its last binding, so a later call with the same loss and schedule binds nothing
+// anew; the binding's memory goes with the placement (its dispose, or the model's).
+const bindings = new WeakMap<PlacedData, { key: string; binding: Binding }>();
+
+function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: PlacedData, options: { loss: L; batchSize?: number | undefined; truncate?: number | undefined }, role: string): Binding {
+  const key = `${role}|${options.loss}|${options.batchSize}|${options.truncate}`;
+  const cached = bindings.get(placed);
+  if (cached?.key === key && placed.live) return cached.binding;
+  cached?.binding.dispose();
+  const binding = model.bind(placed, options);
+  bindings.set(placed, { key, binding });
+  return binding;
+}
+
+// Scratch copies of the parameters, one pair per model, reused by its runs (a model trains one run at a time).
+const scratch = new WeakMap<object, { lastGood: Float32Array; before: Float32Array }>();
 
 /** Every option validated before anything is placed or bound. */
 function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {
@@ -140,7 +159,8 @@ class Session<W, L extends string> {
     if (busy.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
     busy.add(model);
     try {
-      const { split, loss, batchSize, truncate } = { ...this.plan, batchSize: o.batchSize, truncate: o.truncate };
+      const { split, loss } = this.plan;
+      const { batchSize, truncate } = o;
       let trainData = data;
       let valData = o.validationData;
       if (!isPlaced(data)) {
@@ -155,19 +175,18 @@ class Session<W, L extends string> {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
-      const placedTrain = isPlaced(trainData) ? trainData : this.taken.add(model.place(trainData));
-      this.binding = this.taken.add(model.bind(placedTrain, { loss, batchSize, truncate }));
-      if (valData !== undefined) {
-        const placedVal = isPlaced(valData) ? valData : this.taken.add(model.place(valData));
-        this.val = this.taken.add(model.bind(placedVal, { loss }));
-      }
-      this.n = placedTrain.samples;
+      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(this.taken.add(model.place(trainData)), { loss, batchSize, truncate }));
+      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(this.taken.add(model.place(valData)), { loss }));
+      this.n = this.binding.samples;
       const P = model.params.length;
-      this.lastGood = model.params.slice();
-      this.before = model.params.slice();
+      let copies = scratch.get(model);
+      if (copies?.lastGood.length !== P) scratch.set(model, (copies = { lastGood: new Float32Array(P), before: new Float32Array(P) }));
+      this.lastGood = copies.lastGood;
+      this.lastGood.set(model.params);
+      this.before = copies.before;
       this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p));
       const plain = this.plan.clip === undefined && this.plan.patience === undefined && this.val === undefined;
-      this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, placedTrain.samples * placedTrain.steps, this.epochs, this.plan.track) : undefined;
+      this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, this.binding.samples * this.binding.steps, this.epochs) : undefined;
       const shuffles = this.plan.seed !== undefined && this.binding.batches > 1;
       if (shuffles && !this.binding.shuffle) throw new ConfigError('shuffle', o.shuffle, 'false: this model cannot reorder its samples');
       this.rng = shuffles ? new RandomState(this.plan.seed!) : undefined;
@@ -279,25 +298,21 @@ class Session<W, L extends string> {
 
   /** Epochs up to the next `onEpoch` call in one call into the core: the same records and checks as `step`. */
   private chunk(inCore: InCore): void {
-    const { model, o, plan } = this;
+    const { model, o, plan, recorder } = this;
     if (o.signal?.aborted) this.abort();
     const untilLog = o.onEpoch ? ((plan.logEvery - (this.epoch % plan.logEvery)) % plan.logEvery) + 1 : Infinity;
     const count = Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs);
-    this.before.set(model.params);
-    const r = inCore.run(model.params, this.lastGood, count, plan.track);
-    const P = model.params.length;
-    const recorded = r.losses.length;
-    for (let i = 0; i < recorded; i++) {
-      const e = this.epoch + i;
-      if (!this.recorder.due(e)) continue;
-      const at = i === 0 ? this.before : r.weights?.subarray((i - 1) * P, i * P);
-      this.recorder.record(r.losses[i]!, at ?? this.lastGood);
-    }
-    this.epoch += r.epochs;
-    if (r.failed) this.diverge(r.failed);
+    const { before } = this;
+    for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
+    inCore.run(model.params, this.lastGood, count, plan.track);
+    const { losses, weights, epochs, status } = inCore;
+    // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
+    recorder.recordRun(this.epoch, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
+    this.epoch += epochs;
+    if (status !== STATUS_OK) this.diverge(FAILED[status]!);
     const e = this.epoch - 1;
     if (o.onEpoch && (e % plan.logEvery === 0 || this.epoch === this.epochs)) {
-      if (o.onEpoch({ epoch: e, loss: r.losses[r.epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
+      if (o.onEpoch({ epoch: e, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
     }
   }
 

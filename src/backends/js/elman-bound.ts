@@ -3,7 +3,7 @@ import type { Sequences } from '../../data/sequences.js';
 import type { ElmanDims, LossKind } from '../../types.js';
 import { elmanForward, elmanLossGrad, elmanScratch, type ElmanScratch } from './elman.js';
 
-/** An Elman network's data for the plain-TypeScript backend: the arrays as given, a shuffled copy when asked. */
+/** An Elman network's data for the plain-TypeScript backend: a copy of the arrays, a shuffled copy when asked. */
 export class JsElman {
   private x: Float32Array;
   private t: Float32Array;
@@ -11,7 +11,12 @@ export class JsElman {
   readonly n: number;
   readonly T: number;
 
-  constructor(private readonly data: Sequences, readonly d: ElmanDims) {
+  private readonly data: Sequences;
+
+  /** Copies the arrays, as the core does, so later changes to the caller's arrays do not reach placed data on either backend. */
+  constructor(data: Sequences, readonly d: ElmanDims) {
+    this.data = { ...data, x: data.x.slice(), targets: data.targets.slice() };
+    data = this.data;
     this.n = data.samples;
     this.T = data.steps;
     this.x = data.x;

@@ -10,7 +10,11 @@ export class JsLinear {
   readonly n: number;
   readonly T: number;
 
-  constructor(private readonly data: Sequences) {
+  private readonly data: Sequences;
+
+  /** Copies the arrays, as the core does, so later changes to the caller's arrays do not reach placed data on either backend. */
+  constructor(data: Sequences) {
+    this.data = { ...data, x: data.x.slice(), targets: data.targets.slice() };
     this.n = data.samples;
     this.T = data.steps;
     this.states64 = new Float64Array((this.T + 1) * this.n);

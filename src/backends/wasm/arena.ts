@@ -43,6 +43,7 @@ export class Arena {
       if (end > have) {
         try {
           this.memory.grow(Math.ceil((end - have) / PAGE));
+          this.refresh(); // shared memory does not detach old views, so their length alone would not tell
         } catch {
           throw new ConfigError('bytes', bytes, 'small enough for the runtime to grow WebAssembly memory');
         }
@@ -118,19 +119,20 @@ export class Arena {
 
   /** A Float32Array over all of memory, re-made whenever memory.grow detached the old one. */
   get f32(): Float32Array {
-    this.refresh();
+    // A detached view has length 0: only then look at memory.buffer again (an accessor that costs more than the check).
+    if (this.f32View.length === 0) this.refresh();
     return this.f32View;
   }
 
   /** A Float64Array over all of memory, re-made whenever memory.grow detached the old one. */
   get f64(): Float64Array {
-    this.refresh();
+    if (this.f64View.length === 0) this.refresh();
     return this.f64View;
   }
 
   /** An Int32Array over all of memory (parameter blocks), re-made whenever memory.grow detached the old one. */
   get i32(): Int32Array {
-    this.refresh();
+    if (this.i32View.length === 0) this.refresh();
     return this.i32View;
   }
 

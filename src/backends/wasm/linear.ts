@@ -117,12 +117,16 @@ export class WasmLinear {
     const w = b >>> 2;
     const losses = b + JOB_BYTES;
     const weights = losses + this.jobEpochs * 8;
-    const f32 = arena.f32;
+    const f32 = arena.f32; // one look at memory.buffer for the whole call: nothing here grows memory
     const i32 = arena.i32;
-    f32.set(job.params, w + LJ_PARAMS);
-    f32.set(job.lastGood, w + LJ_LAST_GOOD);
-    f32.set(job.hyper, w + LJ_HYPER);
-    f32.set(job.slots, w + LJ_SLOTS);
+    const f64 = arena.f64;
+    const P = 2;
+    for (let i = 0; i < P; i++) {
+      f32[w + LJ_PARAMS + i] = job.params[i]!;
+      f32[w + LJ_LAST_GOOD + i] = job.lastGood[i]!;
+    }
+    for (let i = 0; i < job.hyper.length; i++) f32[w + LJ_HYPER + i] = job.hyper[i]!;
+    for (let i = 0; i < job.slots.length; i++) f32[w + LJ_SLOTS + i] = job.slots[i]!;
     i32[w + LJ_X] = this.x;
     i32[w + LJ_T] = this.t;
     i32[w + LJ_N] = this.n;
@@ -136,17 +140,18 @@ export class WasmLinear {
     i32[w + LJ_LOSSES] = losses;
     i32[w + LJ_WEIGHTS] = job.weights ? weights : 0;
     f32[w + LJ_C] = c;
-    arena.f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
+    f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
     const r = exports.linearTrain(b);
     const epochs = r >>> STATUS_BITS;
     const status = r & ((1 << STATUS_BITS) - 1);
-    const after = arena.f32; // memory does not grow during the call, but re-read the view as a rule
-    job.params.set(after.subarray(w + LJ_PARAMS, w + LJ_PARAMS + 2));
-    job.lastGood.set(after.subarray(w + LJ_LAST_GOOD, w + LJ_LAST_GOOD + 2));
-    job.slots.set(after.subarray(w + LJ_SLOTS, w + LJ_SLOTS + job.slots.length));
+    for (let i = 0; i < P; i++) {
+      job.params[i] = f32[w + LJ_PARAMS + i]!;
+      job.lastGood[i] = f32[w + LJ_LAST_GOOD + i]!;
+    }
+    for (let i = 0; i < job.slots.length; i++) job.slots[i] = f32[w + LJ_SLOTS + i]!;
     const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
-    job.losses.set(arena.f64.subarray(losses >>> 3, (losses >>> 3) + recorded));
-    job.weights?.set(after.subarray(weights >>> 2, (weights >>> 2) + 2 * epochs));
+    for (let e = 0, l = losses >>> 3; e < recorded; e++) job.losses[e] = f64[l + e]!;
+    if (job.weights) for (let i = 0, o = weights >>> 2; i < P * epochs; i++) job.weights[i] = f32[o + i]!;
     return { epochs, status };
   }
 

@@ -1,0 +1,37 @@
+import { ConfigError } from '../errors.js';
+import { RandomState } from '../random.js';
+import { checkInteger, checkValues } from './sequences.js';
+
+/** Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width. */
+export interface NoisySignalOptions {
+  length: number;
+  rng: RandomState;
+  /** Angular frequencies in radians per step (default [0.07, 0.19, 0.43]: periods of about 90, 33 and 15 steps). */
+  frequencies?: readonly number[];
+  /** One amplitude per frequency (default [1, 0.6, 0.3]). */
+  amplitudes?: readonly number[];
+  /** Half-width of the uniform noise added to every value (default 0.1). */
+  noise?: number;
+}
+
+/**
+ * One noisy multi-frequency series: v[t] = Σ_j a_j·sin(ω_j·t + φ_j) + U(−noise, noise), the phases φ_j
+ * uniform in [0, 2π). Draw order: every φ_j, then one noise value per step.
+ */
+export function noisySignal({ length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 }: NoisySignalOptions): Float32Array {
+  checkInteger('length', length, 1, 2 ** 28);
+  if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
+  if (!Array.isArray(frequencies) || frequencies.length === 0) throw new ConfigError('frequencies', frequencies, 'a non-empty array of numbers');
+  checkValues('frequencies', frequencies);
+  if (!Array.isArray(amplitudes) || amplitudes.length !== frequencies.length) throw new ConfigError('amplitudes', amplitudes, `an array of ${frequencies.length} numbers, one per frequency`);
+  checkValues('amplitudes', amplitudes);
+  if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) throw new ConfigError('noise', noise, 'a finite number >= 0');
+  const phases = frequencies.map(() => rng.uniform(0, 2 * Math.PI));
+  const out = new Float32Array(length);
+  for (let t = 0; t < length; t++) {
+    let v = 0;
+    for (let j = 0; j < frequencies.length; j++) v += amplitudes[j]! * Math.sin(frequencies[j]! * t + phases[j]!);
+    out[t] = v + (noise > 0 ? rng.uniform(-noise, noise) : 0);
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+import { ConfigError, ShapeError } from '../errors.js';
+import { checkInteger, checkValues, type Sequences } from './sequences.js';
+
+/**
+ * One series (`number[]`, a Float32Array) or several of the same length (`series[s][t]`): the values a
+ * forecaster reads. Several series are the input features of one step, in the order given.
+ */
+export type Series = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
+/** Options of `windows`: how far back a sample reads, how far ahead it predicts, and where samples start. */
+export interface WindowOptions {
+  /** Steps of input per sample (the sequence length), an integer >= 1. */
+  lookback: number;
+  /** Values predicted per target series: steps t+1 … t+horizon after the window (default 1). */
+  horizon?: number;
+  /** Steps between the starts of consecutive samples (default 1). */
+  stride?: number;
+  /** Which series are predicted, by index (default: all of them). */
+  targets?: readonly number[];
+}
+
+// A Float32Array of more than 2^28 values (1 GiB) is refused before it is allocated: it could not be
+// copied into the 4 GiB WebAssembly memory beside its model's buffers.
+const MAX_FLOATS = 2 ** 28;
+
+/** The series as rows `rows[s][t]`, checked: same length everywhere, finite values. */
+export function seriesRows(series: Series, name = 'series'): ArrayLike<number>[] {
+  if (series === null || typeof series !== 'object' || typeof series.length !== 'number') throw new ConfigError(name, series, 'an array of numbers or an array of series');
+  if (series.length === 0) throw new ShapeError(name, series, 'hold at least one value', 'none');
+  const several = typeof series[0] === 'object' && series[0] !== null;
+  const rows = several ? Array.from(series as ArrayLike<ArrayLike<number>>) : [series as ArrayLike<number>];
+  const length = rows[0]!.length;
+  rows.forEach((row, s) => {
+    const at = several ? `${name}[${s}]` : name;
+    if (row === null || typeof row !== 'object' || row.length !== length) throw new ShapeError(at, row, `have length ${length} like ${several ? `${name}[0]` : 'the others'}`, `length ${row?.length}`);
+    checkValues(at, row);
+  });
+  return rows;
+}
+
+/** The number of samples `windows` makes from `length` steps (0 when the series is too short). */
+export function windowCount(length: number, lookback: number, horizon = 1, stride = 1): number {
+  return length < lookback + horizon ? 0 : Math.floor((length - lookback - horizon) / stride) + 1;
+}
+
+/**
+ * Cut series into many-to-one samples for forecasting: sample n reads steps [n·stride, n·stride + lookback)
+ * of every series (time-major x, inputSize = number of series) and its targets are the next `horizon`
+ * values of each target series, `targets[n][h·targets + j]` = series targets[j] at step n·stride + lookback + h.
+ */
+export function windows(series: Series, options: WindowOptions): Sequences {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { lookback, horizon, stride, targets }');
+  const rows = seriesRows(series);
+  const S = rows.length;
+  const length = rows[0]!.length;
+  const lookback = checkInteger('lookback', options.lookback, 1);
+  const horizon = checkInteger('horizon', options.horizon ?? 1, 1);
+  const stride = checkInteger('stride', options.stride ?? 1, 1);
+  const targets = options.targets ?? rows.map((_, s) => s);
+  if (!Array.isArray(targets) || targets.length === 0) throw new ConfigError('targets', targets, `a non-empty array of series indices in [0, ${S - 1}]`);
+  targets.forEach((t, j) => checkInteger(`targets[${j}]`, t, 0, S - 1));
+  const samples = windowCount(length, lookback, horizon, stride);
+  if (samples === 0) throw new ShapeError('series', series, `have at least lookback + horizon = ${lookback + horizon} steps`, `${length}`);
+  const O = horizon * targets.length;
+  // Sizes in doubles (exact to 2^53) before anything is allocated.
+  if (samples * lookback * S > MAX_FLOATS) throw new ConfigError('samples × lookback × series', samples * lookback * S, `at most 2^28 values (1 GiB of float32); raise stride or shorten lookback`);
+  if (samples * O > MAX_FLOATS) throw new ConfigError('samples × horizon × targets', samples * O, 'at most 2^28 values (1 GiB of float32)');
+  const x = new Float32Array(samples * lookback * S);
+  const y = new Float32Array(samples * O);
+  for (let n = 0; n < samples; n++) {
+    const start = n * stride;
+    for (let k = 0; k < lookback; k++) for (let s = 0; s < S; s++) x[(k * samples + n) * S + s] = rows[s]![start + k]!;
+    for (let h = 0; h < horizon; h++) for (let j = 0; j < targets.length; j++) y[n * O + h * targets.length + j] = rows[targets[j]!]![start + lookback + h]!;
+  }
+  return { samples, steps: lookback, inputSize: S, outputSize: O, x, targets: y };
+}
+
+/**
+ * Split series by time with no leakage: `train` holds steps [0, at) and `test` steps [at − lookback, end),
+ * so the first test sample's first target is step `at` and no test target was ever seen in training.
+ * `at` is a step index, or a fraction in (0, 1) of the length.
+ */
+export function splitByTime(series: Series, at: number, lookback: number): { train: number[][]; test: number[][]; at: number } {
+  const rows = seriesRows(series);
+  const length = rows[0]!.length;
+  checkInteger('lookback', lookback, 1);
+  const cut = typeof at === 'number' && at > 0 && at < 1 ? Math.round(at * length) : at;
+  checkInteger('at', cut, lookback + 1, length - 1);
+  return {
+    train: rows.map((r) => Array.from(r).slice(0, cut)),
+    test: rows.map((r) => Array.from(r).slice(cut - lookback)),
+    at: cut,
+  };
+}
