@@ -13,7 +13,7 @@ import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
 import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
-import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from './stack-spec.js';
+import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../backends/stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec };
@@ -90,7 +90,7 @@ export interface RNNJSON {
 }
 
 /** Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize]. */
-export type Inputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
 type Placed = WasmElman | JsElman;
 type Work = WasmStackWork | JsStackWork;
@@ -238,10 +238,10 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   }
 
   /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
-  predict(input: Inputs | Sequences | PlacedData): Float32Array {
+  predict(input: RNNInputs | Sequences | PlacedData): Float32Array {
     this.holdings.check();
     const own = input instanceof Placement;
-    const data = own ? undefined : this.inputs(input as Inputs);
+    const data = own ? undefined : this.inputs(input as RNNInputs);
     if (data) checkSequences(data, 'data', false);
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
@@ -400,6 +400,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       this.holdings.check();
     };
     return {
+      samples: n,
+      steps,
       batches,
       batchSize: B,
       batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
@@ -491,7 +493,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   }
 
   /** Time-major Sequences (zero targets) from the accepted input forms. */
-  private inputs(input: Inputs | Sequences): Sequences {
+  private inputs(input: RNNInputs | Sequences): Sequences {
     const I = this.inputSize, O = this.outputSize;
     if (plainObject(input) && 'x' in input) {
       const s = input as Sequences;
