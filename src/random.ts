@@ -62,7 +62,8 @@ export class RandomState {
 
   /** `n` doubles in [0, 1), as numpy's `rand(n)`; `rand(rows * cols)` is `rand(rows, cols)` row-major. */
   rand(n: number): Float64Array {
-    if (!Number.isInteger(n) || n < 0) throw new ConfigError('n', n, 'a non-negative integer');
+    // A Float64Array of at most 1 GiB: a larger n is refused before anything is drawn or allocated.
+    if (!Number.isInteger(n) || n < 0 || n > 2 ** 27) throw new ConfigError('n', n, 'a non-negative integer, at most 2^27 (1 GiB of float64)');
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = this.randomSample();
     return out;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { JsStack } from '../src/backends/js/stack.js';
 import { core, init } from '../src/backends/wasm/core.js';
 import { WasmStack } from '../src/backends/wasm/stack.js';
-import type { LayerSpec, StackDims } from '../src/backends/stack-spec.js';
+import type { LayerSpec, StackDims } from '../src/stack-spec.js';
 import { randomElmanData } from './helpers/elman-data.js';
 import { layer } from './helpers/stack-parity.js';
 import { randomParams, tfPredict, wasmPredict, worstRel } from './helpers/stack-harness.js';

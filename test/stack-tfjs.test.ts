@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
-import type { LayerSpec } from '../src/backends/stack-spec.js';
+import type { LayerSpec } from '../src/stack-spec.js';
 import { checkParity, HEADS, Worst, layer } from './helpers/stack-parity.js';
 
 // Stacks of mixed layers + dense against the same tf.layers stack (or its tf-ops form when a GRU

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
-import type { StackDims } from '../src/backends/stack-spec.js';
+import type { StackDims } from '../src/stack-spec.js';
 import { randomElmanData } from './helpers/elman-data.js';
 import { jsLossGrad, randomParams, wasmLossGrad, worstRel } from './helpers/stack-harness.js';
 import { checkParity, HEADS, Worst, layer } from './helpers/stack-parity.js';

@@ -1,6 +1,6 @@
 import { linearStates } from '../backends/js/linear.js';
 import { checkSequences, type Sequences } from '../data/sequences.js';
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError, NumericError, ShapeError } from '../errors.js';
 import { squaredLoss, type LossName } from '../losses.js';
 import type { LinearWeights } from '../models/linear.js';
 
@@ -25,5 +25,7 @@ export function gradientFlow(data: Sequences, weights: LinearWeights, loss: Loss
   const grad = new Float64Array(T + 1);
   for (let i = 0; i < n; i++) grad[T]! += c * (s[T * n + i]! - data.targets[i]!);
   for (let k = T; k >= 1; k--) grad[k - 1] = grad[k]! * weights.wRec;
+  const bad = grad.findIndex((g) => !Number.isFinite(g));
+  if (bad >= 0) throw new NumericError(`the gradient overflowed float64 (dL/dS[${bad}] is ${grad[bad]}): the weights are too large for this data`, 'weights', weights);
   return grad;
 }

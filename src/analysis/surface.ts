@@ -59,8 +59,8 @@ export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surf
 
 function axis(name: string, a: Axis): Float64Array {
   if (typeof a !== 'object' || a === null) throw new ConfigError(name, a, 'an axis { min, max, count }');
-  if (!Number.isFinite(Math.fround(a.min))) throw new ConfigError(`${name}.min`, a.min, 'a finite float32 number');
-  if (!Number.isFinite(Math.fround(a.max)) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite float32 number > ${name}.min (${a.min})`);
+  if (typeof a.min !== 'number' || !Number.isFinite(Math.fround(a.min))) throw new ConfigError(`${name}.min`, a.min, 'a finite float32 number');
+  if (typeof a.max !== 'number' || !Number.isFinite(Math.fround(a.max)) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite float32 number > ${name}.min (${a.min})`);
   if (!Number.isInteger(a.count) || a.count < 2 || a.count > 4096) throw new ConfigError(`${name}.count`, a.count, 'an integer in [2, 4096]');
   const v = new Float64Array(a.count);
   for (let i = 0; i < a.count; i++) v[i] = a.min + ((a.max - a.min) * i) / (a.count - 1);

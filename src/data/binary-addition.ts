@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits). */
 export interface BinaryAdditionOptions {
@@ -17,6 +17,7 @@ export interface BinaryAdditionOptions {
 export function binaryAddition({ samples, bits = 8, rng }: BinaryAdditionOptions): Sequences {
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('bits', bits, 2, 31);
+  checkGenerated(samples, [bits, 2]);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   const x = new Float32Array(bits * samples * 2);
   const targets = new Float32Array(bits * samples);

@@ -1,5 +1,5 @@
 import { RandomState } from '../random.js';
-import { checkInteger, timeMajor, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, timeMajor, type Sequences } from './sequences.js';
 import { ConfigError } from '../errors.js';
 
 /** Options of the tutorial's task; `rng` is consumed in numpy's order (row by row). */
@@ -16,7 +16,7 @@ export interface CountOnesOptions {
 export function countOnes({ samples, length, rng }: CountOnesOptions): Sequences {
   checkInteger('samples', samples, 1, 2 ** 26);
   checkInteger('length', length, 1, 2 ** 20);
-  if (samples * length > 2 ** 28) throw new ConfigError('samples × length', samples * length, 'at most 2^28 values (1 GiB of float32)');
+  checkGenerated(samples, [length]);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   const x = new Float32Array(samples * length);
   const targets = new Float32Array(samples);

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `parity`. */
 export interface ParityOptions {
@@ -17,6 +17,7 @@ export interface ParityOptions {
 export function parity({ samples, length, rng }: ParityOptions): Sequences {
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
+  checkGenerated(samples, [length]);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   const x = new Float32Array(length * samples);
   const targets = new Float32Array(length * samples);

@@ -1,4 +1,10 @@
 import { ConfigError, DataError, ShapeError } from '../errors.js';
+import { byteSize } from '../sizes.js';
+
+/** Generated data sets are capped at 1 GiB of float32 inputs, checked in 64 bits before anything is drawn. */
+export function checkGenerated(samples: number, factors: readonly number[]): void {
+  byteSize('samples', samples, [samples, ...factors, 4], { cap: 2 ** 30, capReason: '1 GiB of float32 inputs (samples × steps × inputs)' });
+}
 
 /**
  * A batch of sequences in time-major layout: `x[(k * samples + n) * inputSize + i]` is input i of
@@ -89,8 +95,10 @@ export function timeMajor(rows: ArrayLike<ArrayLike<number>>, name = 'sequences'
   if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') throw new ConfigError(name, rows, 'an array of sequences');
   const samples = rows.length;
   if (samples < 1) throw new ShapeError(name, rows, 'hold at least one sequence', 'none');
+  checkInteger(`${name}.length`, samples, 1);
   const steps = rows[0]?.length ?? 0;
   if (!Number.isInteger(steps) || steps < 1) throw new ShapeError(`${name}[0]`, rows[0], 'be a non-empty sequence');
+  byteSize(name, rows, [samples, steps, 4], { kind: 'shape' });
   const x = new Float32Array(samples * steps);
   for (let n = 0; n < samples; n++) {
     const row = rows[n]!;

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1). */
 export interface SineWaveOptions {
@@ -18,8 +18,10 @@ export interface SineWaveOptions {
 export function sineWave({ samples, length, rng, noise = 0.1 }: SineWaveOptions): Sequences {
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
+  checkGenerated(samples, [length]);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
-  if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) throw new ConfigError('noise', noise, 'a finite number >= 0');
+  // sin + noise must stay finite in float32, where the data is stored.
+  if (typeof noise !== 'number' || !(noise >= 0) || !(noise <= 1e38)) throw new ConfigError('noise', noise, 'a number in [0, 1e38] (values stay finite in float32)');
   const x = new Float32Array(length * samples);
   const targets = new Float32Array(length * samples);
   for (let n = 0; n < samples; n++) {

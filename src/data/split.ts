@@ -1,7 +1,8 @@
-import { checkInteger, type Sequences } from './sequences.js';
+import { checkInteger, checkSequences, type Sequences } from './sequences.js';
 
 /** Samples [from, to) of a data set as a new time-major Sequences (copied). */
 export function sliceSamples(data: Sequences, from: number, to: number): Sequences {
+  checkSequences(data);
   const n = data.samples;
   checkInteger('from', from, 0, n - 1);
   checkInteger('to', to, from + 1, n);

@@ -4,7 +4,8 @@ import { binaryAddition } from './binary-addition.js';
 import { countOnes } from './count-ones.js';
 import { noisySignal } from './noisy-signal.js';
 import { parity } from './parity.js';
-import type { Sequences } from './sequences.js';
+import { checkSequences, type Sequences } from './sequences.js';
+import { ConfigError, ShapeError } from '../errors.js';
 import { sineWave } from './sine-wave.js';
 import { windows } from './windows.js';
 
@@ -35,10 +36,20 @@ export const TASKS: Readonly<Record<TaskName, Task>> = {
   forecast: { make: (samples, length, rng) => windows(noisySignal({ length: samples + length, rng }), { lookback: length }), inputSize: 1, outputSize: 1, returnSequences: false, outputActivation: 'linear', loss: 'mse', scoring: 'none' },
 };
 
-/** Accuracy of outputs y (time-major like the targets): per output value, and per sequence (every value right). */
+/**
+ * Accuracy of outputs y (time-major like the targets): per output value, and per sequence (every value
+ * right). `y` must have the targets' length and `scoring` be 'round' or 'threshold'; an output that is
+ * not finite counts as wrong.
+ */
 export function accuracy(y: Float32Array, data: Sequences, scoring: Exclude<Scoring, 'none'>): { perValue: number; perSequence: number } {
+  checkSequences(data);
+  if (scoring !== 'round' && scoring !== 'threshold') throw new ConfigError('scoring', scoring, "'round' or 'threshold' (a task scored 'none' has no accuracy)");
   const { samples: n, outputSize: O } = data;
   const steps = data.targetsPerStep ? data.steps : 1;
+  if (!(y instanceof Float32Array)) throw new ConfigError('y', y, 'a Float32Array of outputs (as predict returns)');
+  if (y.length !== data.targets.length) {
+    throw new ShapeError('y', y, `have the targets' length ${data.targets.length} (${steps} steps × ${n} samples × ${O} outputs)`, `length ${y.length}`);
+  }
   const wrong = new Uint8Array(n);
   let right = 0;
   for (let k = 0; k < steps; k++) {

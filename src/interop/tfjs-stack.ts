@@ -5,7 +5,7 @@
 // clip(0.2·x + 0.5, 0, 1) (Keras 3's hard_sigmoid, slope 1/6, is not the same function).
 
 import type { BackendName } from '../backends/backend.js';
-import { GATE_ACTIVATIONS, type CellKind, type GateActivation } from '../backends/stack-spec.js';
+import { GATE_ACTIVATIONS, type CellKind, type GateActivation } from '../stack-spec.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { RNN, type LayerOptions } from '../models/rnn.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from '../types.js';

@@ -305,30 +305,41 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     return { format: 'elman.ElmanRNN', version: 1, config: { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences }, weights };
   }
 
-  /** Rebuild a model saved by `toJSON` (validated: format, version, config, every weight's shape and values). */
+  /**
+   * Rebuild a model saved by `toJSON`. The file is strict: every config key and every weight is
+   * required (a missing one is an error, never a default), unknown keys are refused, and only the
+   * documented load option `backend` can be chosen at load; nothing else overrides the saved config.
+   */
   static fromJSON(json: ElmanJSON, options: { backend?: BackendName } = {}): ElmanRNN {
+    if (!plainObject(options)) throw new ConfigError('options', options, 'an object { backend }');
+    for (const key of Object.keys(options)) if (key !== 'backend') throw new ConfigError(`options.${key}`, (options as Record<string, unknown>)[key], 'absent: fromJSON takes only backend (the file decides the rest)');
     if (!plainObject(json) || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', plainObject(json) ? json.format : json, '"elman.ElmanRNN"');
     if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
+    strictKeys(json, 'json', ['format', 'version', 'config', 'weights']);
     const config = json.config as Record<string, unknown>;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
-    const allowed = ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences'];
-    // Own keys only, from a closed list: a file cannot smuggle in options or prototype keys.
-    for (const key of Object.keys(config)) if (!allowed.includes(key)) throw new ConfigError(`json.config.${key}`, config[key], `absent: config takes ${allowed.join(', ')}`);
+    // Own keys only, from a closed list and all present: a file cannot smuggle in options or rely on defaults.
+    strictKeys(config, 'json.config', ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences']);
     const weights = json.weights as Record<string, unknown>;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    for (const key of Object.keys(weights)) if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(key)) throw new ConfigError(`json.weights.${key}`, weights[key], 'absent: not a weight of ElmanRNN');
+    strictKeys(weights, 'json.weights', ELMAN_WEIGHT_NAMES);
     const I = checkInteger('json.config.inputSize', config.inputSize, 1, 4096);
     const H = checkInteger('json.config.hiddenSize', config.hiddenSize, 1, 4096);
     const O = checkInteger('json.config.outputSize', config.outputSize, 1, 4096);
+    const activation = oneOf('json.config.activation', config.activation, ACTIVATIONS);
+    const outputActivation = oneOf('json.config.outputActivation', config.outputActivation, OUTPUT_ACTIVATIONS);
+    if (typeof config.returnSequences !== 'boolean') throw new ConfigError('json.config.returnSequences', config.returnSequences, 'a boolean');
     // Check every array's length against the config before allocating anything for the model.
     const sizes: Record<string, number> = { kernel: I * H, recurrentKernel: H * H, bias: H, outputKernel: H * O, outputBias: O };
     for (const name of ELMAN_WEIGHT_NAMES) {
       const w = weights[name];
-      if (!Object.hasOwn(weights, name) || !Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
+      if (!Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
       if (w.length !== sizes[name]) throw new ShapeError(`json.weights.${name}`, w, `have ${sizes[name]} numbers for the config`, `${w.length}`);
     }
-    const clean = { inputSize: I, hiddenSize: H, outputSize: O, activation: config.activation, outputActivation: config.outputActivation, returnSequences: config.returnSequences };
-    const model = new ElmanRNN({ ...(clean as ElmanJSON['config']), kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...options });
+    const model = new ElmanRNN({
+      inputSize: I, hiddenSize: H, outputSize: O, activation, outputActivation, returnSequences: config.returnSequences,
+      kernelInitializer: 'zeros', recurrentInitializer: 'zeros', backend: options.backend,
+    });
     model.setWeights(json.weights);
     return model;
   }
@@ -437,4 +448,10 @@ function float32(name: string, v: unknown, i: number): number {
 
 function plainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Exactly the own keys `keys` of a file's object: a missing key is not defaulted, an extra one not ignored. */
+function strictKeys(o: Record<string, unknown>, name: string, keys: readonly string[]): void {
+  for (const key of Object.keys(o)) if (!keys.includes(key)) throw new ConfigError(`${name}.${key}`, o[key], `absent: ${name} takes ${keys.join(', ')}`);
+  for (const key of keys) if (!Object.hasOwn(o, key)) throw new ConfigError(`${name}.${key}`, undefined, `present: ${name} needs ${keys.join(', ')}`);
 }

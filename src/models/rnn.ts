@@ -13,7 +13,7 @@ import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
 import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
-import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../backends/stack-spec.js';
+import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec };

@@ -138,13 +138,20 @@ export abstract class SlotOptimizer implements Optimizer {
     if (state.name !== this.name) throw new ConfigError('state.name', state.name, `"${this.name}"`);
     if (!Number.isInteger(state.step) || state.step < 0) throw new ConfigError('state.step', state.step, 'an integer >= 0');
     const names = Object.keys(this.slotInit);
-    const given = state.slots && typeof state.slots === 'object' ? Object.keys(state.slots) : [];
-    if (given.length !== names.length || !names.every((n) => given.includes(n))) {
-      throw new ConfigError('state.slots', given.join(','), `exactly the slots ${names.join(', ')}`);
+    // Every state has a slots object, empty for an optimizer without slots (sgd), as getState makes it.
+    if (typeof state.slots !== 'object' || state.slots === null || Array.isArray(state.slots)) {
+      throw new ConfigError('state.slots', state.slots, `an object with exactly the slots ${names.join(', ') || '(none)'}`);
     }
-    const length = (state.slots[names[0]!] as Float32Array | undefined)?.length ?? 0;
+    const given = Object.keys(state.slots);
+    // A fresh optimizer's state (step 0, slots not yet sized by a first step) is empty, as getState makes it.
+    const fresh = given.length === 0 && state.step === 0;
+    if (!fresh && (given.length !== names.length || !names.every((n) => given.includes(n)))) {
+      throw new ConfigError('state.slots', given.join(','), `exactly the slots ${names.join(', ') || '(none)'}`);
+    }
+    const first = names.length > 0 ? state.slots[names[0]!] : undefined;
+    const length = first instanceof Float32Array ? first.length : 0;
     const slots: Record<string, Float32Array> = {};
-    for (const n of names) {
+    for (const n of fresh ? [] : names) {
       const s = state.slots[n];
       if (!(s instanceof Float32Array) || s.length !== length) throw new ShapeError(`state.slots.${n}`, s, `be a Float32Array of length ${length}`);
       for (let i = 0; i < s.length; i++) if (!Number.isFinite(s[i])) throw new ConfigError(`state.slots.${n}[${i}]`, s[i], 'a finite number');

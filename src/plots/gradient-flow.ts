@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { VegaLiteSpec } from './render.js';
+import { plotOptions, type VegaLiteSpec } from './render.js';
 
 /** One curve of the exploding/vanishing figure: `grad[k]` = ∂L/∂S[k] for k = 0..T, from `gradientFlow`. */
 export interface FlowSeries {
@@ -18,12 +18,14 @@ export interface GradientFlowOptions {
  * ∂L/∂S[k] against the steps back from the output (T - k), one line and dot per step for each
  * series, on a symmetric-log axis so sign changes and zeros stay visible: the notes' figure.
  */
-export function gradientFlowSpec(series: readonly FlowSeries[], options: GradientFlowOptions = {}): VegaLiteSpec {
+export function gradientFlowSpec(series: readonly FlowSeries[], given?: GradientFlowOptions): VegaLiteSpec {
+  const options = plotOptions(given, ['title', 'width', 'height']);
   if (!Array.isArray(series) || series.length === 0) throw new ConfigError('series', series, 'a non-empty array of { name, grad }');
   const values: { back: number; grad: number; run: string }[] = [];
   for (const [i, s] of series.entries()) {
     if (typeof s?.name !== 'string' || typeof s.grad?.length !== 'number') throw new ConfigError(`series[${i}]`, s, 'an object { name, grad }');
     const T = s.grad.length - 1;
+    for (let k = 0; k <= T; k++) if (typeof s.grad[k] !== 'number') throw new ConfigError(`series[${i}].grad[${k}]`, s.grad[k], 'a number');
     for (let k = T; k >= 0; k--) values.push({ back: T - k, grad: s.grad[k]!, run: s.name });
   }
   return {

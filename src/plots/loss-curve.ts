@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { VegaLiteSpec } from './render.js';
+import { plotOptions, type VegaLiteSpec } from './render.js';
 
 /** One training run's loss per epoch (`loss[e]` before epoch e's update), under a legend name. */
 export interface LossSeries {
@@ -16,7 +16,8 @@ export interface LossCurveOptions {
 }
 
 /** The loss per epoch of one or more runs on one chart, one coloured line each: the tutorial's loss-curve figure. */
-export function lossCurveSpec(series: readonly LossSeries[], options: LossCurveOptions = {}): VegaLiteSpec {
+export function lossCurveSpec(series: readonly LossSeries[], given?: LossCurveOptions): VegaLiteSpec {
+  const options = plotOptions(given, ['log', 'title', 'width', 'height']);
   if (!Array.isArray(series) || series.length === 0) throw new ConfigError('series', series, 'a non-empty array of { name, loss }');
   const log = options.log ?? true;
   const values: { epoch: number; loss: number; run: string }[] = [];

@@ -1,7 +1,7 @@
 import type { Surface } from '../analysis/surface.js';
 import { ConfigError } from '../errors.js';
 import type { LinearWeights } from '../models/linear.js';
-import type { VegaLiteSpec } from './render.js';
+import { plotOptions, type VegaLiteSpec } from './render.js';
 
 /** One optimizer's path over the surface: the weights before every update, then the final ones. */
 export interface WeightPath {
@@ -27,7 +27,9 @@ const STAR = Array.from({ length: 10 }, (_, i) => {
  * The loss over the (wx, wRec) grid in log colour (loss + 1), with each path drawn on it: a line and
  * a dot per step, a star at the end. The reference notes' figure.
  */
-export function lossSurfaceSpec(surface: Surface, paths: readonly WeightPath[] = [], options: LossSurfaceOptions = {}): VegaLiteSpec {
+export function lossSurfaceSpec(surface: Surface, paths: readonly WeightPath[] = [], given?: LossSurfaceOptions): VegaLiteSpec {
+  const options = plotOptions(given, ['title', 'width', 'height']);
+  if (!Array.isArray(paths)) throw new ConfigError('paths', paths, 'an array of { name, weights }');
   const { wx, wRec, loss } = surface ?? ({} as Surface);
   if (!wx || !wRec || !loss || loss.length !== wx.length * wRec.length) throw new ConfigError('surface', surface, 'a Surface from lossSurface()');
   // Each cell spans half-way to its neighbours, so the grid points sit at cell centres.
@@ -47,7 +49,10 @@ export function lossSurfaceSpec(surface: Surface, paths: readonly WeightPath[] =
   const ends: typeof steps = [];
   for (const [p, path] of paths.entries()) {
     if (typeof path?.name !== 'string' || !Array.isArray(path.weights)) throw new ConfigError(`paths[${p}]`, path, 'an object { name, weights }');
-    path.weights.forEach((w, step) => steps.push({ run: path.name, step, wx: w.wx, wRec: w.wRec }));
+    path.weights.forEach((w: LinearWeights, step: number) => {
+      if (typeof w?.wx !== 'number' || typeof w.wRec !== 'number') throw new ConfigError(`paths[${p}].weights[${step}]`, w, 'weights { wx, wRec }');
+      steps.push({ run: path.name, step, wx: w.wx, wRec: w.wRec });
+    });
     if (path.weights.length > 0) ends.push(steps.at(-1)!);
   }
   const x = { field: 'wx', type: 'quantitative', title: 'w_x', scale: { domain: [ex[0], ex.at(-1)], nice: false, zero: false } };

@@ -1,10 +1,25 @@
-import { ElmanError } from '../errors.js';
+import { ConfigError, ElmanError } from '../errors.js';
 
 /** A Vega-Lite specification as plain JSON: what every `*Spec` builder returns, renderable anywhere Vega runs. */
 export type VegaLiteSpec = Record<string, unknown>;
 
 /** The exact versions elman's plots are tested with; they are optional peer dependencies. */
 export const PLOT_PEERS = 'vega@6.4.0 vega-lite@6.5.0';
+
+/**
+ * A spec builder's options, checked (undefined counts as empty): only `keys`, a string `title`,
+ * `width`/`height` in [1, 10000] CSS pixels, a boolean `log`.
+ */
+export function plotOptions<T extends object>(options: T | undefined, keys: readonly (keyof T & string)[]): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, `an object with some of ${keys.join(', ')}`);
+  const o = options as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!(keys as readonly string[]).includes(k)) throw new ConfigError(`options.${k}`, o[k], `absent: the options are ${keys.join(', ')}`);
+  if (o.title !== undefined && typeof o.title !== 'string') throw new ConfigError('title', o.title, 'a string');
+  for (const k of ['width', 'height']) if (o[k] !== undefined && !(typeof o[k] === 'number' && o[k] >= 1 && o[k] <= 10000)) throw new ConfigError(k, o[k], 'a number of CSS pixels in [1, 10000]');
+  if (o.log !== undefined && typeof o.log !== 'boolean') throw new ConfigError('log', o.log, 'a boolean');
+  return options;
+}
 
 type Vega = typeof import('vega');
 type VegaLite = typeof import('vega-lite');

@@ -9,7 +9,7 @@ import type { GateActivation } from '../../src/backends/js/layer.js';
 import { core } from '../../src/backends/wasm/core.js';
 import { WasmStack } from '../../src/backends/wasm/stack.js';
 import type { Sequences } from '../../src/data/sequences.js';
-import { stackOffsets, type StackDims } from '../../src/backends/stack-spec.js';
+import { stackOffsets, type StackDims } from '../../src/stack-spec.js';
 import { RandomState } from '../../src/random.js';
 
 export interface Result {

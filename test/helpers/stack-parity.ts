@@ -4,7 +4,7 @@
 
 import { expect } from 'vitest';
 import type { LossKind, OutputActivation } from '../../src/types.js';
-import type { LayerSpec, StackDims } from '../../src/backends/stack-spec.js';
+import type { LayerSpec, StackDims } from '../../src/stack-spec.js';
 import { randomElmanData } from './elman-data.js';
 import { finiteDiff, jsLossGrad, meanScale, randomParams, tfLossGrad, wasmLossGrad, worstRel } from './stack-harness.js';
 

@@ -2,7 +2,7 @@
 // placed-data holder JsElman, which knows only the data's widths), and its step-by-step twin.
 
 import { DisposedError } from '../../errors.js';
-import type { StackDims } from '../stack-spec.js';
+import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import type { JsElman } from './elman-bound.js';
 import { JsStack } from './stack.js';

@@ -2,8 +2,8 @@
 // the head's loss, then the layers' backward passes top-down, each layer's dx the dh of the one below.
 // Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
 
-import type { StackDims } from '../stack-spec.js';
-import { stackOffsets } from '../stack-spec.js';
+import type { StackDims } from '../../stack-spec.js';
+import { stackOffsets } from '../../stack-spec.js';
 import type { BatchView } from './elman.js';
 import { gruBackward, gruForward, gruStep, gruWorkFloats } from './gru.js';
 import type { LossKind } from '../../types.js';

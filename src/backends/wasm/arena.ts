@@ -16,6 +16,8 @@ export class Arena {
   private f32View = new Float32Array(0);
   private f64View = new Float64Array(0);
   private i32View = new Int32Array(0);
+  /** Blocks taken inside each open `transaction`, innermost last: released if that transaction throws. */
+  private readonly journals: Array<Set<number>> = [];
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -24,9 +26,13 @@ export class Arena {
     this.top = align(base);
   }
 
-  /** Reserve `bytes` (rounded up to 16) and return the byte offset; grows memory when needed. */
-  alloc(bytes: number): number {
-    if (!Number.isInteger(bytes) || bytes < 0) throw new ConfigError('bytes', bytes, 'a non-negative integer');
+  /**
+   * Reserve `bytes` (rounded up to 16) and return the byte offset; grows memory when needed. `what`
+   * names the argument the block is for (e.g. 'data', 'batchSize'): a request that does not fit in
+   * WebAssembly's 4 GiB, or that the runtime refuses to grow memory for, is a ConfigError naming it.
+   */
+  alloc(bytes: number, what = 'bytes'): number {
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new ConfigError(what, bytes, 'a byte count that is a non-negative integer');
     const size = Math.max(ALIGN, align(bytes));
     const i = this.free.findIndex((b) => b.size >= size);
     let offset: number;
@@ -38,39 +44,68 @@ export class Arena {
     } else {
       offset = this.top;
       const end = offset + size;
-      if (end > MAX_BYTES) throw new ConfigError('bytes', bytes, `at most ${MAX_BYTES - offset} more bytes (WebAssembly memory is 4 GiB)`);
+      if (end > MAX_BYTES) throw new ConfigError(what, `${bytes} bytes`, `small enough to fit in WebAssembly memory (4 GiB; ${Math.max(0, MAX_BYTES - offset)} bytes left at the top)`);
       const have = this.memory.buffer.byteLength;
       if (end > have) {
         try {
           this.memory.grow(Math.ceil((end - have) / PAGE));
           this.refresh(); // shared memory does not detach old views, so their length alone would not tell
         } catch {
-          throw new ConfigError('bytes', bytes, 'small enough for the runtime to grow WebAssembly memory');
+          throw new ConfigError(what, `${bytes} bytes`, 'small enough for the runtime to grow WebAssembly memory');
         }
       }
       this.top = end;
     }
     this.used.set(offset, size);
+    this.journals.at(-1)?.add(offset);
     return offset;
   }
 
   /**
    * Reserve several blocks at once, or none: a request that cannot fit in the 4 GiB address space
-   * (or that the runtime refuses to grow memory for) is a ConfigError naming `argument`.
+   * (or that the runtime refuses to grow memory for) is a ConfigError naming `what`, and every block
+   * already taken for it is given back.
    */
-  allocAll(sizes: readonly number[], argument: string): number[] {
-    const total = sizes.reduce((a, b) => a + align(b), 0);
+  allocAll(sizes: readonly number[], what: string): number[] {
+    let total = 0;
+    for (const s of sizes) {
+      if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw new ConfigError(what, s, 'byte counts that are non-negative integers');
+      total += Math.max(ALIGN, align(s));
+    }
     if (!(total <= MAX_BYTES - this.top + this.freeBytes())) {
-      throw new ConfigError(argument, `${total} bytes`, 'small enough to fit in WebAssembly memory (4 GiB in all)');
+      throw new ConfigError(what, `${total} bytes`, 'small enough to fit in WebAssembly memory (4 GiB in all)');
     }
-    const done: number[] = [];
+    return this.transaction(() => sizes.map((size) => this.alloc(size, what)));
+  }
+
+  /**
+   * Run `build` as one allocation: if it throws, every block it allocated and has not released is
+   * given back, so a multi-block binding (with its staging work) is all-or-nothing. A nested
+   * transaction that succeeds hands its blocks to the enclosing one.
+   */
+  transaction<T>(build: () => T): T {
+    const journal = new Set<number>();
+    this.journals.push(journal);
+    let ok = false;
     try {
-      for (const size of sizes) done.push(this.alloc(size));
-    } catch {
-      for (const offset of done) this.release(offset);
-      throw new ConfigError(argument, `${total} bytes`, 'small enough for the runtime to grow WebAssembly memory');
+      const result = build();
+      ok = true;
+      return result;
+    } finally {
+      this.journals.pop();
+      if (ok) for (const offset of journal) this.journals.at(-1)?.add(offset);
+      else for (const offset of journal) if (this.used.has(offset)) this.release(offset);
     }
-    return done;
+  }
+
+  /** Run `use` with a temporary block of `bytes` (e.g. a staging buffer), released on every exit path. */
+  withBlock<T>(bytes: number, what: string, use: (offset: number) => T): T {
+    const offset = this.alloc(bytes, what);
+    try {
+      return use(offset);
+    } finally {
+      this.release(offset);
+    }
   }
 
   /** Give a block back; neighbouring free blocks merge so memory stays bounded under churn. */
@@ -78,6 +113,7 @@ export class Arena {
     const size = this.used.get(offset);
     if (size === undefined) throw new DisposedError(`arena block ${offset}`);
     this.used.delete(offset);
+    for (const journal of this.journals) journal.delete(offset);
     let lo = 0;
     let hi = this.free.length;
     while (lo < hi) {

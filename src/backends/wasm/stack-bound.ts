@@ -3,7 +3,7 @@
 // knows only the data's widths; its Elman workspaces are not used here).
 
 import { DisposedError } from '../../errors.js';
-import type { StackDims } from '../stack-spec.js';
+import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import type { Core } from './core.js';
 import { core } from './core.js';

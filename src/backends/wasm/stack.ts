@@ -6,8 +6,8 @@
 import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
 import { DisposedError, ShapeError } from '../../errors.js';
-import type { CellKind, GateActivation, StackDims } from '../stack-spec.js';
-import { stackOffsets } from '../stack-spec.js';
+import type { CellKind, GateActivation, StackDims } from '../../stack-spec.js';
+import { stackOffsets } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import { core, type Core } from './core.js';
 import type { CoreExports } from './exports.js';

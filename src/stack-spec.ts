@@ -2,7 +2,7 @@
 // Dense output head, with the flat parameter layout both backends read: per layer Keras's
 // [kernel | recurrentKernel | bias], then the head's [kernel | bias].
 
-import type { OutputActivation } from '../types.js';
+import type { OutputActivation } from './types.js';
 
 /** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
 export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
