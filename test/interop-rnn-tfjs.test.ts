@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { ConfigError } from '../src/errors.js';
 import type { TfjsArtifacts } from '../src/interop/tfjs-format.js';
-import { rnnFromTfjs, rnnToTfjs } from '../src/interop/tfjs-stack.js';
+import { importTfjs, rnnFromTfjs, rnnToTfjs } from '../src/interop/tfjs-stack.js';
+import { loadTfjs, saveTfjs } from '../src/interop/tfjs-io.js';
+import { Predictor } from '../src/interop/predictor.js';
+import { ElmanRNN } from '../src/models/elman.js';
 import { RNN } from '../src/models/rnn.js';
 import { randomElmanData } from './helpers/elman-data.js';
 import { batchMajor, worstRel } from './helpers/stack-harness.js';
@@ -71,4 +77,31 @@ test('unsupported layers are refused naming the layer and what is supported', as
   layers[0]!.config.return_sequences = false;
   expect(() => rnnFromTfjs(stacked)).toThrow(ConfigError);
   conv.dispose();
+});
+
+test('the doors users take: saveTfjs / loadTfjs by path, Predictor.load, and importTfjs choosing ElmanRNN or RNN by topology', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'elman-rnn-tfjs-'));
+  try {
+    const model = new RNN({ inputSize: 2, layers: [{ cell: 'gru', units: 4 }, { cell: 'lstm', units: 3 }], outputSize: 1, seed: 8, backend: 'js' });
+    const data = randomElmanData(3, 5, 4, 2, 1, false);
+    const net = await tf.loadLayersModel(tf.io.fromMemory(rnnToTfjs(model) as unknown as tf.io.ModelArtifacts));
+    const want = tfPredict(net, data.x, 4, 5, 2, false, 1);
+    await saveTfjs(model, join(dir, 'stack'));
+    const loaded = await loadTfjs(join(dir, 'stack', 'model.json'), { backend: 'wasm' });
+    expect(loaded.model).toBeInstanceOf(RNN);
+    expect(worstRel(loaded.model.predict(data), want)).toBeLessThan(1e-5);
+    const served = await Predictor.load(join(dir, 'stack', 'model.json'));
+    const seqs = Array.from({ length: 5 }, (_, n) => Array.from({ length: 4 }, (_, k) => [data.x[(k * 5 + n) * 2]!, data.x[(k * 5 + n) * 2 + 1]!]));
+    (served.predict(seqs) as number[][]).forEach((o, n) => expect(Math.abs(o[0]! - want[n]!)).toBeLessThan(1e-5));
+    // One SimpleRNN + Dense still becomes an ElmanRNN.
+    const simple = tf.sequential({ layers: [tf.layers.simpleRNN({ units: 3, inputShape: [null, 2] }), tf.layers.dense({ units: 1 })] });
+    const one = importTfjs(await artifactsOf(simple));
+    expect(one.model).toBeInstanceOf(ElmanRNN);
+    for (const m of [model, loaded.model, one.model]) m.dispose();
+    served.dispose();
+    net.dispose();
+    simple.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

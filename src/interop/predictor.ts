@@ -4,7 +4,8 @@ import { checkValues } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ElmanRNN, type ElmanJSON } from '../models/elman.js';
 import { RNN, type RNNJSON } from '../models/rnn.js';
-import { fromTfjs, type InteropModel } from './tfjs.js';
+import type { InteropModel } from './tfjs.js';
+import { importTfjs } from './tfjs-stack.js';
 import { fromModelJson, parseJson, read, toUrl, type TfjsSource } from './tfjs-io.js';
 import { isObject, type TfjsArtifacts } from './tfjs-format.js';
 
@@ -49,7 +50,7 @@ export class Predictor {
       const { model, metadata } = await fromModelJson(text, url, options);
       return Predictor.of(model, metadata);
     }
-    const { model, metadata } = fromTfjs(source as TfjsArtifacts, options);
+    const { model, metadata } = importTfjs(source as TfjsArtifacts, options);
     return Predictor.of(model, metadata);
   }
 

@@ -10,7 +10,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { RNN, type LayerOptions } from '../models/rnn.js';
 import { OUTPUT_ACTIVATIONS, type OutputActivation } from '../types.js';
 import { isObject, kerasLayers, layerWeight, packWeights, readWeights, type KerasLayer, type TfjsArtifacts } from './tfjs-format.js';
-import { refuse, units } from './tfjs.js';
+import { fromTfjs, refuse, toTfjs, units, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './tfjs.js';
 
 /** Keras class of each cell. */
 const CLASS: Record<CellKind, string> = { simple: 'SimpleRNN', gru: 'GRU', lstm: 'LSTM' };
@@ -119,4 +119,22 @@ function act(layer: KerasLayer, key: string, fallback: string): GateActivation {
   const name = raw === 'hard_sigmoid' ? 'hardSigmoid' : raw;
   if (!(GATE_ACTIVATIONS as readonly unknown[]).includes(name)) throw new ConfigError(`layer ${layer.name} (${layer.class_name}).${key}`, raw, `one of ${Object.values(ACT_NAME).join(', ')}`);
   return name as GateActivation;
+}
+
+/**
+ * Any supported TF.js Layers model: one SimpleRNN + Dense becomes an ElmanRNN (fromTfjs), any other
+ * chain of SimpleRNN / GRU / LSTM layers + Dense an RNN; anything else fromTfjs refuses by name.
+ */
+export function importTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}): { model: InteropModel | RNN; metadata: Record<string, unknown> | undefined } {
+  if (!isObject(artifacts)) return fromTfjs(artifacts, options);
+  const chain = kerasLayers(artifacts.modelTopology).filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
+  let n = 0;
+  while (chain[n] && CELL_OF[chain[n]!.class_name]) n++;
+  const elman = n === 1 && chain[0]!.class_name === 'SimpleRNN';
+  return n === 0 || elman ? fromTfjs(artifacts, options) : rnnFromTfjs(artifacts, options);
+}
+
+/** Any elman model as TF.js Layers artifacts: an RNN through rnnToTfjs, the others through toTfjs. */
+export function exportTfjs(model: Exportable | RNN, options: ToTfjsOptions = {}): TfjsArtifacts {
+  return model instanceof RNN ? rnnToTfjs(model, options) : toTfjs(model, options);
 }
