@@ -42,7 +42,7 @@ export async function saveTfjs(model: Exportable | RNN, dir: string | URL, optio
   const files = tfjsFiles(model, options);
   // node:fs, named through a variable so that bundlers for browsers and workers leave it alone.
   const fsName = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+  const fs = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsName)) as typeof import('node:fs/promises');
   const base = dir instanceof URL ? dir : toUrl(String(dir).endsWith('/') ? String(dir) : `${String(dir)}/`);
   await fs.mkdir(base, { recursive: true });
   await fs.writeFile(new URL('model.json', base), files['model.json']);
@@ -68,7 +68,7 @@ function encodePath(path: string): string {
 export async function read(url: URL): Promise<ArrayBuffer> {
   if (url.protocol === 'file:') {
     const fsName = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+    const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fsName)) as typeof import('node:fs/promises');
     const bytes = await readFile(url);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
