@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ElmanError } from '../errors.js';
 import { runTrain, trainFlags, trainHelp } from './train.js';
 import { plotHelp, runPlot } from './plot.js';
+import { runPlotUnrolled } from './plot-unrolled.js';
 import { predictHelp, runPredict } from './predict.js';
 
 const help = `elman: recurrent networks trained by backpropagation through time, on a WebAssembly core
@@ -14,6 +15,7 @@ usage: elman <command> [flags]
 commands:
   train     train a model and print its log (elman train --help)
   plot      train, then write the loss curve, loss surface and gradient-flow SVGs (elman plot --help)
+  plot unrolled   the network unrolled over a sequence, forward and backward (elman plot unrolled --help)
   predict   run a saved model on JSON sequences from stdin (elman predict --help)
   help      this text          (also --help, -h; --version, -v prints the version)
 
@@ -43,6 +45,7 @@ export async function main(argv: string[], out = (l: string) => console.log(l), 
       }
       return await runTrain(values, out);
     }
+    if (command === 'plot' && rest[0] === 'unrolled') return await runPlotUnrolled(rest.slice(1), out);
     if (command === 'plot') return await runPlot(rest, out);
     if (command === 'predict') return await runPredict(rest, out);
     err(`elman: unknown command "${command}" (try elman help)`);

@@ -22,18 +22,15 @@ import { checkOutput, runName, writeSvg } from './figures.js';
  * that does: the tutorial's gradient descent (lr 1e-5) ends at (1.060, 0.986), loss 0.066; 5e-5
  * ends at (1.004, 0.999), loss 0.0003 (1e-4 oscillates). To move into SGD's registry entry.
  */
-const CONVERGING: Partial<Record<OptimizerName, Record<string, number>>> = { sgd: { lr: 5e-5 } };
-
 /** Each optimizer's `--lr` default on the counter (for rprop its initial step): the registry's tutorial options, each converging within 0.01 of (1, 1). */
 export const COUNTER_DEFAULTS = Object.fromEntries(
   Object.entries(OPTIMIZER_SPECS).map(([name, spec]) => {
-    const tutorial = { ...(spec.tutorial as Record<string, number>), ...CONVERGING[name as OptimizerName] };
-    return [name, Object.values(tutorial)[0]!];
+    return [name, Object.values(spec.tutorial as Record<string, number>)[0]!];
   }),
 ) as Readonly<Record<OptimizerName, number>>;
 
-/** The tutorial options of `name` (the registry's, or the measured converging ones). */
-const tutorialOptions = (name: OptimizerName): Record<string, number> => ({ ...(OPTIMIZER_SPECS[name].tutorial as Record<string, number>), ...CONVERGING[name] });
+/** The registry's tutorial options of `name`: settings that converge on the tutorial's data. */
+const tutorialOptions = (name: OptimizerName): Record<string, number> => OPTIMIZER_SPECS[name].tutorial as Record<string, number>;
 
 /** The option `--lr` sets: the learning rate, or for optimizers without one (rprop) the option the tutorial sets. */
 const lrKey = (name: OptimizerName): string => ('lr' in OPTIMIZER_SPECS[name].options ? 'lr' : Object.keys(tutorialOptions(name))[0]!);
