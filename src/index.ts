@@ -23,6 +23,7 @@ export { AbortError, BusyError, ConfigError, DataError, DisposedError, Divergenc
 export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';
 export { gradientFlow } from './analysis/gradient-flow.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
+export type { BatchBinding, BatchWork } from './models/batches.js';
 export { ELMAN_LOSSES } from './models/elman-losses.js';
 export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
 export { rnnFromTfjs, rnnToTfjs, importTfjs, exportTfjs } from './interop/tfjs-stack.js';

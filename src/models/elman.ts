@@ -3,14 +3,16 @@ import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
 import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
-import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
-import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
+import { Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
+import { batchBinding, schedule, type BatchBinding } from './batches.js';
+import { flatten, oneOf, plainObject } from './weights.js';
 
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
@@ -55,10 +57,7 @@ export const ELMAN_WEIGHT_NAMES = ['kernel', 'recurrentKernel', 'bias', 'outputK
 export type ElmanBindOptions = BindOptions<ElmanLossName>;
 
 /** Data bound to an ElmanRNN: `lossAndGrad(i)` runs mini-batch i (of `batches`) in one call into the backend. */
-export interface ElmanBound extends Binding {
-  readonly batchSize: number;
-  shuffle(order: Uint32Array | null): void;
-}
+export type ElmanBound = BatchBinding;
 
 /** What each backend offers the Elman network: data placed once, workspaces per binding. */
 interface ElmanBackend {
@@ -245,55 +244,20 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     const { kind, scale } = elmanLoss(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
     if (!own) this.checkData(data as Sequences);
-    const { samples: n, steps } = data;
-    const batchSize = options.batchSize === undefined ? n : checkInteger('batchSize', options.batchSize, 1);
-    const truncate = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
-    // A window as long as the sequences is full BPTT; clamping keeps the core's i32 from wrapping.
-    const window = truncate >= steps ? 0 : truncate;
-    const B = Math.min(batchSize, n);
-    const batches = Math.ceil(n / B);
-    const placed = own ? this.owned(data) : this.placeChecked(data as Sequences);
-    let work: Workspace;
-    try {
-      work = this.workspace(placed, B, 'batchSize');
-    } catch (error) {
-      if (!own) placed.dispose();
-      throw error;
-    }
-    const backend: ElmanBackend = placed.backend!;
-    const outSteps = this.returnSequences ? steps : 1;
-    const O = this.outputSize;
-    const length = (i: number) => Math.min(B, n - i * B);
-    let live = true;
-    const dispose = () => {
-      if (!live) return;
-      live = false;
-      work.dispose();
-      if (!own) placed.dispose();
-    };
-    const check = () => {
-      if (!live) throw new DisposedError('binding');
-      this.holdings.check();
-    };
-    return {
-      samples: n,
-      steps,
-      batches,
-      batchSize: B,
-      batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
-      lossAndGrad: (i = 0) => {
-        check();
-        checkInteger('batch', i, 0, batches - 1);
-        const b = length(i);
-        return work.lossGrad(i * B, b, kind, Math.fround(scale(b, outSteps, O)), window, this.params, this.grads);
-      },
-      shuffle: (order) => {
-        check();
-        if (order !== null) checkPermutation(order, n);
-        backend.shuffle(order);
-      },
-      dispose,
-    };
+    const plan = schedule(options, data.samples, data.steps);
+    const placed = own ? this.owned(data as Placement<{ dispose(): void }>) : this.placeChecked(data as Sequences);
+    const outSteps = this.returnSequences ? data.steps : 1;
+    return batchBinding({
+      placed,
+      owns: !own,
+      plan,
+      work: () => this.workspace(placed, plan.B, 'batchSize'),
+      kind,
+      scale: (b) => Math.fround(scale(b, outSteps, this.outputSize)),
+      params: this.params,
+      grads: this.grads,
+      check: () => this.holdings.check(),
+    });
   }
 
   /** The model as plain JSON (format version 1); `ElmanRNN.fromJSON` restores it exactly. */
@@ -405,50 +369,10 @@ const NO_TARGETS = new Float32Array(0);
 /** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
 const MAX_SCRATCH_BYTES = 2 ** 31;
 
-/** Throw unless `order` is a Uint32Array permutation of 0..n−1 (no duplicate, none out of range). */
-function checkPermutation(order: Uint32Array, n: number): void {
-  if (!(order instanceof Uint32Array) || order.length !== n) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
-  const seen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = order[i]!;
-    if (v >= n || seen[v]) throw new DataError('order', v, i, v >= n ? `a sample index below ${n}` : 'an index not already in the order (a permutation)');
-    seen[v] = 1;
-  }
-}
 
-function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
-  if (!(choices as readonly unknown[]).includes(value)) throw new ConfigError(name, value, `one of ${choices.join(', ')}`);
-  return value as T;
-}
 
-/** A weight given flat (rows·cols values) or as rows, checked and copied to float32. */
-function flatten(name: string, v: ArrayLike<number> | ArrayLike<ArrayLike<number>>, rows: number, cols: number): Float32Array {
-  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') throw new ConfigError(name, v, `an array of ${rows * cols} numbers or ${rows} rows of ${cols}`);
-  const nested = v.length > 0 && typeof v[0] === 'object';
-  const out = new Float32Array(rows * cols);
-  if (nested) {
-    if (v.length !== rows) throw new ShapeError(name, v, `have ${rows} rows`, `${v.length}`);
-    for (let r = 0; r < rows; r++) {
-      const row = (v as ArrayLike<ArrayLike<number>>)[r]!;
-      if (row?.length !== cols) throw new ShapeError(`${name}[${r}]`, row, `have length ${cols}`, `length ${row?.length}`);
-      for (let c = 0; c < cols; c++) out[r * cols + c] = float32(`${name}[${r}]`, row[c], c);
-    }
-  } else {
-    if (v.length !== rows * cols) throw new ShapeError(name, v, `have length ${rows * cols} (${rows} × ${cols})`, `length ${v.length}`);
-    for (let i = 0; i < out.length; i++) out[i] = float32(name, (v as ArrayLike<number>)[i], i);
-  }
-  return out;
-}
 
-/** A value that stays finite in float32 (a finite double can still round to ±Infinity). */
-function float32(name: string, v: unknown, i: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, 'a finite float32 number (|v| < 3.4e38)');
-  return v;
-}
 
-function plainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Exactly the own keys `keys` of a file's object: a missing key is not defaulted, an extra one not ignored. */
 function strictKeys(o: Record<string, unknown>, name: string, keys: readonly string[]): void {

@@ -5,9 +5,9 @@ import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmElman } from '../backends/wasm/elman.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
-import { ConfigError, DataError, DisposedError, NumericError, ShapeError } from '../errors.js';
+import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type LossKind, type OutputActivation } from '../types.js';
+import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
@@ -15,6 +15,7 @@ import { Placement, type BindOptions, type Binding, type PlacedData, type Traina
 import { checkKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
+import { batchBinding, schedule } from './batches.js';
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec };
 
@@ -377,52 +378,20 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     const { kind, scale } = elmanLoss(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
     if (!own) this.checkData(data as Sequences);
-    const { samples: n, steps } = data;
-    const batchSize = options.batchSize === undefined ? n : checkInteger('batchSize', options.batchSize, 1);
-    const truncate = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
-    const window = truncate >= steps ? 0 : truncate; // a window as long as the sequences is full BPTT
-    const B = Math.min(batchSize, n);
-    const batches = Math.ceil(n / B);
+    const plan = schedule(options, data.samples, data.steps);
     const placed = own ? this.owned(data as PlacedData) : this.placeChecked(data as Sequences);
-    let work: Work;
-    try {
-      work = this.workspace(placed, B, 'batchSize');
-    } catch (error) {
-      if (!own) placed.dispose();
-      throw error;
-    }
-    const backend = placed.backend!;
-    const outSteps = this.returnSequences ? steps : 1;
-    const length = (i: number) => Math.min(B, n - i * B);
-    let live = true;
-    const check = () => {
-      if (!live) throw new DisposedError('binding');
-      this.holdings.check();
-    };
-    return {
-      samples: n,
-      steps,
-      batches,
-      batchSize: B,
-      batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
-      lossAndGrad: (i = 0) => {
-        check();
-        checkInteger('batch', i, 0, batches - 1);
-        const b = length(i);
-        return work.lossGrad(i * B, b, kind as LossKind, Math.fround(scale(b, outSteps, this.outputSize)), window, this.params, this.grads);
-      },
-      shuffle: (order) => {
-        check();
-        if (order !== null) checkPermutation(order, n);
-        backend.shuffle(order);
-      },
-      dispose: () => {
-        if (!live) return;
-        live = false;
-        work.dispose();
-        if (!own) placed.dispose();
-      },
-    };
+    const outSteps = this.returnSequences ? data.steps : 1;
+    return batchBinding({
+      placed,
+      owns: !own,
+      plan,
+      work: () => this.workspace(placed, plan.B, 'batchSize'),
+      kind,
+      scale: (b) => Math.fround(scale(b, outSteps, this.outputSize)),
+      params: this.params,
+      grads: this.grads,
+      check: () => this.holdings.check(),
+    });
   }
 
   /** The model as plain JSON (format version 1); `RNN.fromJSON` restores it exactly. */
@@ -556,13 +525,3 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   }
 }
 
-/** Throw unless `order` is a Uint32Array permutation of 0..n−1. */
-function checkPermutation(order: Uint32Array, n: number): void {
-  if (!(order instanceof Uint32Array) || order.length !== n) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
-  const seen = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = order[i]!;
-    if (v >= n || seen[v]) throw new DataError('order', v, i, v >= n ? `a sample index below ${n}` : 'an index not already in the order (a permutation)');
-    seen[v] = 1;
-  }
-}

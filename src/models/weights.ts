@@ -1,5 +1,4 @@
-// Checking weights and options a user hands a model: shared by the stacked RNN (and fit for
-// ElmanRNN, which keeps its own copies for now).
+// Checking weights and options a user hands a model: shared by ElmanRNN and the stacked RNN.
 
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 

@@ -1,0 +1,99 @@
+// The mini-batch binding shared by the models that train in batches (ElmanRNN, RNN): the schedule
+// from the bind options, a workspace per binding, checked shuffles, and release of what it placed.
+
+import { checkInteger } from '../data/sequences.js';
+import { DataError, DisposedError, ShapeError } from '../errors.js';
+import type { LossKind } from '../types.js';
+import type { BindOptions, Binding, PlacedData } from './model.js';
+
+/** A binding that runs mini-batch i per call, and can reorder its samples. */
+export interface BatchBinding extends Binding {
+  readonly batchSize: number;
+  shuffle(order: Uint32Array | null): void;
+}
+
+/** What a batch runs on: a backend workspace for batches of up to B samples. */
+export interface BatchWork {
+  lossGrad(n0: number, B: number, kind: LossKind, scale: number, window: number, params: Float32Array, grads: Float32Array): number;
+  dispose(): void;
+}
+
+/** Batches of `B` samples and a truncated-BPTT window from bind options (checked), for `n` samples of `steps` steps. */
+export function schedule(options: BindOptions, n: number, steps: number): { B: number; batches: number; window: number } {
+  const batchSize = options.batchSize === undefined ? n : checkInteger('batchSize', options.batchSize, 1);
+  const truncate = options.truncate === undefined ? 0 : checkInteger('truncate', options.truncate, 1);
+  const B = Math.min(batchSize, n);
+  // A window as long as the sequences is full BPTT; clamping also keeps the core's i32 from wrapping.
+  return { B, batches: Math.ceil(n / B), window: truncate >= steps ? 0 : truncate };
+}
+
+/** Throw unless `order` is a Uint32Array permutation of 0..n−1 (no duplicate, none out of range). */
+export function checkPermutation(order: Uint32Array, n: number): void {
+  if (!(order instanceof Uint32Array) || order.length !== n) throw new ShapeError('order', order, `be a Uint32Array of length ${n} or null`);
+  const seen = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = order[i]!;
+    if (v >= n || seen[v]) throw new DataError('order', v, i, v >= n ? `a sample index below ${n}` : 'an index not already in the order (a permutation)');
+    seen[v] = 1;
+  }
+}
+
+/**
+ * Bind placed data to a schedule: the workspace is made here (a failure releases the placement when
+ * the binding owned it), each batch's loss is scaled by `scale(b)` for its b samples.
+ */
+export function batchBinding(p: {
+  placed: PlacedData & { backend: { shuffle(order: Uint32Array | null): void } | undefined };
+  /** True when the binding placed the data itself and must release it. */
+  owns: boolean;
+  plan: { B: number; batches: number; window: number };
+  work: () => BatchWork;
+  kind: LossKind;
+  scale: (b: number) => number;
+  params: Float32Array;
+  grads: Float32Array;
+  /** The model's own check (DisposedError once the model is disposed). */
+  check: () => void;
+}): BatchBinding {
+  const { placed, owns, plan, kind, params, grads } = p;
+  const { B, batches, window } = plan;
+  const n = placed.samples;
+  let work: BatchWork;
+  try {
+    work = p.work();
+  } catch (error) {
+    if (owns) placed.dispose();
+    throw error;
+  }
+  const backend = placed.backend!;
+  const length = (i: number) => Math.min(B, n - i * B);
+  let live = true;
+  const check = () => {
+    if (!live) throw new DisposedError('binding');
+    p.check();
+  };
+  return {
+    samples: n,
+    steps: placed.steps,
+    batches,
+    batchSize: B,
+    batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),
+    lossAndGrad: (i = 0) => {
+      check();
+      checkInteger('batch', i, 0, batches - 1);
+      const b = length(i);
+      return work.lossGrad(i * B, b, kind, p.scale(b), window, params, grads);
+    },
+    shuffle: (order) => {
+      check();
+      if (order !== null) checkPermutation(order, n);
+      backend.shuffle(order);
+    },
+    dispose: () => {
+      if (!live) return;
+      live = false;
+      work.dispose();
+      if (owns) placed.dispose();
+    },
+  };
+}
