@@ -1,15 +1,20 @@
 // The form's fields, read and checked in the page so every refusal names the field and what was typed.
-import type { OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
 import type { RunSettings } from './protocol.js';
 
-/** A learning rate that works for each optimizer on this problem (sgd diverges much above 1e-5). */
-export const SUGGESTED_LR: Record<OptimizerName, number> = { sgd: 1e-5, momentum: 1e-5, rmsprop: 1e-3, adam: 1e-2, rprop: 1e-3 };
+/** The value each optimizer's box starts at: the registry's setting that converges on the tutorial's data. */
+export const SUGGESTED_LR = Object.fromEntries(
+  Object.entries(OPTIMIZER_SPECS).map(([name, spec]) => [name, Object.values(spec.tutorial as Record<string, number>)[0]!]),
+) as Record<OptimizerName, number>;
+
+/** Whether the box sets a learning rate or, for an optimizer without one (Rprop), the option its tutorial setting names. */
+const hasLr = (optimizer: string): boolean => 'lr' in ((OPTIMIZER_SPECS as Record<string, { options: object }>)[optimizer]?.options ?? { lr: 0 });
 
 /** What the learning-rate box means for this optimizer: Rprop has no learning rate, only an initial step. */
-export const lrLabel = (optimizer: string): string => (optimizer === 'rprop' ? 'initial step' : 'learning rate');
+export const lrLabel = (optimizer: string): string => (hasLr(optimizer) ? 'learning rate' : 'initial step');
 
 /** A run's legend name: its number, optimizer and what its box set ("#2 rprop step=0.001"). */
-export const runName = (id: number, s: RunSettings): string => `#${id} ${s.optimizer} ${s.optimizer === 'rprop' ? 'step' : 'lr'}=${s.lr}`;
+export const runName = (id: number, s: RunSettings): string => `#${id} ${s.optimizer} ${hasLr(s.optimizer) ? 'lr' : 'step'}=${s.lr}`;
 
 /** A field the page refused: which input, and the sentence to show. */
 export class FieldError extends Error {

@@ -1,7 +1,7 @@
 // The page: keeps several runs, sends each to the worker, overlays them with elman's Vega-Lite specs.
 import type { Surface } from '../src/analysis/surface.js';
 import type { LinearWeights } from '../src/models/linear.js';
-import type { OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
 import { lossCurveSpec } from '../src/plots/loss-curve.js';
 import { lossSurfaceSpec } from '../src/plots/loss-surface.js';
 import { renderSvg } from '../src/plots/render.js';
@@ -15,6 +15,14 @@ import { fromUrl, runsFromUrl, saveToUrl } from './url.js';
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fields = { optimizer: $<HTMLSelectElement>('optimizer'), lr: $<HTMLInputElement>('lr'), epochs: $<HTMLInputElement>('epochs'), speed: $<HTMLInputElement>('speed') };
 const status = $('status');
+// The optimizer choices come from the registry: a new optimizer appears here without touching the page.
+fields.optimizer.replaceChildren(
+  ...Object.entries(OPTIMIZER_SPECS).map(([name, spec]) => {
+    const option = new Option(name, name, false, name === 'rmsprop');
+    option.title = spec.summary;
+    return option;
+  }),
+);
 
 /** One run on the page: its settings, colour, what the worker sent, and how it ended. */
 interface Run extends RunSettings {

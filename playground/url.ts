@@ -1,8 +1,8 @@
 // The page's settings in its URL (?runs=rmsprop:0.001:2001:20,sgd:1e-05:2001:20&seq=1011001), so a figure can be shared.
-import type { OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
 import type { RunSettings } from './protocol.js';
 
-const OPTIMIZERS = new Set(['sgd', 'momentum', 'rmsprop', 'adam', 'rprop']);
+const OPTIMIZERS = new Set(Object.keys(OPTIMIZER_SPECS));
 
 /** One run as a URL word: optimizer:lr:epochs:perFrame. */
 const word = (s: RunSettings) => `${s.optimizer}:${s.lr}:${s.epochs}:${s.perFrame}`;

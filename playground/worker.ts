@@ -1,6 +1,6 @@
 // Trains in a Web Worker so the page stays responsive; a few epochs per frame so people can watch.
 import { ADDITION_EXAMPLE, sampleRows } from '../src/analysis/addition-example.js';
-import { binaryAddition, ConfigError, countOnes, createOptimizer, ElmanRNN, init, LinearRNN, lossSurface, RandomState, rmsprop, train as trainModel, trainSync, type LinearWeights } from '../src/index.js';
+import { binaryAddition, ConfigError, countOnes, createOptimizer, OPTIMIZER_SPECS, ElmanRNN, init, LinearRNN, lossSurface, RandomState, rmsprop, train as trainModel, trainSync, type LinearWeights } from '../src/index.js';
 import type { Reply, Request } from './protocol.js';
 
 const post = (m: Reply) => postMessage(m);
@@ -32,7 +32,9 @@ async function train(r: Extract<Request, { type: 'train' }>): Promise<void> {
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(name, v, 'an integer >= 1');
   }
   // Rprop has no learning rate: the box sets its initial step instead.
-  const optimizer = createOptimizer(r.optimizer, r.optimizer === 'rprop' ? { initialStep: r.lr } : { lr: r.lr });
+  // The box sets the learning rate, or for an optimizer without one the option its tutorial setting names (Rprop: initialStep).
+  const key = Object.keys(OPTIMIZER_SPECS[r.optimizer].tutorial)[0]!;
+  const optimizer = createOptimizer(r.optimizer, { [key]: r.lr });
   const model = new LinearRNN(start);
   try {
     let done = 0;
