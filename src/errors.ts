@@ -12,9 +12,16 @@ function show(value: unknown): string {
 
 /** Base class of every error elman throws on purpose; `argument` names the culprit, `value` is what it was. */
 export class ElmanError extends Error {
+  /**
+   * @param message The whole sentence shown to the user.
+   * @param argument The option, argument or value at fault.
+   * @param value What that argument was.
+   */
   constructor(
     message: string,
+    /** The option, argument or value at fault (`lr`, `x`, `init`, or for a divergence what became non-finite). */
     readonly argument: string,
+    /** What that argument was (for a divergence or an abort, the epoch). */
     readonly value: unknown,
   ) {
     super(message);
@@ -25,6 +32,7 @@ export class ElmanError extends Error {
 
 /** An option or hyper-parameter out of its domain: `lr must be a finite number > 0, got NaN`. */
 export class ConfigError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'ConfigError';
   constructor(argument: string, value: unknown, expected: string) {
     super(`${argument} must be ${expected}, got ${show(value)}`, argument, value);
@@ -33,6 +41,7 @@ export class ConfigError extends ElmanError {
 
 /** An array of the wrong length or shape: `x must have length 200 (steps 10 × samples 20), got 199`. */
 export class ShapeError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'ShapeError';
   constructor(argument: string, value: unknown, expected: string, actual?: string) {
     super(`${argument} must ${expected}, got ${actual ?? show(value)}`, argument, value);
@@ -41,6 +50,7 @@ export class ShapeError extends ElmanError {
 
 /** Data whose values break the model's contract (NaN, or non-binary where binary is required). */
 export class DataError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'DataError';
   constructor(argument: string, value: unknown, index: number, expected: string) {
     super(`${argument}[${index}] must be ${expected}, got ${show(value)}`, argument, value);
@@ -49,6 +59,7 @@ export class DataError extends ElmanError {
 
 /** A result overflowed float32 (the loss, a gradient or a state is not finite at these weights). */
 export class NumericError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'NumericError';
 }
 
@@ -57,12 +68,21 @@ export type DivergedValue = 'loss' | 'gradient' | 'weights' | 'validation loss';
 
 /** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
 export class DivergenceError extends NumericError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static override readonly label: string = 'DivergenceError';
   /** The loss and weights recorded up to the failure (set by the training loop). */
   history?: unknown;
+  /**
+   * @param epoch The 0-based epoch in which a value turned non-finite.
+   * @param what Which value it was.
+   * @param weights The flat parameters the model was reset to.
+   * @param hadFiniteLoss False when the starting weights already gave a non-finite loss.
+   */
   constructor(
+    /** The 0-based epoch in which a value turned non-finite (the number of epochs completed before it). */
     readonly epoch: number,
     what: DivergedValue,
+    /** A copy of the flat parameters the model was reset to. */
     readonly weights: Float32Array,
     /** False when even the starting weights gave a non-finite loss: `weights` are those, not a good state. */
     readonly hadFiniteLoss = true,
@@ -78,6 +98,7 @@ export class DivergenceError extends NumericError {
 
 /** A second training call on a model that is already training (one call per model at a time). */
 export class BusyError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'BusyError';
   constructor(argument: string, what: string) {
     super(`${argument} is busy: ${what}`, argument, undefined);
@@ -86,6 +107,7 @@ export class BusyError extends ElmanError {
 
 /** The WebAssembly core was used before `init()` finished, or failed to load. */
 export class InitError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'InitError';
   constructor(message: string, value?: unknown) {
     super(message, 'init', value);
@@ -94,6 +116,7 @@ export class InitError extends ElmanError {
 
 /** A model, batch or arena was used after `dispose()`. */
 export class DisposedError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'DisposedError';
   constructor(what: string) {
     super(`${what} was disposed and cannot be used any more`, what, undefined);
@@ -102,10 +125,15 @@ export class DisposedError extends ElmanError {
 
 /** Training was stopped by its AbortSignal; the model keeps the weights it had reached. */
 export class AbortError extends ElmanError {
+  /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'AbortError';
   /** The loss and weights recorded up to the abort (set by the training loop). */
   history?: unknown;
-  constructor(readonly epoch: number) {
+  /** @param epoch Epochs completed when the signal was seen. */
+  constructor(
+    /** Epochs completed when the signal was seen; a part-done epoch is rolled back to its start. */
+    readonly epoch: number,
+  ) {
     super(`training aborted at epoch ${epoch}`, 'signal', epoch);
   }
 }

@@ -10,8 +10,11 @@ const LOWER = 0x7fffffff;
 
 /** A saved MT19937 stream, as numpy's `get_state()[1:3]`: 624 key words and the next word's index in [0, 624]. */
 export interface RandomStateSnapshot {
+  /** Layout version of the snapshot. */
   version: 1;
+  /** The 624 words of MT19937 state. */
   key: Uint32Array;
+  /** Index of the next word to use, in [0, 624] (624: twist first). */
   pos: number;
 }
 

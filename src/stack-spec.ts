@@ -15,8 +15,11 @@ export type CellKind = 'simple' | 'gru' | 'lstm';
 
 /** One recurrent layer, fully specified. */
 export interface LayerSpec {
+  /** The recurrent cell. */
   readonly cell: CellKind;
+  /** Hidden units, the layer's output width. */
   readonly units: number;
+  /** Activation of the new state (simple) or of the candidate (GRU, LSTM; LSTM also applies it to the cell state on output). */
   readonly activation: GateActivation;
   /** Gates' activation (GRU, LSTM; ignored by simple). */
   readonly recurrentActivation: GateActivation;

@@ -2,10 +2,15 @@ import { ConfigError } from '../errors.js';
 
 /** An Elman network's weights by name (Keras layout, row-major), as `ElmanRNN.weights` gives them. */
 export interface ElmanWeightsLike {
+  /** Input weights `[inputSize][hiddenSize]`. */
   kernel: ArrayLike<number>;
+  /** Recurrent weights `[hiddenSize][hiddenSize]`. */
   recurrentKernel: ArrayLike<number>;
+  /** Hidden bias `[hiddenSize]`. */
   bias: ArrayLike<number>;
+  /** Output weights `[hiddenSize][outputSize]`. */
   outputKernel: ArrayLike<number>;
+  /** Output bias `[outputSize]`. */
   outputBias: ArrayLike<number>;
 }
 
@@ -13,6 +18,7 @@ export interface ElmanWeightsLike {
 export interface ElmanUnrolled {
   /** x[k][i], k = 0..T-1. */
   readonly x: number[][];
+  /** t[k][q], the target at step k+1. */
   readonly targets: number[][];
   /** h[k][j] = act(x_k·K + h_{k-1}·R + b)_j, the hidden state after step k+1. */
   readonly states: number[][];

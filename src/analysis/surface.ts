@@ -7,8 +7,11 @@ import { squaredLoss, type LossName } from '../losses.js';
 
 /** An evenly spaced axis: `count` points from `min` to `max` inclusive. */
 export interface Axis {
+  /** First value of the axis, finite in float32. */
   min: number;
+  /** Last value of the axis, greater than `min` and finite in float32. */
   max: number;
+  /** Number of points, an integer in [2, 4096]. */
   count: number;
 }
 
@@ -17,9 +20,13 @@ export interface Axis {
  * backend: 'wasm' (default, needs `await init()`; float32 states, SIMD over samples) or 'js' (float64).
  */
 export interface SurfaceOptions {
+  /** Input-weight axis (default 50 points over [-3, 3]). */
   wx?: Axis;
+  /** Recurrent-weight axis (default 50 points over [-3, 3]). */
   wRec?: Axis;
+  /** The loss to evaluate (default 'sse'). */
   loss?: LossName;
+  /** 'wasm' (default) or 'js'. */
   backend?: BackendName;
 }
 
@@ -28,8 +35,11 @@ export const F32_MAX = 3.4028234663852886e38;
 
 /** The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]), saturated at F32_MAX. */
 export interface Surface {
+  /** The input-weight values, one per column. */
   readonly wx: Float64Array;
+  /** The recurrent-weight values, one per row. */
   readonly wRec: Float64Array;
+  /** The loss at every grid point, row-major `[wRec.length][wx.length]`. */
   readonly loss: Float32Array;
 }
 

@@ -8,6 +8,7 @@ import type { LinearWeights } from '../models/linear.js';
 export interface Unrolled {
   /** The inputs x_1..x_T (`x[k-1]` is x_k). */
   readonly x: readonly number[];
+  /** The weights the sequence was unrolled at. */
   readonly weights: LinearWeights;
   /** s_0..s_T: s_0 = 0, s_k = x_k·w_x + s_{k-1}·w_rec. */
   readonly states: readonly number[];
@@ -21,6 +22,7 @@ export interface Unrolled {
   readonly grads: readonly number[];
   /** dL/dw_x = Σ_k dL/ds_k · x_k and dL/dw_rec = Σ_k dL/ds_k · s_{k-1}: what BPTT accumulates. */
   readonly gradWx: number;
+  /** dL/dw_rec = Σ_k dL/ds_k · s_{k-1}. */
   readonly gradWRec: number;
 }
 

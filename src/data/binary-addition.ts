@@ -4,8 +4,11 @@ import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits). */
 export interface BinaryAdditionOptions {
+  /** Number of sums, an integer in [1, 2^24]. */
   samples: number;
+  /** Steps per sequence, an integer in [2, 31] (default 8). */
   bits?: number;
+  /** The random source for the operands. */
   rng: RandomState;
 }
 

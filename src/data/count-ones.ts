@@ -4,8 +4,11 @@ import { ConfigError } from '../errors.js';
 
 /** Options of the tutorial's task; `rng` is consumed in numpy's order (row by row). */
 export interface CountOnesOptions {
+  /** Number of sequences, an integer in [1, 2^26]. */
   samples: number;
+  /** Steps per sequence, an integer in [1, 2^20]. */
   length: number;
+  /** The random source for the bits. */
   rng: RandomState;
 }
 

@@ -4,7 +4,9 @@ import { checkInteger, checkValues } from './sequences.js';
 
 /** Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width. */
 export interface NoisySignalOptions {
+  /** Number of values, an integer in [1, 2^28]. */
   length: number;
+  /** The random source for the phases and the noise. */
   rng: RandomState;
   /** Angular frequencies in radians per step (default [0.07, 0.19, 0.43]: periods of about 90, 33 and 15 steps). */
   frequencies?: readonly number[];

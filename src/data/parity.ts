@@ -4,8 +4,11 @@ import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `parity`. */
 export interface ParityOptions {
+  /** Number of sequences, an integer in [1, 2^24]. */
   samples: number;
+  /** Steps per sequence, an integer in [1, 2^16]. */
   length: number;
+  /** The random source for the bits. */
   rng: RandomState;
 }
 

@@ -4,9 +4,13 @@ import { seriesRows, type Series } from './windows.js';
 
 /** The saved form of a Scaler (plain JSON, stored beside a model). */
 export interface ScalerJSON {
+  /** Identifies the object as a saved Scaler. */
   format: 'elman.Scaler';
+  /** Layout version of this form. */
   version: 1;
+  /** Mean of each series. */
   mean: number[];
+  /** Standard deviation of each series (> 0). */
   std: number[];
 }
 
@@ -15,7 +19,9 @@ export interface ScalerJSON {
  * statistic of the held-out part leaks into the model. Mean and variance are summed in float64.
  */
 export class Scaler {
+  /** Mean of each series, as fitted. */
   readonly mean: readonly number[];
+  /** Standard deviation of each series (> 0; 1 for a constant series). */
   readonly std: readonly number[];
 
   constructor(mean: readonly number[], std: readonly number[]) {
@@ -61,6 +67,7 @@ export class Scaler {
     return values;
   }
 
+  /** The scaler as plain JSON, for `Scaler.fromJSON`. */
   toJSON(): ScalerJSON {
     return { format: 'elman.Scaler', version: 1, mean: this.mean.slice(), std: this.std.slice() };
   }

@@ -12,12 +12,19 @@ export function checkGenerated(samples: number, factors: readonly number[]): voi
  * (one per sequence) or, with `targetsPerStep`, `[steps][samples][outputSize]`.
  */
 export interface Sequences {
+  /** Number of sequences in the batch. */
   readonly samples: number;
+  /** Time steps per sequence. */
   readonly steps: number;
+  /** Inputs per step. */
   readonly inputSize: number;
+  /** Outputs per target. */
   readonly outputSize: number;
+  /** Inputs, time-major: `[steps][samples][inputSize]`. */
   readonly x: Float32Array;
+  /** Targets: `[samples][outputSize]`, or `[steps][samples][outputSize]` with `targetsPerStep`. */
   readonly targets: Float32Array;
+  /** True when there is a target at every step rather than one per sequence. */
   readonly targetsPerStep?: boolean;
 }
 
@@ -91,7 +98,18 @@ export function checkSequences(data: Sequences, name = 'data', values = true): S
  * Turn rows of scalar sequences (`rows[n][k]`, all the same length) into time-major Float32Array x.
  * `binary` insists on 0/1 values, as the counting task does.
  */
-export function timeMajor(rows: ArrayLike<ArrayLike<number>>, name = 'sequences', binary = false): { x: Float32Array; samples: number; steps: number } {
+export function timeMajor(
+  rows: ArrayLike<ArrayLike<number>>,
+  name = 'sequences',
+  binary = false,
+): {
+  /** The values, time-major: `x[k * samples + n]` is `rows[n][k]`. */
+  x: Float32Array;
+  /** Number of rows. */
+  samples: number;
+  /** Length of every row. */
+  steps: number;
+} {
   if (rows === null || typeof rows !== 'object' || typeof rows.length !== 'number') throw new ConfigError(name, rows, 'an array of sequences');
   const samples = rows.length;
   if (samples < 1) throw new ShapeError(name, rows, 'hold at least one sequence', 'none');

@@ -4,9 +4,13 @@ import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
 
 /** Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1). */
 export interface SineWaveOptions {
+  /** Number of sequences, an integer in [1, 2^24]. */
   samples: number;
+  /** Steps per sequence, an integer in [1, 2^16]. */
   length: number;
+  /** The random source for frequencies, phases and noise. */
   rng: RandomState;
+  /** Half-width of the uniform noise added to every value, in [0, 1e38] (default 0.1). */
   noise?: number;
 }
 

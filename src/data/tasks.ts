@@ -17,12 +17,19 @@ export type Scoring = 'round' | 'threshold' | 'none';
 
 /** A task: its generator (`length` = steps) and the model shape, output, loss and scoring that suit it. */
 export interface Task {
+  /** Generate `samples` sequences of `length` steps from `rng`. */
   readonly make: (samples: number, length: number, rng: RandomState) => Sequences;
+  /** Inputs per step of the data `make` returns. */
   readonly inputSize: number;
+  /** Outputs per target of that data. */
   readonly outputSize: number;
+  /** True when the task has a target at every step. */
   readonly returnSequences: boolean;
+  /** The output activation that suits the targets. */
   readonly outputActivation: OutputActivation;
+  /** The loss that suits the targets. */
   readonly loss: ElmanLossName;
+  /** How `accuracy` scores outputs for this task. */
   readonly scoring: Scoring;
 }
 
@@ -41,7 +48,16 @@ export const TASKS: Readonly<Record<TaskName, Task>> = {
  * right). `y` must have the targets' length and `scoring` be 'round' or 'threshold'; an output that is
  * not finite counts as wrong.
  */
-export function accuracy(y: Float32Array, data: Sequences, scoring: Exclude<Scoring, 'none'>): { perValue: number; perSequence: number } {
+export function accuracy(
+  y: Float32Array,
+  data: Sequences,
+  scoring: Exclude<Scoring, 'none'>,
+): {
+  /** Fraction of output values scored right, in [0, 1]. */
+  perValue: number;
+  /** Fraction of sequences whose every value is right, in [0, 1]. */
+  perSequence: number;
+} {
   checkSequences(data);
   if (scoring !== 'round' && scoring !== 'threshold') throw new ConfigError('scoring', scoring, "'round' or 'threshold' (a task scored 'none' has no accuracy)");
   const { samples: n, outputSize: O } = data;

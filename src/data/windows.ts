@@ -80,7 +80,18 @@ export function windows(series: Series, options: WindowOptions): Sequences {
  * so the first test sample's first target is step `at` and no test target was ever seen in training.
  * `at` is a step index, or a fraction in (0, 1) of the length.
  */
-export function splitByTime(series: Series, at: number, lookback: number): { train: number[][]; test: number[][]; at: number } {
+export function splitByTime(
+  series: Series,
+  at: number,
+  lookback: number,
+): {
+  /** Steps [0, at) of every series, as rows `[series][t]`. */
+  train: number[][];
+  /** Steps [at − lookback, end) of every series, as rows `[series][t]`. */
+  test: number[][];
+  /** The split step (a fraction turned into a step index). */
+  at: number;
+} {
   const rows = seriesRows(series);
   const length = rows[0]!.length;
   checkInteger('lookback', lookback, 1);

@@ -27,6 +27,10 @@ const MAX_VALUES = 2 ** 26;
  * (output o belongs to series `targets[o mod targets.length]`, targets defaulting to every series).
  */
 export class Predictor {
+  /**
+   * @param model The model that computes the outputs.
+   * @param scaler The Scaler saved with the model, which standardises inputs and maps outputs back; undefined when there was none.
+   */
   private constructor(
     readonly model: Served,
     readonly scaler: Scaler | undefined,

@@ -2,9 +2,13 @@ import { ConfigError, ShapeError } from '../errors.js';
 
 /** One weight as TF.js lists it: `name` like "simple_rnn_1/kernel", row-major `shape`, and its dtype. */
 export interface TfjsWeightSpec {
+  /** The weight's name, layer name then variable, like "simple_rnn_1/kernel". */
   name: string;
+  /** Its shape, row-major. */
   shape: number[];
+  /** Its data type as TF.js names it ("float32"). */
   dtype: string;
+  /** TF.js's quantization settings, when the weight was stored quantized. */
   quantization?: unknown;
 }
 
@@ -13,11 +17,17 @@ export interface TfjsWeightSpec {
  * `tf.io.fromMemory` takes it: the Keras topology, the weights' specs and their bytes (little-endian).
  */
 export interface TfjsArtifacts {
+  /** The Keras model topology (class_name, config, layers). */
   modelTopology: Record<string, unknown>;
+  /** The weights in the order their bytes sit in `weightData`. */
   weightSpecs: TfjsWeightSpec[];
+  /** The weights' bytes, little-endian, in one buffer or several. */
   weightData: ArrayBuffer | ArrayBuffer[];
+  /** TF.js's format tag ("layers-model"). */
   format?: string;
+  /** The library and version that wrote the model. */
   generatedBy?: string;
+  /** The converter that produced the model, or null. */
   convertedBy?: string | null;
   /** Free JSON saved with the model (elman stores a forecaster's scaler and window here). */
   userDefinedMetadata?: Record<string, unknown>;
@@ -25,11 +35,17 @@ export interface TfjsArtifacts {
 
 /** The `model.json` file TF.js writes beside its weight files (paths relative to model.json). */
 export interface TfjsModelJson {
+  /** The Keras model topology (class_name, config, layers). */
   modelTopology: Record<string, unknown>;
+  /** Groups of weight files (`paths`, relative to model.json) and the weights their bytes hold, in order. */
   weightsManifest: Array<{ paths: string[]; weights: TfjsWeightSpec[] }>;
+  /** TF.js's format tag ("layers-model"). */
   format?: string;
+  /** The library and version that wrote the model. */
   generatedBy?: string;
+  /** The converter that produced the model, or null. */
   convertedBy?: string | null;
+  /** Free JSON saved with the model (elman stores a forecaster's scaler and window here). */
   userDefinedMetadata?: Record<string, unknown>;
 }
 

@@ -13,6 +13,7 @@ export type InteropModel = ElmanRNN;
 
 /** Options of `fromTfjs`: the backend of the model built (default: the model's default, 'wasm'). */
 export interface FromTfjsOptions {
+  /** Where the model's loops run: 'wasm' (default, needs `await init()`) or 'js'. */
   backend?: BackendName;
 }
 
@@ -93,6 +94,7 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
 
 /** Options of `toTfjs`: JSON saved with the model as TF.js's userDefinedMetadata (e.g. a Scaler's toJSON()). */
 export interface ToTfjsOptions {
+  /** JSON saved as the artifacts' userDefinedMetadata (a plain object). */
   metadata?: Record<string, unknown>;
 }
 

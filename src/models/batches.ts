@@ -8,13 +8,17 @@ import type { BindOptions, Binding, PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples. */
 export interface BatchBinding extends Binding {
+  /** Samples per batch (the last batch may hold fewer). */
   readonly batchSize: number;
+  /** Reorder the samples for the following batches: a permutation of 0..samples−1, or null for the original order. */
   shuffle(order: Uint32Array | null): void;
 }
 
 /** What a batch runs on: a backend workspace for batches of up to B samples. */
 export interface BatchWork {
+  /** Fused forward, loss and BPTT for samples [n0, n0 + B) of the current order; writes grads, returns the loss. */
   lossGrad(n0: number, B: number, kind: LossKind, scale: number, window: number, params: Float32Array, grads: Float32Array): number;
+  /** Release the workspace's memory. */
   dispose(): void;
 }
 

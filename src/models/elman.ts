@@ -18,8 +18,11 @@ export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
 /** Options of `new ElmanRNN`; sizes are required, the rest default as Keras' SimpleRNN + Dense do. */
 export interface ElmanRNNOptions {
+  /** Inputs per step, an integer in [1, 4096]. */
   inputSize: number;
+  /** Hidden units, an integer in [1, 4096]. */
   hiddenSize: number;
+  /** Outputs per step, an integer in [1, 4096]. */
   outputSize: number;
   /** Hidden activation (default 'tanh'). */
   activation?: Activation;
@@ -33,6 +36,7 @@ export interface ElmanRNNOptions {
   kernelInitializer?: Initializer;
   /** Initialiser of `recurrentKernel` (default 'orthogonal'). */
   recurrentInitializer?: Initializer;
+  /** Where the loops run: 'wasm' (default, needs `await init()`) or 'js'. */
   backend?: BackendName;
 }
 
@@ -74,9 +78,26 @@ const BACKEND: Record<BackendName, (data: Sequences, d: ElmanDims) => ElmanBacke
 
 /** The saved form of an ElmanRNN: `toJSON()` output, read back exactly by `ElmanRNN.fromJSON`. */
 export interface ElmanJSON {
+  /** Identifies the object as a saved ElmanRNN. */
   format: 'elman.ElmanRNN';
+  /** Layout version of this form. */
   version: 1;
-  config: { inputSize: number; hiddenSize: number; outputSize: number; activation: Activation; outputActivation: OutputActivation; returnSequences: boolean };
+  /** The model's shape, as its options give it. */
+  config: {
+    /** Inputs per step. */
+    inputSize: number;
+    /** Hidden units. */
+    hiddenSize: number;
+    /** Outputs per step. */
+    outputSize: number;
+    /** Hidden activation. */
+    activation: Activation;
+    /** Output activation. */
+    outputActivation: OutputActivation;
+    /** Output at every step, or at the last only. */
+    returnSequences: boolean;
+  };
+  /** Each weight by name, flat and row-major as in ElmanWeights. */
   weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]>;
 }
 
@@ -86,18 +107,26 @@ export interface ElmanJSON {
  * Float32Array `[kernel | recurrentKernel | bias | outputKernel | outputBias]`.
  */
 export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
+  /** Inputs per step. */
   readonly inputSize: number;
+  /** Hidden units. */
   readonly hiddenSize: number;
+  /** Outputs per step. */
   readonly outputSize: number;
+  /** Hidden activation. */
   readonly activation: Activation;
+  /** Output activation. */
   readonly outputActivation: OutputActivation;
+  /** True when the model outputs at every step, false for the last step only. */
   readonly returnSequences: boolean;
+  /** Where the loops run. */
   readonly backend: BackendName;
   /** Flat float32 parameters; optimizers update them in place. */
   readonly params: Float32Array;
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads: Float32Array;
   readonly losses = ELMAN_LOSSES;
+  /** The loss used when none is given: 'mse'. */
   readonly defaultLoss: ElmanLossName = 'mse';
   private readonly dims: ElmanDims;
   private readonly holdings = new Holdings<Placement<ElmanBackend>>('ElmanRNN');
@@ -200,7 +229,15 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   }
 
   /** The loss and its named gradients for a data set, in one fused pass. */
-  lossAndGrad(data: Sequences | PlacedData, loss: ElmanLossName = 'mse'): { loss: number; grads: ElmanWeights } {
+  lossAndGrad(
+    data: Sequences | PlacedData,
+    loss: ElmanLossName = 'mse',
+  ): {
+    /** The loss at the current weights. */
+    loss: number;
+    /** ∂loss/∂weights by name (copies). */
+    grads: ElmanWeights;
+  } {
     const b = this.bind(data, { loss });
     let value: number;
     try {
@@ -313,6 +350,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     this.holdings.disposeAll();
   }
 
+  /** Same as `dispose`, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -12,14 +12,19 @@ import { checkKeys } from './options.js';
 
 /** The counter's two weights. */
 export interface LinearWeights {
+  /** The input weight: x[k] enters the state as x[k]·wx. */
   wx: number;
+  /** The recurrent weight: the state carries over as s[k-1]·wRec. */
   wRec: number;
 }
 
 /** Options of `new LinearRNN`: initial weights (default 0) and the backend. */
 export interface LinearRNNOptions {
+  /** Initial input weight (default 0). */
   wx?: number;
+  /** Initial recurrent weight (default 0). */
   wRec?: number;
+  /** Where the loops run: 'wasm' (default, needs `await init()`) or 'js'. */
   backend?: BackendName;
   /** WebAssembly only: use the f32x4 kernel (default) or the scalar one, for comparison. */
   simd?: boolean;
@@ -27,8 +32,11 @@ export interface LinearRNNOptions {
 
 /** A row-major matrix: `data[r * cols + c]`. */
 export interface Matrix {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** The values, row-major, rows × cols of them. */
   readonly data: Float32Array;
 }
 
@@ -60,7 +68,9 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   readonly paramNames = ['wx', 'wRec'] as const;
   readonly losses = LOSSES;
   readonly defaultLoss: LinearLossName = 'sse';
+  /** Where the loops run. */
   readonly backend: BackendName;
+  /** True when the WebAssembly backend uses the f32x4 kernel, false for the scalar one. */
   readonly simd: boolean;
   private readonly holdings = new Holdings<Placement<LinearBackend>>('LinearRNN');
 
@@ -167,6 +177,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     this.holdings.disposeAll();
   }
 
+  /** Same as `dispose`, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -8,7 +8,9 @@ import type { Sequences } from '../data/sequences.js';
 
 /** A data set validated and copied into a model's backend once, to be trained on many times. */
 export interface PlacedData {
+  /** Number of sequences placed. */
   readonly samples: number;
+  /** Time steps per sequence. */
   readonly steps: number;
   /** The model it was placed for; only that model can bind it. */
   readonly owner: object;
@@ -16,11 +18,13 @@ export interface PlacedData {
   readonly live: boolean;
   /** Release the backend memory holding the data (the model's `dispose` does it too). */
   dispose(): void;
+  /** Same as `dispose`, for `using`. */
   [Symbol.dispose](): void;
 }
 
 /** How to bind a placed data set: the loss, the samples per update and the truncated-BPTT window. */
 export interface BindOptions<L extends string = string> {
+  /** The loss to evaluate (default: the model's `defaultLoss`). */
   loss?: L | undefined;
   /** Samples per update (default: all, one update per epoch). */
   batchSize?: number | undefined;
@@ -30,11 +34,13 @@ export interface BindOptions<L extends string = string> {
 
 /** A placed data set bound to a loss and a batch schedule: what the training loop drives. */
 export interface Binding {
-  /** The bound data's samples and steps. */
+  /** Sequences in the bound data. */
   readonly samples: number;
+  /** Time steps per sequence of the bound data. */
   readonly steps: number;
-  /** Batches per epoch, and the samples in each. */
+  /** Batches per epoch. */
   readonly batches: number;
+  /** Samples in batch i, for i in [0, batches). */
   batchLength(i: number): number;
   /** The loss of batch i at the model's params; writes ∂L/∂params into the model's grads. Unchecked: may be non-finite. */
   lossAndGrad(i?: number): number;
@@ -58,6 +64,7 @@ export interface Trainable<W = unknown, L extends string = string> {
   weightsOf(params: Float32Array): W;
   /** The loss names this model understands, and the one used when none is given. */
   readonly losses: readonly L[];
+  /** The loss used when none is given. */
   readonly defaultLoss: L;
   /** Validate and copy a data set into the backend once. */
   place(data: Sequences): PlacedData;

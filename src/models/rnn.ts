@@ -24,7 +24,9 @@ export const CELLS: readonly CellKind[] = ['simple', 'gru', 'lstm'];
 
 /** One recurrent layer of `new RNN`; unset options come from the model's `defaults`. */
 export interface LayerOptions {
+  /** The recurrent cell: 'simple', 'gru' or 'lstm'. */
   cell: CellKind;
+  /** Hidden units, the layer's output width. */
   units: number;
   /** Activation of the state / candidate (default 'tanh'). */
   activation?: GateActivation;
@@ -46,9 +48,11 @@ const DEFAULTS: Record<LayerDefaults, { recurrentActivation: GateActivation; res
 
 /** Options of `new RNN`: sizes and layers are required. */
 export interface RNNOptions {
+  /** Inputs per step. */
   inputSize: number;
   /** The recurrent layers, bottom-up (any mix of 'simple', 'gru', 'lstm'). */
   layers: LayerOptions[];
+  /** Outputs per step of the dense head. */
   outputSize: number;
   /** Output activation of the dense head (default 'linear'). */
   outputActivation?: OutputActivation;
@@ -58,35 +62,49 @@ export interface RNNOptions {
   defaults?: LayerDefaults;
   /** Seed of the RandomState the initial weights are drawn from (default 0). */
   seed?: number;
+  /** Where the loops run: 'wasm' (default, needs `await init()`) or 'js'. */
   backend?: BackendName;
 }
 
 /** One layer's weights in Keras's layout: kernel [in][g·units], recurrentKernel [units][g·units], bias [g·units] or [2][3·units]. */
 export interface LayerWeights {
+  /** Input weights `[in][g·units]`, g = 1 (simple), 3 (GRU) or 4 (LSTM) gate blocks. */
   kernel: Float32Array;
+  /** Recurrent weights `[units][g·units]`. */
   recurrentKernel: Float32Array;
+  /** Bias `[g·units]`, or `[2][3·units]` for a GRU with resetAfter. */
   bias: Float32Array;
 }
 
 /** The weights by name: each layer's, then the dense head's kernel [units][outputSize] and bias [outputSize]. */
 export interface RNNWeights {
+  /** Each recurrent layer's weights, bottom-up. */
   layers: LayerWeights[];
+  /** The head's weights `[units of the top layer][outputSize]`. */
   outputKernel: Float32Array;
+  /** The head's bias `[outputSize]`. */
   outputBias: Float32Array;
 }
 
 /** Weights to set: any layer's or the head's, flat or as rows. */
 export interface RNNWeightsInput {
+  /** Weights of some layers, by position bottom-up; a missing layer or name is left as it is. */
   layers?: Array<Partial<Record<keyof LayerWeights, unknown>> | undefined>;
+  /** The head's weights `[units of the top layer][outputSize]`, flat or as rows. */
   outputKernel?: unknown;
+  /** The head's bias `[outputSize]`. */
   outputBias?: unknown;
 }
 
 /** The saved form of an RNN: `toJSON()` output, read back exactly by `RNN.fromJSON`. */
 export interface RNNJSON {
+  /** Identifies the object as a saved RNN. */
   format: 'elman.RNN';
+  /** Layout version of this form. */
   version: 1;
+  /** The model's shape: input width, every layer fully specified, the head. */
   config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean };
+  /** Every weight as a flat row-major array, laid out as in RNNWeights. */
   weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] };
 }
 
@@ -115,17 +133,24 @@ const MAX_SCRATCH_BYTES = 2 ** 31;
  * Float32Array: per layer [kernel | recurrentKernel | bias], then [outputKernel | outputBias].
  */
 export class RNN implements Trainable<RNNWeights, ElmanLossName> {
+  /** Inputs per step. */
   readonly inputSize: number;
+  /** Outputs per step of the dense head. */
   readonly outputSize: number;
+  /** The recurrent layers, bottom-up, with every option resolved. */
   readonly layers: readonly LayerSpec[];
+  /** The head's activation. */
   readonly outputActivation: OutputActivation;
+  /** True when the model outputs at every step, false for the last step only. */
   readonly returnSequences: boolean;
+  /** Where the loops run. */
   readonly backend: BackendName;
   /** Flat float32 parameters; optimizers update them in place. */
   readonly params: Float32Array;
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads: Float32Array;
   readonly losses = ELMAN_LOSSES;
+  /** The loss used when none is given: 'mse'. */
   readonly defaultLoss: ElmanLossName = 'mse';
   private readonly dims: StackDims;
   private readonly holdings = new Holdings<{ dispose(): void }>('RNN');
@@ -452,6 +477,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     this.holdings.disposeAll();
   }
 
+  /** Same as `dispose`, for `using`. */
   [Symbol.dispose](): void {
     this.dispose();
   }

@@ -11,14 +11,25 @@ import { SGD } from './sgd.js';
  * states and the test matrices derive from these entries. Adding an optimizer is its file (rule,
  * spec, core twin in assembly/optimizers.ts) and one line here.
  */
-export const OPTIMIZER_SPECS = { sgd: SGD, momentum: MOMENTUM, rmsprop: RMSPROP, rprop: RPROP, adam: ADAM } as const satisfies Record<string, Pick<OptimizerSpec, 'name' | 'summary'>>;
+export const OPTIMIZER_SPECS = {
+  /** Gradient descent: p ← p − lr·g. */
+  sgd: SGD,
+  /** Gradient descent with momentum: v ← μ·v − lr·g, p ← p + v (or Nesterov). */
+  momentum: MOMENTUM,
+  /** RMSProp: steps scaled by a running root mean square of the gradient. */
+  rmsprop: RMSPROP,
+  /** Rprop: sign-based steps that grow while the sign repeats and shrink when it flips. */
+  rprop: RPROP,
+  /** Adam: bias-corrected moments of the gradient and its square. */
+  adam: ADAM,
+} as const satisfies Record<string, Pick<OptimizerSpec, 'name' | 'summary'>>;
 
 /** The names of the built-in optimizers. */
 export type OptimizerName = keyof typeof OPTIMIZER_SPECS;
 
 /** Each built-in optimizer's factory by name, e.g. `OPTIMIZERS.rmsprop({ lr: 1e-3 })`. */
 export const OPTIMIZERS = Object.fromEntries(Object.entries(OPTIMIZER_SPECS).map(([name, spec]) => [name, spec.create])) as unknown as {
-  readonly [K in OptimizerName]: (typeof OPTIMIZER_SPECS)[K]['create'];
+  readonly [K in keyof typeof OPTIMIZER_SPECS]: (typeof OPTIMIZER_SPECS)[K]['create'];
 };
 
 /** Make an optimizer by name with its options, e.g. `createOptimizer('rmsprop', { lr: 1e-3 })`. */

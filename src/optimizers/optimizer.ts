@@ -2,9 +2,13 @@ import { ConfigError, ShapeError } from '../errors.js';
 
 /** Saved optimizer state: per-parameter slots (same layout as the params) and the step count. */
 export interface OptimizerState {
+  /** Layout version of the saved state. */
   readonly version: 1;
+  /** The optimizer's name; `setState` refuses another optimizer's state. */
   readonly name: string;
+  /** Updates taken so far. */
   readonly step: number;
+  /** Per-parameter state by slot name (e.g. `m`, `v`), each as long as the params; empty before the first step. */
   readonly slots: Readonly<Record<string, Float32Array>>;
 }
 
@@ -14,14 +18,24 @@ export interface OptimizerState {
  * float32 hyper-parameters. An optimizer without one is stepped from TypeScript on every backend.
  */
 export interface CoreRule {
+  /** The rule's code in the core. */
   readonly rule: number;
+  /** Slot names in the order the core takes them. */
   readonly slots: readonly string[];
+  /** The hyper-parameters as the core reads them, rounded to float32. */
   readonly hyper: Float32Array;
   /**
    * The live slots (f32[length] each, made as a first step makes them) and the step count, for
    * the core to read and write in place; `advance(k)` records k updates made there.
    */
-  attach(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void };
+  attach(length: number): {
+    /** The live slots by name, f32[length] each. */
+    slots: Readonly<Record<string, Float32Array>>;
+    /** Updates taken before the core's. */
+    step: number;
+    /** Record `k` updates the core made in the slots. */
+    advance(k: number): void;
+  };
 }
 
 /** The one interface every optimizer implements: it updates flat float32 params in place. */
@@ -51,16 +65,23 @@ export interface Optimizer {
 export interface HyperSpec {
   /** One line for help texts and documentation. */
   readonly doc: string;
+  /** The value used when the option is not given; a boolean default makes a boolean option. */
   readonly default: number | boolean;
+  /** Lower bound (default −∞), inclusive unless `minOpen`. */
   readonly min?: number;
+  /** Upper bound (default +∞), inclusive unless `maxOpen`. */
   readonly max?: number;
+  /** Exclude `min` itself (default false). */
   readonly minOpen?: boolean;
+  /** Exclude `max` itself (default false). */
   readonly maxOpen?: boolean;
+  /** Accept ±Infinity within the bounds (default false: finite only, in float32). */
   readonly allowInfinity?: boolean;
 }
 
 /** A built-in optimizer, as its registry entry (src/optimizers/index.ts) describes it: the CLI, help and tests derive from this. */
 export interface OptimizerSpec<O extends object = Record<string, number | boolean>> {
+  /** The registry name, also the name of the optimizers it makes. */
   readonly name: string;
   /** One line: what the rule does. */
   readonly summary: string;
@@ -96,7 +117,9 @@ export abstract class SlotOptimizer implements Optimizer {
   private readonly core: CoreRule | undefined;
 
   protected constructor(
+    /** A name for logs and saved states. */
     readonly name: string,
+    /** Hyper-parameters, as validated. */
     readonly config: Readonly<Record<string, number | boolean>>,
     private readonly slotInit: Readonly<Record<string, number>>,
     private readonly twin?: Twin,

@@ -5,8 +5,11 @@ import type { VegaLiteSpec } from './render.js';
 
 /** Options of `elmanUnrolledSpec`: title, names of the input rows, pixels per step. */
 export interface ElmanUnrolledOptions {
+  /** The figure's title (a default gives the loss). */
   title?: string;
+  /** Row names of the inputs, one per input (default x1, x2, …). */
   inputNames?: readonly string[];
+  /** Pixels per step (default 44). */
   cellWidth?: number;
 }
 

@@ -6,7 +6,9 @@ import { runColorScale } from './runs.js';
 
 /** One curve of the exploding/vanishing figure: `grad[k]` = ∂L/∂S[k] for k = 0..T, from `gradientFlow`. */
 export interface FlowSeries {
+  /** The legend label of this series. */
   name: string;
+  /** dL/dS[k] for k = 0..T, as `gradientFlow` returns it. */
   grad: ArrayLike<number>;
   /** Its colour (CSS); default: its place in the list picks one of RUN_COLORS. */
   color?: string;
@@ -14,8 +16,11 @@ export interface FlowSeries {
 
 /** Options of `gradientFlowSpec`: title and size in CSS pixels. */
 export interface GradientFlowOptions {
+  /** The figure's title (a default describes the figure). */
   title?: string;
+  /** Width in CSS pixels, in [1, 10000] (default 480). */
   width?: number;
+  /** Height in CSS pixels, in [1, 10000] (default 320). */
   height?: number;
 }
 

@@ -6,7 +6,9 @@ import { logTicks } from './ticks.js';
 
 /** One training run's loss per epoch (`loss[e]` before epoch e's update), under a legend name. */
 export interface LossSeries {
+  /** The legend label of this run. */
   name: string;
+  /** The loss per epoch (`history.loss`); zero and non-finite values are left out on a log axis. */
   loss: ArrayLike<number>;
   /** Its colour (CSS); default: the run's place in the list picks one of RUN_COLORS, the same in every figure. */
   color?: string;
@@ -16,9 +18,13 @@ export interface LossSeries {
 
 /** Options of `lossCurveSpec`: log-scale y axis (default true), title, size in CSS pixels. */
 export interface LossCurveOptions {
+  /** Log-scale loss axis (default true). */
   log?: boolean;
+  /** The figure's title (a default describes the figure). */
   title?: string;
+  /** Width in CSS pixels, in [1, 10000] (default 480). */
   width?: number;
+  /** Height in CSS pixels, in [1, 10000] (default 300). */
   height?: number;
 }
 

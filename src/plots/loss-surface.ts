@@ -7,7 +7,9 @@ import { runColorScale, simplifyPath } from './runs.js';
 
 /** One optimizer's path over the surface: the weights before every update, then the final ones. */
 export interface WeightPath {
+  /** The legend label of this run. */
   name: string;
+  /** The counter's weights at each recorded epoch (`history.weights`); non-finite points are skipped. */
   weights: readonly LinearWeights[];
   /** Its colour (CSS); default: the run's place in the list, as in `lossCurveSpec`. */
   color?: string;
@@ -17,8 +19,11 @@ export interface WeightPath {
 
 /** Options of `lossSurfaceSpec`: title and size in CSS pixels. */
 export interface LossSurfaceOptions {
+  /** The figure's title (a default describes the figure). */
   title?: string;
+  /** Width in CSS pixels, in [1, 10000] (default 420). */
   width?: number;
+  /** Height in CSS pixels, in [1, 10000] (default 420). */
   height?: number;
 }
 

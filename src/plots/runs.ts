@@ -4,7 +4,12 @@
 export const RUN_COLORS: readonly string[] = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#ff9da6', '#9d755d', '#bab0ac'];
 
 /** The colour scale for runs: the same run name gets the same colour in every figure built from the same list. */
-export function runColorScale(runs: readonly { name: string; color?: string }[]): { domain: string[]; range: string[] } {
+export function runColorScale(runs: readonly { name: string; color?: string }[]): {
+  /** The run names, in order. */
+  domain: string[];
+  /** Each run's colour: its own, else RUN_COLORS by its place in the list. */
+  range: string[];
+} {
   return { domain: runs.map((r) => r.name), range: runs.map((r, i) => r.color ?? RUN_COLORS[i % RUN_COLORS.length]!) };
 }
 

@@ -9,7 +9,12 @@ function decades(lo: number, hi: number, most: number): number[] {
 }
 
 /** Ticks and domain of a log axis over positive `values`: 10^e from the decade below the smallest to the one above the largest. */
-export function logTicks(values: readonly number[]): { ticks: number[]; domain: [number, number] } {
+export function logTicks(values: readonly number[]): {
+  /** Powers of ten, ascending, at most eight. */
+  ticks: number[];
+  /** The axis range [low, high], whole decades. */
+  domain: [number, number];
+} {
   const pos = values.filter((v) => v > 0 && Number.isFinite(v));
   if (pos.length === 0) return { ticks: [1], domain: [0.1, 10] };
   let lo = Math.floor(Math.log10(Math.min(...pos)));
@@ -24,7 +29,12 @@ export function logTicks(values: readonly number[]): { ticks: number[]; domain: 
  * largest, thinned to at most six a side. `constant` is the scale's linear threshold, the smallest decade,
  * so values near zero keep their own room; its ±tick is left out, too close to 0 to label.
  */
-export function symlogTicks(values: readonly number[]): { ticks: number[]; constant: number } {
+export function symlogTicks(values: readonly number[]): {
+  /** 0 and ±powers of ten, ascending (a sign only where some value has it). */
+  ticks: number[];
+  /** The scale's linear threshold: the smallest decade of the non-zero |values|. */
+  constant: number;
+} {
   const mags = values.map(Math.abs).filter((v) => v > 0 && Number.isFinite(v));
   if (mags.length === 0) return { ticks: [0], constant: 1 };
   const lo = Math.floor(Math.log10(Math.min(...mags)));

@@ -7,6 +7,7 @@ import type { VegaLiteSpec } from './render.js';
 export interface UnrolledOptions {
   /** 0..T: the forward pass has computed s_0..s_step; T+1: the output and loss; T+2+j: dL/ds_k for k = T..T-j. */
   step?: number;
+  /** The figure's title (a default names the sequence). */
   title?: string;
   /** Pixels per time step (default 64). */
   stepWidth?: number;

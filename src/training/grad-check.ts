@@ -4,14 +4,19 @@ import type { Trainable } from '../models/model.js';
 
 /** A model whose loss can be evaluated in float64 at arbitrary parameters. */
 export interface Checkable<W, L extends string = string> extends Trainable<W, L> {
+  /** The loss at `params` (flat, in the model's parameter order), computed in float64. */
   lossAt(params: ArrayLike<number>, data: Sequences, loss?: L): number;
 }
 
 /** The result of `gradCheck`: both gradients and their worst relative disagreement. */
 export interface GradCheckResult {
+  /** The backend's BPTT gradient, flat like the parameters. */
   analytic: Float32Array;
+  /** Central-difference gradient of the float64 loss, flat like the parameters. */
   numerical: Float64Array;
+  /** The worst |a − n| / max(|a|, |n|, floor) over all parameters. */
   maxRelativeError: number;
+  /** True when `maxRelativeError` is within the tolerance. */
   ok: boolean;
 }
 

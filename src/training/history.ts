@@ -4,7 +4,9 @@
 
 /** `loss[i]` is the loss of epoch i·every before its update; `weights[i]` the weights it was computed at, plus the final weights last. */
 export interface History<W> {
+  /** `loss[i]`: the loss of epoch i·every, computed before its update. */
   readonly loss: number[];
+  /** `weights[i]`: the weights `loss[i]` was computed at, then the final weights (empty unless weights were tracked). */
   readonly weights: W[];
   /** Validation loss after each recorded epoch, when the run had validation data. */
   readonly valLoss?: number[];

@@ -8,8 +8,11 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 
 /** What `onEpoch` receives: the epoch, the loss before its update, and the weights after it. */
 export interface EpochInfo<W> {
+  /** The 0-based index of the epoch just run. */
   epoch: number;
+  /** Its training loss, computed before its update. */
   loss: number;
+  /** The model's weights after its update. */
   weights: W;
   /** The validation loss after the epoch (with validation data). */
   valLoss?: number;
