@@ -9,7 +9,7 @@
 
 import { activate, activateBack } from './activations';
 import { colSum, mm, mmT, transpose } from './matmul';
-import { LOSS_BCE as BCE, LOSS_SQUARED as SQUARED, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import { lossRow, outputRow } from './head';
 import {
   EJ_ACT, EJ_B, EJ_GRADS, EJ_H, EJ_I, EJ_LOSS, EJ_O, EJ_OUT, EJ_OUT_ACT, EJ_PARAMS, EJ_SCALE, EJ_SEQ, EJ_STEPS, EJ_T,
   EJ_T_STRIDE, EJ_WINDOW, EJ_WORK, EJ_X, EJ_X_STRIDE,
@@ -18,7 +18,8 @@ import {
 type float = f32;
 
 // Codes from src/abi/codes.ts: hidden activations are decoded in ./activations, output
-// activations and losses here. Both kernels take one parameter block laid out in src/abi/elman.ts.
+// activations and losses in ./head (shared with the layer stacks). Both kernels take one parameter
+// block laid out in src/abi/elman.ts.
 
 // @ts-ignore: decorator
 @inline function up4(n: i32): i32 {
@@ -37,74 +38,6 @@ export function elmanWorkFloats(B: f64, T: f64, H: f64, O: f64): f64 {
 // @ts-ignore: decorator
 @inline function up4f(n: f64): f64 {
   return Math.ceil(n / 4) * 4;
-}
-
-/** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted). */
-// @ts-ignore: decorator
-@inline function outputRow(z: usize, O: i32, outAct: i32): void {
-  if (outAct == OUT_SIGMOID) {
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), <float>1 / (<float>1 + Mathf.exp(-load<float>(z + (<usize>o << 2)))));
-  } else if (outAct == OUT_SOFTMAX) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0;
-    for (let o = 0; o < O; o++) {
-      const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-      store<float>(z + (<usize>o << 2), e);
-      sum += e;
-    }
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
-  }
-}
-
-/**
- * Loss of one row and, in place, z[O] → dL/dz[O]. Squared: s·Σ(y − t)², chained through outAct;
- * BCE (sigmoid, fused): s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(y − t);
- * softmax CE (fused): s·Σ t·(lse − z), dz = s·(y·Σt − t). Returns the row's loss (f64).
- */
-function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: float): f64 {
-  let L: f64 = 0;
-  if (loss == BCE) {
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      const v = load<float>(q), tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(max<float>(v, 0) - v * tv + Mathf.log1p(Mathf.exp(-Mathf.abs(v))));
-      store<float>(q, s * (<float>1 / (<float>1 + Mathf.exp(-v)) - tv));
-    }
-    return L * <f64>s;
-  }
-  if (loss != SQUARED) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0, tsum: float = 0;
-    for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-    const lse = mx + Mathf.log(sum);
-    for (let o = 0; o < O; o++) {
-      const tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
-      tsum += tv;
-    }
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
-    }
-    return L * <f64>s;
-  }
-  outputRow(z, O, outAct);
-  let dot: float = 0; // Σ dy·y, for the softmax Jacobian
-  for (let o = 0; o < O; o++) {
-    const q = z + (<usize>o << 2);
-    const e = load<float>(q) - load<float>(t + (<usize>o << 2));
-    L += <f64>(e * e);
-    dot += <float>2 * s * e * load<float>(q);
-  }
-  for (let o = 0; o < O; o++) {
-    const q = z + (<usize>o << 2);
-    const y = load<float>(q);
-    const dy = <float>2 * s * (y - load<float>(t + (<usize>o << 2)));
-    store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
-  }
-  return L * <f64>s;
 }
 
 /** The forward pass into work's h block: h[k] = act(x[k]·K + h[k-1]·R + b) for k = 1..T. */

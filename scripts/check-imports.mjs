@@ -13,7 +13,7 @@ const src = join(root, 'src');
 /** Layers from the bottom up: a file may import its own layer or any layer below it, never above. */
 export const LAYERS = [
   ['abi/', 'errors.ts', 'types.ts'],
-  ['random.ts', 'data/', 'losses.ts', 'sizes.ts'],
+  ['random.ts', 'data/', 'losses.ts', 'sizes.ts', 'stack-spec.ts'],
   ['optimizers/'],
   ['backends/'],
   ['models/'],

@@ -27,6 +27,7 @@ export { gradientFlowSpec, type FlowSeries, type GradientFlowOptions } from './p
 export { setDefaultModule } from './backends/wasm/core.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
 export { ELMAN_LOSSES } from './models/elman-losses.js';
+export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
 export { sineWave, type SineWaveOptions } from './data/sine-wave.js';

@@ -24,6 +24,8 @@ export const ACT_TANH = 1;
 export const ACT_RELU = 2;
 /** Hidden activations: the logistic function. */
 export const ACT_SIGMOID = 3;
+/** Hidden activations: TF.js's hardSigmoid, clip(0.2·v + 0.5, 0, 1) (GRU/LSTM gates; assembly/gates.ts). */
+export const ACT_HARD_SIGMOID = 4;
 
 /** Output activations: identity. */
 export const OUT_LINEAR = 0;

@@ -2,10 +2,12 @@
 //   h[0] = 0,  h[k] = act(x[k]·K + h[k-1]·R + b),  z[k] = h[k]·Wo + bo,  y = outAct(z)
 // BPTT, k = T..1:  dh += dz[k]·Woᵀ;  da[k] = dh ⊙ act'(h[k]);  dh = da[k]·Rᵀ  (0 at a window edge)
 //   gK += Σk x[k]ᵀ·da[k],  gR += Σk h[k-1]ᵀ·da[k],  gb += Σ da,  gWo += Σk h[k]ᵀ·dz[k],  gbo += Σ dz
+// The output and loss rows live in ./head.ts, shared with the layer stacks.
 // Arithmetic is float64 over float32 (or float64) arrays: the readable reference, the float64
 // loss for gradCheck, and the baseline the core is measured against.
 
 import type { Activation, ElmanDims, LossKind, OutputActivation } from '../../types.js';
+import { lossRow, outputs } from './head.js';
 
 /** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), same for t. */
 export interface BatchView {
@@ -77,54 +79,6 @@ function logits(hs: Float64Array, hrow: number, d: ElmanDims, p: ArrayLike<numbe
     for (let j = 0; j < H; j++) z += hs[hrow + j]! * p[o.Wo + j * O + q]!;
     out[at + q] = z;
   }
-}
-
-/** Turn logits into outputs in place (softmax shifted by the max). */
-export function outputs(z: Float64Array, at: number, O: number, outAct: OutputActivation): void {
-  if (outAct === 'sigmoid') for (let q = 0; q < O; q++) z[at + q] = 1 / (1 + Math.exp(-z[at + q]!));
-  else if (outAct === 'softmax') {
-    let mx = -Infinity, sum = 0;
-    for (let q = 0; q < O; q++) mx = Math.max(mx, z[at + q]!);
-    for (let q = 0; q < O; q++) sum += z[at + q] = Math.exp(z[at + q]! - mx);
-    for (let q = 0; q < O; q++) z[at + q]! /= sum;
-  }
-}
-
-/** Loss of one row; z[at..at+O] becomes dL/dz. Same formulas as lossRow in assembly/elman.ts. */
-function lossRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, loss: LossKind, s: number): number {
-  let L = 0;
-  if (loss === 'bce') {
-    for (let q = 0; q < O; q++) {
-      const v = z[at + q]!, tv = t[ti + q]!;
-      L += Math.max(v, 0) - v * tv + Math.log1p(Math.exp(-Math.abs(v)));
-      z[at + q] = s * (1 / (1 + Math.exp(-v)) - tv);
-    }
-    return L * s;
-  }
-  if (loss === 'cce') {
-    let mx = -Infinity, sum = 0, tsum = 0;
-    for (let q = 0; q < O; q++) mx = Math.max(mx, z[at + q]!);
-    for (let q = 0; q < O; q++) sum += Math.exp(z[at + q]! - mx);
-    const lse = mx + Math.log(sum);
-    for (let q = 0; q < O; q++) {
-      L += t[ti + q]! * (lse - z[at + q]!);
-      tsum += t[ti + q]!;
-    }
-    for (let q = 0; q < O; q++) z[at + q] = s * (Math.exp(z[at + q]! - lse) * tsum - t[ti + q]!);
-    return L * s;
-  }
-  outputs(z, at, O, outAct);
-  let dot = 0;
-  for (let q = 0; q < O; q++) {
-    const e = z[at + q]! - t[ti + q]!;
-    L += e * e;
-    dot += 2 * s * e * z[at + q]!;
-  }
-  for (let q = 0; q < O; q++) {
-    const y = z[at + q]!, dy = 2 * s * (y - t[ti + q]!);
-    z[at + q] = outAct === 'sigmoid' ? dy * y * (1 - y) : outAct === 'softmax' ? y * (dy - dot) : dy;
-  }
-  return L * s;
 }
 
 /** Outputs y [Tout][B][O] (Tout = T when seq, else 1). */

@@ -22,6 +22,22 @@ export interface CoreExports {
   /** The parameter block of both Elman kernels is laid out in src/abi/elman.ts. */
   elmanForward(job: number): void;
   elmanLossGrad(job: number): void;
+  // Layer stacks (assembly/head.ts, simple.ts, gru.ts, lstm.ts): one block of words laid out in src/abi/gated.ts.
+  headWorkFloats(H: number, O: number): number;
+  headForward(blk: number): void;
+  headLossGrad(blk: number): void;
+  simpleWorkFloats(B: number, T: number, I: number, H: number): number;
+  simpleForward(blk: number): void;
+  simpleStep(blk: number): void;
+  simpleBackward(blk: number): void;
+  gruWorkFloats(B: number, T: number, I: number, H: number): number;
+  gruForward(blk: number): void;
+  gruStep(blk: number): void;
+  gruBackward(blk: number): void;
+  lstmWorkFloats(B: number, T: number, I: number, H: number): number;
+  lstmForward(blk: number): void;
+  lstmStep(blk: number): void;
+  lstmBackward(blk: number): void;
 }
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
@@ -43,6 +59,21 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   elmanWorkFloats: 4,
   elmanForward: 1,
   elmanLossGrad: 1,
+  headWorkFloats: 2,
+  headForward: 1,
+  headLossGrad: 1,
+  simpleWorkFloats: 4,
+  simpleForward: 1,
+  simpleStep: 1,
+  simpleBackward: 1,
+  gruWorkFloats: 4,
+  gruForward: 1,
+  gruStep: 1,
+  gruBackward: 1,
+  lstmWorkFloats: 4,
+  lstmForward: 1,
+  lstmStep: 1,
+  lstmBackward: 1,
 };
 
 /**

@@ -1,0 +1,68 @@
+// Keras SimpleRNN as a layer of a stack (its fused single-layer form is assembly/elman.ts).
+// Shapes: x f32[T][B][I] (step stride xs), hs f32[T+1][B][H] with hs[0] the initial state,
+// params [K I×H | R H×H | b H], dh f32[T][B][H] from above, dx f32[T][B][I] for the layer below.
+// Every call takes one block of words laid out in src/abi/gated.ts.
+//
+// forward:   h[k] = act(x[k]·K + h[k-1]·R + b),  k = 1..T
+// backward:  k = T..1:  g = dh[k] + carry;  da[k] = g ⊙ act′(h[k]);  carry = da[k]·Rᵀ (0 at a window edge)
+//            gK += Σ x[k]ᵀ·da[k],  gR += Σ h[k-1]ᵀ·da[k],  gb += Σ da,  dx[k] = da[k]·Kᵀ
+
+import { L_ACT, L_B, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
+import { actBackIn, actIn, addTo, at, fillRows, up4, word } from './gates';
+import { colSum, mm, mmT, transpose } from './matmul';
+
+/** Floats of scratch: da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I]. */
+export function simpleWorkFloats(B: i32, T: i32, I: i32, H: i32): i32 {
+  return up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I);
+}
+
+/** One step for B rows: hk = act(xk·K + hp·R + b); hk must not alias hp. */
+// @ts-ignore: decorator
+@inline function cell(xk: usize, hp: usize, hk: usize, B: i32, I: i32, H: i32, act: i32, p: usize): void {
+  const R = at(p, I * H), b = at(R, H * H);
+  fillRows(hk, H, B, b, H);
+  mm(xk, I, p, H, hk, H, B, I, H, true);
+  mm(hp, H, R, H, hk, H, B, H, H, true);
+  actIn(hk, B * H, act);
+}
+
+/** h[1..T] from h[0] and x. */
+export function simpleForward(blk: usize): void {
+  const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
+  const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
+  for (let k = 1; k <= T; k++) cell(at(x, (k - 1) * xs), at(hs, (k - 1) * B * H), at(hs, k * B * H), B, I, H, act, p);
+}
+
+/** One step in place: the state hs f32[B][H] becomes act(x·K + hs·R + b); x is f32[B][I]. */
+export function simpleStep(blk: usize): void {
+  const B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H);
+  const hs = <usize>word(blk, L_HS), tmp = <usize>word(blk, L_WORK);
+  cell(<usize>word(blk, L_X), hs, tmp, B, I, H, word(blk, L_ACT), <usize>word(blk, L_P));
+  memory.copy(hs, tmp, <usize>(B * H) << 2);
+}
+
+/** BPTT through the layer after simpleForward on the same block: adds into the gradients, writes dx. */
+export function simpleBackward(blk: usize): void {
+  const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
+  const window = word(blk, L_WINDOW), x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS);
+  const p = <usize>word(blk, L_P), g = <usize>word(blk, L_G), dh = <usize>word(blk, L_DH), dx = <usize>word(blk, L_DX);
+  const BH = B * H;
+  const das = <usize>word(blk, L_WORK), carry = at(das, up4(T * BH)), RT = at(carry, up4(BH)), KT = at(RT, up4(H * H));
+  transpose(at(p, I * H), H, H, RT);
+  memory.fill(carry, 0, <usize>BH << 2);
+  for (let k = T; k >= 1; k--) {
+    const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH);
+    addTo(dk, carry, BH);
+    memory.copy(dak, dk, <usize>BH << 2);
+    actBackIn(dak, at(hs, k * BH), BH, act);
+    if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);
+    else mm(dak, H, RT, H, carry, H, B, H, H, false);
+  }
+  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
+  mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
+  colSum(das, T * B, H, at(g, I * H + H * H));
+  if (dx) {
+    transpose(p, I, H, KT);
+    mm(das, H, KT, I, dx, I, T * B, H, I, false);
+  }
+}

@@ -1,0 +1,86 @@
+// One binding of a layer stack on the plain-TypeScript backend, over data placed once (the
+// placed-data holder JsElman, which knows only the data's widths), and its step-by-step twin.
+
+import { DisposedError } from '../../errors.js';
+import type { StackDims } from '../../stack-spec.js';
+import type { LossKind } from '../../types.js';
+import type { JsElman } from './elman-bound.js';
+import { JsStack } from './stack.js';
+
+/** A stack's scratch for batches of up to maxBatch samples. */
+export class JsStackWork {
+  private readonly stack: JsStack;
+  private readonly g: Float64Array;
+  private disposed = false;
+
+  constructor(private readonly data: JsElman, private readonly d: StackDims, readonly maxBatch: number, P: number) {
+    this.stack = new JsStack(d, maxBatch, data.T);
+    this.g = new Float64Array(P);
+  }
+
+  /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
+  lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+    this.check();
+    const { I, O } = this.d;
+    const { n, T } = this.data;
+    const { x, t } = this.data.arrays(false);
+    const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T }, kind, s, window, params, this.g);
+    grads.set(this.g);
+    return L;
+  }
+
+  /** Outputs of every sample in the original order, f32[Tout][n][O]. */
+  forward(params: Float32Array): Float32Array {
+    this.check();
+    const { n, T } = this.data;
+    const { I, O } = this.d;
+    const { x, t } = this.data.arrays(true);
+    const steps = this.d.seq ? T : 1;
+    const y = new Float32Array(steps * n * O);
+    const yb = new Float64Array(steps * this.maxBatch * O);
+    for (let n0 = 0; n0 < n; n0 += this.maxBatch) {
+      const B = Math.min(this.maxBatch, n - n0);
+      this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb);
+      for (let k = 0; k < steps; k++) y.set(yb.subarray(k * B * O, (k + 1) * B * O), (k * n + n0) * O);
+    }
+    return y;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new DisposedError('binding');
+    this.data.check();
+  }
+}
+
+/** Step-by-step inference for `streams` independent streams; states carried between calls. */
+export class JsStepper {
+  private readonly stack: JsStack;
+  /** The outputs of the last step, f32[streams][O]; overwritten by the next. */
+  readonly out: Float32Array;
+  private disposed = false;
+
+  constructor(d: StackDims, readonly streams: number) {
+    this.stack = new JsStack(d, streams, 1);
+    this.out = new Float32Array(streams * d.O);
+  }
+
+  /** Advance every stream by x [streams][I] (read from `x` at `x0`); the outputs land in `out`. */
+  step(x: ArrayLike<number>, x0: number, params: Float32Array): Float32Array {
+    if (this.disposed) throw new DisposedError('stepper');
+    this.stack.step(x, x0, params, this.out);
+    return this.out;
+  }
+
+  /** Zero one stream's state, or every stream's. */
+  resetState(stream?: number): void {
+    this.stack.resetState(stream);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+  }
+}

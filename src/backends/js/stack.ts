@@ -1,0 +1,117 @@
+// A stacked recurrent network on the plain-TypeScript backend: the layers' forward passes bottom-up,
+// the head's loss, then the layers' backward passes top-down, each layer's dx the dh of the one below.
+// Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
+
+import type { StackDims } from '../../stack-spec.js';
+import { stackOffsets } from '../../stack-spec.js';
+import type { BatchView } from './elman.js';
+import { gruBackward, gruForward, gruStep, gruWorkFloats } from './gru.js';
+import type { LossKind } from '../../types.js';
+import { headForward, headLossGrad, type HeadCall } from './head.js';
+import type { LayerCall } from './layer.js';
+import { lstmBackward, lstmForward, lstmStep, lstmWorkFloats } from './lstm.js';
+import { simpleBackward, simpleForward, simpleStep, simpleWorkFloats } from './simple.js';
+
+/** Each cell's kernels on this backend: the registry the stack dispatches through. */
+export const JS_CELLS = {
+  simple: { work: simpleWorkFloats, forward: simpleForward, backward: simpleBackward, step: simpleStep },
+  gru: { work: gruWorkFloats, forward: gruForward, backward: gruBackward, step: gruStep },
+  lstm: { work: lstmWorkFloats, forward: lstmForward, backward: lstmBackward, step: lstmStep },
+} as const;
+
+/** Where one batch lives (the Elman kernel's view): step k's B rows at x[x0 + k·xs], targets likewise. */
+export type StackBatch = BatchView;
+
+interface Scratch {
+  hs: Float64Array;
+  cs: Float64Array;
+  work: Float64Array;
+  dh: Float64Array;
+}
+
+/** Scratch for batches of up to maxB samples of T steps, reused across calls. */
+export class JsStack {
+  private readonly scratch: Scratch[];
+  private readonly dz: Float64Array;
+
+  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number) {
+    this.scratch = d.layers.map((l, i) => {
+      const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;
+      return {
+        hs: new Float64Array(n),
+        cs: new Float64Array(l.cell === 'lstm' ? n : 0),
+        work: new Float64Array(JS_CELLS[l.cell].work(maxB, T, inputs, l.units)),
+        dh: new Float64Array(T * maxB * l.units),
+      };
+    });
+    this.dz = new Float64Array(T * maxB * d.O);
+  }
+
+  private call(i: number, v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall {
+    const { d } = this, l = d.layers[i]!, s = this.scratch[i]!, o = stackOffsets(d).layers[i]!;
+    const below = i === 0 ? null : this.scratch[i - 1]!;
+    const I = o.inputs;
+    return {
+      T: v.T, B: v.B, I, H: l.units, act: l.activation, recAct: l.recurrentActivation, resetAfter: l.resetAfter, window,
+      x: below ? below.hs : v.x, x0: below ? v.B * I : v.x0, xs: below ? v.B * I : v.xs,
+      hs: s.hs, cs: s.cs, p, p0: o.kernel, g, g0: o.kernel, work: s.work, dh: s.dh, dx: below ? below.dh : null,
+    };
+  }
+
+  private head(v: StackBatch, p: ArrayLike<number>): HeadCall {
+    const { d } = this, top = d.layers[d.layers.length - 1]!;
+    return { T: v.T, B: v.B, H: top.units, O: d.O, outAct: d.outAct, seq: d.seq, hs: this.scratch[d.layers.length - 1]!.hs, h0: v.B * top.units, p, p0: stackOffsets(d).head };
+  }
+
+  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall[] {
+    const calls: LayerCall[] = [];
+    this.d.layers.forEach((l, i) => {
+      const c = this.call(i, v, p, g, window);
+      const BH = v.B * l.units;
+      c.hs.fill(0, 0, BH); // zero initial state
+      c.cs.fill(0, 0, BH);
+      JS_CELLS[l.cell].forward(c);
+      calls.push(c);
+    });
+    return calls;
+  }
+
+  /** Outputs y [Tout][B][O] of one batch (the targets are not read). */
+  predict(v: StackBatch, p: ArrayLike<number>, y: Float32Array | Float64Array): void {
+    this.forward(v, p, new Float64Array(0), 0);
+    headForward(this.head(v, p), y);
+  }
+
+  /** Advance maxB independent streams by one step: x [maxB][I] at x[x0], outputs into y [maxB][O]; states carried in the scratch. */
+  step(x: ArrayLike<number>, x0: number, p: ArrayLike<number>, y: Float32Array | Float64Array): void {
+    const B = this.maxB, none = new Float64Array(0);
+    const v: StackBatch = { x, x0, xs: 0, t: none, t0: 0, ts: 0, B, T: 1 };
+    this.d.layers.forEach((l, i) => {
+      const c = { ...this.call(i, v, p, none, 0), x0: i === 0 ? x0 : 0 }; // the layer below's state is its input
+      JS_CELLS[l.cell].step(c);
+    });
+    headForward({ ...this.head(v, p), h0: 0, seq: true }, y);
+  }
+
+  /** Zero the carried state of one stream, or of all. */
+  resetState(stream?: number): void {
+    this.d.layers.forEach((l, i) => {
+      const s = this.scratch[i]!, H = l.units;
+      const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
+      s.hs.fill(0, from, to);
+      s.cs.fill(0, from, to);
+    });
+  }
+
+  /** Loss (scaled by s) of one batch; when g is given, overwrites it with ∂L/∂params. */
+  lossGrad(v: StackBatch, loss: LossKind, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
+    const acc = g ?? new Float64Array(0);
+    const calls = this.forward(v, p, acc, window);
+    const top = this.scratch[this.scratch.length - 1]!;
+    const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, stackOffsets(this.d).head, g ? top.dh : null);
+    if (!g) return L;
+    g.fill(0, 0, stackOffsets(this.d).head);
+    for (let i = calls.length - 1; i >= 0; i--) JS_CELLS[this.d.layers[i]!.cell].backward(calls[i]!);
+    return L;
+  }
+}

@@ -1,0 +1,209 @@
+// A stacked recurrent network in WebAssembly memory: one layer block per layer (src/abi/gated.ts)
+// pointing at its states, scratch and dh, one head block, all allocated once for batches of up to
+// maxB samples of T steps. Training calls run the layers' forward kernels bottom-up, the head's
+// loss kernel, then the layers' backward kernels top-down (each layer's dx is the dh of the one below).
+
+import * as C from '../../abi/codes.js';
+import * as W from '../../abi/gated.js';
+import { DisposedError } from '../../errors.js';
+import type { CellKind, GateActivation, StackDims } from '../../stack-spec.js';
+import { stackOffsets } from '../../stack-spec.js';
+import type { LossKind } from '../../types.js';
+import { core, type Core } from './core.js';
+import type { CoreExports } from './exports.js';
+
+/** Activation codes of the core. */
+export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
+  linear: C.ACT_LINEAR, tanh: C.ACT_TANH, relu: C.ACT_RELU, sigmoid: C.ACT_SIGMOID, hardSigmoid: C.ACT_HARD_SIGMOID,
+};
+const OUT_CODES = { linear: C.OUT_LINEAR, sigmoid: C.OUT_SIGMOID, softmax: C.OUT_SOFTMAX } as const;
+const LOSS_CODES = { squared: C.LOSS_SQUARED, bce: C.LOSS_BCE, cce: C.LOSS_CCE } as const;
+
+interface CellKernels {
+  work(B: number, T: number, I: number, H: number): number;
+  forward(blk: number): void;
+  backward(blk: number): void;
+  step(blk: number): void;
+}
+
+/** Each cell's kernels in the core: the registry the stack dispatches through. */
+export function wasmCells(e: CoreExports): Readonly<Record<CellKind, CellKernels>> {
+  return {
+    simple: { work: e.simpleWorkFloats, forward: e.simpleForward, backward: e.simpleBackward, step: e.simpleStep },
+    gru: { work: e.gruWorkFloats, forward: e.gruForward, backward: e.gruBackward, step: e.gruStep },
+    lstm: { work: e.lstmWorkFloats, forward: e.lstmForward, backward: e.lstmBackward, step: e.lstmStep },
+  };
+}
+
+interface LayerMem {
+  blk: number;
+  hs: number;
+  cs: number;
+  work: number;
+  dh: number;
+}
+
+/** States, scratch and blocks of a stack for up to maxB samples of T steps (T = 1 with `step` for stepping). */
+export class WasmStack {
+  private readonly core: Core;
+  private readonly cells: Readonly<Record<CellKind, CellKernels>>;
+  private readonly blocks: number[];
+  private readonly mem: LayerMem[];
+  private readonly head: { blk: number; y: number; work: number; out: number };
+  private disposed = false;
+
+  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize') {
+    this.core = core();
+    const e = this.core.exports;
+    this.cells = wasmCells(e);
+    const sizes: number[] = [];
+    const offs = stackOffsets(d).layers;
+    d.layers.forEach((l, i) => {
+      const n = (T + 1) * maxB * l.units * 4;
+      sizes.push(W.L_WORDS * 4, n, l.cell === 'lstm' ? n : 0, this.cells[l.cell].work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
+    });
+    const H = d.layers[d.layers.length - 1]!.units;
+    sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
+    this.blocks = this.core.arena.allocAll(sizes, argument);
+    this.mem = d.layers.map((_, i) => {
+      const [blk, hs, cs, work, dh] = this.blocks.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
+      return { blk, hs, cs, work, dh };
+    });
+    const [blk, y, work, out] = this.blocks.slice(5 * d.layers.length) as [number, number, number, number];
+    this.head = { blk, y, work, out };
+  }
+
+  /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
+  private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
+    const { i32 } = this.core.arena;
+    const offs = stackOffsets(this.d).layers;
+    this.d.layers.forEach((l, i) => {
+      const m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
+      const w = m.blk >>> 2;
+      i32[w + W.L_T] = T;
+      i32[w + W.L_B] = B;
+      i32[w + W.L_I] = I;
+      i32[w + W.L_H] = l.units;
+      i32[w + W.L_ACT] = ACT_CODES[l.activation];
+      i32[w + W.L_REC_ACT] = ACT_CODES[l.recurrentActivation];
+      i32[w + W.L_RESET_AFTER] = l.resetAfter ? 1 : 0;
+      i32[w + W.L_WINDOW] = window;
+      i32[w + W.L_X] = below ? below.hs + B * I * 4 : x;
+      i32[w + W.L_XS] = below ? B * I : xs;
+      i32[w + W.L_HS] = m.hs;
+      i32[w + W.L_CS] = m.cs;
+      i32[w + W.L_P] = p + offs[i]!.kernel * 4;
+      i32[w + W.L_G] = g + offs[i]!.kernel * 4;
+      i32[w + W.L_WORK] = m.work;
+      i32[w + W.L_DH] = m.dh;
+      i32[w + W.L_DX] = below ? below.dh : 0;
+    });
+  }
+
+  private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossKind, s: number): void {
+    const { i32, f32 } = this.core.arena;
+    const { d } = this, top = this.mem[this.mem.length - 1]!, H = d.layers[d.layers.length - 1]!.units;
+    const w = this.head.blk >>> 2;
+    i32[w + W.HD_T] = T;
+    i32[w + W.HD_B] = B;
+    i32[w + W.HD_H] = H;
+    i32[w + W.HD_O] = d.O;
+    i32[w + W.HD_OUT_ACT] = OUT_CODES[d.outAct];
+    i32[w + W.HD_LOSS] = LOSS_CODES[loss];
+    i32[w + W.HD_SEQ] = d.seq ? 1 : 0;
+    f32[w + W.HD_SCALE] = s;
+    i32[w + W.HD_HS] = top.hs + B * H * 4;
+    i32[w + W.HD_P] = p + stackOffsets(d).head * 4;
+    i32[w + W.HD_G] = g + stackOffsets(d).head * 4;
+    i32[w + W.HD_TGT] = t;
+    i32[w + W.HD_TS] = ts;
+    i32[w + W.HD_Y] = this.head.y;
+    i32[w + W.HD_DH] = top.dh;
+    i32[w + W.HD_OUT] = this.head.out;
+    i32[w + W.HD_WORK] = this.head.work;
+  }
+
+  private forward(B: number): void {
+    const { f32 } = this.core.arena;
+    this.d.layers.forEach((l, i) => {
+      const m = this.mem[i]!;
+      f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + B * l.units); // zero initial state
+      if (l.cell === 'lstm') f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + B * l.units);
+      this.cells[l.cell].forward(m.blk);
+    });
+  }
+
+  /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]). */
+  predict(x: number, xs: number, B: number, T: number, p: number, y: number): void {
+    this.check(B, T);
+    this.setup(x, xs, B, T, 0, p, 0);
+    this.setupHead(B, T, p, 0, 0, 0, 'squared', 1);
+    this.forward(B);
+    this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
+    this.core.exports.headForward(this.head.blk);
+  }
+
+  /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): number {
+    this.check(B, T);
+    const e = this.core.exports;
+    this.setup(x, xs, B, T, window, p, g);
+    this.setupHead(B, T, p, g, t, ts, loss, s);
+    this.forward(B);
+    e.headLossGrad(this.head.blk);
+    this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
+    for (let i = this.mem.length - 1; i >= 0; i--) this.cells[this.d.layers[i]!.cell].backward(this.mem[i]!.blk);
+    return this.core.arena.f64[this.head.out >>> 3]!;
+  }
+
+  /**
+   * Point every block at the carried states for stepping maxB independent streams: x (byte offset,
+   * f32[maxB][I]) is read and y (f32[maxB][O]) written by each `step()`; params at byte offset p.
+   * Training or predicting on this stack afterwards needs another bindStep before stepping again.
+   */
+  bindStep(x: number, p: number, y: number): void {
+    this.check(this.maxB, 1);
+    const B = this.maxB;
+    this.setup(x, B * this.d.I, B, 1, 0, p, 0);
+    const { i32 } = this.core.arena;
+    this.mem.forEach((m, i) => {
+      if (i > 0) i32[(m.blk >>> 2) + W.L_X] = this.mem[i - 1]!.hs; // the state the layer below just advanced
+    });
+    this.setupHead(B, 1, p, 0, 0, 0, 'squared', 1);
+    const top = this.mem[this.mem.length - 1]!;
+    i32[(this.head.blk >>> 2) + W.HD_HS] = top.hs;
+    i32[(this.head.blk >>> 2) + W.HD_SEQ] = 1;
+    i32[(this.head.blk >>> 2) + W.HD_Y] = y;
+    this.resetState();
+  }
+
+  /** Advance every stream by one step (after bindStep): no allocation, one kernel call per layer and one for the head. */
+  step(): void {
+    if (this.disposed) throw new DisposedError('stack binding');
+    for (let i = 0; i < this.mem.length; i++) this.cells[this.d.layers[i]!.cell].step(this.mem[i]!.blk);
+    this.core.exports.headForward(this.head.blk);
+  }
+
+  /** Zero the carried state of one stream, or of all. */
+  resetState(stream?: number): void {
+    const { f32 } = this.core.arena;
+    this.d.layers.forEach((l, i) => {
+      const m = this.mem[i]!, H = l.units;
+      const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
+      f32.fill(0, (m.hs >>> 2) + from, (m.hs >>> 2) + to);
+      if (l.cell === 'lstm') f32.fill(0, (m.cs >>> 2) + from, (m.cs >>> 2) + to);
+    });
+  }
+
+  private check(B: number, T: number): void {
+    if (this.disposed) throw new DisposedError('stack binding');
+    if (B > this.maxB || T > this.T) throw new RangeError(`batch ${B}×${T} exceeds ${this.maxB}×${this.T}`);
+  }
+
+  /** Release every block. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.blocks) this.core.arena.release(b);
+  }
+}

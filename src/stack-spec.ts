@@ -1,0 +1,66 @@
+// The shape of a stacked recurrent network: recurrent layers (simple, GRU, LSTM, any mix) and one
+// Dense output head, with the flat parameter layout both backends read: per layer Keras's
+// [kernel | recurrentKernel | bias], then the head's [kernel | bias].
+
+import type { OutputActivation } from './types.js';
+
+/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
+export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
+
+/** Every layer and gate activation. */
+export const GATE_ACTIVATIONS: readonly GateActivation[] = ['linear', 'tanh', 'relu', 'sigmoid', 'hardSigmoid'];
+
+/** The recurrent cells a layer can be. */
+export type CellKind = 'simple' | 'gru' | 'lstm';
+
+/** One recurrent layer, fully specified. */
+export interface LayerSpec {
+  readonly cell: CellKind;
+  readonly units: number;
+  readonly activation: GateActivation;
+  /** Gates' activation (GRU, LSTM; ignored by simple). */
+  readonly recurrentActivation: GateActivation;
+  /** GRU: Keras's reset_after (bias [2][3H]). */
+  readonly resetAfter: boolean;
+}
+
+/** A whole network: input width, layers bottom-up, the head. */
+export interface StackDims {
+  readonly I: number;
+  readonly layers: readonly LayerSpec[];
+  readonly O: number;
+  readonly outAct: OutputActivation;
+  /** An output at every step (else at the last). */
+  readonly seq: boolean;
+}
+
+/** Gates per unit: the column blocks of kernel and recurrentKernel. */
+export const GATES: Readonly<Record<CellKind, number>> = { simple: 1, gru: 3, lstm: 4 };
+
+/** Where one layer's weights sit in the flat params, and their shapes. */
+export interface LayerOffsets {
+  readonly kernel: number;
+  readonly recurrentKernel: number;
+  readonly bias: number;
+  readonly end: number;
+  /** Input width of the layer. */
+  readonly inputs: number;
+  /** Bias shape as Keras stores it: [3H] or [2][3H] (GRU resetAfter). */
+  readonly biasShape: readonly number[];
+}
+
+/** Offsets of every layer, then of the head (kernel [H][O], bias [O]), and the total size. */
+export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: number; headBias: number; size: number } {
+  const layers: LayerOffsets[] = [];
+  let at = 0, inputs = d.I;
+  for (const l of d.layers) {
+    const G = GATES[l.cell] * l.units;
+    const biasShape = l.cell === 'gru' && l.resetAfter ? [2, G] : [G];
+    const kernel = at, recurrentKernel = kernel + inputs * G, bias = recurrentKernel + l.units * G;
+    const end = bias + biasShape.reduce((a, b) => a * b, 1);
+    layers.push({ kernel, recurrentKernel, bias, end, inputs, biasShape });
+    at = end;
+    inputs = l.units;
+  }
+  return { layers, head: at, headBias: at + inputs * d.O, size: at + inputs * d.O + d.O };
+}
