@@ -1,98 +1,109 @@
-// Elman network training throughput: one mini-batch update (forward, loss, BPTT, RMSProp step) of
-// batch 256 × sequence 50, hidden 8 / 32 / 128, in sample-steps per second (256 · 50 / latency),
-// for elman's WebAssembly SIMD and plain-TypeScript backends and TF.js (tf.layers.simpleRNN + dense,
-// model.fit on one batch) on its cpu and wasm backends. Run after `npm run build`:
-//   node bench/elman.js [--time ms] [--hidden 8,32,128] [--json] [--no-tfjs]
-// Exports `benchElman(options)` for the package's bench runner.
-import { parseArgs } from 'node:util';
-import { Bench } from 'tinybench';
-import { ElmanRNN, init, rmsprop, RandomState } from '../dist/index.js';
+// The Elman network's rows for `npm run bench` (and alone: `npm run bench:elman`): tanh SimpleRNN +
+// linear Dense, input 2, 20 steps, many-to-one, mse, mini-batches of 100 in order, RMSProp lr 1e-3,
+// the same epochs per call in every row: elman's wasm (SIMD) and js backends through `trainSync`,
+// the plain-JS network of bench/plain/elman.js, and TF.js (`model.fit`) on its cpu and wasm backends.
+//   node bench/elman.js [--hidden 8,32,128] [--no-tfjs]
+import { ElmanRNN, init, RandomState, rmsprop, trainSync } from '../dist/index.js';
+import { makeElman, trainElman } from './plain/elman.js';
+import { interleaved } from './rounds.js';
 
-const BATCH = 256;
-const STEPS = 50;
-const INPUT = 4;
-const OUTPUT = 1;
+export const ELMAN = { input: 2, steps: 20, batch: 100, samples: 300, lr: 1e-3 };
+/** Epochs per call at each hidden size (every row the same): about 0.3–1 s for the slowest row. */
+export const ELMAN_EPOCHS = { 8: 20, 32: 4, 128: 1 };
 
-/** Random many-to-one data, time-major, from a seeded stream. */
-function makeData(seed) {
-  const rng = new RandomState(seed);
-  const x = new Float32Array(STEPS * BATCH * INPUT);
+/** Random time-major data from a seeded stream: inputs in [-1, 1), target the mean of x₀·x₁ over the steps. */
+export function elmanData({ samples = ELMAN.samples, steps = ELMAN.steps, input = ELMAN.input } = {}) {
+  const rng = new RandomState(1);
+  const x = new Float32Array(steps * samples * input);
   for (let i = 0; i < x.length; i++) x[i] = rng.uniform(-1, 1);
-  const targets = new Float32Array(BATCH * OUTPUT);
-  for (let i = 0; i < targets.length; i++) targets[i] = rng.uniform(-1, 1);
-  return { samples: BATCH, steps: STEPS, inputSize: INPUT, outputSize: OUTPUT, x, targets };
-}
-
-function elmanTask(backend, hidden, data) {
-  const model = new ElmanRNN({ inputSize: INPUT, hiddenSize: hidden, outputSize: OUTPUT, seed: 1, backend });
-  const bound = model.bind(data, { loss: 'mse' });
-  const opt = rmsprop({ lr: 1e-4 });
-  return {
-    fn: () => {
-      bound.lossAndGrad();
-      opt.step(model.params, model.grads);
-    },
-    dispose: () => model.dispose(),
-  };
-}
-
-async function tfTask(tf, hidden, data) {
-  const model = tf.sequential({
-    layers: [tf.layers.simpleRNN({ units: hidden, inputShape: [STEPS, INPUT] }), tf.layers.dense({ units: OUTPUT })],
-  });
-  model.compile({ optimizer: tf.train.rmsprop(1e-4), loss: 'meanSquaredError' });
-  const bm = new Float32Array(data.x.length);
-  for (let k = 0; k < STEPS; k++) for (let n = 0; n < BATCH; n++) for (let i = 0; i < INPUT; i++) bm[(n * STEPS + k) * INPUT + i] = data.x[(k * BATCH + n) * INPUT + i];
-  const xs = tf.tensor3d(bm, [BATCH, STEPS, INPUT]);
-  const ys = tf.tensor2d(data.targets, [BATCH, OUTPUT]);
-  return {
-    fn: async () => {
-      await model.fit(xs, ys, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-    },
-    dispose: () => {
-      tf.dispose([xs, ys]);
-      model.dispose();
-    },
-  };
-}
-
-/** Run the rows; resolves to [{ name, hidden, sampleStepsPerSecond, rme }]. */
-export async function benchElman({ time = 1000, hidden = [8, 32, 128], tfjs = true } = {}) {
-  await init();
-  const data = makeData(1);
-  const rows = [];
-  let tf;
-  if (tfjs) {
-    tf = await import('@tensorflow/tfjs');
-    await import('@tensorflow/tfjs-backend-wasm');
+  const targets = new Float32Array(samples);
+  for (let r = 0; r < samples; r++) {
+    let s = 0;
+    for (let k = 0; k < steps; k++) s += x[(k * samples + r) * input] * x[(k * samples + r) * input + 1];
+    targets[r] = s / steps;
   }
-  for (const h of hidden) {
-    const variants = [
-      ['elman wasm simd', () => elmanTask('wasm', h, data)],
-      ['elman js', () => elmanTask('js', h, data)],
-    ];
-    if (tf) for (const backend of ['cpu', 'wasm']) variants.push([`tfjs ${backend}`, async () => (await tf.setBackend(backend), tfTask(tf, h, data))]);
-    for (const [name, make] of variants) {
-      const task = await make();
-      const bench = new Bench({ time, warmupIterations: 2, iterations: 3 });
-      bench.add(name, task.fn);
-      await bench.run();
-      const r = bench.tasks[0].result;
-      rows.push({ name, hidden: h, sampleStepsPerSecond: (BATCH * STEPS * 1000) / r.latency.mean, rme: r.latency.rme });
-      task.dispose();
+  return { samples, steps, inputSize: input, outputSize: 1, x, targets };
+}
+
+/**
+ * Floating-point operations of one epoch's matrix products (multiply and add counted apart, as
+ * WebAssembly SIMD has no FMA): per sample-step, forward x·K and h·R, backward gK, gR and dh·Rᵀ:
+ * 2·(2·I·H + 3·H²). The output layer (once per sample) and the elementwise work are left out.
+ */
+export function elmanFlops(hidden, { samples = ELMAN.samples, steps = ELMAN.steps, input = ELMAN.input } = {}) {
+  return samples * steps * 2 * (2 * input * hidden + 3 * hidden * hidden);
+}
+
+/** The rows at one hidden size: { key, name, run, dispose }; `tf` is bench/tfjs.js's module or undefined. */
+export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1, data = elmanData() } = {}) {
+  await init();
+  const { batch: B, lr } = ELMAN;
+  const rows = [];
+  for (const [key, backend] of [['simd', 'wasm'], ['js', 'js']]) {
+    const model = new ElmanRNN({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1, seed: 1, backend });
+    const start = model.params.slice();
+    const optimizer = rmsprop({ lr });
+    rows.push({
+      key,
+      name: backend === 'wasm' ? 'elman wasm SIMD' : 'elman js backend',
+      run: () => {
+        model.params.set(start);
+        optimizer.reset();
+        trainSync(model, data, { optimizer, epochs, loss: 'mse', batchSize: B });
+      },
+      dispose: () => model.dispose(),
+    });
+  }
+  rows.push({
+    key: 'plain',
+    name: 'plain JS',
+    run: () => {
+      trainElman(data, makeElman({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1 }), { epochs, batchSize: B, lr });
+    },
+    dispose: () => {},
+  });
+  if (tf) {
+    const t = tf.tf;
+    // TF.js wants sample-major [samples, steps, input].
+    const bm = new Float32Array(data.x.length);
+    const { samples: n, steps: T, inputSize: I } = data;
+    for (let k = 0; k < T; k++) for (let r = 0; r < n; r++) for (let i = 0; i < I; i++) bm[(r * T + k) * I + i] = data.x[(k * n + r) * I + i];
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.switchTo(backend);
+      const xs = t.tensor3d(bm, [n, T, I]);
+      const ys = t.tensor2d(data.targets, [n, 1]);
+      const model = t.sequential({ layers: [t.layers.simpleRNN({ units: hidden, inputShape: [T, I] }), t.layers.dense({ units: 1 })] });
+      model.compile({ optimizer: t.train.rmsprop(lr), loss: 'meanSquaredError' });
+      await model.fit(xs, ys, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 }); // compile kernels outside the timing
+      rows.push({
+        key: `tf${backend}`,
+        name: `TF.js ${backend} model.fit`,
+        // Training continues from call to call: rebuilding the model would time TF.js's set-up too.
+        run: async () => {
+          await tf.switchTo(backend);
+          await model.fit(xs, ys, { batchSize: B, epochs, shuffle: false, verbose: 0 });
+        },
+        dispose: () => {
+          t.dispose([xs, ys]);
+          model.dispose();
+        },
+      });
     }
   }
-  return rows;
+  return rows.map((r) => ({ ...r, hidden, epochs }));
 }
 
 const entry = process.argv[1];
 if (entry && import.meta.url === new URL(`file://${entry}`).href) {
-  const { values } = parseArgs({ options: { time: { type: 'string', default: '1000' }, hidden: { type: 'string', default: '8,32,128' }, json: { type: 'boolean', default: false }, 'no-tfjs': { type: 'boolean', default: false } } });
-  const rows = await benchElman({ time: Number(values.time), hidden: values.hidden.split(',').map(Number), tfjs: !values['no-tfjs'] });
-  if (values.json) console.log(JSON.stringify(rows));
-  else {
-    console.log(`Elman training, batch ${BATCH} × ${STEPS} steps, input ${INPUT}, tanh, mse, one RMSProp update per call`);
-    console.log('hidden | backend          | sample-steps/s | ± %');
-    for (const r of rows) console.log(`${String(r.hidden).padStart(6)} | ${r.name.padEnd(16)} | ${Math.round(r.sampleStepsPerSecond).toLocaleString('en-US').padStart(14)} | ${r.rme.toFixed(1)}`);
+  const { parseArgs } = await import('node:util');
+  const { values } = parseArgs({ options: { hidden: { type: 'string', default: '8,32,128' }, 'no-tfjs': { type: 'boolean', default: false } } });
+  const tf = values['no-tfjs'] ? undefined : await import('./tfjs.js');
+  console.log(`Elman network: input ${ELMAN.input}, ${ELMAN.steps} steps, ${ELMAN.samples} samples in batches of ${ELMAN.batch}, tanh, mse, RMSProp; medians of interleaved rounds, ms per call`);
+  for (const h of values.hidden.split(',').map(Number)) {
+    const rows = await interleaved(await elmanRows(h, { tf }), { rounds: 5 });
+    for (const r of rows) {
+      console.log(`hidden ${String(h).padStart(3)} ${r.name.padEnd(24)} ${r.epochs} epochs/call  wall ${r.wall.toFixed(2)} ms  cpu ${r.cpu.toFixed(2)} ms`);
+      r.dispose();
+    }
   }
 }

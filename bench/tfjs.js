@@ -19,6 +19,11 @@ export async function useBackend(name) {
   return `wasm (${simd ? 'SIMD' : 'no SIMD'}${threads ? ', threads' : ''})`;
 }
 
+/** Make `name` the active backend if it is not already (cheap when it is: rows interleave backends). */
+export async function switchTo(name) {
+  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`TF.js backend ${name} failed to start`);
+}
+
 /** A trainer for time-major counter data: `epochs(E)` runs E full-batch RMSProp updates. */
 export function tfTrainer(data, w0, { lr, loss }) {
   const n = data.samples;
@@ -27,7 +32,7 @@ export function tfTrainer(data, w0, { lr, loss }) {
   const t = tf.tensor1d(data.targets.subarray(0, n));
   const wx = tf.variable(tf.scalar(w0.wx));
   const wRec = tf.variable(tf.scalar(w0.wRec));
-  const optimizer = tf.train.rmsprop(lr, 0.9, 0, 1e-6);
+  let optimizer = tf.train.rmsprop(lr, 0.9, 0, 1e-6);
   const lossFn = () => {
     let s = tf.zeros([n]);
     for (const xk of xs) s = tf.add(tf.mul(xk, wx), tf.mul(s, wRec));
@@ -35,6 +40,15 @@ export function tfTrainer(data, w0, { lr, loss }) {
     return loss === 'mse' ? tf.div(sq, n) : sq;
   };
   return {
+    /** Back to weights w and a fresh optimizer, as elman's rows restart every call. */
+    reset(w) {
+      tf.tidy(() => {
+        wx.assign(tf.scalar(w.wx));
+        wRec.assign(tf.scalar(w.wRec));
+      });
+      optimizer.dispose();
+      optimizer = tf.train.rmsprop(lr, 0.9, 0, 1e-6);
+    },
     epochs(E) {
       for (let e = 0; e < E; e++) optimizer.minimize(lossFn, false, [wx, wRec]);
     },

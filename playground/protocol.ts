@@ -1,17 +1,31 @@
-// The messages between the page (main.ts) and the training worker (worker.ts).
+// The messages between the page (main.ts) and the training worker (worker.ts). Every message about a
+// run carries its id, so the page can drop what belongs to a run it cancelled or removed.
 import type { Surface } from '../src/analysis/surface.js';
 import type { LinearWeights } from '../src/models/linear.js';
 import type { OptimizerName } from '../src/optimizers/index.js';
 
-/** Page → worker. */
-export type Request =
-  | { type: 'train'; optimizer: OptimizerName; lr: number; epochs: number; perFrame: number }
-  | { type: 'predict'; sequence: number[] };
+/** One run's settings, as the form and the URL hold them. */
+export interface RunSettings {
+  optimizer: OptimizerName;
+  /** The learning rate (Rprop: its initial step). */
+  lr: number;
+  epochs: number;
+  perFrame: number;
+}
 
-/** Worker → page: the surface once, then chunks of history, then the end (or an error). */
+/** Page → worker. A new `train` cancels whatever run was going. */
+export type Request =
+  | ({ type: 'train'; run: number } & RunSettings)
+  | { type: 'cancel'; run: number }
+  | { type: 'predict'; run: number; weights: LinearWeights; sequence: number[] }
+  | { type: 'addition'; job: number; epochs: number };
+
+/** Worker → page: the surface once; then per run chunks of history, then its end (done, diverged or error). */
 export type Reply =
   | { type: 'ready'; surface: Surface; start: LinearWeights }
-  | { type: 'progress'; loss: number[]; weights: LinearWeights[] }
-  | { type: 'done'; weights: LinearWeights; loss: number }
-  | { type: 'prediction'; sequence: number[]; value: number }
-  | { type: 'error'; message: string };
+  | { type: 'progress'; run: number; loss: number[]; weights: LinearWeights[] }
+  | { type: 'done'; run: number; weights: LinearWeights; loss: number }
+  | { type: 'diverged'; run: number; epoch: number; lastGood: LinearWeights; message: string }
+  | { type: 'prediction'; run: number; sequence: number[]; value: number }
+  | { type: 'addition'; job: number; epochs: number; loss: number; weights: Record<'kernel' | 'recurrentKernel' | 'bias' | 'outputKernel' | 'outputBias', number[]>; x: number[][]; targets: number[][] }
+  | { type: 'error'; run?: number; job?: number; message: string };

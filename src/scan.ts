@@ -3,15 +3,15 @@ import { ConfigError } from './errors.js';
 const MAX_STEPS = 2 ** 24;
 
 /** The element type of each sequence: `[number[][]]` → `[number[]]`. */
-type Elements<Seqs> = { [K in keyof Seqs]: Seqs[K] extends ArrayLike<infer E> ? E : never };
+export type Elements<Seqs> = { [K in keyof Seqs]: Seqs[K] extends ArrayLike<infer E> ? E : never };
 
 /** The initial values that are fed back, in order, skipping the `null`/`undefined` (not fed back) ones. */
-type FedBack<Info> = Info extends readonly [infer Head, ...infer Rest]
+export type FedBack<Info> = Info extends readonly [infer Head, ...infer Rest]
   ? Head extends null | undefined ? FedBack<Rest> : [Head, ...FedBack<Rest>]
   : [];
 
-/** One output gives its step values; several give one array of step values per output, as theano does. */
-type ScanResult<Info, Ret> = Info extends readonly [unknown] ? Ret[] : { [K in keyof Ret]: Ret[K][] };
+/** What `scan` returns: one output gives its step values; several give one array of step values per output, as theano does. */
+export type ScanResult<Info, Ret> = Info extends readonly [unknown] ? Ret[] : { [K in keyof Ret]: Ret[K][] };
 
 /** `scan`'s arguments, named as theano.scan's (`outputs_info` → `outputsInfo`, `n_steps` → `nSteps`). */
 export interface ScanOptions<Seqs extends readonly ArrayLike<unknown>[], Info extends readonly unknown[], Non extends readonly unknown[], Ret> {

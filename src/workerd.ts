@@ -6,3 +6,6 @@ import { setDefaultModule } from './backends/wasm/core.js';
 setDefaultModule(wasm);
 
 export * from './index.js';
+// These shadow the default entry's init and initSync, which embed the core's bytes: workerd cannot
+// compile bytes, and bundlers then leave them out of the worker.
+export { init, initSync } from './backends/wasm/core.js';

@@ -1,11 +1,33 @@
 import { expect, test } from 'vitest';
 
-// Not a speed claim (those live in `npm run bench:elman`): the bench file must keep running against
-// the built package, so its rows are produced here once, tiny, without TF.js.
-test('bench/elman.js produces a row per backend and hidden size', async () => {
+// Not a speed claim (those live in `npm run bench`): the bench's row code must keep running against
+// the built package, so its rows are made and run here once, tiny, without TF.js.
+test('bench/elman.js makes and runs a row per implementation', async () => {
   // @ts-expect-error: a plain-JavaScript bench module without type declarations
-  const { benchElman } = (await import('../bench/elman.js')) as { benchElman: (o: object) => Promise<Array<{ name: string; hidden: number; sampleStepsPerSecond: number }>> };
-  const rows = await benchElman({ time: 1, hidden: [2], tfjs: false });
-  expect(rows.map((r) => [r.name, r.hidden])).toEqual([['elman wasm simd', 2], ['elman js', 2]]);
-  for (const r of rows) expect(r.sampleStepsPerSecond).toBeGreaterThan(0);
+  const { elmanRows, elmanData } = (await import('../bench/elman.js')) as {
+    elmanRows: (h: number, o: object) => Promise<Array<{ key: string; name: string; run: () => unknown; dispose: () => void }>>;
+    elmanData: (o: object) => object;
+  };
+  const rows = await elmanRows(4, { epochs: 2, data: elmanData({ samples: 30, steps: 3 }) });
+  expect(rows.map((r) => r.key)).toEqual(['simd', 'js', 'plain']);
+  for (const r of rows) {
+    await r.run();
+    r.dispose();
+  }
+});
+
+test('bench/counter.js makes and runs a row per implementation, all ending near the same weights', async () => {
+  // @ts-expect-error: a plain-JavaScript bench module without type declarations
+  const { counterRows } = (await import('../bench/counter.js')) as {
+    counterRows: (size: object, o: object) => Promise<Array<{ key: string; run: () => unknown; final: () => { wx: number; wRec: number }; dispose: () => void }>>;
+  };
+  const rows = await counterRows({ key: 'tiny', samples: 6, steps: 4, epochs: 50 }, {});
+  expect(rows.map((r) => r.key)).toEqual(['simd', 'simdBare', 'js', 'plain']);
+  for (const r of rows) await r.run();
+  const w = rows.map((r) => r.final());
+  for (const v of w) {
+    expect(v.wx).toBeCloseTo(w[3]!.wx, 3);
+    expect(v.wRec).toBeCloseTo(w[3]!.wRec, 3);
+  }
+  for (const r of rows) r.dispose();
 });

@@ -15,7 +15,7 @@ describe('elman train --model elman', () => {
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.out[0]).toBe('Elman 2-3-1 (tanh, sigmoid output) on binaryAddition: 2000 × 8 steps, bce, rmsprop, batch 100');
-    expect(r.out.slice(1, 11).every((l, i) => l.startsWith(`epoch[${String(i).padStart(5)}] : loss =`))).toBe(true);
+    expect(r.out.slice(1, 11).every((l, i) => l.startsWith(`epoch[${String(i + 1).padStart(5)}] : loss =`))).toBe(true);
     expect(r.out.at(-1)).toBe('accuracy: 100.00% of outputs, 100.00% of sequences entirely right');
   });
 

@@ -5,7 +5,8 @@
 // arena and two sentinel models after every case. Prints one summary line with the count and time.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { core } from '../src/backends/wasm/core.js';
+import { core, setDefaultModule } from '../src/backends/wasm/core.js';
+import * as plots from '../src/plots/index.js';
 import * as elman from '../src/index.js';
 import { ElmanError, RandomState, type Sequences } from '../src/index.js';
 import { fuzzSuite, ok, weird } from './helpers/fuzz.js';
@@ -221,13 +222,13 @@ describe('fuzz: scoring, scan, analyses and plot specs', () => {
     const options = fc.oneof(fc.record({ log: weird, title: weird, width: weird, height: weird }, { requiredKeys: [] }), weird);
     fc.assert(
       fc.property(series, options, (s, o) => {
-        for (const make of [elman.lossCurveSpec, elman.gradientFlowSpec]) {
+        for (const make of [plots.lossCurveSpec, plots.gradientFlowSpec]) {
           const spec = fuzz.run(() => make(s as never, o as never));
           if (ok(spec)) expect(JSON.parse(JSON.stringify(spec))).toBeTypeOf('object');
         }
         const surface = { wx: Float64Array.of(0, 1), wRec: Float64Array.of(0, 1), loss: Float32Array.of(1, 2, 3, 4) };
-        fuzz.run(() => elman.lossSurfaceSpec(s as never, o as never));
-        fuzz.run(() => elman.lossSurfaceSpec(surface, s as never, o as never));
+        fuzz.run(() => plots.lossSurfaceSpec(s as never, o as never));
+        fuzz.run(() => plots.lossSurfaceSpec(surface, s as never, o as never));
       }),
       { numRuns: 5000 },
     );
@@ -236,7 +237,7 @@ describe('fuzz: scoring, scan, analyses and plot specs', () => {
   test('core loading: init, initSync and setDefaultModule with any source', async () => {
     await fc.assert(
       fc.asyncProperty(weird, async (source) => {
-        fuzz.run(() => elman.setDefaultModule(source as never));
+        fuzz.run(() => setDefaultModule(source as never));
         fuzz.run(() => elman.initSync(source as never));
         await fuzz.runAsync(() => elman.init(source as never));
         expect(elman.isInitialized()).toBe(true);

@@ -9,7 +9,7 @@ test('renderSvg without vega installed names the peers and the install command',
   const { renderSvg } = await import('../src/plots/render.js');
   const { lossCurveSpec } = await import('../src/plots/loss-curve.js');
   const spec = lossCurveSpec([{ name: 'a', loss: [2, 1] }]);
-  expect(spec.mark).toEqual({ type: 'line', strokeWidth: 1.5 });
+  expect((spec.layer as { mark: unknown }[])[0]!.mark).toEqual({ type: 'line', strokeWidth: 1.5 });
   const error = (await renderSvg(spec).then(() => null, (e: unknown) => e)) as (Error & { argument: string }) | null;
   expect(error).toBeInstanceOf(Error);
   expect(error!.name).toBe('ElmanError');

@@ -55,8 +55,8 @@ describe('loss surface', () => {
     const svg = await renderSvg(lossSurfaceSpec(surface, [{ name: 'p', weights: path(7, 0) }, { name: 'q', weights: path(4, 0.5) }]));
     const g = markGroups(svg);
     expect(g.filter((m) => m.type === 'rect').flatMap((m) => m.items)).toHaveLength(30);
-    expect(lines(svg).map((m) => vertices(m.items[0]!.d).length)).toEqual([7, 4]);
-    const [dots, stars] = [g.filter((m) => m.layer.startsWith('layer_2')), g.filter((m) => m.layer.startsWith('layer_3'))];
+    expect(g.filter((m) => m.layer.startsWith('paths')).map((m) => vertices(m.items[0]!.d).length)).toEqual([7, 4]);
+    const [dots, stars] = [g.filter((m) => m.layer.startsWith('steps')), g.filter((m) => m.layer.startsWith('ends'))];
     expect(dots.flatMap((m) => m.items)).toHaveLength(11);
     expect(stars.flatMap((m) => m.items)).toHaveLength(2);
     // The star sits where its path ends: the last dot of path q and q's star share a position.

@@ -32,7 +32,7 @@ export const L_P = 12;
 export const L_G = 13;
 /** Layer block: pointer to the layer's scratch (…WorkFloats(B, T, I, H) floats), kept from forward to backward. */
 export const L_WORK = 14;
-/** Layer block: pointer to dh f32[T][B][H], dL/dh[k] from above; backward overwrites it. */
+/** Layer block: pointer to dh f32[T][B][H], dL/dh[k] from above; backward may overwrite it (the wasm kernels add the time carry in place). */
 export const L_DH = 15;
 /** Layer block: pointer to dx f32[T][B][I] written by backward for the layer below, or 0 to skip. */
 export const L_DX = 16;

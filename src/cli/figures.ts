@@ -1,17 +1,89 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { renderSvg, type VegaLiteSpec } from '../plots/render.js';
+import { UsageError } from './args.js';
 
-/** Render `spec` to DIR/NAME (creating DIR); resolves to the file's path. */
-export async function writeSvg(dir: string, name: string, spec: VegaLiteSpec): Promise<string> {
-  const svg = await renderSvg(spec);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, name);
-  await writeFile(file, svg);
-  return file;
+/** A file-system failure on an output folder, as one line naming the flag (exit 2), never a stack trace. */
+function fileError(flag: string, dir: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return error;
+  return new UsageError(flag, dir, `a folder elman can create and write (${code})`);
 }
 
-/** A run's legend name, e.g. `rmsprop lr=1e-3`. */
+/**
+ * Create DIR and its missing parents. Not `mkdir(dir, { recursive: true })`, which spins on procfs
+ * (a folder that says ENOENT to mkdir while its parent exists): each level is tried once.
+ */
+async function makeDir(dir: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EEXIST') {
+      if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error(`${dir} is not a folder`), { code: 'ENOTDIR' });
+      return;
+    }
+    if (code !== 'ENOENT' || depth > 64 || dirname(dir) === dir) throw error;
+    await makeDir(dirname(dir), depth + 1);
+    await mkdir(dir);
+  }
+}
+
+/**
+ * Before any work: check that DIR can be created and written (a probe file, written and removed),
+ * and that the plotting peers load, so a bad `--out` or a missing vega fails in milliseconds.
+ */
+export async function checkOutput(dir: string, flag = '--out'): Promise<void> {
+  const probe = join(dir, `.elman-probe-${process.pid}`);
+  try {
+    await makeDir(dir);
+    await writeFile(probe, '');
+    await rm(probe);
+  } catch (error) {
+    throw fileError(flag, dir, error);
+  }
+  await renderSvg({ data: { values: [] }, mark: 'point' });
+}
+
+/**
+ * Render every figure, then write them all or none: each goes to a temporary file in DIR and is
+ * renamed into place only once all are written. Resolves to the files' paths, in order.
+ */
+export async function writeFigures(dir: string, figures: ReadonlyArray<readonly [name: string, spec: VegaLiteSpec]>, flag = '--out'): Promise<string[]> {
+  const svgs = await Promise.all(figures.map(([, spec]) => renderSvg(spec)));
+  const temps: string[] = [];
+  const placed: string[] = [];
+  try {
+    await makeDir(dir);
+    for (const [i, [name]] of figures.entries()) {
+      const temp = join(dir, `.${name}.${process.pid}.tmp`);
+      temps.push(temp);
+      await writeFile(temp, svgs[i]!);
+    }
+    const files = figures.map(([name]) => join(dir, name));
+    // A name taken by anything but a file would make its rename fail half-way through the set.
+    for (const file of files) {
+      const kind = await lstat(file).catch(() => undefined);
+      if (kind && !kind.isFile()) throw Object.assign(new Error(`${file} is not a file`), { code: 'EISDIR' });
+    }
+    for (const [i, file] of files.entries()) {
+      await rename(temps[i]!, file);
+      placed.push(file);
+    }
+    return files;
+  } catch (error) {
+    await Promise.all([...temps, ...placed].map((t) => rm(t, { force: true })));
+    throw fileError(flag, dir, error);
+  }
+}
+
+/** Render `spec` to DIR/NAME (creating DIR), atomically; resolves to the file's path. */
+export async function writeSvg(dir: string, name: string, spec: VegaLiteSpec, flag = '--out'): Promise<string> {
+  const [file] = await writeFigures(dir, [[name, spec]], flag);
+  return file!;
+}
+
+/** A run's legend name, e.g. `rmsprop lr=1e-3`; Rprop's `--lr` is its initial step, `rprop step=0.001`. */
 export function runName(optimizer: string, lr: string | undefined): string {
-  return lr === undefined ? optimizer : `${optimizer} lr=${lr}`;
+  return lr === undefined ? optimizer : `${optimizer} ${optimizer === 'rprop' ? 'step' : 'lr'}=${lr}`;
 }

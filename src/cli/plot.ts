@@ -5,16 +5,18 @@ import type { LinearWeights } from '../models/linear.js';
 import { gradientFlowSpec } from '../plots/gradient-flow.js';
 import { lossCurveSpec, type LossSeries } from '../plots/loss-curve.js';
 import { lossSurfaceSpec, type WeightPath } from '../plots/loss-surface.js';
-import { train } from '../training/train.js';
+import { train, type History } from '../training/train.js';
+import { ElmanError } from '../errors.js';
 import { int, UsageError } from './args.js';
-import { runName, writeSvg } from './figures.js';
-import { prepareTrain, trainFlags, type Values } from './train.js';
+import { checkOutput, runName, writeFigures } from './figures.js';
+import { COUNTER_DEFAULTS, prepareTrain, trainFlags, type Prepared, type Values } from './train.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../optimizers/index.js';
+import { flagOf, optimizerFlags } from './flags.js';
 
 /** Flags of `elman plot`: the training flags (optimizer and lr take comma lists), plus where and how to draw. */
 export const plotFlags = {
   ...trainFlags,
-  optimizer: { type: 'string', default: 'sgd,rmsprop' },
-  lr: { type: 'string', default: '1e-5,1e-3' },
+  optimizer: { type: 'string', default: 'sgd,rmsprop,adam,rprop' },
   out: { type: 'string', default: 'plots' },
   grid: { type: 'string', default: '50' },
   'linear-scale': { type: 'boolean', default: false },
@@ -24,10 +26,11 @@ export const plotFlags = {
 /** The text of `elman plot --help`. */
 export const plotHelp = `elman plot [flags]    train, then write three SVG figures (needs vega, vega-lite)
 
-  --out DIR               where to write them                            [plots]
-  --optimizer a,b --lr x,y
-                          runs to compare, one lr each (or one for all)   [sgd,rmsprop  1e-5,1e-3]
-  --grid 50               loss-surface points per axis
+  --out DIR               where to write them (checked before training; all three are written or none)  [plots]
+  --optimizer a,b,...     runs to compare                                  [sgd,rmsprop,adam,rprop]
+  --lr x,y,...            one learning rate per optimizer, or one for all; for rprop it is the initial step
+                          [each optimizer's default: ${Object.entries(COUNTER_DEFAULTS).map(([n, lr]) => `${n} ${lr}`).join(', ')}]
+  --grid 50               loss-surface points per axis (2 to 400)
   --linear-scale          loss curve on a linear axis instead of log
   and every flag of elman train (data, loss, epochs, --init, --backend, hyper-parameters).
 
@@ -40,7 +43,7 @@ const FLOW_WEIGHTS: readonly LinearWeights[] = [
   { wx: 1, wRec: 2 }, { wx: 1, wRec: -2 }, { wx: 1, wRec: 0 }, { wx: 1, wRec: 0.5 }, { wx: 1, wRec: -0.5 }, { wx: 2, wRec: 1 },
 ];
 
-/** Run `elman plot` with raw arguments; resolves to the exit code. */
+/** Run `elman plot` with raw arguments; resolves to the exit code. Every argument is checked before any training. */
 export async function runPlot(args: string[], out: (line: string) => void): Promise<number> {
   const { values } = parseArgs({ args, options: plotFlags, strict: true, allowPositionals: false });
   if (values.help) {
@@ -48,41 +51,55 @@ export async function runPlot(args: string[], out: (line: string) => void): Prom
     return 0;
   }
   const names = values.optimizer.split(',').map((s) => s.trim());
-  const lrs = values.lr.split(',').map((s) => s.trim());
-  if (lrs.length !== 1 && lrs.length !== names.length) throw new UsageError('--lr', values.lr, `one value, or one per optimizer (${names.length})`);
-  const grid = int('grid', values.grid, 2)!;
-  if (grid > 400) throw new UsageError('--grid', values.grid, 'an integer in [2, 400]');
+  const lrs = values.lr?.split(',').map((s) => s.trim());
+  if (lrs && lrs.length !== 1 && lrs.length !== names.length) throw new UsageError('--lr', values.lr, `one value, or one per optimizer (${names.length})`);
+  const grid = int('grid', values.grid, 2, 400)!;
 
-  const curves: LossSeries[] = [];
-  const paths: WeightPath[] = [];
-  let first: Awaited<ReturnType<typeof prepareTrain>> | undefined;
-  for (const [i, optimizer] of names.entries()) {
-    const lr = lrs.length === 1 ? lrs[0] : lrs[i];
-    const run = await prepareTrain({ ...(values as Values), optimizer, lr });
-    first ??= run;
-    const history = await train(run.model, run.data, { optimizer: run.optimizer, epochs: run.epochs, loss: run.loss, trackWeights: true });
-    const name = runName(optimizer, lr);
-    curves.push({ name, loss: history.loss });
-    paths.push({ name, weights: history.weights });
-    const w = run.model.weights;
-    out(`${name.padEnd(22)} final loss ${history.loss.at(-1)!.toPrecision(4)}, wx = ${w.wx.toFixed(4)}, wRec = ${w.wRec.toFixed(4)}`);
-    run.model.dispose();
+  // The runs share the optimizer flags: each takes those it has, and a flag none of them takes is refused.
+  for (const [flag, value] of Object.entries(values)) {
+    if (!(flag in optimizerFlags) || value === undefined || value === false) continue;
+    const takers = names.filter((n) => Object.keys(OPTIMIZER_SPECS[n as OptimizerName]?.options ?? {}).some((k) => flagOf(k) === flag));
+    if (takers.length === 0) throw new UsageError(`--${flag}`, value, `left out: none of ${names.join(', ')} takes it`);
   }
-  const { data, loss, backend } = first!;
+  const runs: Prepared[] = [];
+  try {
+    for (const [i, optimizer] of names.entries()) runs.push(await prepareTrain({ ...(values as Values), optimizer, lr: lrs?.[lrs.length === 1 ? 0 : i] }, false));
+    await checkOutput(values.out);
 
-  // The notes' zoom [-0.1, 2.1]², widened to keep every path on the picture.
-  let [lo, hi] = [-0.1, 2.1];
-  const finite = paths.flatMap((p) => p.weights.flatMap((w) => [w.wx, w.wRec])).filter(Number.isFinite);
-  for (const v of finite) [lo, hi] = [Math.min(lo, v - 0.1), Math.max(hi, v + 0.1)];
-  const axis = { min: lo, max: hi, count: grid };
-  const surface = lossSurface(data, { wx: axis, wRec: axis, loss, backend });
-  const flows = FLOW_WEIGHTS.map((w) => ({ name: `w_x = ${w.wx}, w_rec = ${w.wRec}`, grad: gradientFlow(data, w, loss) }));
+    const curves: LossSeries[] = [];
+    const paths: WeightPath[] = [];
+    for (const [i, run] of runs.entries()) {
+      const name = runName(names[i]!, lrs?.[lrs.length === 1 ? 0 : i] ?? String(COUNTER_DEFAULTS[names[i] as OptimizerName]));
+      let history: History<LinearWeights>;
+      try {
+        history = await train(run.model, run.data, { optimizer: run.optimizer, epochs: run.epochs, loss: run.loss, trackWeights: true });
+      } catch (error) {
+        if (error instanceof ElmanError) error.message = `${name}: ${error.message}`;
+        throw error;
+      }
+      curves.push({ name, loss: history.loss });
+      paths.push({ name, weights: history.weights });
+      const w = run.model.weights;
+      out(`${name.padEnd(22)} final loss ${history.loss.at(-1)!.toPrecision(4)}, wx = ${w.wx.toFixed(4)}, wRec = ${w.wRec.toFixed(4)}`);
+    }
+    const { data, loss, backend } = runs[0]!;
 
-  const files = [
-    await writeSvg(values.out, 'loss-curve.svg', lossCurveSpec(curves, { log: !values['linear-scale'], title: `Loss per epoch (${loss})` })),
-    await writeSvg(values.out, 'loss-surface.svg', lossSurfaceSpec(surface, paths, { title: `${loss} loss over (w_x, w_rec), log colour, with each optimizer's path` })),
-    await writeSvg(values.out, 'gradient-flow.svg', gradientFlowSpec(flows)),
-  ];
-  out(`Wrote ${files.join(', ')}`);
-  return 0;
+    // The notes' zoom [-0.1, 2.1]², widened to keep every path on the picture.
+    let [lo, hi] = [-0.1, 2.1];
+    const finite = paths.flatMap((p) => p.weights.flatMap((w) => [w.wx, w.wRec])).filter(Number.isFinite);
+    for (const v of finite) [lo, hi] = [Math.min(lo, v - 0.1), Math.max(hi, v + 0.1)];
+    const axis = { min: lo, max: hi, count: grid };
+    const surface = lossSurface(data, { wx: axis, wRec: axis, loss, backend });
+    const flows = FLOW_WEIGHTS.map((w) => ({ name: `w_x = ${w.wx}, w_rec = ${w.wRec}`, grad: gradientFlow(data, w, loss) }));
+
+    const files = await writeFigures(values.out, [
+      ['loss-curve.svg', lossCurveSpec(curves, { log: !values['linear-scale'], title: `Loss per epoch (${loss})` })],
+      ['loss-surface.svg', lossSurfaceSpec(surface, paths, { title: `${loss} loss over (w_x, w_rec), log colour, with each optimizer's path` })],
+      ['gradient-flow.svg', gradientFlowSpec(flows)],
+    ]);
+    out(`Wrote ${files.join(', ')}`);
+    return 0;
+  } finally {
+    for (const run of runs) run.model.dispose();
+  }
 }

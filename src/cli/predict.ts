@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { BACKENDS } from '../backends/backend.js';
-import { init } from '../backends/wasm/core.js';
+import { init } from '../backends/wasm/embedded.js';
 import { Predictor } from '../interop/predictor.js';
 import { oneOf, UsageError } from './args.js';
 

@@ -3,15 +3,20 @@ import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { checkValues } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ElmanRNN, type ElmanJSON } from '../models/elman.js';
-import { fromTfjs, type InteropModel } from './tfjs.js';
+import { RNN, type RNNJSON } from '../models/rnn.js';
+import type { InteropModel } from './tfjs.js';
+import { importTfjs } from './tfjs-stack.js';
 import { fromModelJson, parseJson, read, toUrl, type TfjsSource } from './tfjs-io.js';
 import { isObject, type TfjsArtifacts } from './tfjs-format.js';
 
 /** Sequences as users hold them: `[sequence][step]` numbers (one input), or `[sequence][step][input]`. */
 export type NestedSequences = ReadonlyArray<ReadonlyArray<number | ReadonlyArray<number>>>;
 
+/** The models a Predictor serves: what TF.js interop builds, and the stacked RNN. */
+export type Served = InteropModel | RNN;
+
 /** What a model can be served from: elman's JSON, TF.js artifacts, or a URL / path of either file. */
-export type ModelSource = ElmanJSON | TfjsSource;
+export type ModelSource = ElmanJSON | RNNJSON | TfjsSource;
 
 // Requests larger than this many input values are refused before anything is allocated.
 const MAX_VALUES = 2 ** 26;
@@ -23,7 +28,7 @@ const MAX_VALUES = 2 ** 26;
  */
 export class Predictor {
   private constructor(
-    readonly model: InteropModel,
+    readonly model: Served,
     readonly scaler: Scaler | undefined,
     private readonly targets: readonly number[],
     /** The JSON saved with the model (TF.js userDefinedMetadata), if any. */
@@ -33,6 +38,7 @@ export class Predictor {
   /** Load a model from elman JSON, TF.js artifacts, or a URL / path (a .json file of either kind). */
   static async load(source: ModelSource, options: { backend?: BackendName } = {}): Promise<Predictor> {
     if (isObject(source) && (source as { format?: unknown }).format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(source as ElmanJSON, options));
+    if (isObject(source) && (source as { format?: unknown }).format === 'elman.RNN') return Predictor.of(RNN.fromJSON(source as unknown as RNNJSON, options));
     if (isObject(source) && !(source instanceof URL) && !('modelTopology' in source)) throw new ConfigError('source', source, 'elman JSON, TF.js artifacts, or a URL or path of model.json');
     if (typeof source === 'string' || source instanceof URL) {
       // One read tells the two file kinds apart: elman's toJSON() output or TF.js's model.json.
@@ -40,15 +46,16 @@ export class Predictor {
       const text = new TextDecoder().decode(await read(url));
       const json = parseJson(text, url.href);
       if (isObject(json) && json.format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(json as unknown as ElmanJSON, options));
+      if (isObject(json) && json.format === 'elman.RNN') return Predictor.of(RNN.fromJSON(json as unknown as RNNJSON, options));
       const { model, metadata } = await fromModelJson(text, url, options);
       return Predictor.of(model, metadata);
     }
-    const { model, metadata } = fromTfjs(source as TfjsArtifacts, options);
+    const { model, metadata } = importTfjs(source as TfjsArtifacts, options);
     return Predictor.of(model, metadata);
   }
 
   /** Serve an elman model already in memory, with an optional saved scaler (`{ scaler, targets }`). */
-  static of(model: InteropModel, metadata?: Record<string, unknown>): Predictor {
+  static of(model: Served, metadata?: Record<string, unknown>): Predictor {
     try {
       const scaler = metadata?.scaler === undefined ? undefined : Scaler.fromJSON(metadata.scaler as ScalerJSON);
       const series = scaler?.mean.length ?? model.inputSize;

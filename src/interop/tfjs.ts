@@ -135,14 +135,15 @@ function unsupported(layer: KerasLayer | undefined, wanted: string): ConfigError
 }
 
 /** Refuse a layer option elman cannot honour (anything but its default value). */
-function refuse(layer: KerasLayer, defaults: Record<string, unknown>): void {
+export function refuse(layer: KerasLayer, defaults: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(defaults)) {
     const v = layer.config[key];
     if (v !== undefined && v !== null && v !== value) throw new ConfigError(`layer ${layer.name} (${layer.class_name}).${key}`, v, `${String(value)}: elman does not support it`);
   }
 }
 
-function units(layer: KerasLayer): number {
+/** A layer's `units`, checked. */
+export function units(layer: KerasLayer): number {
   const u = layer.config.units;
   if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > 4096) throw new ConfigError(`layer ${layer.name} (${layer.class_name}).units`, u, 'an integer in [1, 4096]');
   return u;

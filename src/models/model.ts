@@ -40,7 +40,7 @@ export interface Binding {
   lossAndGrad(i?: number): number;
   /** Capability: reorder the samples for the following batches (a permutation of 0..samples−1), null for the original order. */
   shuffle?(order: Uint32Array | null): void;
-  /** Capability: run epochs of a closed-form optimizer inside the core (full batch). */
+  /** @internal Capability: run epochs of a closed-form optimizer inside the core (full batch). */
   trainEpochs?(job: CoreJob): CoreOutcome;
   /** Release what the binding allocated (not the placed data). */
   dispose(): void;

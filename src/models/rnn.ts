@@ -90,7 +90,7 @@ export interface RNNJSON {
   weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] };
 }
 
-/** RNNInputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize]. */
+/** Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize]. */
 export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
 type Placed = WasmElman | JsElman;
@@ -102,6 +102,9 @@ const BACKEND: Record<BackendName, { place(data: Sequences, d: ElmanDims): Place
   wasm: { place: (data, d) => new WasmElman(data, d), work: (p, d, B, P, a) => new WasmStackWork(p as WasmElman, d, B, P, a), stepper: (d, s, P) => new WasmStepper(d, s, P) },
   js: { place: (data, d) => new JsElman(data, d), work: (p, d, B, P) => new JsStackWork(p as JsElman, d, B, P), stepper: (d, s) => new JsStepper(d, s) },
 };
+
+/** Parameters of one model at most (128 MiB of float32; the gradients take as much again). */
+const MAX_PARAMS = 2 ** 25;
 
 /** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
 const MAX_SCRATCH_BYTES = 2 ** 31;
@@ -159,6 +162,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     [this.inputSize, this.outputSize] = [I, O];
     this.dims = { I, layers: this.layers, O, outAct: this.outputActivation, seq: this.returnSequences };
     const o = stackOffsets(this.dims);
+    // Counted in float64 before allocating: a claim beyond MAX_PARAMS is refused, not attempted.
+    if (!(o.size <= MAX_PARAMS)) throw new ConfigError('layers', `${o.size} parameters`, `at most ${MAX_PARAMS} parameters in all (${MAX_PARAMS * 4 / 2 ** 20} MiB)`);
     this.params = new Float32Array(o.size);
     this.grads = new Float32Array(o.size);
     // Keras's initialisers, drawn in this order from one stream: per layer kernel (Glorot uniform)

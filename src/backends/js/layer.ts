@@ -35,7 +35,7 @@ export interface LayerCall {
   readonly g0: number;
   /** Scratch of the kind's work size, kept from forward to backward. */
   readonly work: Float64Array;
-  /** dL/dh [T][B][H] from above; backward overwrites it. */
+  /** dL/dh [T][B][H] from above (read only here; the wasm kernels overwrite theirs). */
   readonly dh: Float64Array;
   /** dL/dx [T][B][I] for the layer below, or null. */
   readonly dx: Float64Array | null;

@@ -1,3 +1,4 @@
+import './globals.js';
 import { InitError } from '../../errors.js';
 import { Arena } from './arena.js';
 import { exportsMismatch, type CoreExports } from './exports.js';
@@ -8,46 +9,57 @@ export interface Core {
   readonly arena: Arena;
 }
 
-/** Where the compiled core can come from: a precompiled module (workerd), bytes, or a URL to fetch or read. */
-export type WasmSource = WebAssembly.Module | BufferSource | URL | string | Response;
+/**
+ * Where the compiled core can come from: a precompiled `WebAssembly.Module` (what workerd needs),
+ * the bytes of `elman.wasm`, or a URL (object or string) or `Response` to fetch or read it from.
+ */
+export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string | Response;
 
 let ready: Core | undefined;
 let pending: Promise<Core> | undefined;
 
-/** Where the core ships: build/elman.wasm at the package root, from src/ and dist/ alike. */
-export const defaultWasmUrl = (): URL => new URL('../../../build/elman.wasm', import.meta.url);
-
 // The workerd entry (dist/workerd.js) imports the .wasm as a module and registers it here.
-let bundled: WebAssembly.Module | undefined;
+let registered: WebAssembly.Module | undefined;
 
-/** Make `module` what `init()` loads when given no source; the workerd entry calls it with its imported `.wasm`. */
+/** Internal: make `module` what `init()` loads when given no source; the workerd entry calls it with its imported `.wasm`. */
 export function setDefaultModule(module: WebAssembly.Module): void {
   if (!(module instanceof WebAssembly.Module)) throw new InitError(`setDefaultModule needs a WebAssembly.Module, got ${typeof module}`, module);
-  bundled = module;
+  registered = module;
 }
 
 /** True in Cloudflare's workerd, which refuses to compile WebAssembly from bytes at run time. */
 const inWorkerd = (): boolean => (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers';
 
+// The default entry's init() registers the embedded core here (./embedded.ts); the workerd entry
+// does not import it, so bundles for workerd leave the base64 bytes out.
+let embedded: (() => Uint8Array) | undefined;
+
+/** Internal: make the embedded core's bytes what `init()` loads when given no source and no module is registered. */
+export function setEmbeddedCore(bytes: () => Uint8Array): void {
+  embedded = bytes;
+}
+
 /**
- * What `init()` loads by default: the registered module (workerd entry); else the file next to the
- * package, read with node:fs in Node, Deno and Bun (file: URL) and fetched in browsers (http: URL).
+ * What `init()` loads by default: the registered module (workerd entry); else the embedded bytes,
+ * which need no file, fetch or bundler rule in any runtime that may compile WebAssembly.
  */
 function defaultSource(): WasmSource {
-  if (bundled) return bundled;
+  if (registered) return registered;
   if (inWorkerd()) {
     throw new InitError(
       "workerd cannot compile WebAssembly from bytes: import the core as a module and pass it, `import wasm from 'elman/elman.wasm'; await init(wasm);` (or import 'elman' with the \"workerd\" export condition, as wrangler does)",
     );
   }
-  return defaultWasmUrl();
+  if (!embedded) throw new InitError("no core to load: pass init() a source, or import init from 'elman', whose default entry embeds the core");
+  return embedded();
 }
+
+const isBytes = (source: unknown): source is ArrayBuffer | ArrayBufferView => source instanceof ArrayBuffer || ArrayBuffer.isView(source);
 
 function checkSource(source: unknown): WasmSource {
   const ok =
     source instanceof WebAssembly.Module ||
-    source instanceof ArrayBuffer ||
-    ArrayBuffer.isView(source) ||
+    isBytes(source) ||
     source instanceof URL ||
     typeof source === 'string' ||
     (typeof Response !== 'undefined' && source instanceof Response);
@@ -55,32 +67,63 @@ function checkSource(source: unknown): WasmSource {
   return source as WasmSource;
 }
 
+/** Every failure to load leaves as an InitError that keeps the source it was given. */
+function loadError(error: unknown, source: unknown): InitError {
+  if (error instanceof InitError) return error;
+  return new InitError(`could not load the elman WebAssembly core: ${String(error)}`, source);
+}
+
 /**
- * Load the WebAssembly core once; later calls return the same promise.
- * Pass a `WebAssembly.Module` where compiling bytes at run time is forbidden (Cloudflare workerd).
+ * Load the WebAssembly core (once per process: later calls, and `initSync`, reuse it).
+ * With no argument it loads the core embedded in the package; pass a `WebAssembly.Module` where
+ * compiling bytes at run time is forbidden (Cloudflare workerd). Rejects with `InitError`; a failed
+ * call leaves nothing behind, so a later call with a good source succeeds.
  */
-export function init(source?: WasmSource): Promise<Core> {
+export async function init(source?: WasmSource): Promise<void> {
+  await loadCore(source);
+}
+
+/** Internal: `init()`, resolving to the core. Concurrent calls share one load. */
+export function loadCore(source?: WasmSource): Promise<Core> {
   if (ready) return Promise.resolve(ready);
+  if (pending) return pending;
   let chosen: WasmSource;
   try {
     chosen = source === undefined ? defaultSource() : checkSource(source);
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(loadError(error, source));
   }
-  pending ??= compile(chosen).then(
-    (module) => instantiate(module),
+  const attempt = compile(chosen).then(
+    (module) => {
+      pending = undefined;
+      return instantiate(module);
+    },
     (error: unknown) => {
       pending = undefined;
-      throw new InitError(`could not load the elman WebAssembly core: ${String(error)}`, source);
+      throw error;
     },
   );
+  pending = attempt.catch((error: unknown) => {
+    throw loadError(error, source);
+  });
   return pending;
 }
 
-/** Synchronous init from a module or bytes (small module, so synchronous compilation is allowed). */
-export function initSync(source: WebAssembly.Module | BufferSource): Core {
-  if (ready) return ready;
-  return instantiate(source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source));
+/**
+ * Load the core synchronously from a `WebAssembly.Module` or bytes (the embedded core when given
+ * none). Returns at once if a core is already loaded; throws `InitError` on failure.
+ */
+export function initSync(source?: WebAssembly.Module | ArrayBuffer | ArrayBufferView): void {
+  if (ready) return;
+  try {
+    const chosen = source === undefined ? defaultSource() : checkSource(source);
+    if (!(chosen instanceof WebAssembly.Module) && !isBytes(chosen)) {
+      throw new InitError(`initSync(source) needs a WebAssembly.Module or bytes (use init() for a URL or Response), got ${typeof chosen}`, source);
+    }
+    instantiate(chosen instanceof WebAssembly.Module ? chosen : new WebAssembly.Module(chosen as BufferSource));
+  } catch (error) {
+    throw loadError(error, source);
+  }
 }
 
 /** The loaded core, or an InitError telling the caller to await `init()` first. */
@@ -89,12 +132,14 @@ export function core(): Core {
   return ready;
 }
 
-/** True once `init()` has finished. */
+/** True once `init()` or `initSync()` has loaded the core. */
 export function isInitialized(): boolean {
   return ready !== undefined;
 }
 
+/** Instantiate `module` as the process's one core, unless one is already loaded (then that one wins). */
 function instantiate(module: WebAssembly.Module): Core {
+  if (ready) return ready;
   const instance = new WebAssembly.Instance(module, {});
   const mismatch = exportsMismatch(instance.exports);
   if (mismatch) throw new InitError(`this is not the elman core this version expects (${mismatch}): rebuild it with \`npm run build:wasm\``, module);
@@ -105,13 +150,13 @@ function instantiate(module: WebAssembly.Module): Core {
 
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  if (isBytes(source)) return WebAssembly.compile(source as BufferSource);
   if (typeof Response !== 'undefined' && source instanceof Response) return compileResponse(source);
   const url = new URL(String(source), typeof location === 'undefined' ? undefined : location.href);
   if (url.protocol === 'file:') {
     // Node, Deno and Bun all read files through node:fs; the specifier is hidden from bundlers.
     const fs = 'node:fs/promises';
-    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+    const { readFile } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ fs)) as typeof import('node:fs/promises');
     return WebAssembly.compile(await readFile(url));
   }
   return compileResponse(await fetch(url));

@@ -80,7 +80,7 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
  * What is wrong with an instance's exports against CORE_FUNCTIONS and the memory, or undefined when
  * they match exactly: every declared function present with its parameter count, nothing undeclared.
  */
-export function exportsMismatch(exports: WebAssembly.Exports): string | undefined {
+export function exportsMismatch(exports: Readonly<Record<string, unknown>>): string | undefined {
   const problems: string[] = [];
   if (!(exports.memory instanceof WebAssembly.Memory)) problems.push('no exported memory');
   for (const [name, arity] of Object.entries(CORE_FUNCTIONS)) {

@@ -5,7 +5,7 @@
 
 import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
-import { DisposedError } from '../../errors.js';
+import { DisposedError, ShapeError } from '../../errors.js';
 import type { CellKind, GateActivation, StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
@@ -186,6 +186,7 @@ export class WasmStack {
 
   /** Zero the carried state of one stream, or of all. */
   resetState(stream?: number): void {
+    if (this.disposed) throw new DisposedError('stack binding');
     const { f32 } = this.core.arena;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!, H = l.units;
@@ -197,7 +198,7 @@ export class WasmStack {
 
   private check(B: number, T: number): void {
     if (this.disposed) throw new DisposedError('stack binding');
-    if (B > this.maxB || T > this.T) throw new RangeError(`batch ${B}×${T} exceeds ${this.maxB}×${this.T}`);
+    if (B > this.maxB || T > this.T) throw new ShapeError('batch', `${B} × ${T}`, `fit the binding's ${this.maxB} samples × ${this.T} steps`);
   }
 
   /** Release every block. */

@@ -1,0 +1,19 @@
+// Kernel probes for bench/kernels.js (built separately; not part of the core): the Elman kernel's
+// activations and matrix products called `reps` times over one block, so one host call times many.
+import { activate } from '../activations';
+import { mm, mmT } from '../matmul';
+
+/** Apply activation `act` in place to len floats at p, reps times. */
+export function activateReps(p: usize, len: i32, act: i32, reps: i32): void {
+  for (let r = 0; r < reps; r++) activate(p, len, act);
+}
+
+/** C[M][N] += A[M][K]·B[K][N], reps times (contiguous, strides = widths). */
+export function mmReps(A: usize, Bm: usize, C: usize, M: i32, K: i32, N: i32, reps: i32): void {
+  for (let r = 0; r < reps; r++) mm(A, K, Bm, N, C, N, M, K, N, true);
+}
+
+/** C[K][N] += A[M][K]ᵀ·B[M][N], reps times. */
+export function mmTReps(A: usize, Bm: usize, C: usize, M: i32, K: i32, N: i32, reps: i32): void {
+  for (let r = 0; r < reps; r++) mmT(A, K, Bm, N, C, N, M, K, N);
+}

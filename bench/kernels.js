@@ -1,0 +1,57 @@
+// Cycles per value of the Elman kernel's activations and the matrix products' share of the peak,
+// measured on the kernels alone (build/kernels.wasm, from assembly/bench/kernels.ts) at the clock
+// measured by bench/machine.js. Run: npm run build:bench && node bench/kernels.js
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { cpuSeconds, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+/** { tanh, sigmoid, relu } cycles per value and { mm, mmT } fraction of peak at B × H · H × H. */
+export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200 } = {}) {
+  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(here('../build/kernels.wasm'))), {}).exports;
+  const need = 4 * (len + 3 * batch * 128 + 128 * 128) + 65536 * 2;
+  if (e.memory.buffer.byteLength < need) e.memory.grow(Math.ceil((need - e.memory.buffer.byteLength) / 65536));
+  const base = 65536;
+  const f32 = new Float32Array(e.memory.buffer);
+  // CPU seconds of one call: median of 7 (CPU time, as the machine may be shared).
+  const best = (fn) => {
+    fn();
+    const t = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = cpuSeconds();
+      fn();
+      t.push(cpuSeconds() - t0);
+    }
+    return t.sort((a, b) => a - b)[3];
+  };
+  const out = { clock, act: {}, mm: {} };
+  for (const [name, code] of [['tanh', 1], ['sigmoid', 3], ['relu', 2]]) {
+    // Values in the range tanh sees in training: refilled before each timing so they do not converge to a fixed point.
+    const fill = () => { for (let i = 0; i < len; i++) f32[(base >> 2) + i] = Math.sin(i * 0.37) * 3; };
+    fill();
+    const s = best(() => { fill(); e.activateReps(base, len, code, reps); });
+    const fillOnly = best(fill);
+    out.act[name] = ((s - fillOnly) * clock) / (len * reps);
+  }
+  for (const H of hidden) {
+    const A = base, Bm = A + 4 * batch * H, C = Bm + 4 * H * H;
+    for (let i = 0; i < batch * H + H * H; i++) f32[(A >> 2) + i] = ((i * 7919) % 101) / 1010;
+    const flops = 2 * batch * H * H * reps;
+    const r = Math.max(1, Math.round(reps * (128 / H) ** 2 / 4));
+    const fl = (flops / reps) * r;
+    out.mm[H] = {
+      mm: fl / (best(() => e.mmReps(A, Bm, C, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
+      mmT: fl / (best(() => e.mmTReps(A, C, Bm, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
+    };
+  }
+  return out;
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === new URL(`file://${entry}`).href) {
+  const k = kernelFigures();
+  console.log(`clock ${(k.clock / 1e9).toFixed(2)} GHz`);
+  for (const [n, c] of Object.entries(k.act)) console.log(`${n.padEnd(8)} ${c.toFixed(2)} cycles per value`);
+  for (const [h, m] of Object.entries(k.mm)) console.log(`hidden ${h.padStart(3)}: mm (100×${h}·${h}×${h}) ${(100 * m.mm).toFixed(0)}% of peak, mmT ${(100 * m.mmT).toFixed(0)}% of peak`);
+}
