@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { ConfigError } from '../src/errors.js';
 import { ElmanRNN, type ElmanJSON } from '../src/models/elman.js';
+import { RNN } from '../src/models/rnn.js';
 import { thrownBy } from './helpers/thrown.js';
 
 beforeAll(() => init());
@@ -78,5 +79,33 @@ describe('fromJSON: the file decides, options choose only the backend', () => {
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-6);
     expect(ElmanRNN.fromJSON(file, {}).backend).toBe('wasm');
     expect(ElmanRNN.fromJSON(file, { backend: undefined }).backend).toBe('wasm');
+  });
+});
+
+describe('RNN.fromJSON: the same strictness for stacks', () => {
+  const file = () => JSON.parse(JSON.stringify(new RNN({ inputSize: 2, layers: [{ cell: 'gru', units: 2 }, { cell: 'lstm', units: 3 }], outputSize: 1, outputActivation: 'sigmoid', seed: 6 }).toJSON())) as Record<string, Record<string, unknown>>;
+
+  test.each(['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences'])('missing config.%s is a ConfigError naming it', (key) => {
+    const f = file();
+    delete f.config![key];
+    expect(refusal(() => RNN.fromJSON(f as never)).argument).toBe(`json.config.${key}`);
+  });
+
+  test('a layer missing its activation is refused, not given the default', () => {
+    const f = file();
+    delete (f.config!.layers as Array<Record<string, unknown>>)[1]!.recurrentActivation;
+    expect(refusal(() => RNN.fromJSON(f as never)).argument).toBe('json.config.layers[1].recurrentActivation');
+  });
+
+  test.each([['inputSize', 3], ['outputActivation', 'linear'], ['layers', []]])('options.%s cannot override the file', (key, value) => {
+    expect(refusal(() => RNN.fromJSON(file() as never, { [key]: value } as never)).argument).toBe(`options.${key}`);
+  });
+
+  test('the file loads on both backends with its own config', () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      const m = RNN.fromJSON(file() as never, { backend });
+      expect(m.toJSON()).toEqual(file());
+      m.dispose();
+    }
   });
 });

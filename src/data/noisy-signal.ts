@@ -25,9 +25,16 @@ export function noisySignal({ length, rng, frequencies = [0.07, 0.19, 0.43], amp
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   if (!Array.isArray(frequencies) || frequencies.length === 0) throw new ConfigError('frequencies', frequencies, 'a non-empty array of numbers');
   checkValues('frequencies', frequencies);
+  // ω·t must stay finite for every step (sin of ±Infinity is NaN).
+  frequencies.forEach((w, j) => {
+    if (!Number.isFinite(Math.abs(w) * length)) throw new ConfigError(`frequencies[${j}]`, w, `a frequency with |ω|·length finite (length ${length})`);
+  });
   if (!Array.isArray(amplitudes) || amplitudes.length !== frequencies.length) throw new ConfigError('amplitudes', amplitudes, `an array of ${frequencies.length} numbers, one per frequency`);
   checkValues('amplitudes', amplitudes);
   if (typeof noise !== 'number' || !(noise >= 0) || !Number.isFinite(noise)) throw new ConfigError('noise', noise, 'a finite number >= 0');
+  // The largest |v[t]| is at most Σ|a_j| + noise: it must stay finite in float32, where the series is stored.
+  const peak = amplitudes.reduce((sum, a) => sum + Math.abs(a), noise);
+  if (!Number.isFinite(Math.fround(peak))) throw new ConfigError('amplitudes', amplitudes, `amplitudes and noise whose sum ${peak} stays finite in float32 (< 3.4e38)`);
   const phases = frequencies.map(() => rng.uniform(0, 2 * Math.PI));
   const out = new Float32Array(length);
   for (let t = 0; t < length; t++) {

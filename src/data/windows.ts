@@ -30,6 +30,8 @@ export function seriesRows(series: Series, name = 'series'): ArrayLike<number>[]
   const several = typeof series[0] === 'object' && series[0] !== null;
   const rows = several ? Array.from(series as ArrayLike<ArrayLike<number>>) : [series as ArrayLike<number>];
   const length = rows[0]!.length;
+  // An array-like without a numeric length ({} among the rows) would make every later loop unbounded.
+  if (typeof length !== 'number' || !Number.isInteger(length) || length < 1) throw new ShapeError(several ? `${name}[0]` : name, rows[0], 'be a non-empty array of numbers');
   rows.forEach((row, s) => {
     const at = several ? `${name}[${s}]` : name;
     if (row === null || typeof row !== 'object' || row.length !== length) throw new ShapeError(at, row, `have length ${length} like ${several ? `${name}[0]` : 'the others'}`, `length ${row?.length}`);
@@ -40,6 +42,10 @@ export function seriesRows(series: Series, name = 'series'): ArrayLike<number>[]
 
 /** The number of samples `windows` makes from `length` steps (0 when the series is too short). */
 export function windowCount(length: number, lookback: number, horizon = 1, stride = 1): number {
+  checkInteger('length', length, 0);
+  checkInteger('lookback', lookback, 1);
+  checkInteger('horizon', horizon, 1);
+  checkInteger('stride', stride, 1);
   return length < lookback + horizon ? 0 : Math.floor((length - lookback - horizon) / stride) + 1;
 }
 

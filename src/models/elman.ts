@@ -10,7 +10,7 @@ import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
 import { Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { checkKeys } from './options.js';
+import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { flatten, oneOf, plainObject } from './weights.js';
 
@@ -312,18 +312,17 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
    * documented load option `backend` can be chosen at load; nothing else overrides the saved config.
    */
   static fromJSON(json: ElmanJSON, options: { backend?: BackendName } = {}): ElmanRNN {
-    if (!plainObject(options)) throw new ConfigError('options', options, 'an object { backend }');
-    for (const key of Object.keys(options)) if (key !== 'backend') throw new ConfigError(`options.${key}`, (options as Record<string, unknown>)[key], 'absent: fromJSON takes only backend (the file decides the rest)');
+    loadOptions(options);
     if (!plainObject(json) || json.format !== 'elman.ElmanRNN') throw new ConfigError('json.format', plainObject(json) ? json.format : json, '"elman.ElmanRNN"');
     if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
-    strictKeys(json, 'json', ['format', 'version', 'config', 'weights']);
+    strictKeys('json', json, ['format', 'version', 'config', 'weights']);
     const config = json.config as Record<string, unknown>;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
     // Own keys only, from a closed list and all present: a file cannot smuggle in options or rely on defaults.
-    strictKeys(config, 'json.config', ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences']);
+    strictKeys('json.config', config, ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences']);
     const weights = json.weights as Record<string, unknown>;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    strictKeys(weights, 'json.weights', ELMAN_WEIGHT_NAMES);
+    strictKeys('json.weights', weights, ELMAN_WEIGHT_NAMES);
     const I = checkInteger('json.config.inputSize', config.inputSize, 1, 4096);
     const H = checkInteger('json.config.hiddenSize', config.hiddenSize, 1, 4096);
     const O = checkInteger('json.config.outputSize', config.outputSize, 1, 4096);
@@ -412,8 +411,3 @@ const MAX_SCRATCH_BYTES = 2 ** 31;
 
 
 
-/** Exactly the own keys `keys` of a file's object: a missing key is not defaulted, an extra one not ignored. */
-function strictKeys(o: Record<string, unknown>, name: string, keys: readonly string[]): void {
-  for (const key of Object.keys(o)) if (!keys.includes(key)) throw new ConfigError(`${name}.${key}`, o[key], `absent: ${name} takes ${keys.join(', ')}`);
-  for (const key of keys) if (!Object.hasOwn(o, key)) throw new ConfigError(`${name}.${key}`, undefined, `present: ${name} needs ${keys.join(', ')}`);
-}

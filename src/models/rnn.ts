@@ -7,12 +7,13 @@ import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
+import { byteSize } from '../sizes.js';
 import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
 import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
-import { checkKeys } from './options.js';
+import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
 import { batchBinding, schedule } from './batches.js';
@@ -165,7 +166,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     const defaults = DEFAULTS[oneOf('defaults', options.defaults ?? 'tfjs', ['tfjs', 'keras3'] as const)];
     if (!Array.isArray(options.layers) || options.layers.length < 1 || options.layers.length > 64) throw new ConfigError('layers', options.layers, 'an array of 1 to 64 layers { cell, units, ... }');
     const forget: boolean[] = [];
-    this.layers = options.layers.map((l: LayerOptions, i) => {
+    // Array.from visits the holes of a sparse array (map skips them), so a missing layer is refused.
+    this.layers = Array.from(options.layers, (l: LayerOptions, i) => {
       const name = `layers[${i}]`;
       checkKeys(name, l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias']);
       for (const flag of ['resetAfter', 'unitForgetBias'] as const) if (l[flag] !== undefined && typeof l[flag] !== 'boolean') throw new ConfigError(`${name}.${flag}`, l[flag], 'a boolean');
@@ -341,6 +343,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     const I = this.inputSize, O = this.outputSize;
     if (I !== O) throw new ConfigError('forecast', `inputSize ${I}, outputSize ${O}`, 'a model whose outputs are its next inputs (inputSize = outputSize)');
     checkInteger('steps', steps, 1);
+    // The forecast is one Float32Array: at most 1 GiB, checked before any step is run.
+    byteSize('steps', steps, [steps, O, 4], { cap: 2 ** 30, capReason: '1 GiB of float32 forecasts' });
     const rows = context !== null && typeof context === 'object' && context.length > 0 && typeof context[0] === 'object';
     const flat = rows ? flatten('context', context, context.length, I) : flatten('context', context, Math.floor((context?.length ?? 0) / I), I);
     if (flat.length < I) throw new ShapeError('context', context, `have at least one step of ${I} values`);
@@ -436,18 +440,25 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
 
   /** Rebuild a model saved by `toJSON` (validated: format, version, config, every weight's shape and values). */
   static fromJSON(json: RNNJSON, options: { backend?: BackendName } = {}): RNN {
+    // The file decides everything but the backend: no load option overrides it, no key is defaulted.
+    loadOptions(options);
     if (!plainObject(json) || json.format !== 'elman.RNN') throw new ConfigError('json.format', plainObject(json) ? json.format : json, '"elman.RNN"');
     if (json.version !== 1) throw new ConfigError('json.version', json.version, '1');
-    checkKeys('json', json, ['format', 'version', 'config', 'weights']);
+    strictKeys('json', json, ['format', 'version', 'config', 'weights']);
     const config = json.config as unknown;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
-    checkKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences']);
+    strictKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences']);
     const weights = json.weights as unknown;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    checkKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias']);
+    strictKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias']);
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
-    const model = new RNN({ ...(config as RNNJSON['config']), layers: layers.map((l) => ({ ...(l as LayerSpec), unitForgetBias: false })), ...options });
+    const specs = Array.from(layers, (l: unknown, i) => {
+      strictKeys(`json.config.layers[${i}]`, l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter']);
+      return { ...(l as LayerSpec), unitForgetBias: false };
+    });
+    const c = config as RNNJSON['config'];
+    const model = new RNN({ inputSize: c.inputSize, layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
@@ -494,6 +505,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       const s = input as Sequences;
       if (s.inputSize !== undefined && s.inputSize !== I) throw new ShapeError('data.inputSize', s.inputSize, `be ${I} (the model's inputSize)`);
       const samples = checkInteger('data.samples', s.samples, 1), steps = checkInteger('data.steps', s.steps, 1);
+      // The inputs' length first, in 64 bits: a claim of 2^33 samples allocates nothing.
+      const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
+      if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
       const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
       return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences };
     }
@@ -501,7 +515,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     if (rows === null || typeof rows !== 'object' || !(rows.length >= 1)) throw new ConfigError('data', input, 'a { x, samples, steps } object or nested [samples][steps][inputSize] arrays');
     const samples = rows.length, steps = rows[0]?.length ?? 0;
     if (!(steps >= 1)) throw new ShapeError('data[0]', rows[0], 'have at least one step');
-    const x = new Float32Array(steps * samples * I);
+    checkInteger('data.length', samples, 1);
+    checkInteger('data[0].length', steps, 1);
+    const x = new Float32Array(byteSize('data', input, [steps, samples, I, 4], { kind: 'shape' }) / 4);
     for (let n = 0; n < samples; n++) {
       const seq = rows[n]!;
       if (seq?.length !== steps) throw new ShapeError(`data[${n}]`, seq, `have ${steps} steps like data[0]`, `${seq?.length}`);

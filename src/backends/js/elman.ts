@@ -6,7 +6,7 @@
 // Arithmetic is float64 over float32 (or float64) arrays: the readable reference, the float64
 // loss for gradCheck, and the baseline the core is measured against.
 
-import type { Activation, ElmanDims, LossKind, OutputActivation } from '../../types.js';
+import type { Activation, ElmanDims, LossKind } from '../../types.js';
 import { lossRow, outputs } from './head.js';
 
 /** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), same for t. */
