@@ -3,6 +3,7 @@ import { Scaler, type ScalerJSON } from '../data/scaler.js';
 import { checkValues } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ElmanRNN, type ElmanJSON } from '../models/elman.js';
+import { RNN, type RNNJSON } from '../models/rnn.js';
 import { fromTfjs, type InteropModel } from './tfjs.js';
 import { fromModelJson, parseJson, read, toUrl, type TfjsSource } from './tfjs-io.js';
 import { isObject, type TfjsArtifacts } from './tfjs-format.js';
@@ -11,7 +12,15 @@ import { isObject, type TfjsArtifacts } from './tfjs-format.js';
 export type NestedSequences = ReadonlyArray<ReadonlyArray<number | ReadonlyArray<number>>>;
 
 /** What a model can be served from: elman's JSON, TF.js artifacts, or a URL / path of either file. */
-export type ModelSource = ElmanJSON | TfjsSource;
+export type ModelSource = ElmanJSON | RNNJSON | TfjsSource;
+
+/** The elman model a saved JSON describes (ElmanRNN or RNN, by its format), or undefined for anything else. */
+function fromElmanJson(json: unknown, options: { backend?: BackendName }): InteropModel | undefined {
+  if (!isObject(json)) return undefined;
+  if (json.format === 'elman.ElmanRNN') return ElmanRNN.fromJSON(json as unknown as ElmanJSON, options);
+  if (json.format === 'elman.RNN') return RNN.fromJSON(json as unknown as RNNJSON, options);
+  return undefined;
+}
 
 // Requests larger than this many input values are refused before anything is allocated.
 const MAX_VALUES = 2 ** 26;
@@ -30,16 +39,18 @@ export class Predictor {
     readonly metadata: Record<string, unknown> | undefined,
   ) {}
 
-  /** Load a model from elman JSON, TF.js artifacts, or a URL / path (a .json file of either kind). */
+  /** Load a model from elman JSON (ElmanRNN or RNN), TF.js artifacts, or a URL / path (a .json file of either kind). */
   static async load(source: ModelSource, options: { backend?: BackendName } = {}): Promise<Predictor> {
-    if (isObject(source) && (source as { format?: unknown }).format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(source as ElmanJSON, options));
+    const own = source instanceof URL ? undefined : fromElmanJson(source, options);
+    if (own) return Predictor.of(own);
     if (isObject(source) && !(source instanceof URL) && !('modelTopology' in source)) throw new ConfigError('source', source, 'elman JSON, TF.js artifacts, or a URL or path of model.json');
     if (typeof source === 'string' || source instanceof URL) {
       // One read tells the two file kinds apart: elman's toJSON() output or TF.js's model.json.
       const url = toUrl(source);
       const text = new TextDecoder().decode(await read(url));
       const json = parseJson(text, url.href);
-      if (isObject(json) && json.format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(json as unknown as ElmanJSON, options));
+      const saved = fromElmanJson(json, options);
+      if (saved) return Predictor.of(saved);
       const { model, metadata } = await fromModelJson(text, url, options);
       return Predictor.of(model, metadata);
     }
