@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { workerOptions } from './helpers/edge-worker.js';
 
 // The forecasting example with a GRU and an LSTM (its --model flag), run as users run it, 20 epochs
 // to stay fast; then the edge worker, unchanged, serving the LSTM it wrote under workerd (miniflare).
 // Truths: the naive last-value forecast on the same held-out windows, and TF.js on the same model.json.
 const root = resolve(import.meta.dirname, '..');
-const example = join(root, 'examples/edge-worker');
 const dir = mkdtempSync(join(tmpdir(), 'elman-forecast-gated-'));
 const runs: Record<string, string> = {};
 beforeAll(async () => {
@@ -38,21 +38,8 @@ test('the edge worker serves the LSTM the example wrote: forecasts equal to TF.j
   const modelJson = JSON.parse(readFileSync(join(files, 'model.json'), 'utf8'));
   expect(modelJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual(['LSTM', 'Dense']);
   const weights = readFileSync(join(files, 'weights.bin'));
-  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
-  const mf = new Miniflare({
-    modulesRoot: root,
-    compatibilityDate: '2025-01-01',
-    modules: [
-      { type: 'ESModule', path: join(example, 'worker.mjs') },
-      { type: 'ESModule', path: join(example, 'elman'), contents: `export * from '../../${pkg.exports['.']!.workerd!.replace(/^\.\//, '')}';` },
-      ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
-      { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
-      // The worker imports ./model/*: handed the LSTM's files under those names, as wrangler would bundle them.
-      { type: 'Text', path: join(example, 'model/model.json'), contents: readFileSync(join(files, 'model.json'), 'utf8') },
-      { type: 'Data', path: join(example, 'model/weights.bin'), contents: weights },
-    ],
-  });
+  // The worker imports ./model/*: handed the LSTM's files under those names, as wrangler would bundle them.
+  const mf = new Miniflare(workerOptions({ json: readFileSync(join(files, 'model.json'), 'utf8'), weights }));
   try {
     const sequences = [0, 1].map((s) => Array.from({ length: 32 }, (_, t) => Math.sin(0.07 * (t + 13 * s)) + 0.5 * Math.sin(0.21 * (t + 13 * s))));
     const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: JSON.stringify({ sequences }), headers: { 'content-type': 'application/json' } });

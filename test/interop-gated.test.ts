@@ -7,6 +7,7 @@ import { RNN } from '../src/models/rnn.js';
 import { fromTfjs, toTfjs } from '../src/interop/tfjs.js';
 import type { TfjsArtifacts } from '../src/interop/tfjs-format.js';
 import { randomElmanData } from './helpers/elman-data.js';
+import { artifactsOf, tfPredict } from './helpers/tfjs-models.js';
 
 // GRU, LSTM and stacks of any recurrent layers, TF.js ↔ elman. TF.js 4.22 is the truth: it builds,
 // initialises and runs the models; elman must read them and predict the same within 1e-5, and write
@@ -23,26 +24,6 @@ interface TfLayer {
   units: number;
   activation?: string;
   recurrentActivation?: string;
-}
-
-/** What `model.save` hands a save handler. */
-async function artifactsOf(model: tf.LayersModel): Promise<TfjsArtifacts> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
-  return saved as unknown as TfjsArtifacts;
-}
-
-/** Batch-major [N][steps][width] from time-major [steps][N][width] (the same transpose both ways). */
-function transpose(a: Float32Array, steps: number, n: number, width: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let k = 0; k < steps; k++) for (let s = 0; s < n; s++) for (let i = 0; i < width; i++) out[(s * steps + k) * width + i] = a[(k * n + s) * width + i]!;
-  return out;
-}
-
-/** TF.js's prediction, in elman's time-major layout. */
-function tfPredict(model: tf.LayersModel, x: Float32Array, steps: number, n: number, I: number, seq: boolean, O: number): Float32Array {
-  const out = tf.tidy(() => (model.predict(tf.tensor3d(transpose(x, steps, n, I), [n, steps, I])) as tf.Tensor).dataSync() as Float32Array);
-  return seq ? transpose(out, n, steps, O) : out;
 }
 
 /** A chain of tf.layers recurrent layers + Dense, TF.js's initialisers plus non-zero biases. */
