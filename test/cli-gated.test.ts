@@ -64,6 +64,7 @@ describe('elman train with gated cells', () => {
       [['train', '--model', 'lstm', '--save', dir], /^elman: --save must be a file path \(not a folder\)/],
       [['train', '--model', 'gru', '--save', join(dir, 'no', 'such', 'm.json')], /^elman: --save must be a file in a folder elman can write \(ENOENT\)/],
       [['train', '--layers', 'gru:2', '--task', 'count', '--hidden', '3'], /^elman: --hidden must be left out with --layers/],
+      [['plot', '--model', 'gru', '--out', join(dir, 'plots')], /^elman: --model must be "linear" here: elman plot draws the counter \(train elman, gru, lstm with elman train\), got "gru"$/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);

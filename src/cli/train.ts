@@ -82,6 +82,8 @@ export interface Prepared {
 
 /** Validate the counter's training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
 export async function prepareTrain(given: Values, strict = true): Promise<Prepared> {
+  // `elman plot` shares the flags: it draws the counter, so any other --model is refused, not ignored.
+  if (given.model !== undefined && given.model !== 'linear') throw new UsageError('--model', given.model, '"linear" here: elman plot draws the counter (train elman, gru, lstm with elman train)');
   for (const flag of Object.keys(elmanFlags)) {
     if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman, gru or lstm');
   }
