@@ -26,7 +26,6 @@ export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, 
 export type { BatchBinding, BatchWork } from './models/batches.js';
 export { ELMAN_LOSSES } from './models/elman-losses.js';
 export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
-export { rnnFromTfjs, rnnToTfjs, importTfjs, exportTfjs } from './interop/tfjs-stack.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
 export { sineWave, type SineWaveOptions } from './data/sine-wave.js';
@@ -39,4 +38,4 @@ export { noisySignal, type NoisySignalOptions } from './data/noisy-signal.js';
 export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './interop/tfjs.js';
 export { loadTfjs, saveTfjs, tfjsFiles, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
-export { Predictor, type ModelSource, type NestedSequences, type Served } from './interop/predictor.js';
+export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';

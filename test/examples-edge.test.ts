@@ -1,35 +1,21 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { example, workerOptions } from './helpers/edge-worker.js';
 
 // The edge example under workerd (miniflare), given what wrangler would hand it: the worker, every
 // module of the built package with 'elman' resolved through the "workerd" export condition, the .wasm
 // as a compiled module, and the model files by the rules in its wrangler.toml (Text, Data).
 // TF.js is the truth: it loads the same model.json and its predictions, scaled back, must match.
-const root = resolve(import.meta.dirname, '..');
-const example = join(root, 'examples/edge-worker');
-const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
 const modelJson = JSON.parse(readFileSync(join(example, 'model/model.json'), 'utf8'));
 const weights = readFileSync(join(example, 'model/weights.bin'));
 
 let mf: Miniflare;
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  mf = new Miniflare({
-    modulesRoot: root,
-    compatibilityDate: '2025-01-01',
-    modules: [
-      { type: 'ESModule', path: join(example, 'worker.mjs') },
-      { type: 'ESModule', path: join(example, 'elman'), contents: `export * from '../../${pkg.exports['.']!.workerd!.replace(/^\.\//, '')}';` },
-      ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
-      { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
-      { type: 'Text', path: join(example, 'model/model.json') },
-      { type: 'Data', path: join(example, 'model/weights.bin') },
-    ],
-  });
+  mf = new Miniflare(workerOptions());
 }, 60_000);
 afterAll(() => mf?.dispose());
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { ConfigError } from '../src/errors.js';
 import type { TfjsArtifacts } from '../src/interop/tfjs-format.js';
-import { importTfjs, rnnFromTfjs, rnnToTfjs } from '../src/interop/tfjs-stack.js';
+import { fromTfjs, toTfjs } from '../src/interop/tfjs.js';
 import { loadTfjs, saveTfjs } from '../src/interop/tfjs-io.js';
 import { Predictor } from '../src/interop/predictor.js';
 import { ElmanRNN } from '../src/models/elman.js';
@@ -46,9 +46,9 @@ describe.each(['wasm', 'js'] as const)('TF.js stacks ⇄ RNN on %s', (backend) =
     const net = tf.sequential({ layers: make() });
     const data = randomElmanData(5, 4, 6, 3, O, seq);
     const want = tfPredict(net, data.x, 6, 4, 3, seq, O);
-    const { model } = rnnFromTfjs(await artifactsOf(net), { backend });
+    const { model } = fromTfjs(await artifactsOf(net), { backend });
     expect(worstRel(model.predict(data), want)).toBeLessThan(1e-5);
-    const back = await tf.loadLayersModel(tf.io.fromMemory(rnnToTfjs(model) as unknown as tf.io.ModelArtifacts));
+    const back = await tf.loadLayersModel(tf.io.fromMemory(toTfjs(model) as unknown as tf.io.ModelArtifacts));
     expect(worstRel(tfPredict(back, data.x, 6, 4, 3, seq, O), want)).toBeLessThan(1e-5);
     net.dispose();
     back.dispose();
@@ -59,32 +59,32 @@ describe.each(['wasm', 'js'] as const)('TF.js stacks ⇄ RNN on %s', (backend) =
 test('an elman-made stack exported loads in TF.js and predicts the same; resetAfter is refused with the reason', async () => {
   const model = new RNN({ inputSize: 2, layers: [{ cell: 'lstm', units: 5 }, { cell: 'simple', units: 3, activation: 'relu' }, { cell: 'gru', units: 4 }], outputSize: 2, returnSequences: true, seed: 4 });
   const data = randomElmanData(8, 3, 5, 2, 2, true);
-  const net = await tf.loadLayersModel(tf.io.fromMemory(rnnToTfjs(model) as unknown as tf.io.ModelArtifacts));
+  const net = await tf.loadLayersModel(tf.io.fromMemory(toTfjs(model) as unknown as tf.io.ModelArtifacts));
   expect(worstRel(tfPredict(net, data.x, 5, 3, 2, true, 2), model.predict(data))).toBeLessThan(1e-5);
   net.dispose();
   const keras3 = new RNN({ inputSize: 2, layers: [{ cell: 'gru', units: 3 }], outputSize: 1, defaults: 'keras3' });
-  expect(() => rnnToTfjs(keras3)).toThrow(/reset_after/);
+  expect(() => toTfjs(keras3)).toThrow(/reset_after/);
   model.dispose();
   keras3.dispose();
 });
 
 test('unsupported layers are refused naming the layer and what is supported', async () => {
   const conv = tf.sequential({ layers: [tf.layers.conv1d({ filters: 2, kernelSize: 2, inputShape: [5, 3] }), tf.layers.dense({ units: 1 })] });
-  await expect(artifactsOf(conv).then((a) => rnnFromTfjs(a))).rejects.toThrow(/Conv1D.*SimpleRNN \/ GRU \/ LSTM/);
+  await expect(artifactsOf(conv).then((a) => fromTfjs(a))).rejects.toThrow(/conv1d.*must be a recurrent layer.*SimpleRNN, GRU, LSTM.*Conv1D/);
   const stacked = await artifactsOf(tf.sequential({ layers: [tf.layers.gru({ units: 3, inputShape: [null, 2], returnSequences: true }), tf.layers.gru({ units: 2, returnSequences: true }), tf.layers.dense({ units: 1 })] }));
   // Turn off return_sequences below the top: elman's stacks feed every step upward.
   const layers = (stacked.modelTopology.config as { layers: Array<{ config: Record<string, unknown> }> }).layers;
   layers[0]!.config.return_sequences = false;
-  expect(() => rnnFromTfjs(stacked)).toThrow(ConfigError);
+  expect(() => fromTfjs(stacked)).toThrow(ConfigError);
   conv.dispose();
 });
 
-test('the doors users take: saveTfjs / loadTfjs by path, Predictor.load, and importTfjs choosing ElmanRNN or RNN by topology', async () => {
+test('the doors users take: saveTfjs / loadTfjs by path, Predictor.load, and fromTfjs choosing ElmanRNN or RNN by topology', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'elman-rnn-tfjs-'));
   try {
     const model = new RNN({ inputSize: 2, layers: [{ cell: 'gru', units: 4 }, { cell: 'lstm', units: 3 }], outputSize: 1, seed: 8, backend: 'js' });
     const data = randomElmanData(3, 5, 4, 2, 1, false);
-    const net = await tf.loadLayersModel(tf.io.fromMemory(rnnToTfjs(model) as unknown as tf.io.ModelArtifacts));
+    const net = await tf.loadLayersModel(tf.io.fromMemory(toTfjs(model) as unknown as tf.io.ModelArtifacts));
     const want = tfPredict(net, data.x, 4, 5, 2, false, 1);
     await saveTfjs(model, join(dir, 'stack'));
     const loaded = await loadTfjs(join(dir, 'stack', 'model.json'), { backend: 'wasm' });
@@ -95,7 +95,7 @@ test('the doors users take: saveTfjs / loadTfjs by path, Predictor.load, and imp
     (served.predict(seqs) as number[][]).forEach((o, n) => expect(Math.abs(o[0]! - want[n]!)).toBeLessThan(1e-5));
     // One SimpleRNN + Dense still becomes an ElmanRNN.
     const simple = tf.sequential({ layers: [tf.layers.simpleRNN({ units: 3, inputShape: [null, 2] }), tf.layers.dense({ units: 1 })] });
-    const one = importTfjs(await artifactsOf(simple));
+    const one = fromTfjs(await artifactsOf(simple));
     expect(one.model).toBeInstanceOf(ElmanRNN);
     for (const m of [model, loaded.model, one.model]) m.dispose();
     served.dispose();

@@ -1,14 +1,15 @@
 // Forecast a noisy multi-frequency signal `horizon` steps ahead with a recurrent network, and compare it
 // with the naive forecast (the last value seen, repeated) on held-out data that comes after the training data.
-//   node examples/forecast/forecast.mjs [--out DIR]   (DIR: write the model as TF.js model.json + weights.bin)
-import { adam, ElmanRNN, init, noisySignal, RandomState, saveTfjs, Scaler, splitByTime, train, windows } from 'elman';
+//   node examples/forecast/forecast.mjs [--model elman|gru|lstm] [--epochs 60] [--out DIR]   (DIR: write the model as TF.js model.json + weights.bin)
+import { adam, ElmanRNN, init, noisySignal, RandomState, RNN, saveTfjs, Scaler, splitByTime, train, windows } from 'elman';
 
 const lookback = 32;
 const horizon = 4;
 const hidden = 24;
 
-/** The model; swapping the cell is this one line (e.g. a GRU or LSTM with the same sizes). */
-const makeModel = () => new ElmanRNN({ inputSize: 1, hiddenSize: hidden, outputSize: horizon, seed: 1 });
+/** The model; swapping the cell is one line: the Elman network, or an RNN of one GRU or LSTM layer (or a stack). */
+const makeModel = (cell = 'elman') =>
+  cell === 'elman' ? new ElmanRNN({ inputSize: 1, hiddenSize: hidden, outputSize: horizon, seed: 1 }) : new RNN({ inputSize: 1, layers: [{ cell, units: hidden }], outputSize: horizon, seed: 1 });
 
 /** Mean squared error of forecasts y against the windows' targets, in the signal's own units. */
 function mse(y, data, scaler) {
@@ -26,19 +27,19 @@ function naive(data) {
   return y;
 }
 
-export async function run({ out, epochs = 60, log = console.log } = {}) {
+export async function run({ cell = 'elman', out, epochs = 60, log = console.log } = {}) {
   await init();
   const signal = noisySignal({ length: 4000, rng: new RandomState(7) });
   const { train: past, test: future } = splitByTime(signal, 0.75, lookback);
   const scaler = Scaler.fit(past); // fitted on the training part only
   const trainData = windows(scaler.transform(past), { lookback, horizon });
   const testData = windows(scaler.transform(future), { lookback, horizon, stride: horizon });
-  const model = makeModel();
+  const model = makeModel(cell);
   try {
     await train(model, trainData, { optimizer: adam({ lr: 0.005 }), epochs, loss: 'mse', batchSize: 64, shuffle: 1, clipNorm: 1 });
     const rnn = mse(model.predict(testData), testData, scaler);
     const last = mse(naive(testData), testData, scaler);
-    log(`held-out MSE over ${testData.samples} windows, ${horizon} steps ahead: model ${rnn.toFixed(4)}, last value ${last.toFixed(4)}, ${(last / rnn).toFixed(1)}× better`);
+    log(`${cell}: held-out MSE over ${testData.samples} windows, ${horizon} steps ahead: model ${rnn.toFixed(4)}, last value ${last.toFixed(4)}, ${(last / rnn).toFixed(1)}× better`);
     if (out) await saveTfjs(model, out, { metadata: { scaler: scaler.toJSON(), lookback, horizon } });
     return { model: rnn, naive: last, factor: last / rnn, samples: testData.samples };
   } finally {
@@ -47,6 +48,6 @@ export async function run({ out, epochs = 60, log = console.log } = {}) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const at = process.argv.indexOf('--out');
-  await run({ out: at > 0 ? process.argv[at + 1] : undefined });
+  const flag = (name) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+  await run({ cell: flag('--model'), epochs: flag('--epochs') && Number(flag('--epochs')), out: flag('--out') });
 }

@@ -6,6 +6,8 @@ import type { HyperSpec } from '../optimizers/optimizer.js';
 export const elmanFlags = {
   model: { type: 'string' },
   hidden: { type: 'string' },
+  layers: { type: 'string' },
+  save: { type: 'string' },
   activation: { type: 'string' },
   'batch-size': { type: 'string' },
   shuffle: { type: 'string' },

@@ -16,7 +16,8 @@ export const predictFlags = {
 /** The text of `elman predict --help`. */
 export const predictHelp = `elman predict --model FILE [flags]   run a saved model on sequences, print its outputs as JSON
 
-  --model FILE            elman JSON (model.toJSON()) or a TF.js model.json (weights beside it);
+  --model FILE            elman JSON (an ElmanRNN's or RNN's toJSON(), e.g. from elman train --save) or a TF.js
+                          model.json of SimpleRNN / GRU / LSTM layers + Dense (weights beside it);
                           a scaler saved with it (userDefinedMetadata.scaler) is applied both ways
   --input FILE            JSON sequences to read instead of stdin: [[x0, x1, ...], ...] for one input,
                           [[[x0a, x0b], ...], ...] for several; sequences may differ in length

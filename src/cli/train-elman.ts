@@ -1,10 +1,14 @@
 import { BACKENDS } from '../backends/backend.js';
 import { init } from '../backends/wasm/embedded.js';
 import { accuracy, TASKS, type TaskName } from '../data/tasks.js';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ACTIVATIONS, ElmanRNN } from '../models/elman.js';
+import { CELLS, RNN, type CellKind, type LayerOptions } from '../models/rnn.js';
 import { ELMAN_LOSSES, type ElmanLossName } from '../models/elman-losses.js';
 import { OPTIMIZERS } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import type { Trainable } from '../models/model.js';
 import { RandomState } from '../random.js';
 import { train } from '../training/train.js';
 import { epochLine, f84, type FlagMap, int, MAX_EPOCHS, num, oneOf, UsageError, withFlags } from './args.js';
@@ -19,10 +23,13 @@ const TRAIN_FLAGS = (v: Values): FlagMap => ({
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
-export const elmanHelp = `elman train --model elman --task NAME [flags]   train an Elman network on a shipped task
+export const elmanHelp = `elman train --model elman|gru|lstm --task NAME [flags]   train a recurrent network on a shipped task
 
+  --model elman|gru|lstm  the cell: Elman's simple network, GRU or LSTM (TF.js's layouts and defaults)
+  --layers CELL:UNITS,... a stack instead, bottom-up, cells ${CELLS.join('|')}: e.g. --layers lstm:16,gru:8
   --task NAME             ${Object.keys(TASKS).join(' | ')} (count = countOnes)
   --hidden 8              hidden units          --activation ${ACTIVATIONS.join('|')}  [tanh]
+  --save FILE             after training, write the model's JSON (elman predict --model FILE reads it)
   --samples 2000 --length L --seed 1            data (length: bits for binaryAddition; task default)
   --loss NAME             ${ELMAN_LOSSES.join(' | ')}   [the task's: bce for bits, mse otherwise]
   --optimizer NAME --lr X ...                   as for the counter   [rmsprop, lr 0.01]
@@ -39,7 +46,10 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
   const samples = int('samples', v.samples ?? '2000', 1)!;
   const length = int('length', v.length ?? String(DEFAULT_LENGTH[taskName]), taskName === 'binaryAddition' ? 2 : 1)!;
   const seed = int('seed', v.seed ?? '1', 0, 2 ** 32 - 1)!;
-  const hidden = int('hidden', v.hidden ?? '8', 1)!;
+  const hidden = int('hidden', v.hidden ?? '8', 1, 4096)!;
+  if (v.layers !== undefined && v.model !== undefined) throw new UsageError('--model', v.model, 'left out with --layers (the layers name their cells)');
+  if (v.layers !== undefined && v.hidden !== undefined) throw new UsageError('--hidden', v.hidden, 'left out with --layers (the layers give their units)');
+  const layers = v.layers === undefined ? (v.model === 'gru' || v.model === 'lstm' ? [{ cell: v.model as CellKind, units: hidden }] : undefined) : parseLayers(v.layers);
   const activation = oneOf('activation', v.activation ?? 'tanh', ACTIVATIONS)!;
   const loss = oneOf('loss', v.loss ?? task.loss, ELMAN_LOSSES) as ElmanLossName;
   const name = oneOf('optimizer', v.optimizer ?? 'rmsprop', Object.keys(OPTIMIZERS))!;
@@ -54,21 +64,26 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
   const truncate = int('truncate', v.truncate, 1);
   const testSamples = int('test-samples', v['test-samples'] ?? '1000', 1)!;
   const optimizer = optimizerFrom(v, name, name === 'rmsprop' ? 0.01 : undefined);
+  if (v.save !== undefined) await checkSave(v.save);
   if (backend === 'wasm') await init();
 
   const rng = new RandomState(seed);
   const sizes = { length: ['--length', v.length], bits: ['--length', v.length] } as const;
   const data = await withFlags({ ...sizes, samples: ['--samples', v.samples] }, () => task.make(samples, length, rng));
   const heldOut = await withFlags({ ...sizes, samples: ['--test-samples', v['test-samples']] }, () => task.make(testSamples, length, rng));
-  const model = await withFlags({ hiddenSize: ['--hidden', v.hidden] }, () => new ElmanRNN({ inputSize: task.inputSize, hiddenSize: hidden, outputSize: task.outputSize, activation, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend }));
+  const shape = { inputSize: task.inputSize, outputSize: task.outputSize, outputActivation: task.outputActivation, returnSequences: task.returnSequences, seed, backend };
+  const model = await withFlags({ hiddenSize: ['--hidden', v.hidden], units: ['--layers', v.layers] }, () =>
+    layers ? new RNN({ ...shape, layers: layers.map((l) => ({ ...l, activation })) }) : new ElmanRNN({ ...shape, hiddenSize: hidden, activation }));
+  const title = layers ? `RNN ${task.inputSize}-${layers.map((l) => `${l.cell}:${l.units}`).join('-')}-${task.outputSize}` : `Elman ${task.inputSize}-${hidden}-${task.outputSize}`;
   // Printed with the first epoch's line: options the loop refuses are reported before any output.
   let header = !v.json;
   const showHeader = () => {
-    if (header) out(`Elman ${task.inputSize}-${hidden}-${task.outputSize} (${activation}, ${task.outputActivation} output) on ${taskName}: ${samples} × ${length} steps, ${loss}, ${name}, batch ${batchSize}`);
+    if (header) out(`${title} (${activation}, ${task.outputActivation} output) on ${taskName}: ${samples} × ${length} steps, ${loss}, ${name}, batch ${batchSize}`);
     header = false;
   };
   try {
-    const history = await withFlags(TRAIN_FLAGS(v), () => train(model, data, {
+    // Either model: the loop reads only what Trainable declares, and no weights are tracked.
+    const history = await withFlags(TRAIN_FLAGS(v), () => train(model as Trainable<unknown, ElmanLossName>, data, {
       optimizer,
       epochs,
       loss,
@@ -98,8 +113,35 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
       out(`held-out loss (${testSamples} samples) =${f84(testLoss)}`);
       if (acc) out(`accuracy: ${(100 * acc.perValue).toFixed(2)}% of outputs, ${(100 * acc.perSequence).toFixed(2)}% of sequences entirely right`);
     }
+    if (v.save !== undefined) {
+      await writeFile(v.save, JSON.stringify(model.toJSON())).catch((e: Error) => {
+        throw new UsageError('--save', v.save, `a file elman can write (${e.message})`);
+      });
+      if (!v.json) out(`model saved: ${v.save}`);
+    }
   } finally {
     model.dispose();
   }
   return 0;
+}
+
+/** `--layers lstm:16,gru:8`: the recurrent layers bottom-up, each CELL:UNITS. */
+function parseLayers(text: string): Array<Pick<LayerOptions, 'cell' | 'units'>> {
+  const parts = text.split(',');
+  if (parts.length > 64) throw new UsageError('--layers', text, 'at most 64 layers');
+  return parts.map((part) => {
+    const m = /^(\w+):(\d+)$/.exec(part.trim());
+    if (!m || !(CELLS as readonly string[]).includes(m[1]!) || Number(m[2]) < 1 || Number(m[2]) > 4096) {
+      throw new UsageError('--layers', text, `CELL:UNITS pairs separated by commas, CELL one of ${CELLS.join(', ')}, UNITS in [1, 4096] (e.g. lstm:16,gru:8)`);
+    }
+    return { cell: m[1] as CellKind, units: Number(m[2]) };
+  });
+}
+
+/** Before any work: --save names a file (not a folder) in a folder elman can write. */
+async function checkSave(file: string): Promise<void> {
+  if (file === '' || (await stat(file).catch(() => undefined))?.isDirectory()) throw new UsageError('--save', file, 'a file path (not a folder)');
+  await access(dirname(file), constants.W_OK).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError('--save', file, `a file in a folder elman can write (${e.code ?? e.message})`);
+  });
 }

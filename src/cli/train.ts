@@ -82,8 +82,10 @@ export interface Prepared {
 
 /** Validate the counter's training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
 export async function prepareTrain(given: Values, strict = true): Promise<Prepared> {
+  // `elman plot` shares the flags: it draws the counter, so any other --model is refused, not ignored.
+  if (given.model !== undefined && given.model !== 'linear') throw new UsageError('--model', given.model, '"linear" here: elman plot draws the counter (train elman, gru, lstm with elman train)');
   for (const flag of Object.keys(elmanFlags)) {
-    if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman');
+    if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman, gru or lstm');
   }
   const v: Values = { ...COUNTER, ...defined(given) };
   oneOf('task', v.task, ['count']);
@@ -109,8 +111,8 @@ export async function prepareTrain(given: Values, strict = true): Promise<Prepar
 
 /** Run `elman train`; resolves to the exit code. */
 export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
-  const which = oneOf('model', v.model, ['linear', 'elman']) ?? (v.task === undefined || v.task === 'count' ? 'linear' : 'elman');
-  if (which === 'elman') return runTrainElman(v, out, optimizerFrom);
+  const which = oneOf('model', v.model, ['linear', 'elman', 'gru', 'lstm']) ?? (v.layers === undefined && (v.task === undefined || v.task === 'count') ? 'linear' : 'elman');
+  if (which !== 'linear') return runTrainElman(v, out, optimizerFrom);
   const prepared = await prepareTrain(v);
   const { data, model, optimizer, epochs, loss, logEvery } = prepared;
   try {

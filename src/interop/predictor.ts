@@ -4,19 +4,23 @@ import { checkValues } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ElmanRNN, type ElmanJSON } from '../models/elman.js';
 import { RNN, type RNNJSON } from '../models/rnn.js';
-import type { InteropModel } from './tfjs.js';
-import { importTfjs } from './tfjs-stack.js';
+import { fromTfjs, type InteropModel } from './tfjs.js';
 import { fromModelJson, parseJson, read, toUrl, type TfjsSource } from './tfjs-io.js';
 import { isObject, type TfjsArtifacts } from './tfjs-format.js';
 
 /** Sequences as users hold them: `[sequence][step]` numbers (one input), or `[sequence][step][input]`. */
 export type NestedSequences = ReadonlyArray<ReadonlyArray<number | ReadonlyArray<number>>>;
 
-/** The models a Predictor serves: what TF.js interop builds, and the stacked RNN. */
-export type Served = InteropModel | RNN;
-
 /** What a model can be served from: elman's JSON, TF.js artifacts, or a URL / path of either file. */
 export type ModelSource = ElmanJSON | RNNJSON | TfjsSource;
+
+/** The elman model a saved JSON describes (ElmanRNN or RNN, by its format), or undefined for anything else. */
+function fromElmanJson(json: unknown, options: { backend?: BackendName }): InteropModel | undefined {
+  if (!isObject(json)) return undefined;
+  if (json.format === 'elman.ElmanRNN') return ElmanRNN.fromJSON(json as unknown as ElmanJSON, options);
+  if (json.format === 'elman.RNN') return RNN.fromJSON(json as unknown as RNNJSON, options);
+  return undefined;
+}
 
 // Requests larger than this many input values are refused before anything is allocated.
 const MAX_VALUES = 2 ** 26;
@@ -27,39 +31,37 @@ const MAX_VALUES = 2 ** 26;
  * (output o belongs to series `targets[o mod targets.length]`, targets defaulting to every series).
  */
 export class Predictor {
-  /**
-   * @param model The model that computes the outputs.
-   * @param scaler The Scaler saved with the model, which standardises inputs and maps outputs back; undefined when there was none.
-   */
   private constructor(
-    readonly model: Served,
+    /** The model that computes the outputs. */
+    readonly model: InteropModel,
+    /** The Scaler saved with the model, which standardises inputs and maps outputs back; undefined when there was none. */
     readonly scaler: Scaler | undefined,
     private readonly targets: readonly number[],
     /** The JSON saved with the model (TF.js userDefinedMetadata), if any. */
     readonly metadata: Record<string, unknown> | undefined,
   ) {}
 
-  /** Load a model from elman JSON, TF.js artifacts, or a URL / path (a .json file of either kind). */
+  /** Load a model from elman JSON (ElmanRNN or RNN), TF.js artifacts, or a URL / path (a .json file of either kind). */
   static async load(source: ModelSource, options: { backend?: BackendName } = {}): Promise<Predictor> {
-    if (isObject(source) && (source as { format?: unknown }).format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(source as ElmanJSON, options));
-    if (isObject(source) && (source as { format?: unknown }).format === 'elman.RNN') return Predictor.of(RNN.fromJSON(source as unknown as RNNJSON, options));
+    const own = source instanceof URL ? undefined : fromElmanJson(source, options);
+    if (own) return Predictor.of(own);
     if (isObject(source) && !(source instanceof URL) && !('modelTopology' in source)) throw new ConfigError('source', source, 'elman JSON, TF.js artifacts, or a URL or path of model.json');
     if (typeof source === 'string' || source instanceof URL) {
       // One read tells the two file kinds apart: elman's toJSON() output or TF.js's model.json.
       const url = toUrl(source);
       const text = new TextDecoder().decode(await read(url));
       const json = parseJson(text, url.href);
-      if (isObject(json) && json.format === 'elman.ElmanRNN') return Predictor.of(ElmanRNN.fromJSON(json as unknown as ElmanJSON, options));
-      if (isObject(json) && json.format === 'elman.RNN') return Predictor.of(RNN.fromJSON(json as unknown as RNNJSON, options));
+      const saved = fromElmanJson(json, options);
+      if (saved) return Predictor.of(saved);
       const { model, metadata } = await fromModelJson(text, url, options);
       return Predictor.of(model, metadata);
     }
-    const { model, metadata } = importTfjs(source as TfjsArtifacts, options);
+    const { model, metadata } = fromTfjs(source as TfjsArtifacts, options);
     return Predictor.of(model, metadata);
   }
 
   /** Serve an elman model already in memory, with an optional saved scaler (`{ scaler, targets }`). */
-  static of(model: Served, metadata?: Record<string, unknown>): Predictor {
+  static of(model: InteropModel, metadata?: Record<string, unknown>): Predictor {
     try {
       const scaler = metadata?.scaler === undefined ? undefined : Scaler.fromJSON(metadata.scaler as ScalerJSON);
       const series = scaler?.mean.length ?? model.inputSize;

@@ -1,7 +1,5 @@
 import { ConfigError, ShapeError } from '../errors.js';
-import type { RNN } from '../models/rnn.js';
-import type { Exportable, FromTfjsOptions, InteropModel, ToTfjsOptions } from './tfjs.js';
-import { exportTfjs, importTfjs } from './tfjs-stack.js';
+import { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './tfjs.js';
 import { isObject, weightBytes, type TfjsArtifacts, type TfjsModelJson } from './tfjs-format.js';
 
 /** Where a TF.js model can come from: artifacts in memory, a URL of its model.json (http(s): or file:), or a file path. */
@@ -11,34 +9,34 @@ export type TfjsSource = TfjsArtifacts | URL | string;
 const MAX_JSON_BYTES = 64 * 2 ** 20;
 
 /**
- * Load a TF.js Layers model into elman (an ElmanRNN for one SimpleRNN + Dense, an RNN for GRU, LSTM or stacks): from artifacts (`tf.io.ModelArtifacts`), from the URL of its
+ * Load a TF.js Layers model into elman: from artifacts (`tf.io.ModelArtifacts`), from the URL of its
  * model.json (fetched, weight files resolved beside it) or from a file path (node:fs, in Node, Deno, Bun).
  */
-export async function loadTfjs(source: TfjsSource, options: FromTfjsOptions = {}): Promise<{ model: InteropModel | RNN; metadata: Record<string, unknown> | undefined }> {
-  if (isObject(source) && !(source instanceof URL)) return importTfjs(source as unknown as TfjsArtifacts, options);
+export async function loadTfjs(source: TfjsSource, options: FromTfjsOptions = {}): Promise<{ model: InteropModel; metadata: Record<string, unknown> | undefined }> {
+  if (isObject(source) && !(source instanceof URL)) return fromTfjs(source as unknown as TfjsArtifacts, options);
   if (!(source instanceof URL) && typeof source !== 'string') throw new ConfigError('source', source, 'TF.js artifacts, a URL of model.json or a file path');
   const url = toUrl(source);
   return fromModelJson(new TextDecoder().decode(await read(url)), url, options);
 }
 
 /** A model.json's text read from `url`, its weight files fetched or read beside it. */
-export async function fromModelJson(text: string, url: URL, options: FromTfjsOptions = {}): Promise<{ model: InteropModel | RNN; metadata: Record<string, unknown> | undefined }> {
+export async function fromModelJson(text: string, url: URL, options: FromTfjsOptions = {}): Promise<{ model: InteropModel; metadata: Record<string, unknown> | undefined }> {
   const json = parseModelJson(text, url.href);
   const weightData: ArrayBuffer[] = [];
   for (const group of json.weightsManifest) for (const path of group.paths) weightData.push(await read(new URL(path, url)));
-  return importTfjs({ ...json, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }, options);
+  return fromTfjs({ ...json, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }, options);
 }
 
 /** The files TF.js reads for a model: model.json (naming weights.bin) and weights.bin, as a browser download or a worker would ship them. */
-export function tfjsFiles(model: Exportable | RNN, options: ToTfjsOptions = {}): { 'model.json': string; 'weights.bin': Uint8Array } {
-  const a = exportTfjs(model, options);
+export function tfjsFiles(model: Exportable, options: ToTfjsOptions = {}): { 'model.json': string; 'weights.bin': Uint8Array } {
+  const a = toTfjs(model, options);
   const { weightSpecs, weightData, ...rest } = a;
   const json: TfjsModelJson = { ...rest, weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }] };
   return { 'model.json': JSON.stringify(json), 'weights.bin': new Uint8Array(weightBytes(weightData)) };
 }
 
 /** Write model.json and weights.bin into directory `dir` (created if missing), as TF.js's file:// handler does. */
-export async function saveTfjs(model: Exportable | RNN, dir: string | URL, options: ToTfjsOptions = {}): Promise<void> {
+export async function saveTfjs(model: Exportable, dir: string | URL, options: ToTfjsOptions = {}): Promise<void> {
   const files = tfjsFiles(model, options);
   // node:fs, named through a variable so that bundlers for browsers and workers leave it alone.
   const fsName = 'node:fs/promises';

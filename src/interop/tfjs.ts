@@ -1,15 +1,18 @@
 import type { BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS } from '../models/elman.js';
+import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../models/elman.js';
+import { RNN } from '../models/rnn.js';
+import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
+import type { OutputActivation } from '../types.js';
 import { isObject, kerasLayers, layerWeight, packWeights, readWeights, type KerasLayer, type TfjsArtifacts } from './tfjs-format.js';
 
 /** What TF.js interop needs of a model: its saved JSON (format, config, weights flat row-major by name). */
 export interface Exportable {
-  toJSON(): { format: string; config: Record<string, unknown>; weights: Record<string, number[]> };
+  toJSON(): { format: string; config: Record<string, unknown>; weights: Record<string, unknown> };
 }
 
-/** The models TF.js interop builds (a union as cells are added). */
-export type InteropModel = ElmanRNN;
+/** The models TF.js interop builds: an ElmanRNN for one SimpleRNN layer elman's Elman net can run, an RNN otherwise. */
+export type InteropModel = ElmanRNN | RNN;
 
 /** Options of `fromTfjs`: the backend of the model built (default: the model's default, 'wasm'). */
 export interface FromTfjsOptions {
@@ -18,78 +21,111 @@ export interface FromTfjsOptions {
 }
 
 /**
- * How one elman model maps onto a Keras recurrent layer + Dense. Adding a cell (GRU, LSTM) is one entry:
- * GRU kernel [I][3H], recurrent_kernel [H][3H], bias [3H] or [2][3H] with reset_after, gates z, r, h;
- * LSTM kernel [I][4H], recurrent_kernel [H][4H], bias [4H], gates i, f, c, o.
+ * The Keras / TF.js class of each cell. Shapes follow from stackOffsets: kernel [in][g·H],
+ * recurrent_kernel [H][g·H], bias [g·H] or [2][3H] (GRU reset_after), g = 1, 3 (z, r, h), 4 (i, f, c, o).
  */
-interface RecurrentEntry {
-  /** The `format` of the model's toJSON(). */
-  readonly format: string;
-  /** The Keras / TF.js class of the recurrent layer. */
-  readonly className: string;
-  /** [elman weight name, TF.js weight name, shape from the elman config], in TF.js's order. */
-  weights(config: Record<string, unknown>): Array<[string, string, number[]]>;
-  /** The elman config (without outputSize/outputActivation) from the layer's options; refuses what elman cannot honour. */
-  config(layer: KerasLayer, inputSize: number): Record<string, unknown>;
-  /** The layer's TF.js options from the elman config. */
-  layerConfig(config: Record<string, unknown>): Record<string, unknown>;
-  /** Build the model from its elman JSON. */
-  revive(json: ReturnType<Exportable['toJSON']>, options: FromTfjsOptions): InteropModel;
+const CLASS_OF: Readonly<Record<CellKind, string>> = { simple: 'SimpleRNN', gru: 'GRU', lstm: 'LSTM' };
+const CELL_OF: Readonly<Record<string, CellKind>> = Object.fromEntries(Object.entries(CLASS_OF).map(([cell, cls]) => [cls, cell as CellKind]));
+
+const supported = () => `InputLayer, then one or more of ${Object.values(CLASS_OF).join(', ')} (all but the last with return_sequences), then Dense`;
+
+/** A model in interop's terms: layers bottom-up with their weights, then the Dense head. */
+interface Chain {
+  inputSize: number;
+  layers: LayerSpec[];
+  weights: Array<Record<'kernel' | 'recurrentKernel' | 'bias', number[]>>;
+  outputSize: number;
+  outputActivation: OutputActivation;
+  returnSequences: boolean;
+  outputKernel: number[];
+  outputBias: number[];
 }
-
-const RECURRENT: readonly RecurrentEntry[] = [
-  {
-    format: 'elman.ElmanRNN',
-    className: 'SimpleRNN',
-    weights: (c) => {
-      const [I, H] = [c.inputSize as number, c.hiddenSize as number];
-      return [['kernel', 'kernel', [I, H]], ['recurrentKernel', 'recurrent_kernel', [H, H]], ['bias', 'bias', [H]]];
-    },
-    config: (layer, inputSize) => ({
-      inputSize,
-      hiddenSize: units(layer),
-      activation: activation(layer, ACTIVATIONS),
-      returnSequences: layer.config.return_sequences === true,
-    }),
-    layerConfig: (c) => ({ units: c.hiddenSize, activation: c.activation, use_bias: true, return_sequences: c.returnSequences, dropout: 0, recurrent_dropout: 0 }),
-    revive: (json, options) => ElmanRNN.fromJSON(json as Parameters<typeof ElmanRNN.fromJSON>[0], options),
-  },
-];
-
-const supported = () => `InputLayer, then one of ${RECURRENT.map((r) => r.className).join(', ')}, then Dense`;
 
 /**
  * Build an elman model from a TF.js Layers model in memory (`tf.io.ModelArtifacts`): an optional
- * InputLayer, one recurrent layer and a Dense layer. Returns the model and the artifacts' userDefinedMetadata.
+ * InputLayer, a chain of SimpleRNN / GRU / LSTM layers and a Dense layer. Returns the model and the
+ * artifacts' userDefinedMetadata.
  */
 export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}): { model: InteropModel; metadata: Record<string, unknown> | undefined } {
   if (!isObject(artifacts)) throw new ConfigError('artifacts', artifacts, 'TF.js model artifacts { modelTopology, weightSpecs, weightData }');
-  const layers = kerasLayers(artifacts.modelTopology).filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
-  const [rnn, dense, extra] = layers;
-  const entry = RECURRENT.find((r) => r.className === rnn?.class_name);
-  if (!rnn || !entry) throw unsupported(rnn, 'a recurrent layer');
-  if (!dense || dense.class_name !== 'Dense') throw unsupported(dense ?? rnn, 'a Dense layer after the recurrent one');
-  if (extra) throw unsupported(extra, 'nothing after the Dense layer');
-  refuse(rnn, { return_state: false, go_backwards: false, stateful: false, time_major: false });
+  const all = kerasLayers(artifacts.modelTopology);
+  // Keras 3 changed hard_sigmoid's slope (1/6, not TF.js's 0.2) and the gated layers' defaults.
+  const keras3 = /^3\./.test(String(artifacts.modelTopology.keras_version ?? ''));
+  const layers = all.filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
+  let top = 0;
+  while (layers[top] && CELL_OF[layers[top]!.class_name] !== undefined) top++;
+  const rnns = layers.slice(0, top);
+  const dense = layers[top];
+  if (rnns.length === 0) throw unsupported(layers[0], 'a recurrent layer');
+  if (!dense || dense.class_name !== 'Dense') throw unsupported(dense ?? rnns.at(-1), 'a recurrent or Dense layer after the recurrent one');
+  if (layers[top + 1]) throw unsupported(layers[top + 1], 'nothing after the Dense layer');
+  const specs = rnns.map((l, k) => layerSpec(l, keras3, k < rnns.length - 1));
   const weights = readWeights(artifacts.weightSpecs, artifacts.weightData);
-  const inputSize = layerWeight(weights, rnn.name, 'kernel').shape[0]!;
-  const declared = inputShape(layers[0]!, kerasLayers(artifacts.modelTopology)[0]!);
-  if (declared !== undefined && declared !== inputSize) throw new ShapeError(`${rnn.name}/kernel`, inputSize, `have ${declared} rows (the input's last dimension)`, `${inputSize}`);
-  const outputSize = units(dense);
-  const config: Record<string, unknown> = { ...entry.config(rnn, inputSize), outputSize, outputActivation: activation(dense, OUTPUT_ACTIVATIONS) };
-  const named: Record<string, number[]> = {};
-  const take = (layer: KerasLayer, tfName: string, elmanName: string, shape: number[]) => {
-    const useBias = layer.config.use_bias !== false;
-    if (tfName === 'bias' && !useBias) return void (named[elmanName] = new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0));
+  const inputSize = layerWeight(weights, rnns[0]!.name, 'kernel').shape[0]!;
+  const declared = inputShape(layers[0]!, all[0]!);
+  if (declared !== undefined && declared !== inputSize) throw new ShapeError(`${rnns[0]!.name}/kernel`, inputSize, `have ${declared} rows (the input's last dimension)`, `${inputSize}`);
+  const take = (layer: KerasLayer, tfName: string, shape: readonly number[]): number[] => {
+    if (tfName === 'bias' && layer.config.use_bias === false) return new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0);
     const w = layerWeight(weights, layer.name, tfName);
-    if (w.shape.join() !== shape.join()) throw new ShapeError(`${layer.name}/${tfName}`, w.shape.join('×'), `have shape ${shape.join('×')} for ${layer.class_name} of ${String(config.hiddenSize)} units`, w.shape.join('×'));
-    named[elmanName] = Array.from(w.values);
+    if (w.shape.join() !== shape.join()) throw new ShapeError(`${layer.name}/${tfName}`, w.shape.join('×'), `have shape ${shape.join('×')} for ${layer.class_name} of ${String(layer.config.units)} units`, w.shape.join('×'));
+    return Array.from(w.values);
   };
-  for (const [elmanName, tfName, shape] of entry.weights(config)) take(rnn, tfName, elmanName, shape);
-  take(dense, 'kernel', 'outputKernel', [config.hiddenSize as number, outputSize]);
-  take(dense, 'bias', 'outputBias', [outputSize]);
-  const model = entry.revive({ format: entry.format, version: 1, config, weights: named } as ReturnType<Exportable['toJSON']>, options);
-  return { model, metadata: isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata : undefined };
+  const outputSize = units(dense);
+  const o = stackOffsets({ I: inputSize, layers: specs, O: outputSize, outAct: 'linear', seq: false });
+  const chain: Chain = {
+    inputSize,
+    layers: specs,
+    weights: rnns.map((l, k) => {
+      const { inputs, biasShape } = o.layers[k]!, G = GATES[specs[k]!.cell] * specs[k]!.units;
+      return { kernel: take(l, 'kernel', [inputs, G]), recurrentKernel: take(l, 'recurrent_kernel', [specs[k]!.units, G]), bias: take(l, 'bias', biasShape) };
+    }),
+    outputSize,
+    outputActivation: activation(dense, OUTPUT_ACTIVATIONS, 'linear'),
+    returnSequences: rnns.at(-1)!.config.return_sequences === true,
+    outputKernel: take(dense, 'kernel', [specs.at(-1)!.units, outputSize]),
+    outputBias: take(dense, 'bias', [outputSize]),
+  };
+  return { model: revive(chain, options), metadata: isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata : undefined };
+}
+
+/** One recurrent layer's elman spec from its Keras config; refuses what elman cannot honour. */
+function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpec {
+  refuse(layer, { return_state: false, go_backwards: false, stateful: false, time_major: false });
+  const cls = layer.class_name;
+  if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
+  const cell = CELL_OF[cls]!;
+  const gated = cell !== 'simple';
+  return {
+    cell,
+    units: units(layer),
+    activation: gateActivation(layer, 'activation', 'tanh', keras3),
+    recurrentActivation: gated ? gateActivation(layer, 'recurrent_activation', keras3 ? 'sigmoid' : 'hardSigmoid', keras3) : 'sigmoid',
+    resetAfter: cell === 'gru' && (layer.config.reset_after ?? keras3) === true,
+  };
+}
+
+/** An ElmanRNN where elman's Elman net runs the model as it is (one SimpleRNN of its activations), else an RNN. */
+function revive(c: Chain, options: FromTfjsOptions): InteropModel {
+  const [only] = c.layers;
+  const head = { outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences };
+  if (c.layers.length === 1 && only!.cell === 'simple' && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
+    const config = { inputSize: c.inputSize, hiddenSize: only!.units, activation: only!.activation as ElmanJSON['config']['activation'], ...head };
+    return ElmanRNN.fromJSON({ format: 'elman.ElmanRNN', version: 1, config, weights: { ...c.weights[0]!, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
+  }
+  const config = { inputSize: c.inputSize, layers: c.layers, ...head };
+  return RNN.fromJSON({ format: 'elman.RNN', version: 1, config, weights: { layers: c.weights, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
+}
+
+/** An elman model's JSON in interop's terms (ElmanRNN: one simple layer). */
+function chainOf(json: ReturnType<Exportable['toJSON']>): Chain {
+  const c = json.config as Record<string, any>, w = json.weights as Record<string, any>;
+  const head = { inputSize: c.inputSize, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, outputKernel: w.outputKernel, outputBias: w.outputBias };
+  if (json.format === 'elman.ElmanRNN') {
+    const layer: LayerSpec = { cell: 'simple', units: c.hiddenSize, activation: c.activation, recurrentActivation: 'sigmoid', resetAfter: false };
+    return { ...head, layers: [layer], weights: [{ kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }] };
+  }
+  if (json.format === 'elman.RNN') return { ...head, layers: c.layers, weights: w.layers };
+  throw new ConfigError('model', json.format, 'a model TF.js can load: one of elman.ElmanRNN, elman.RNN');
 }
 
 /** Options of `toTfjs`: JSON saved with the model as TF.js's userDefinedMetadata (e.g. a Scaler's toJSON()). */
@@ -99,33 +135,56 @@ export interface ToTfjsOptions {
 }
 
 /**
- * The model as TF.js Layers artifacts (a Sequential: recurrent layer + Dense), what `tf.io.fromMemory`
+ * The model as TF.js Layers artifacts (a Sequential: the recurrent layers + Dense), what `tf.io.fromMemory`
  * or `tf.loadLayersModel` of the written files take; TF.js then predicts what the model predicts.
+ * A GRU with resetAfter is refused: tf.layers.gru does not support reset_after.
  */
 export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArtifacts {
   if (typeof model?.toJSON !== 'function') throw new ConfigError('model', model, 'an elman model (with toJSON)');
-  const json = model.toJSON();
-  const entry = RECURRENT.find((r) => r.format === json.format);
-  if (!entry) throw new ConfigError('model', json.format, `a model TF.js can load: one of ${RECURRENT.map((r) => r.format).join(', ')}`);
+  const c = chainOf(model.toJSON());
   if (options.metadata !== undefined && !isObject(options.metadata)) throw new ConfigError('metadata', options.metadata, 'a JSON object');
-  const c = json.config;
-  const rnnName = `${entry.className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_1`;
-  const specs = entry.weights(c).map(([elmanName, tfName, shape]) => ({ name: `${rnnName}/${tfName}`, shape, dtype: 'float32', values: json.weights[elmanName]! }));
-  specs.push({ name: 'dense_1/kernel', shape: [c.hiddenSize as number, c.outputSize as number], dtype: 'float32', values: json.weights.outputKernel! });
-  specs.push({ name: 'dense_1/bias', shape: [c.outputSize as number], dtype: 'float32', values: json.weights.outputBias! });
-  const layers = [
-    {
-      class_name: entry.className,
-      config: { name: rnnName, trainable: true, batch_input_shape: [null, null, c.inputSize], dtype: 'float32', ...entry.layerConfig(c), return_state: false, go_backwards: false, stateful: false, unroll: false },
-    },
-    { class_name: 'Dense', config: { name: 'dense_1', trainable: true, units: c.outputSize, activation: c.outputActivation, use_bias: true } },
-  ];
+  c.layers.forEach((l, k) => {
+    if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
+  });
+  const specs: Array<{ name: string; shape: number[]; values: number[] }> = [];
+  const o = stackOffsets({ I: c.inputSize, layers: c.layers, O: c.outputSize, outAct: 'linear', seq: false });
+  const layers: Array<Record<string, unknown>> = c.layers.map((l, k) => {
+    const cls = CLASS_OF[l.cell];
+    const name = `${cls.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_${k + 1}`;
+    const G = GATES[l.cell] * l.units;
+    specs.push({ name: `${name}/kernel`, shape: [o.layers[k]!.inputs, G], values: c.weights[k]!.kernel });
+    specs.push({ name: `${name}/recurrent_kernel`, shape: [l.units, G], values: c.weights[k]!.recurrentKernel });
+    specs.push({ name: `${name}/bias`, shape: [G], values: c.weights[k]!.bias });
+    const gates = l.cell === 'simple' ? {} : { recurrent_activation: l.recurrentActivation, ...(l.cell === 'gru' ? { reset_after: false } : { unit_forget_bias: false }) };
+    const config = {
+      name,
+      trainable: true,
+      ...(k === 0 && { batch_input_shape: [null, null, c.inputSize] }),
+      dtype: 'float32',
+      units: l.units,
+      activation: l.activation,
+      ...gates,
+      use_bias: true,
+      return_sequences: k < c.layers.length - 1 || c.returnSequences,
+      dropout: 0,
+      recurrent_dropout: 0,
+      return_state: false,
+      go_backwards: false,
+      stateful: false,
+      unroll: false,
+    };
+    return { class_name: cls, config };
+  });
+  const H = c.layers.at(-1)!.units;
+  specs.push({ name: 'dense_1/kernel', shape: [H, c.outputSize], values: c.outputKernel });
+  specs.push({ name: 'dense_1/bias', shape: [c.outputSize], values: c.outputBias });
+  layers.push({ class_name: 'Dense', config: { name: 'dense_1', trainable: true, units: c.outputSize, activation: c.outputActivation, use_bias: true } });
   return {
     modelTopology: { class_name: 'Sequential', config: { name: 'elman', layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
     format: 'layers-model',
     generatedBy: 'elman',
     convertedBy: null,
-    weightSpecs: specs.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
+    weightSpecs: specs.map(({ name, shape }) => ({ name, shape, dtype: 'float32' })),
     weightData: packWeights(specs),
     ...(options.metadata && { userDefinedMetadata: options.metadata }),
   };
@@ -151,10 +210,21 @@ export function units(layer: KerasLayer): number {
   return u;
 }
 
-function activation<T extends string>(layer: KerasLayer, choices: readonly T[]): T {
-  const a = layer.config.activation ?? 'linear';
+function activation<T extends string>(layer: KerasLayer, choices: readonly T[], fallback: T): T {
+  const a = layer.config.activation ?? fallback;
   if (!(choices as readonly unknown[]).includes(a)) throw new ConfigError(`layer ${layer.name} (${layer.class_name}).activation`, a, `one of ${choices.join(', ')}`);
   return a as T;
+}
+
+/** A recurrent layer's activation or recurrent_activation; Keras 2's "hard_sigmoid" is TF.js's hardSigmoid, Keras 3's is not. */
+function gateActivation(layer: KerasLayer, key: string, fallback: GateActivation, keras3: boolean): GateActivation {
+  const a = layer.config[key] ?? fallback;
+  const name = a === 'hard_sigmoid' && !keras3 ? 'hardSigmoid' : a;
+  if (!(GATE_ACTIVATIONS as readonly unknown[]).includes(name)) {
+    const note = a === 'hard_sigmoid' ? " (Keras 3's hard_sigmoid has slope 1/6; elman's hardSigmoid is TF.js's 0.2)" : '';
+    throw new ConfigError(`layer ${layer.name} (${layer.class_name}).${key}`, a, `one of ${GATE_ACTIVATIONS.join(', ')}${note}`);
+  }
+  return name as GateActivation;
 }
 
 /** The input's last dimension as the topology declares it (batch_input_shape), if it does. */

@@ -12,11 +12,11 @@ import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActi
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
-import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
+import { Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
-import { batchBinding, schedule } from './batches.js';
+import { batchBinding, schedule, type BatchBinding } from './batches.js';
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec };
 
@@ -401,7 +401,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   }
 
   /** Bind placed data (or a data set, placed for the binding's lifetime) to a loss and a batch schedule. */
-  bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): Binding & { readonly batchSize: number; shuffle(order: Uint32Array | null): void } {
+  bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
     const { kind, scale } = elmanLoss(options.loss ?? this.defaultLoss, this.outputActivation);
