@@ -378,3 +378,15 @@ test.each(['wasm', 'js'] as const)('ElmanRNN.predict takes inputs without target
   bad.x[5] = Number.NaN;
   expect(() => model.predict(bad)).toThrow(/data\.x\[5\] must be a finite number/);
 });
+
+test('training on placed data keeps its binding with the placement, and disposing frees it for every model (RNN too)', async () => {
+  const { RNN } = await import('../src/models/rnn.js');
+  const before = inUse();
+  const model = new RNN({ inputSize: 2, outputSize: 1, layers: [{ cell: 'gru', units: 3 }] });
+  const placed = model.place(elmanData());
+  trainSync(model, placed, { optimizer: sgd(), epochs: 2, batchSize: 6 });
+  trainSync(model, placed, { optimizer: sgd(), epochs: 2, batchSize: 8 }); // another schedule: a new binding
+  placed.dispose();
+  model.dispose();
+  expect(inUse()).toBe(before);
+});

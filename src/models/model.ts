@@ -102,8 +102,16 @@ export class Placement<B extends { dispose(): void }> implements PlacedData {
     const b = this.backendData;
     if (!b) return;
     this.backendData = undefined;
+    for (const d of this.attached.splice(0)) d.dispose();
     b.dispose();
     this.release(this);
+  }
+
+  private readonly attached: Array<{ dispose(): void }> = [];
+
+  /** @internal Release `d` with this placement (a binding the training loop keeps for later calls). */
+  attach(d: { dispose(): void }): void {
+    this.attached.push(d);
   }
 
   [Symbol.dispose](): void {

@@ -30,7 +30,8 @@ export function gradCheck<W, L extends string>(
   data: Sequences,
   { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 }: { loss?: L; eps?: number; tolerance?: number; floor?: number } = {},
 ): GradCheckResult {
-  if (!(eps > 0 && Number.isFinite(eps))) throw new ConfigError('eps', eps, 'a finite number > 0');
+  // Above 1 the step leaves any neighbourhood where a difference quotient means anything (and 2·eps can overflow).
+  if (!(typeof eps === 'number' && eps > 0 && eps <= 1)) throw new ConfigError('eps', eps, 'a number in (0, 1]');
   if (!(tolerance > 0)) throw new ConfigError('tolerance', tolerance, 'a number > 0');
   const bound = model.bind(data, { loss });
   try {

@@ -6,7 +6,7 @@ import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
-import { isPlaced, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
@@ -33,6 +33,7 @@ function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: Plac
   cached?.binding.dispose();
   const binding = model.bind(placed, options);
   bindings.set(placed, { key, binding });
+  if (placed instanceof Placement) placed.attach(binding); // released with the placement, whatever the model
   return binding;
 }
 

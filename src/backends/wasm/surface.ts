@@ -11,7 +11,7 @@ export function wasmSurface(data: Sequences, wx: ArrayLike<number>, wRec: ArrayL
   const sizes = [n * data.steps * 4, n * 4, wx.length * 4, wRec.length * 4, wx.length * wRec.length * 4];
   const blocks: number[] = [];
   try {
-    for (const bytes of sizes) blocks.push(arena.alloc(bytes));
+    for (const bytes of sizes) blocks.push(arena.alloc(bytes, 'grid'));
     const [x, t, ax, ar, out] = blocks as [number, number, number, number, number];
     const f32 = arena.f32;
     f32.set(data.x.subarray(0, n * data.steps), x >>> 2);
