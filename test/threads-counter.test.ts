@@ -109,13 +109,16 @@ test("workers are gone after the placement's dispose and after the model's", asy
   await expect(model.placeThreaded(d, { threads: 2 })).rejects.toThrow(DisposedError);
 });
 
-test("threads: 'auto' keeps small data on one thread; bad threads options are ConfigErrors before any work", async () => {
+test("threads: 'auto' keeps small data on one thread and puts large data on two; bad threads options are ConfigErrors before any work", async () => {
   const d = countOnes({ samples: 100, length: 10, rng: new RandomState(3) });
   const model = new LinearRNN();
   try {
     const placed = await model.placeThreaded(d);
     const history = await train(model, placed, { optimizer: rmsprop({ lr: 1e-2 }), epochs: 2 });
     expect(history.threads).toBe(1);
+    // 2,622 × 100 = 262,200 sample-steps: past the threshold, two threads in Node.
+    const big = await model.placeThreaded(countOnes({ samples: 2622, length: 100, rng: new RandomState(4) }));
+    expect((await train(model, big, { optimizer: rmsprop({ lr: 1e-3 }), epochs: 2 })).threads).toBe(2);
     for (const threads of [0, 1.5, 65, '2', null]) {
       await expect(model.placeThreaded(d, { threads: threads as number })).rejects.toThrow(ConfigError);
     }
