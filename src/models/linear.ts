@@ -32,7 +32,7 @@ export interface ThreadOptions {
   /**
    * Threads computing each epoch's loss and gradient: an integer from 1 to 64, or `'auto'` (default):
    * 2 in Node when an epoch has at least 2^18 sample-steps, else 1. Where worker threads are not
-   * available (browsers, Deno, Bun, workerd, the `js` backend with 'auto') the data is placed for one thread.
+   * available (browsers, Deno, Bun, workerd, a single-file bundle, the `js` backend with 'auto') the data is placed for one thread.
    */
   threads?: number | 'auto';
 }
@@ -192,7 +192,12 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     // Node-only code, loaded here and hidden from bundlers (a joined specifier: they fold a constant
     // one back into a literal and try to resolve it): the package's entry never pulls in worker_threads.
     const poolModule = ['..', 'backends', 'threads', 'pool.js'].join('/');
-    const { counterPool } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ poolModule)) as { counterPool: (d: Sequences, n: number) => Promise<CounterPool> };
+    let counterPool: (d: Sequences, n: number) => Promise<CounterPool>;
+    try {
+      ({ counterPool } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ poolModule)) as { counterPool: typeof counterPool });
+    } catch {
+      return this.placeChecked(data); // bundled into one file, the pool's module is not beside it: one thread
+    }
     const pool = await counterPool(data, threads);
     try {
       this.holdings.check(); // the model may have been disposed while the workers started
