@@ -57,11 +57,11 @@ export function linearStatesBytes(x: usize, n: i32, T: i32, wx: float, wRec: flo
   states<u8>(x, n, T, wx, wRec, s);
 }
 
-/** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. */
+/** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. Rows of x hold `rows` samples. */
 // @ts-ignore: decorator
-@inline function sampleScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
+@inline function sampleScalar<X>(x: usize, t: usize, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
   const col = <usize>i * sizeof<X>();
-  const stride = <usize>n * sizeof<X>();
+  const stride = <usize>rows * sizeof<X>();
   let s: float = 0;
   store<float>(scratch, 0);
   for (let k = 1; k <= T; k++) {
@@ -107,23 +107,24 @@ export function linearLossGradBytesScalar(x: usize, t: usize, n: i32, T: i32, wx
 }
 
 /**
- * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16].
+ * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16]. The n samples are
+ * the first n of rows of `rows` samples each (rows = n for a whole data set; more for a block of it).
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
  * (L1-resident) between forward and backward; the n % 16 tail runs in groups of 4, then scalar.
  * A group reads one line from each of T rows, a pattern the hardware prefetchers do not follow, so
  * inputs too large for cache are first read into it a block of groups at a time, row by row
  * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
-function lossGrad<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   memory.fill(out, 0, 24);
   const size = <i32>sizeof<X>();
-  const stride = <usize>n * size;
+  const stride = <usize>rows * size;
   const vwx = f32x4.splat(wx);
   const vwr = f32x4.splat(wRec);
   const vc = f32x4.splat(c);
   let loss: f64 = 0, gradX: f64 = 0, gradR: f64 = 0;
   const groups = n / GROUP;
-  const block = <i64>n * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
+  const block = <i64>rows * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
   let touched = f32x4.splat(0);
   for (let q = 0; q < groups; q++) {
     const col = <usize>(q * GROUP * size);
@@ -195,17 +196,17 @@ function lossGrad<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float,
   store<f64>(out, loss);
   store<f64>(out, gradX, 8);
   store<f64>(out, gradR, 16);
-  for (; i < n; i++) sampleScalar<X>(x, t, n, T, wx, wRec, c, scratch, i, out);
+  for (; i < n; i++) sampleScalar<X>(x, t, rows, T, wx, wRec, c, scratch, i, out);
 }
 
 /** The SIMD fused epoch over f32 inputs x f32[T][n]. */
 export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  lossGrad<f32>(x, t, n, T, wx, wRec, c, scratch, out);
+  lossGrad<f32>(x, t, n, n, T, wx, wRec, c, scratch, out);
 }
 
 /** The SIMD fused epoch over 0/1 inputs stored as u8[T][n]. */
 export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  lossGrad<u8>(x, t, n, T, wx, wRec, c, scratch, out);
+  lossGrad<u8>(x, t, n, n, T, wx, wRec, c, scratch, out);
 }
 
 

@@ -14,7 +14,7 @@ export const LR = 1e-3;
 export const COUNTER_SIZES = [
   { key: 'tutorial', samples: 20, steps: 10, epochs: 2001, tf: ['tfwasm'] },
   { key: 'cache', samples: 1024, steps: 100, epochs: 100, tf: ['tfwasm'] },
-  { key: 'large', samples: 100_000, steps: 100, epochs: 40, tf: ['tfwasm'] },
+  { key: 'large', samples: 100_000, steps: 100, epochs: 40, tf: ['tfwasm'], threads: [1, 2] },
 ];
 
 export function counterData(size) {
@@ -49,6 +49,25 @@ export async function counterRows(size, { tf } = {}) {
   elman('simd', 'elman SIMD, default options', { backend: 'wasm', simd: true }, {});
   elman('simdBare', 'elman SIMD, trackWeights: false', { backend: 'wasm', simd: true }, { trackWeights: false });
   elman('js', 'elman js backend', { backend: 'js' }, {});
+  // Threaded placements are made once, outside the timing (their workers are a pool kept for the
+  // placement's life); one epoch per call into the core, as threads cannot run epochs inside it.
+  for (const threads of size.threads ?? []) {
+    const model = new LinearRNN({ ...w0 });
+    const placed = await model.placeThreaded(data, { threads });
+    const optimizer = rmsprop({ lr: LR });
+    rows.push({
+      key: `threads${threads}`,
+      name: `elman SIMD, placeThreaded threads: ${threads}`,
+      allThreads: true,
+      run: () => {
+        model.weights = w0;
+        optimizer.reset();
+        trainSync(model, placed, { optimizer, epochs: E });
+      },
+      final: () => model.weights,
+      dispose: () => model.dispose(),
+    });
+  }
   let plainFinal;
   rows.push({
     key: 'plain',

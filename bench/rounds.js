@@ -12,13 +12,14 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One timed call: { wall, cpu } in ms. */
-async function timeOnce(fn) {
-  const c0 = cpuNow();
+/** One timed call: { wall, cpu } in ms; `allThreads`: CPU of every thread of the process (rows that run worker threads). */
+async function timeOnce(fn, allThreads = false) {
+  const now = allThreads ? () => process.cpuUsage() : cpuNow;
+  const c0 = now();
   const t0 = performance.now();
   await fn();
   const wall = performance.now() - t0;
-  const c1 = cpuNow();
+  const c1 = now();
   return { wall, cpu: (c1.user - c0.user + c1.system - c0.system) / 1e3 };
 }
 
@@ -30,11 +31,11 @@ async function timeOnce(fn) {
 export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000 } = {}) {
   const samples = rows.map(() => ({ wall: [], cpu: [] }));
   const want = [];
-  for (const row of rows) want.push((await timeOnce(row.run)).wall > slow ? minRounds : rounds);
+  for (const row of rows) want.push((await timeOnce(row.run, row.allThreads)).wall > slow ? minRounds : rounds);
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < rows.length; i++) {
       if (r >= want[i]) continue;
-      const t = await timeOnce(rows[i].run);
+      const t = await timeOnce(rows[i].run, rows[i].allThreads);
       samples[i].wall.push(t.wall);
       samples[i].cpu.push(t.cpu);
     }

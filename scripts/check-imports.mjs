@@ -17,7 +17,7 @@ export const LAYERS = [
   ['optimizers/'],
   ['backends/'],
   ['models/'],
-  ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/', 'threads/'],
+  ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/'],
   ['plots/'],
   ['index.ts', 'workerd.ts', 'cli/'],
 ];

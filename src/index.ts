@@ -6,7 +6,7 @@ export type { Binding, BindOptions, PlacedData, Trainable } from './models/model
 export { RandomState, type RandomStateSnapshot } from './random.js';
 export { countOnes, countOnesFrom, type CountOnesOptions } from './data/count-ones.js';
 export { checkInputs, checkSequences, timeMajor, type Inputs, type Sequences } from './data/sequences.js';
-export { LinearRNN, type LinearRNNOptions, type LinearWeights, type Matrix } from './models/linear.js';
+export { LinearRNN, type LinearRNNOptions, type ThreadOptions, type LinearWeights, type Matrix } from './models/linear.js';
 export { LOSSES, type LossName } from './losses.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
 export { momentum, type MomentumOptions } from './optimizers/momentum.js';

@@ -1,6 +1,8 @@
 import { checkBackend, type BackendName, type CoreJob, type CoreOutcome } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
+import type { CounterPool } from '../backends/threads/pool.js';
+import { AUTO_MIN_WORK, nodeThreads } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -30,6 +32,16 @@ export interface LinearRNNOptions {
   simd?: boolean;
 }
 
+/** Options of `placeThreaded`. */
+export interface ThreadOptions {
+  /**
+   * Threads computing each epoch's loss and gradient: an integer from 1 to 64, or `'auto'` (default):
+   * 2 in Node when an epoch has at least 2^18 sample-steps, else 1. Where worker threads are not
+   * available (browsers, Deno, Bun, workerd, a single-file bundle, the `js` backend with 'auto') the data is placed for one thread.
+   */
+  threads?: number | 'auto';
+}
+
 /** A row-major matrix: `data[r * cols + c]`. */
 export interface Matrix {
   /** Number of rows. */
@@ -40,10 +52,13 @@ export interface Matrix {
   readonly data: Float32Array;
 }
 
-/** What each backend offers the counter: the fused epoch, the states, and (a capability) epochs inside the core. */
+/** What each backend offers the counter: the fused epoch, the states, and (capabilities) epochs inside the core, threads. */
 interface LinearBackend {
   lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void;
-  states(wx: number, wRec: number): Float32Array;
+  /** Every ordinary placement has it (forwardStates places its own data); a threaded one does not. */
+  states?(wx: number, wRec: number): Float32Array;
+  /** Threads each lossGrad runs on, when more than the calling one may. */
+  readonly threads?: number;
   train?(c: number, scale: number, job: CoreJob): CoreOutcome;
   dispose(): void;
 }
@@ -109,7 +124,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     const placed = this.placeChecked(seq);
     let s: Float32Array;
     try {
-      s = placed.backend!.states(this.params[0]!, this.params[1]!);
+      s = placed.backend!.states!(this.params[0]!, this.params[1]!);
     } finally {
       placed.dispose();
     }
@@ -164,6 +179,47 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   }
 
   /**
+   * Validate a data set and copy it once into memory shared by `threads` threads (Node's
+   * worker_threads): each epoch's samples are cut into blocks fixed by the data's size alone, the
+   * threads share the blocks, and the blocks' float64 sums are added in block order, so every thread
+   * count gives the same bits. Against `place` (one thread, one float64 sum over all samples) the
+   * per-sample values are identical and only the order of the float64 additions differs: the loss
+   * agrees to float64 rounding and the float32 gradients almost always exactly (at most 1 ulp).
+   * Training on it runs one epoch per call into the core (no in-core epochs). Its `dispose`, or the
+   * model's, stops the workers.
+   */
+  async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
+    this.holdings.check();
+    checkKeys('options', options, ['threads']);
+    const t = options.threads === undefined ? 'auto' : options.threads;
+    if (t !== 'auto' && !(Number.isInteger(t) && t >= 1 && t <= 64)) throw new ConfigError('threads', t, "an integer from 1 to 64, or 'auto'");
+    if (t !== 'auto' && this.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
+    checkSequences(data);
+    this.checkShape(data);
+    const threads = t === 'auto' ? (data.samples * data.steps >= AUTO_MIN_WORK ? 2 : 1) : t;
+    if (t === 'auto' && threads === 1) return this.placeChecked(data);
+    if (this.backend !== 'wasm' || !nodeThreads()) return this.placeChecked(data);
+    // Node-only code, loaded here and hidden from bundlers (a joined specifier: they fold a constant
+    // one back into a literal and try to resolve it): the package's entry never pulls in worker_threads.
+    const poolModule = ['..', 'backends', 'threads', 'pool.js'].join('/');
+    let counterPool: (d: Sequences, n: number) => Promise<CounterPool>;
+    try {
+      ({ counterPool } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ poolModule)) as { counterPool: typeof counterPool });
+    } catch {
+      return this.placeChecked(data); // bundled into one file, the pool's module is not beside it: one thread
+    }
+    const pool = await counterPool(data, threads);
+    try {
+      this.holdings.check(); // the model may have been disposed while the workers started
+    } catch (error) {
+      pool.dispose();
+      throw error;
+    }
+    const placed = new Placement<LinearBackend>(this, pool, data.samples, data.steps, (p) => this.holdings.forget(p));
+    return this.holdings.add(placed);
+  }
+
+  /**
    * Bind placed data (or a data set, placed for the binding's lifetime) to a loss, for repeated
    * `lossAndGrad(0)` calls at the current params. The counter trains full-batch: a `batchSize`
    * below the samples or a `truncate` below the steps is refused. Results may be non-finite; `train` checks them.
@@ -213,6 +269,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     return {
       samples,
       steps,
+      ...(backend.threads !== undefined && { threads: backend.threads }),
       batches: 1,
       batchLength: () => samples,
       lossAndGrad: () => {

@@ -44,6 +44,8 @@ export interface Binding {
   batchLength(i: number): number;
   /** The loss of batch i at the model's params; writes ∂L/∂params into the model's grads. Unchecked: may be non-finite. */
   lossAndGrad(i?: number): number;
+  /** Capability: the threads each `lossAndGrad` runs on (1 when absent). */
+  readonly threads?: number;
   /** Capability: reorder the samples for the following batches (a permutation of 0..samples−1), null for the original order. */
   shuffle?(order: Uint32Array | null): void;
   /** @internal Capability: run epochs of a closed-form optimizer inside the core (full batch). */

@@ -12,6 +12,8 @@ export interface History<W> {
   readonly valLoss?: number[];
   /** Epochs between entries: 1 until the run outgrew `historyLimit`, then 2, 4, … */
   readonly every: number;
+  /** Threads that computed each epoch (`model.placeThreaded`): 1 unless the data was placed for more. */
+  readonly threads: number;
 }
 
 const EMPTY = new Float32Array(0);
@@ -33,9 +35,10 @@ export class Recorder<W> {
     private readonly limit: number,
     withVal: boolean,
     weightsOf: (params: Float32Array) => W,
+    threads = 1,
   ) {
     this.val = withVal ? [] : undefined;
-    this.history = new RunHistory(this.loss, this.val, () => (this.cache ??= this.materialize(weightsOf)));
+    this.history = new RunHistory(this.loss, this.val, () => (this.cache ??= this.materialize(weightsOf)), threads);
   }
 
   private materialize(weightsOf: (params: Float32Array) => W): W[] {
@@ -129,14 +132,21 @@ class RunHistory<W> implements History<W> {
   readonly valLoss?: number[];
 
   readonly #read: () => W[]; // a private field: not enumerable, so histories compare by their data
+  readonly #threads: number; // private too: a run's data do not depend on its thread count
 
   constructor(
     readonly loss: number[],
     valLoss: number[] | undefined,
     read: () => W[],
+    threads: number,
   ) {
     if (valLoss) this.valLoss = valLoss;
     this.#read = read;
+    this.#threads = threads;
+  }
+
+  get threads(): number {
+    return this.#threads;
   }
 
   get weights(): W[] {

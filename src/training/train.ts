@@ -110,7 +110,7 @@ class Session<W, L extends string> {
       this.lastGood = copies.lastGood;
       this.lastGood.set(model.params);
       this.before = copies.before;
-      this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p));
+      this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p), this.binding.threads);
       const plain = this.plan.clip === undefined && this.plan.patience === undefined && this.val === undefined;
       this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, this.binding.samples * this.binding.steps, this.epochs) : undefined;
       const shuffles = this.plan.seed !== undefined && this.binding.batches > 1;

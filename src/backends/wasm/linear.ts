@@ -9,7 +9,7 @@ import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
 const STAGE_BYTES = 64 << 10; // f32 inputs pass through this much core memory on their way to bytes
-const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
+export const BYTES_FROM = 64 << 10; // 0/1 inputs of more f32 bytes than this are kept as u8 (the tutorial's 800 B ran faster as f32)
 const JOB_BYTES = LJ_WORDS * 4;
 
 /** The counter's data in WebAssembly memory: x, t, scratch and results allocated once, reused every epoch. */
