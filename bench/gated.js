@@ -6,8 +6,8 @@
 // Then single-step latency: an LSTM of hidden 32 fed one step at a time, elman's `step` against
 // TF.js's `predict` on a stateful one-step model.
 //   node bench/gated.js [--hidden 8,32,128] [--no-tfjs]
-import { init, RNN, rmsprop, trainSync } from '../dist/index.js';
-import { ELMAN, elmanData } from './elman.js';
+import { init, RNN } from '../dist/index.js';
+import { ELMAN, elmanData, trainRows } from './elman.js';
 import { makeGRU, trainGRU } from './plain/gru.js';
 import { makeLSTM, trainLSTM } from './plain/lstm.js';
 import { interleaved } from './rounds.js';
@@ -37,22 +37,7 @@ export function gatedFlops(cell, hidden, { samples = ELMAN.samples, steps = ELMA
 export async function gatedRows(cell, hidden, { tf, epochs = GATED_EPOCHS[hidden] ?? 1, data = elmanData(), plain = PLAIN_HIDDEN.includes(hidden), js = hidden <= JS_HIDDEN } = {}) {
   await init();
   const { batch: B, lr } = ELMAN;
-  const rows = [];
-  for (const [key, backend] of js ? [['simd', 'wasm'], ['js', 'js']] : [['simd', 'wasm']]) {
-    const model = new RNN({ inputSize: data.inputSize, layers: [{ cell, units: hidden }], outputSize: 1, seed: 1, backend });
-    const start = model.params.slice();
-    const optimizer = rmsprop({ lr });
-    rows.push({
-      key,
-      name: backend === 'wasm' ? 'elman wasm SIMD' : 'elman js backend',
-      run: () => {
-        model.params.set(start);
-        optimizer.reset();
-        trainSync(model, data, { optimizer, epochs, loss: 'mse', batchSize: B });
-      },
-      dispose: () => model.dispose(),
-    });
-  }
+  const rows = trainRows((backend) => new RNN({ inputSize: data.inputSize, layers: [{ cell, units: hidden }], outputSize: 1, seed: 1, backend }), data, { epochs, backends: js ? ['wasm', 'js'] : ['wasm'] });
   if (plain && PLAIN[cell]) {
     rows.push({
       key: 'plain',
@@ -63,40 +48,8 @@ export async function gatedRows(cell, hidden, { tf, epochs = GATED_EPOCHS[hidden
       dispose: () => {},
     });
   }
-  if (tf) {
-    const t = tf.tf;
-    const xs3 = sampleMajor(data);
-    for (const backend of ['cpu', 'wasm']) {
-      await tf.switchTo(backend);
-      const xs = t.tensor3d(xs3, [data.samples, data.steps, data.inputSize]);
-      const ys = t.tensor2d(data.targets, [data.samples, 1]);
-      const layer = t.layers[cell]({ units: hidden, inputShape: [data.steps, data.inputSize] });
-      const model = t.sequential({ layers: [layer, t.layers.dense({ units: 1 })] });
-      model.compile({ optimizer: t.train.rmsprop(lr), loss: 'meanSquaredError' });
-      await model.fit(xs, ys, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 }); // compile kernels outside the timing
-      rows.push({
-        key: `tf${backend}`,
-        name: `TF.js ${backend} model.fit`,
-        // Training continues from call to call: rebuilding the model would time TF.js's set-up too.
-        run: async () => {
-          await tf.switchTo(backend);
-          await model.fit(xs, ys, { batchSize: B, epochs, shuffle: false, verbose: 0 });
-        },
-        dispose: () => {
-          t.dispose([xs, ys]);
-          model.dispose();
-        },
-      });
-    }
-  }
+  if (tf) rows.push(...(await tf.fitRows(data, (t, inputShape) => t.layers[cell]({ units: hidden, inputShape }), { batch: B, lr, epochs })));
   return rows.map((r) => ({ ...r, cell, hidden, epochs }));
-}
-
-/** TF.js wants sample-major [samples, steps, input]; the data is time-major. */
-function sampleMajor({ x, samples: n, steps: T, inputSize: I }) {
-  const bm = new Float32Array(x.length);
-  for (let k = 0; k < T; k++) for (let r = 0; r < n; r++) for (let i = 0; i < I; i++) bm[(r * T + k) * I + i] = x[(k * n + r) * I + i];
-  return bm;
 }
 
 export const STEP = { cell: 'lstm', hidden: 32, steps: 500 };

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { expectCentralDifferences, randomData, type Data, type Net } from './helpers/plain-nets.js';
 
 // The bench's plain-JS LSTM and GRU must compute the models they claim to, or their speed means
 // nothing. Truth: each cell written again below in float64 straight from its formula (TF.js's cells
@@ -16,8 +17,6 @@ type Plain = {
 type Make = (o: { inputSize: number; hiddenSize: number; outputSize: number; seed?: number }) => Net;
 type LossGrad = (net: Net, data: Data, b0: number, B: number, g: Record<string, Float32Array>) => number;
 type Train = (data: Data, net: Net, o: { epochs: number; batchSize?: number; lr?: number }) => { loss: number };
-type Net = { I: number; H: number; O: number } & Record<'K' | 'R' | 'b' | 'Wo' | 'bo', Float32Array>;
-type Data = { x: Float32Array; targets: Float32Array; samples: number; steps: number };
 
 const hardSigmoid = (v: number) => Math.min(Math.max(0.2 * v + 0.5, 0), 1);
 
@@ -73,12 +72,6 @@ function loss64(cell: 'lstm' | 'gru', net: Net, p: Record<string, Float64Array>,
   return L / (B * O);
 }
 
-function randomData(seed: number, samples: number, steps: number, I: number, O: number): Data {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  return { samples, steps, x: Float32Array.from({ length: samples * steps * I }, rnd), targets: Float32Array.from({ length: samples * O }, rnd) };
-}
-
 const CELLS = [
   ['lstm', lstm, 'makeLSTM', 'lstmLossGrad', 'trainLSTM', 4],
   ['gru', gru, 'makeGRU', 'gruLossGrad', 'trainGRU', 3],
@@ -92,25 +85,9 @@ test.each(CELLS)('plain-JS %s: loss and BPTT gradients match float64 central dif
     const d = randomData(7, n, T, I, O);
     const g = plain.zerosLike(net);
     const L = (plain[lossGrad] as LossGrad)(net, d, b0, B, g);
-    const p64: Record<string, Float64Array> = {};
-    for (const k of plain.PARAMS) p64[k] = Float64Array.from(net[k as 'K']);
-    expect(Math.abs(L - loss64(cell, net, p64, d, b0, B))).toBeLessThan(1e-6 * L);
-    let scale = 0;
-    for (const k of plain.PARAMS) for (const v of g[k]!) scale = Math.max(scale, Math.abs(v));
-    expect(scale).toBeGreaterThan(1e-3);
+    const scale = expectCentralDifferences(plain.PARAMS, net, L, g, (p) => loss64(cell, net, p, d, b0, B));
     // Every gate's weights get a gradient somewhere (a block of zeros would hide a missing term).
     for (let gate = 0; gate < gates; gate++) expect(Math.max(...g.R!.subarray(gate * H * H, (gate + 1) * H * H).map(Math.abs)), `gate ${gate}`).toBeGreaterThan(1e-4 * scale);
-    for (const k of plain.PARAMS) {
-      for (let i = 0; i < p64[k]!.length; i++) {
-        const v = p64[k]![i]!, eps = 1e-6;
-        p64[k]![i] = v + eps;
-        const up = loss64(cell, net, p64, d, b0, B);
-        p64[k]![i] = v - eps;
-        const down = loss64(cell, net, p64, d, b0, B);
-        p64[k]![i] = v;
-        expect(Math.abs(g[k]![i]! - (up - down) / (2 * eps)), `${k}[${i}]`).toBeLessThan(1e-5 * scale);
-      }
-    }
   }
 });
 

@@ -61,8 +61,8 @@ export function elmanScratch(net, B, T) {
  * `g` (overwritten), its gradients.
  */
 export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data.steps)) {
-  const { I, H, O, K, R, b, Wo, bo } = net;
-  const { x, targets, samples: n, steps: T } = data;
+  const { I, H, K, R, b } = net;
+  const { x, samples: n, steps: T } = data;
   const { hs, dh, dhNext, da, dy } = w;
   // Forward.
   hs.fill(0, 0, B * H);
@@ -79,33 +79,8 @@ export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data
       }
     }
   }
-  // Output and loss: mean over samples and outputs.
   for (const k of PARAMS) g[k].fill(0);
-  const scale = 1 / (B * O);
-  let loss = 0;
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let q = 0; q < O; q++) {
-      let y = bo[q];
-      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
-      const e = y - targets[(b0 + r) * O + q];
-      loss += e * e * scale;
-      dy[r * O + q] = 2 * e * scale;
-    }
-  }
-  // Output layer gradients and dL/dh[T].
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
-    for (let q = 0; q < O; q++) {
-      const d = dy[r * O + q];
-      g.bo[q] += d;
-      for (let j = 0; j < H; j++) {
-        g.Wo[q * H + j] += d * hs[ho + j];
-        dh[r * H + j] += d * Wo[q * H + j];
-      }
-    }
-  }
+  const loss = outputLossGrad(net, data, b0, B, hs, g, dh, dy);
   // Back through time, one sample at a time.
   for (let k = T; k >= 1; k--) {
     for (let r = 0; r < B; r++) {
@@ -125,6 +100,41 @@ export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data
         }
       }
       for (let i = 0; i < H; i++) dh[r * H + i] = dhNext[i];
+    }
+  }
+  return loss;
+}
+
+/**
+ * The linear output on the last states (hs rows T·B..T·B+B−1), mse over samples and outputs: returns
+ * the loss, adds the output layer's gradients into g.Wo and g.bo, writes dL/dh[T] into dh. The plain
+ * GRU and LSTM (bench/plain/) share it.
+ */
+export function outputLossGrad(net, data, b0, B, hs, g, dh, dy) {
+  const { H, O, Wo, bo } = net;
+  const { targets, steps: T } = data;
+  const scale = 1 / (B * O);
+  let loss = 0;
+  for (let r = 0; r < B; r++) {
+    const ho = (T * B + r) * H;
+    for (let q = 0; q < O; q++) {
+      let y = bo[q];
+      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
+      const e = y - targets[(b0 + r) * O + q];
+      loss += e * e * scale;
+      dy[r * O + q] = 2 * e * scale;
+    }
+  }
+  for (let r = 0; r < B; r++) {
+    const ho = (T * B + r) * H;
+    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
+    for (let q = 0; q < O; q++) {
+      const d = dy[r * O + q];
+      g.bo[q] += d;
+      for (let j = 0; j < H; j++) {
+        g.Wo[q * H + j] += d * hs[ho + j];
+        dh[r * H + j] += d * Wo[q * H + j];
+      }
     }
   }
   return loss;

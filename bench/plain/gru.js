@@ -9,7 +9,7 @@
 //   h[k] = z ⊙ h[k-1] + (1 − z) ⊙ ĥ,  y = Wo·h[T] + bo,  L = mean over samples and outputs of (y − t)²
 //   BPTT, k = T..1: dâ = dh ⊙ (1 − z) ⊙ (1 − ĥ²); drh = Rhᵀ·dâ; dâz = dh ⊙ (h[k-1] − ĥ) ⊙ σ′; dâr = drh ⊙ h[k-1] ⊙ σ′;
 //     gK += da·x[k]ᵀ; gR(z, r) += da·h[k-1]ᵀ; gRh += dâ·(r ⊙ h[k-1])ᵀ; gb += da; dh = dh ⊙ z + drh ⊙ r + Rzᵀ·dâz + Rrᵀ·dâr
-import { PARAMS, seededUniform, trainPlain, zerosLike } from './elman.js';
+import { outputLossGrad, PARAMS, seededUniform, trainPlain, zerosLike } from './elman.js';
 
 export { PARAMS, zerosLike };
 
@@ -49,8 +49,8 @@ export function gruScratch(net, B, T) {
  * `g` (overwritten), its gradients.
  */
 export function gruLossGrad(net, data, b0, B, g, w = gruScratch(net, B, data.steps)) {
-  const { I, H, O, K, R, b, Wo, bo } = net;
-  const { x, targets, samples: n, steps: T } = data;
+  const { I, H, K, R, b } = net;
+  const { x, samples: n, steps: T } = data;
   const { hs, gates, rh, dh, dhNext, drh, da, dy } = w;
   const G = 3 * H;
   // Forward.
@@ -80,33 +80,8 @@ export function gruLossGrad(net, data, b0, B, g, w = gruScratch(net, B, data.ste
       }
     }
   }
-  // Output and loss: mean over samples and outputs.
   for (const k of PARAMS) g[k].fill(0);
-  const scale = 1 / (B * O);
-  let loss = 0;
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let q = 0; q < O; q++) {
-      let y = bo[q];
-      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
-      const e = y - targets[(b0 + r) * O + q];
-      loss += e * e * scale;
-      dy[r * O + q] = 2 * e * scale;
-    }
-  }
-  // Output layer gradients and dL/dh[T].
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
-    for (let q = 0; q < O; q++) {
-      const d = dy[r * O + q];
-      g.bo[q] += d;
-      for (let j = 0; j < H; j++) {
-        g.Wo[q * H + j] += d * hs[ho + j];
-        dh[r * H + j] += d * Wo[q * H + j];
-      }
-    }
-  }
+  const loss = outputLossGrad(net, data, b0, B, hs, g, dh, dy);
   // Back through time, one sample at a time.
   for (let k = T; k >= 1; k--) {
     for (let r = 0; r < B; r++) {

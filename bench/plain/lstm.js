@@ -10,7 +10,7 @@
 //   BPTT, k = T..1: tc = tanh(c[k]); do = dh ⊙ tc; dc += dh ⊙ o ⊙ (1 − tc²); di = dc ⊙ g; df = dc ⊙ c[k-1]; dg = dc ⊙ i;
 //     da = (di, df, dg, do) ⊙ activation′; gK += da·x[k]ᵀ; gR += da·h[k-1]ᵀ; gb += da; dh = Rᵀ·da; dc = dc ⊙ f
 
-import { PARAMS, seededUniform, trainPlain, zerosLike } from './elman.js';
+import { outputLossGrad, PARAMS, seededUniform, trainPlain, zerosLike } from './elman.js';
 
 export { PARAMS, zerosLike };
 
@@ -49,8 +49,8 @@ export function lstmScratch(net, B, T) {
  * `g` (overwritten), its gradients.
  */
 export function lstmLossGrad(net, data, b0, B, g, w = lstmScratch(net, B, data.steps)) {
-  const { I, H, O, K, R, b, Wo, bo } = net;
-  const { x, targets, samples: n, steps: T } = data;
+  const { I, H, K, R, b } = net;
+  const { x, samples: n, steps: T } = data;
   const { hs, cs, gates, dh, dc, dhNext, da, dy } = w;
   const G = 4 * H;
   // Forward.
@@ -75,34 +75,9 @@ export function lstmLossGrad(net, data, b0, B, g, w = lstmScratch(net, B, data.s
       }
     }
   }
-  // Output and loss: mean over samples and outputs.
   for (const k of PARAMS) g[k].fill(0);
-  const scale = 1 / (B * O);
-  let loss = 0;
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let q = 0; q < O; q++) {
-      let y = bo[q];
-      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
-      const e = y - targets[(b0 + r) * O + q];
-      loss += e * e * scale;
-      dy[r * O + q] = 2 * e * scale;
-    }
-  }
-  // Output layer gradients and dL/dh[T]; dL/dc[T] starts at 0.
-  dc.fill(0);
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
-    for (let q = 0; q < O; q++) {
-      const d = dy[r * O + q];
-      g.bo[q] += d;
-      for (let j = 0; j < H; j++) {
-        g.Wo[q * H + j] += d * hs[ho + j];
-        dh[r * H + j] += d * Wo[q * H + j];
-      }
-    }
-  }
+  const loss = outputLossGrad(net, data, b0, B, hs, g, dh, dy);
+  dc.fill(0); // dL/dc[T]
   // Back through time, one sample at a time.
   const hsd = (y) => (y > 0 && y < 1 ? 0.2 : 0);
   for (let k = T; k >= 1; k--) {
