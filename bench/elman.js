@@ -34,26 +34,33 @@ export function elmanFlops(hidden, { samples = ELMAN.samples, steps = ELMAN.step
   return samples * steps * 2 * (2 * input * hidden + 3 * hidden * hidden);
 }
 
-/** The rows at one hidden size: { key, name, run, dispose }; `tf` is bench/tfjs.js's module or undefined. */
-export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1, data = elmanData() } = {}) {
-  await init();
-  const { batch: B, lr } = ELMAN;
-  const rows = [];
-  for (const [key, backend] of [['simd', 'wasm'], ['js', 'js']]) {
-    const model = new ElmanRNN({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1, seed: 1, backend });
+/**
+ * elman's rows through `trainSync` (mse, RMSProp lr, batches of ELMAN.batch), one per backend, each call
+ * restarting from the same weights and optimizer state: `make(backend)` builds the model.
+ */
+export function trainRows(make, data, { epochs, backends = ['wasm', 'js'] }) {
+  return backends.map((backend) => {
+    const model = make(backend);
     const start = model.params.slice();
-    const optimizer = rmsprop({ lr });
-    rows.push({
-      key,
+    const optimizer = rmsprop({ lr: ELMAN.lr });
+    return {
+      key: backend === 'wasm' ? 'simd' : 'js',
       name: backend === 'wasm' ? 'elman wasm SIMD' : 'elman js backend',
       run: () => {
         model.params.set(start);
         optimizer.reset();
-        trainSync(model, data, { optimizer, epochs, loss: 'mse', batchSize: B });
+        trainSync(model, data, { optimizer, epochs, loss: 'mse', batchSize: ELMAN.batch });
       },
       dispose: () => model.dispose(),
-    });
-  }
+    };
+  });
+}
+
+/** The rows at one hidden size: { key, name, run, dispose }; `tf` is bench/tfjs.js's module or undefined. */
+export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1, data = elmanData() } = {}) {
+  await init();
+  const { batch: B, lr } = ELMAN;
+  const rows = trainRows((backend) => new ElmanRNN({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1, seed: 1, backend }), data, { epochs });
   rows.push({
     key: 'plain',
     name: 'plain JS',
@@ -62,34 +69,7 @@ export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1
     },
     dispose: () => {},
   });
-  if (tf) {
-    const t = tf.tf;
-    // TF.js wants sample-major [samples, steps, input].
-    const bm = new Float32Array(data.x.length);
-    const { samples: n, steps: T, inputSize: I } = data;
-    for (let k = 0; k < T; k++) for (let r = 0; r < n; r++) for (let i = 0; i < I; i++) bm[(r * T + k) * I + i] = data.x[(k * n + r) * I + i];
-    for (const backend of ['cpu', 'wasm']) {
-      await tf.switchTo(backend);
-      const xs = t.tensor3d(bm, [n, T, I]);
-      const ys = t.tensor2d(data.targets, [n, 1]);
-      const model = t.sequential({ layers: [t.layers.simpleRNN({ units: hidden, inputShape: [T, I] }), t.layers.dense({ units: 1 })] });
-      model.compile({ optimizer: t.train.rmsprop(lr), loss: 'meanSquaredError' });
-      await model.fit(xs, ys, { batchSize: B, epochs: 1, shuffle: false, verbose: 0 }); // compile kernels outside the timing
-      rows.push({
-        key: `tf${backend}`,
-        name: `TF.js ${backend} model.fit`,
-        // Training continues from call to call: rebuilding the model would time TF.js's set-up too.
-        run: async () => {
-          await tf.switchTo(backend);
-          await model.fit(xs, ys, { batchSize: B, epochs, shuffle: false, verbose: 0 });
-        },
-        dispose: () => {
-          t.dispose([xs, ys]);
-          model.dispose();
-        },
-      });
-    }
-  }
+  if (tf) rows.push(...(await tf.fitRows(data, (t, inputShape) => t.layers.simpleRNN({ units: hidden, inputShape }), { batch: B, lr, epochs })));
   return rows.map((r) => ({ ...r, hidden, epochs }));
 }
 

@@ -1,10 +1,12 @@
 // Peak memory of one implementation at the large size, in a fresh process (run by bench/run.js with
 // --expose-gc): what training adds to RSS once the inputs exist, measured up to the peak (maxRSS).
 import { countOnes, init, LinearRNN, RandomState, rmsprop, trainSync } from '../dist/index.js';
+import { loadCore } from '../dist/backends/wasm/core.js';
 import { tfTrainer, useBackend } from './tfjs.js';
 
 const impl = process.argv[2] ?? 'simd';
-const core = await init();
+await init();
+const core = await loadCore(); // init() resolves to nothing since the embedded-core entry
 if (impl === 'tfwasm') await useBackend('wasm');
 const data = countOnes({ samples: 100_000, length: 100, rng: new RandomState(1) });
 const inputBytes = data.x.byteLength + data.targets.byteLength;

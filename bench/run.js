@@ -7,9 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { instantiateSync as loaderInstantiate } from '@assemblyscript/loader';
+import { loadCore } from '../dist/backends/wasm/core.js';
 import { init, lossSurface } from '../dist/index.js';
 import { COUNTER_SIZES, counterBounds, counterData, counterRows } from './counter.js';
 import { ELMAN, elmanFlops, elmanRows } from './elman.js';
+import { gatedSection } from './gated.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
 import * as tf from './tfjs.js';
@@ -17,9 +19,9 @@ import * as tf from './tfjs.js';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const quick = process.argv.includes('--write') ? false : process.argv.includes('--quick');
 const write = process.argv.includes('--write');
+// init() resolves to nothing since the embedded-core entry; the raw core for the call-overhead row comes from loadCore.
 await init();
-const { core: loadedCore } = await import('../dist/backends/wasm/core.js'); // init() resolves to undefined: the raw core for the call-overhead rows
-const core = loadedCore();
+const core = await loadCore();
 const out = [];
 const say = (line = '') => {
   console.log(line);
@@ -96,6 +98,9 @@ for (const hidden of quick ? [8] : [8, 32, 128]) {
 }
 say();
 
+// ---- GRU and LSTM (bench/gated.js) --------------------------------------------------------------
+const gated = await gatedSection({ say, tf, quick, clock: clock0, peak: PEAK_FLOP_PER_CYCLE, fmt: { time: fmtTime, ratio: fmtRatio } });
+
 // ---- Loss surface, peak memory, call overhead --------------------------------------------------
 say('## Loss surface, peak memory, call overhead');
 say();
@@ -166,6 +171,10 @@ if (!quick) {
   const e32 = elman[32];
   target('Elman, hidden 32, vs plain JS', e32.plain.cpu / e32.rows.find((r) => r.key === 'simd').cpu, 8);
 }
+say();
+say('## Targets (issue 11: GRU and LSTM; CPU-time ratios in this run)');
+say();
+gated.targets(target);
 say();
 
 if (write) {

@@ -65,4 +65,42 @@ export function tfTrainer(data, w0, { lr, loss }) {
   };
 }
 
+/** TF.js wants sample-major [samples, steps, input]; bench data is time-major. */
+function sampleMajor({ x, samples: n, steps: T, inputSize: I }) {
+  const bm = new Float32Array(x.length);
+  for (let k = 0; k < T; k++) for (let r = 0; r < n; r++) for (let i = 0; i < I; i++) bm[(r * T + k) * I + i] = x[(k * n + r) * I + i];
+  return bm;
+}
+
+/**
+ * `model.fit` rows on the cpu and wasm backends for a recurrent layer `layer(tf, inputShape)` + a
+ * one-unit dense head, mse, RMSProp(lr), batches of `batch` in order: { key, name, run, dispose }.
+ */
+export async function fitRows(data, layer, { batch, lr, epochs }) {
+  const rows = [];
+  const bm = sampleMajor(data);
+  for (const backend of ['cpu', 'wasm']) {
+    await switchTo(backend);
+    const xs = tf.tensor3d(bm, [data.samples, data.steps, data.inputSize]);
+    const ys = tf.tensor2d(data.targets, [data.samples, 1]);
+    const model = tf.sequential({ layers: [layer(tf, [data.steps, data.inputSize]), tf.layers.dense({ units: 1 })] });
+    model.compile({ optimizer: tf.train.rmsprop(lr), loss: 'meanSquaredError' });
+    await model.fit(xs, ys, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 }); // compile kernels outside the timing
+    rows.push({
+      key: `tf${backend}`,
+      name: `TF.js ${backend} model.fit`,
+      // Training continues from call to call: rebuilding the model would time TF.js's set-up too.
+      run: async () => {
+        await switchTo(backend);
+        await model.fit(xs, ys, { batchSize: batch, epochs, shuffle: false, verbose: 0 });
+      },
+      dispose: () => {
+        tf.dispose([xs, ys]);
+        model.dispose();
+      },
+    });
+  }
+  return rows;
+}
+
 export { tf };

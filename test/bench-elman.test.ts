@@ -31,3 +31,27 @@ test('bench/counter.js makes and runs a row per implementation, all ending near 
   }
   for (const r of rows) r.dispose();
 });
+
+test('bench/gated.js makes and runs the training and single-step rows of both cells', async () => {
+  // @ts-expect-error: a plain-JavaScript bench module without type declarations
+  const { gatedRows, stepRows } = (await import('../bench/gated.js')) as {
+    gatedRows: (cell: string, h: number, o: object) => Promise<Array<{ key: string; run: () => unknown; dispose: () => void }>>;
+    stepRows: (o: object) => Promise<Array<{ key: string; run: () => unknown; dispose: () => void; sink: () => number }>>;
+  };
+  // @ts-expect-error: a plain-JavaScript bench module without type declarations
+  const { elmanData } = (await import('../bench/elman.js')) as { elmanData: (o: object) => object };
+  for (const cell of ['gru', 'lstm']) {
+    const rows = await gatedRows(cell, 4, { epochs: 2, data: elmanData({ samples: 30, steps: 3 }), plain: true });
+    expect(rows.map((r) => r.key)).toEqual(['simd', 'js', 'plain']);
+    for (const r of rows) {
+      await r.run();
+      r.dispose();
+    }
+  }
+  const steps = await stepRows({ steps: 3, hidden: 4 });
+  expect(steps.map((r) => r.key)).toEqual(['simd', 'js']);
+  for (const r of steps) await r.run();
+  // Both backends read the same outputs back (the same seed gives the same weights).
+  expect(steps[0]!.sink()).toBeCloseTo(steps[1]!.sink(), 4);
+  for (const r of steps) r.dispose();
+});

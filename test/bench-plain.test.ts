@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { expectCentralDifferences, randomData, type Data, type Net } from './helpers/plain-nets.js';
 import fixture from './fixtures/tutorial.json' with { type: 'json' };
 
 // The bench's plain-JS yardsticks must compute the model they claim to, or their speed means nothing.
@@ -56,8 +57,6 @@ const plainElman = (await import('../bench/plain/elman.js')) as {
   elmanLossGrad: (net: Net, data: Data, b0: number, B: number, g: Record<string, Float32Array>) => number;
   trainElman: (data: Data, net: Net, o: { epochs: number; batchSize?: number; lr?: number }) => { loss: number };
 };
-type Net = { I: number; H: number; O: number } & Record<'K' | 'R' | 'b' | 'Wo' | 'bo', Float32Array>;
-type Data = { x: Float32Array; targets: Float32Array; samples: number; steps: number };
 
 /** The same network written again in float64, straight from its formula: the loss of samples b0..b0+B−1. */
 function loss64(net: Net, p: Record<string, Float64Array>, d: Data, b0: number, B: number): number {
@@ -84,12 +83,6 @@ function loss64(net: Net, p: Record<string, Float64Array>, d: Data, b0: number, 
   return L / (B * O);
 }
 
-function randomData(seed: number, samples: number, steps: number, I: number, O: number): Data {
-  let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  return { samples, steps, x: Float32Array.from({ length: samples * steps * I }, rnd), targets: Float32Array.from({ length: samples * O }, rnd) };
-}
-
 test('plain-JS Elman: loss and BPTT gradients match float64 central differences of the formula', () => {
   for (const [I, H, O, n, T, b0, B] of [[2, 8, 1, 7, 5, 2, 4], [3, 5, 2, 4, 9, 0, 4]] as const) {
     const net = plainElman.makeElman({ inputSize: I, hiddenSize: H, outputSize: O, seed: 3 });
@@ -98,23 +91,7 @@ test('plain-JS Elman: loss and BPTT gradients match float64 central differences 
     const d = randomData(7, n, T, I, O);
     const g = plainElman.zerosLike(net);
     const L = plainElman.elmanLossGrad(net, d, b0, B, g);
-    const p64: Record<string, Float64Array> = {};
-    for (const k of plainElman.PARAMS) p64[k] = Float64Array.from(net[k as 'K']);
-    expect(Math.abs(L - loss64(net, p64, d, b0, B))).toBeLessThan(1e-6 * L);
-    let scale = 0;
-    for (const k of plainElman.PARAMS) for (const v of g[k]!) scale = Math.max(scale, Math.abs(v));
-    expect(scale).toBeGreaterThan(1e-3);
-    for (const k of plainElman.PARAMS) {
-      for (let i = 0; i < p64[k]!.length; i++) {
-        const v = p64[k]![i]!, eps = 1e-6;
-        p64[k]![i] = v + eps;
-        const up = loss64(net, p64, d, b0, B);
-        p64[k]![i] = v - eps;
-        const down = loss64(net, p64, d, b0, B);
-        p64[k]![i] = v;
-        expect(Math.abs(g[k]![i]! - (up - down) / (2 * eps)), `${k}[${i}]`).toBeLessThan(1e-5 * scale);
-      }
-    }
+    expectCentralDifferences(plainElman.PARAMS, net, L, g, (p) => loss64(net, p, d, b0, B));
   }
 });
 

@@ -7,8 +7,11 @@
 //   h[0] = 0,  h[k] = tanh(K·x[k] + R·h[k-1] + b),  y = Wo·h[T] + bo,  L = mean over samples and outputs of (y − t)²
 //   BPTT, k = T..1: da = dh ⊙ (1 − h[k]²); gK += da·x[k]ᵀ; gR += da·h[k-1]ᵀ; gb += da; dh = Rᵀ·da
 
-/** A network with small uniform weights from a seeded generator (mulberry32), zero biases. */
-export function makeElman({ inputSize: I, hiddenSize: H, outputSize: O, seed = 1 }) {
+/**
+ * Glorot-uniform arrays from a seeded generator (mulberry32): `uniform(n, fanIn, fanOut)`. The plain
+ * LSTM (bench/plain/lstm.js) draws its weights from it too.
+ */
+export function seededUniform(seed) {
   let s = seed >>> 0;
   const rand = () => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -17,12 +20,17 @@ export function makeElman({ inputSize: I, hiddenSize: H, outputSize: O, seed = 1
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
     return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
   };
-  const uniform = (n, fanIn, fanOut) => {
+  return (n, fanIn, fanOut) => {
     const lim = Math.sqrt(6 / (fanIn + fanOut));
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++) a[i] = (2 * rand() - 1) * lim;
     return a;
   };
+}
+
+/** A network with small uniform weights from a seeded generator, zero biases. */
+export function makeElman({ inputSize: I, hiddenSize: H, outputSize: O, seed = 1 }) {
+  const uniform = seededUniform(seed);
   return {
     I, H, O,
     K: uniform(H * I, I, H),
@@ -53,8 +61,8 @@ export function elmanScratch(net, B, T) {
  * `g` (overwritten), its gradients.
  */
 export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data.steps)) {
-  const { I, H, O, K, R, b, Wo, bo } = net;
-  const { x, targets, samples: n, steps: T } = data;
+  const { I, H, K, R, b } = net;
+  const { x, samples: n, steps: T } = data;
   const { hs, dh, dhNext, da, dy } = w;
   // Forward.
   hs.fill(0, 0, B * H);
@@ -71,33 +79,8 @@ export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data
       }
     }
   }
-  // Output and loss: mean over samples and outputs.
   for (const k of PARAMS) g[k].fill(0);
-  const scale = 1 / (B * O);
-  let loss = 0;
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let q = 0; q < O; q++) {
-      let y = bo[q];
-      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
-      const e = y - targets[(b0 + r) * O + q];
-      loss += e * e * scale;
-      dy[r * O + q] = 2 * e * scale;
-    }
-  }
-  // Output layer gradients and dL/dh[T].
-  for (let r = 0; r < B; r++) {
-    const ho = (T * B + r) * H;
-    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
-    for (let q = 0; q < O; q++) {
-      const d = dy[r * O + q];
-      g.bo[q] += d;
-      for (let j = 0; j < H; j++) {
-        g.Wo[q * H + j] += d * hs[ho + j];
-        dh[r * H + j] += d * Wo[q * H + j];
-      }
-    }
-  }
+  const loss = outputLossGrad(net, data, b0, B, hs, g, dh, dy);
   // Back through time, one sample at a time.
   for (let k = T; k >= 1; k--) {
     for (let r = 0; r < B; r++) {
@@ -123,12 +106,52 @@ export function elmanLossGrad(net, data, b0, B, g, w = elmanScratch(net, B, data
 }
 
 /**
+ * The linear output on the last states (hs rows T·B..T·B+B−1), mse over samples and outputs: returns
+ * the loss, adds the output layer's gradients into g.Wo and g.bo, writes dL/dh[T] into dh. The plain
+ * GRU and LSTM (bench/plain/) share it.
+ */
+export function outputLossGrad(net, data, b0, B, hs, g, dh, dy) {
+  const { H, O, Wo, bo } = net;
+  const { targets, steps: T } = data;
+  const scale = 1 / (B * O);
+  let loss = 0;
+  for (let r = 0; r < B; r++) {
+    const ho = (T * B + r) * H;
+    for (let q = 0; q < O; q++) {
+      let y = bo[q];
+      for (let j = 0; j < H; j++) y += Wo[q * H + j] * hs[ho + j];
+      const e = y - targets[(b0 + r) * O + q];
+      loss += e * e * scale;
+      dy[r * O + q] = 2 * e * scale;
+    }
+  }
+  for (let r = 0; r < B; r++) {
+    const ho = (T * B + r) * H;
+    for (let j = 0; j < H; j++) dh[r * H + j] = 0;
+    for (let q = 0; q < O; q++) {
+      const d = dy[r * O + q];
+      g.bo[q] += d;
+      for (let j = 0; j < H; j++) {
+        g.Wo[q * H + j] += d * hs[ho + j];
+        dh[r * H + j] += d * Wo[q * H + j];
+      }
+    }
+  }
+  return loss;
+}
+
+/**
  * Trains for `epochs` epochs of mini-batches (in order, the last one smaller if B does not divide n)
  * with RMSProp; returns the mean batch loss of the last epoch (each before its update).
  */
-export function trainElman(data, net, { epochs, batchSize = 100, lr = 1e-3, rho = 0.9, eps = 1e-6 }) {
+export function trainElman(data, net, options) {
+  return trainPlain(data, net, elmanLossGrad, elmanScratch, options);
+}
+
+/** The RMSProp epochs loop shared by the plain networks: `lossGrad(net, data, b0, B, g, scratch)`. */
+export function trainPlain(data, net, lossGrad, scratch, { epochs, batchSize = 100, lr = 1e-3, rho = 0.9, eps = 1e-6 }) {
   const B = Math.min(batchSize, data.samples);
-  const w = elmanScratch(net, B, data.steps);
+  const w = scratch(net, B, data.steps);
   const g = zerosLike(net);
   const ms = zerosLike(net);
   let last = NaN;
@@ -136,7 +159,7 @@ export function trainElman(data, net, { epochs, batchSize = 100, lr = 1e-3, rho 
     let sum = 0;
     let batches = 0;
     for (let b0 = 0; b0 < data.samples; b0 += B) {
-      sum += elmanLossGrad(net, data, b0, Math.min(B, data.samples - b0), g, w);
+      sum += lossGrad(net, data, b0, Math.min(B, data.samples - b0), g, w);
       batches++;
       for (const k of PARAMS) {
         const p = net[k], gk = g[k], m = ms[k];
