@@ -62,11 +62,7 @@ export class Recorder<W> {
     if (this.val) this.val.push(val!);
     if (this.track) {
       const to = this.entries * this.P;
-      if (to + this.P > this.flat.length) {
-        const grown = new Float32Array(Math.min(this.limit * this.P, Math.max(2 * this.flat.length, to + this.P)));
-        grown.set(this.flat);
-        this.flat = grown;
-      }
+      this.reserve(to + this.P);
       for (let i = 0; i < this.P; i++) this.flat[to + i] = params![at + i]!;
     }
     this.entries++;
@@ -90,18 +86,21 @@ export class Recorder<W> {
     if (this.track) {
       const { P } = this;
       const to = this.entries * P;
-      const need = to + count * P;
-      if (need > this.flat.length) {
-        const grown = new Float32Array(Math.min(this.limit * P, Math.max(2 * this.flat.length, need)));
-        grown.set(this.flat);
-        this.flat = grown;
-      }
+      this.reserve(to + count * P);
       for (let i = 0; i < P; i++) this.flat[to + i] = start[i]!;
       const rest = (count - 1) * P;
       for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
     }
     this.entries += count;
     this.cache = undefined;
+  }
+
+  /** Room for `floats` recorded weights, grown by doubling up to the limit. */
+  private reserve(floats: number): void {
+    if (floats <= this.flat.length) return;
+    const grown = new Float32Array(Math.min(this.limit * this.P, Math.max(2 * this.flat.length, floats)));
+    grown.set(this.flat);
+    this.flat = grown;
   }
 
   /** The weights the run ended at (the last entry of `weights`). */

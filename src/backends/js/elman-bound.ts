@@ -1,3 +1,4 @@
+import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { Sequences } from '../../data/sequences.js';
 import type { ElmanDims, LossKind } from '../../types.js';
@@ -79,15 +80,11 @@ export class JsElmanWork {
     const { I, O } = d;
     const { x, t } = this.data.arrays(true);
     const steps = d.seq ? T : 1;
-    const y = new Float32Array(steps * n * O);
     const yb = new Float64Array(steps * this.maxBatch * O);
-    for (let n0 = 0; n0 < n; n0 += this.maxBatch) {
-      const B = Math.min(this.maxBatch, n - n0);
-      const view = { x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T };
-      elmanForward(view, d, params, this.scratch.hs, yb);
-      for (let k = 0; k < steps; k++) y.set(yb.subarray(k * B * O, (k + 1) * B * O), (k * n + n0) * O);
-    }
-    return y;
+    return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
+      elmanForward({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, d, params, this.scratch.hs, yb);
+      return { out: yb, at: 0 };
+    });
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // One binding of a layer stack on the plain-TypeScript backend, over data placed once (the
 // placed-data holder JsElman, which knows only the data's widths), and its step-by-step twin.
 
+import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
@@ -36,14 +37,11 @@ export class JsStackWork {
     const { I, O } = this.d;
     const { x, t } = this.data.arrays(true);
     const steps = this.d.seq ? T : 1;
-    const y = new Float32Array(steps * n * O);
     const yb = new Float64Array(steps * this.maxBatch * O);
-    for (let n0 = 0; n0 < n; n0 += this.maxBatch) {
-      const B = Math.min(this.maxBatch, n - n0);
+    return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
       this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb);
-      for (let k = 0; k < steps; k++) y.set(yb.subarray(k * B * O, (k + 1) * B * O), (k * n + n0) * O);
-    }
-    return y;
+      return { out: yb, at: 0 };
+    });
   }
 
   dispose(): void {

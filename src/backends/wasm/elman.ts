@@ -3,6 +3,7 @@ import {
   EJ_ACT, EJ_B, EJ_GRADS, EJ_H, EJ_I, EJ_LOSS, EJ_O, EJ_OUT, EJ_OUT_ACT, EJ_PARAMS, EJ_SCALE, EJ_SEQ, EJ_STEPS, EJ_T,
   EJ_T_STRIDE, EJ_WINDOW, EJ_WORDS, EJ_WORK, EJ_X, EJ_X_STRIDE,
 } from '../../abi/elman.js';
+import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { Sequences } from '../../data/sequences.js';
 import type { Activation, ElmanDims, LossKind, OutputActivation } from '../../types.js';
@@ -127,21 +128,17 @@ export class WasmElmanWork {
     const { n, T, d } = this.data;
     const { I, O } = d;
     const steps = d.seq ? T : 1;
-    const y = new Float32Array(steps * n * O);
     const [yb] = arena.allocAll([steps * this.maxBatch * O * 4], 'data') as [number];
     try {
       arena.f32.set(params, this.p >>> 2);
-      for (let n0 = 0; n0 < n; n0 += this.maxBatch) {
-        const B = Math.min(this.maxBatch, n - n0);
+      return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
         this.fill(this.data.originalX + n0 * I * 4, 0, B, 'squared', 1, 0, yb);
         exports.elmanForward(this.job);
-        const f32 = arena.f32;
-        for (let k = 0; k < steps; k++) y.set(f32.subarray((yb >>> 2) + k * B * O, (yb >>> 2) + (k + 1) * B * O), (k * n + n0) * O);
-      }
+        return { out: arena.f32, at: yb >>> 2 };
+      });
     } finally {
       arena.release(yb);
     }
-    return y;
   }
 
   /** Write the parameter block (src/abi/elman.ts) for one call. */

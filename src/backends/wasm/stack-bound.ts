@@ -2,6 +2,7 @@
 // batches of up to maxBatch samples, over data placed once (the placed-data holder WasmElman, which
 // knows only the data's widths; its Elman workspaces are not used here).
 
+import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
@@ -49,20 +50,16 @@ export class WasmStackWork {
     const { n, T } = this.data;
     const { I, O } = this.d;
     const steps = this.d.seq ? T : 1;
-    const y = new Float32Array(steps * n * O);
     const [yb] = arena.allocAll([steps * this.maxBatch * O * 4], 'data') as [number];
     try {
       arena.f32.set(params, this.p >>> 2);
-      for (let n0 = 0; n0 < n; n0 += this.maxBatch) {
-        const B = Math.min(this.maxBatch, n - n0);
+      return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
         this.stack.predict(this.data.originalX + n0 * I * 4, n * I, B, T, this.p, yb);
-        const f32 = arena.f32;
-        for (let k = 0; k < steps; k++) y.set(f32.subarray((yb >>> 2) + k * B * O, (yb >>> 2) + (k + 1) * B * O), (k * n + n0) * O);
-      }
+        return { out: arena.f32, at: yb >>> 2 };
+      });
     } finally {
       arena.release(yb);
     }
-    return y;
   }
 
   /** Release this workspace's memory (not the data's). */
