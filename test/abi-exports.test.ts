@@ -43,3 +43,18 @@ test('every file of src/abi/ holds only integer constants, so AssemblyScript and
     for (const line of code) expect([name, line]).toEqual([name, expect.stringMatching(/^export const [A-Z][A-Z0-9_]* = -?\d+;$/)]);
   }
 });
+
+test('the built threads core exports exactly the core, threadRun and threadReduce, each with its declared parameter count, over an imported shared memory', async () => {
+  const { THREADS_FUNCTIONS } = await import('../src/backends/threads/exports.js');
+  const module = new WebAssembly.Module(readFileSync(join(root, 'build/elman.threads.wasm')));
+  const exported = WebAssembly.Module.exports(module);
+  expect(exported.filter((e) => e.kind === 'function').map((e) => e.name).sort()).toEqual(Object.keys(THREADS_FUNCTIONS).sort());
+  expect(Object.keys(THREADS_FUNCTIONS).filter((name) => !Object.hasOwn(CORE_FUNCTIONS, name)).sort()).toEqual(['threadReduce', 'threadRun']);
+  expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  expect(exportsMismatch(instance.exports, THREADS_FUNCTIONS)).toBeUndefined();
+  expect(exportsMismatch(instance.exports)).toBe('undeclared export threadRun; undeclared export threadReduce');
+  const { threadRun: _dropped, ...rest } = instance.exports;
+  expect(exportsMismatch(rest, THREADS_FUNCTIONS)).toBe('missing threadRun');
+});

@@ -1,8 +1,7 @@
 import { checkBackend, type BackendName, type CoreJob, type CoreOutcome } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
-import type { CounterPool } from '../backends/threads/pool.js';
-import { AUTO_MIN_WORK, nodeThreads } from '../backends/threads/support.js';
+import { AUTO_MIN_WORK, checkThreads, threadPlan } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -35,9 +34,11 @@ export interface LinearRNNOptions {
 /** Options of `placeThreaded`. */
 export interface ThreadOptions {
   /**
-   * Threads computing each epoch's loss and gradient: an integer from 1 to 64, or `'auto'` (default):
-   * 2 in Node when an epoch has at least 2^18 sample-steps, else 1. Where worker threads are not
-   * available (browsers, Deno, Bun, workerd, a single-file bundle, the `js` backend with 'auto') the data is placed for one thread.
+   * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
+   * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch),
+   * else 1. Threads run in Node (worker_threads) and in cross-origin isolated browser pages (Web
+   * Workers); elsewhere (pages without COOP/COEP headers, Deno, Bun, workerd) any count falls back to
+   * one ordinary thread, and `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
    */
   threads?: number | 'auto';
 }
@@ -191,23 +192,14 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
     checkKeys('options', options, ['threads']);
-    const t = options.threads === undefined ? 'auto' : options.threads;
-    if (t !== 'auto' && !(Number.isInteger(t) && t >= 1 && t <= 64)) throw new ConfigError('threads', t, "an integer from 1 to 64, or 'auto'");
+    const t = checkThreads(options.threads);
     if (t !== 'auto' && this.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
     checkSequences(data);
     this.checkShape(data);
-    const threads = t === 'auto' ? (data.samples * data.steps >= AUTO_MIN_WORK ? 2 : 1) : t;
-    if (t === 'auto' && threads === 1) return this.placeChecked(data);
-    if (this.backend !== 'wasm' || !nodeThreads()) return this.placeChecked(data);
-    // Node-only code, loaded here and hidden from bundlers (a joined specifier: they fold a constant
-    // one back into a literal and try to resolve it): the package's entry never pulls in worker_threads.
-    const poolModule = ['..', 'backends', 'threads', 'pool.js'].join('/');
-    let counterPool: (d: Sequences, n: number) => Promise<CounterPool>;
-    try {
-      ({ counterPool } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ poolModule)) as { counterPool: typeof counterPool });
-    } catch {
-      return this.placeChecked(data); // bundled into one file, the pool's module is not beside it: one thread
-    }
+    const threads = this.backend === 'wasm' ? threadPlan(t, data.samples * data.steps, AUTO_MIN_WORK) : 0;
+    if (threads === 0) return this.placeChecked(data);
+    // Loaded only here: the package's entry stays free of the threads core and the pool.
+    const { counterPool } = await import('../backends/threads/counter.js');
     const pool = await counterPool(data, threads);
     try {
       this.holdings.check(); // the model may have been disposed while the workers started

@@ -1,38 +1,42 @@
-// The counter's loss and gradient computed by `threads` threads over one shared WebAssembly.Memory
-// (Node's worker_threads; loaded only by `placeThreaded`, never by the package's entry). The calling
-// thread takes block run 0, workers the others; a generation word in the memory starts a round
-// (Atomics.notify) and a done count ends it (Atomics.wait), so a round costs no messages. Blocks are
-// fixed by the data's size (./layout.ts) and summed here in block order, whatever thread ran each:
-// the result is the same bits for every thread count.
-import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import type { Sequences } from '../../data/sequences.js';
+// A pool of threads over one shared WebAssembly.Memory, knowing nothing about the models: the calling
+// thread and `threads` − 1 workers each run an instance of the threads core (assembly/threads.ts)
+// over the memory; a round is a task block in that memory (src/abi/threads.ts) that every thread
+// reads. A generation word starts a round (Atomics.notify) and a done count ends it (Atomics.wait,
+// or a spin on Atomics.load where the calling thread may not block: a browser's main thread), so a
+// round costs no messages. Loaded only by a threaded placement (a dynamic import), never by the
+// package's entry; the threads core is embedded like the main core, so nothing is read from a path.
+//
+// Why no worker-pool library: workerpool 10.0.3 (Node and browsers), piscina 5.3.2 and tinypool 2.2.0
+// (Node only) send each task to a worker as a message and its result back as another; one task's
+// round trip to one worker measured 47–50, 42–43 and 39–45 µs here (a bare postMessage echo 21–26 µs)
+// against ~10 µs for a round of this pool, which every epoch or batch pays. A round here is a few
+// stores and a wake-up over memory every thread already shares, with each thread's share fixed
+// (fixed blocks, fixed order: the results' bits): task queues, load balancing and transfers would
+// sit unused, and none of them loads its workers without a file or URL. No dependency.
 import { ConfigError, DisposedError, ElmanError } from '../../errors.js';
-import { BYTES_FROM } from '../wasm/linear.js';
-import { blockRange, CMD, DONE, FAILED, GEN, layout, RUN, STOP, type PoolLayout } from './layout.js';
+import { Arena } from '../wasm/arena.js';
+import { exportsMismatch } from '../wasm/exports.js';
+import { THREADS_FUNCTIONS, type ThreadsCore } from './exports.js';
+import { nodeThreads, threadsCoreSource } from './support.js';
+import { CMD, DONE, FAILED, GEN, RUN, STOP, TASK, WORKER_SOURCE, type WorkerStart } from './worker-source.js';
 
-/** What the threads core (build/elman.threads.wasm, assembly/threads.ts) offers a thread. */
-export interface ThreadsCore {
-  heapBase(): number;
-  linearLossGradBlocks(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, bytes: number, block: number, b0: number, b1: number, scratch: number, out: number): void;
-}
-
-/** A placement's threads: `lossGrad` is synchronous (the calling thread runs its share, then waits). */
-export interface CounterPool {
+/** Threads over one shared memory: the calling thread's core and allocator, and synchronous rounds. */
+export interface ThreadPool {
+  /** Threads taking part in each round, the calling one included. */
   readonly threads: number;
-  /** Whether the inputs are held as u8 (0/1 data). */
-  readonly bytes: boolean;
-  /** Writes [Σ e², ∂L/∂wx, ∂L/∂wRec] at (wx, wRec) into `out`, dL/dy = c·e. */
-  lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void;
+  /** The calling thread's instance of the threads core. */
+  readonly core: ThreadsCore;
+  /** The allocator of the shared memory (it grows; workers see the growth). */
+  readonly arena: Arena;
+  /** One round: every thread runs its blocks of the task block at byte `task`; returns when all have. */
+  run(task: number): void;
   /** Stops the workers (they exit on their own; `closed` resolves when they have). */
   dispose(): void;
   readonly closed: Promise<void>;
 }
 
-// Found from the source (tests) and from dist/ alike: both sit three folders below the package root.
-const wasmUrl = new URL('../../../build/elman.threads.wasm', import.meta.url);
-const workerUrl = new URL('../../../dist/backends/threads/worker.js', import.meta.url);
-let compiled: WebAssembly.Module | undefined;
+const PAGE = 65536;
+let compiled: Promise<WebAssembly.Module> | undefined;
 let live = 0;
 
 /** Internal: workers started and not yet exited, across every pool (for tests). */
@@ -40,90 +44,131 @@ export function liveWorkers(): number {
   return live;
 }
 
-/** True when every value is 0 or 1 (−0 counts as 0). */
-function zeroOne(x: Float32Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 1) return false;
-  return true;
+/** The threads core, compiled once per process from its embedded bytes (checked against THREADS_FUNCTIONS when instantiated). */
+function threadsModule(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    const source = threadsCoreSource();
+    if (!source) throw new ElmanError('no threads core registered: import from the package\'s default entry', 'threads', undefined);
+    const text = atob(await source());
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return WebAssembly.compile(bytes);
+  })();
+  compiled.catch(() => (compiled = undefined)); // a later placement may try again
+  return compiled;
 }
 
-/** Copy `data` into a fresh shared memory and start `threads` − 1 workers over it. */
-export async function counterPool(data: Sequences, threads: number): Promise<CounterPool> {
-  const { samples: n, steps: T } = data;
-  const x = data.x.subarray(0, n * T);
-  const bytes = x.length * 4 > BYTES_FROM && zeroOne(x);
-  compiled ??= new WebAssembly.Module(readFileSync(wasmUrl));
-  const need = layout(1 << 16, n, T, bytes, threads).end; // the core's static data fits in its first page
-  const pages = Math.ceil(need / 65536);
-  if (pages > 65536) throw new ConfigError('data', `${need} bytes`, 'at most 4 GiB of WebAssembly memory for the threaded copy');
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const core = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as ThreadsCore;
-  const l: PoolLayout = layout(core.heapBase(), n, T, bytes, threads);
-  if (bytes) new Uint8Array(memory.buffer, l.x, x.length).set(x);
-  else new Float32Array(memory.buffer, l.x, x.length).set(x);
-  new Float32Array(memory.buffer, l.t, n).set(data.targets.subarray(0, n));
-  const ctrl = new Int32Array(memory.buffer, l.ctrl, 4);
-  const params = new Float32Array(memory.buffer, l.ctrl + 16, 3);
-  const sums = new Float64Array(memory.buffer, l.out, 3 * l.blocks);
-  const workers: Worker[] = [];
-  const exits: Promise<void>[] = [];
+/** One started worker, whatever the runtime: `ready` settles once it waits for rounds. */
+interface Started {
+  ready: Promise<unknown>;
+  exited: Promise<void>;
+  terminate(): void;
+}
+
+function startNode(start: WorkerStart): Started {
+  type NodeWorker = { once(e: string, f: (v: unknown) => void): void; unref(): void; terminate(): Promise<number> };
+  const { Worker } = (process as unknown as { getBuiltinModule(id: string): { Worker: new (src: string, o: object) => NodeWorker } }).getBuiltinModule('node:worker_threads');
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: start });
+  w.unref(); // a pool left undisposed never keeps the process alive
+  return {
+    ready: new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    }),
+    exited: new Promise((resolve) => w.once('exit', () => resolve())),
+    terminate: () => void w.terminate(),
+  };
+}
+
+function startWeb(start: WorkerStart, url: string): Started {
+  const w = new Worker(url);
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const ready = new Promise((resolve, reject) => {
+    w.onmessage = resolve;
+    w.onerror = (e) => reject(new ElmanError(`a worker thread failed to start: ${e.message}`, 'threads', start.index + 1));
+  });
+  w.postMessage(start);
+  return { ready, exited, terminate: () => (w.terminate(), exit()) };
+}
+
+/** True when this thread may block in Atomics.wait (everywhere but a browser's main thread). */
+function canBlock(ctrl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctrl, FAILED, -1, 0); // FAILED is 0: returns 'not-equal' at once where waiting is allowed
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A fresh shared memory of at least `bytes` above the core's static data, the calling thread's core
+ * over it, and `threads` − 1 workers waiting for rounds. `what` names the argument the size comes from.
+ */
+export async function startPool(threads: number, bytes: number, what: string): Promise<ThreadPool> {
+  const module = await threadsModule();
+  const pages = Math.ceil(bytes / PAGE) + 2; // the core's static data and the control words fit in the first page
+  if (pages > 65536) throw new ConfigError(what, `${bytes} bytes`, 'at most 4 GiB of WebAssembly memory for the threaded copy');
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const mismatch = exportsMismatch(exports, THREADS_FUNCTIONS);
+  if (mismatch) throw new ElmanError(`the threads core does not match this package: ${mismatch}`, 'threads', threads);
+  const core = exports as unknown as ThreadsCore;
+  const arena = new Arena(memory, core.heapBase());
+  const ctrlAt = arena.alloc(32, what);
+  const ctrl = new Int32Array(memory.buffer, ctrlAt, 5);
   const stop = () => {
     Atomics.store(ctrl, CMD, STOP);
     Atomics.add(ctrl, GEN, 1);
     Atomics.notify(ctrl, GEN);
   };
+  const workers: Started[] = [];
+  const url = nodeThreads() ? '' : URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   try {
-    const ready: Promise<unknown>[] = [];
     for (let p = 1; p < threads; p++) {
-      const w = new Worker(workerUrl, { workerData: { module: compiled, memory, layout: l, index: p } });
+      const start: WorkerStart = { module, memory, ctrl: ctrlAt, index: p };
+      const w = url ? startWeb(start, url) : startNode(start);
       live++;
-      w.unref(); // a placement left undisposed never keeps the process alive
+      void w.exited.then(() => void live--);
       workers.push(w);
-      exits.push(new Promise((resolve) => w.once('exit', () => resolve(void live--))));
-      ready.push(new Promise((resolve, reject) => {
-        w.once('message', resolve);
-        w.once('error', reject);
-      }));
     }
-    await Promise.all(ready);
+    await Promise.all(workers.map((w) => w.ready));
   } catch (error) {
     stop();
-    for (const w of workers) void w.terminate();
+    for (const w of workers) w.terminate();
     throw error;
+  } finally {
+    if (url) URL.revokeObjectURL(url);
   }
-  const [b0, b1] = blockRange(l, 0);
-  const scratch = l.scratch;
+  const block = canBlock(ctrl);
   let disposed = false;
   return {
     threads,
-    bytes,
-    closed: Promise.all(exits).then(() => undefined),
-    lossGrad(wx, wRec, c, out) {
+    core,
+    arena,
+    closed: Promise.all(workers.map((w) => w.exited)).then(() => undefined),
+    run(task) {
       if (disposed) throw new DisposedError('threaded data');
-      params[0] = wx;
-      params[1] = wRec;
-      params[2] = c;
       Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, TASK, task);
       Atomics.store(ctrl, CMD, RUN);
       Atomics.add(ctrl, GEN, 1);
       Atomics.notify(ctrl, GEN);
-      core.linearLossGradBlocks(l.x, l.t, n, T, params[0]!, params[1]!, params[2]!, bytes ? 1 : 0, l.block, b0, b1, scratch, l.out);
-      for (let d = Atomics.load(ctrl, DONE); d < threads - 1; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
-      if (Atomics.load(ctrl, FAILED)) throw new ElmanError('a worker thread failed computing its blocks', 'threads', threads);
-      // Fixed order: block 0, 1, 2, … whatever thread computed each.
-      let loss = 0, gx = 0, gRec = 0;
-      for (let j = 0; j < l.blocks; j++) {
-        loss += sums[3 * j]!;
-        gx += sums[3 * j + 1]!;
-        gRec += sums[3 * j + 2]!;
+      try {
+        core.threadRun(task, 0);
+      } finally {
+        // Never return while a worker still writes: the next round, or a release, would race it.
+        for (let d = Atomics.load(ctrl, DONE); d < threads - 1; d = Atomics.load(ctrl, DONE)) if (block) Atomics.wait(ctrl, DONE, d);
       }
-      out[0] = loss;
-      out[1] = gx;
-      out[2] = gRec;
+      if (Atomics.load(ctrl, FAILED)) throw new ElmanError('a worker thread failed computing its blocks', 'threads', threads);
     },
     dispose() {
       if (disposed) return;
       disposed = true;
       stop();
+      // Browsers' workers close themselves after STOP; terminate() there only marks them gone.
+      if (url) for (const w of workers) w.terminate();
     },
   };
 }

@@ -1,9 +1,43 @@
-// Where threaded placements can run, decided without loading anything Node-specific.
+// Where threads can run, decided without loading anything: Node's worker_threads, or Web Workers
+// in a cross-origin isolated page (shared memory needs it); one thread everywhere else.
+import { ConfigError } from '../../errors.js';
 
-/** True in Node itself (not Deno's or Bun's Node compatibility, unverified there): worker_threads with shared WebAssembly memory. */
+type Global = {
+  process?: { versions?: { node?: string; bun?: string }; getBuiltinModule?: unknown };
+  Deno?: unknown;
+  crossOriginIsolated?: boolean;
+  Worker?: unknown;
+};
+
+/** True in Node itself (not Deno's or Bun's Node compatibility, unverified there). */
 export function nodeThreads(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string; bun?: string } }; Deno?: unknown };
-  return g.process?.versions?.node !== undefined && g.process.versions.bun === undefined && g.Deno === undefined;
+  const g = globalThis as Global;
+  return g.process?.versions?.node !== undefined && g.process.versions.bun === undefined && g.Deno === undefined && typeof g.process.getBuiltinModule === 'function';
+}
+
+/** True in a cross-origin isolated browser page or worker: Web Workers may share a WebAssembly.Memory. */
+export function webThreads(): boolean {
+  const g = globalThis as Global;
+  return g.crossOriginIsolated === true && typeof g.Worker === 'function' && g.process === undefined && g.Deno === undefined;
+}
+
+// The threads core's bytes (base64), registered by the default entry's init(); the workerd entry,
+// which could not compile them, registers none, so its bundles leave them out.
+let threadsCore: (() => Promise<string>) | undefined;
+
+/** Internal: where the pools get the threads core (build/elman.threads.wasm) as base64. */
+export function setThreadsCore(source: () => Promise<string>): void {
+  threadsCore = source;
+}
+
+/** Internal: the registered threads core, or undefined. */
+export function threadsCoreSource(): (() => Promise<string>) | undefined {
+  return threadsCore;
+}
+
+/** True where a threaded placement can start workers and has a threads core to give them. */
+export function threadsAvailable(): boolean {
+  return threadsCore !== undefined && (nodeThreads() || webThreads());
 }
 
 /**
@@ -13,3 +47,24 @@ export function nodeThreads(): boolean {
  * 2^18 (≈ 90 µs per epoch) leaves room for a worker that wakes late and the lost in-core epochs.
  */
 export const AUTO_MIN_WORK = 1 << 18;
+
+/** Most threads a placement may ask for. */
+export const MAX_THREADS = 64;
+
+/** A `threads` option checked: an integer from 1 to MAX_THREADS or 'auto' (the default); else a ConfigError. */
+export function checkThreads(option: unknown): number | 'auto' {
+  const t = option === undefined ? 'auto' : option;
+  if (t !== 'auto' && !(typeof t === 'number' && Number.isInteger(t) && t >= 1 && t <= MAX_THREADS)) throw new ConfigError('threads', t, `an integer from 1 to ${MAX_THREADS}, or 'auto'`);
+  return t as number | 'auto';
+}
+
+/**
+ * The threads a checked option runs on, or 0 for an ordinary one-thread placement: an explicit
+ * count where threads are available (1 included: the blocks of every count, one thread), 0 where
+ * they are not (the documented fallback: history.threads says 1); 'auto' is 2 where they are
+ * available and `work` reaches `autoFrom`, else 0.
+ */
+export function threadPlan(t: number | 'auto', work: number, autoFrom: number): number {
+  if (!threadsAvailable()) return 0;
+  return t === 'auto' ? (work >= autoFrom ? 2 : 0) : t;
+}

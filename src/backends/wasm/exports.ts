@@ -77,19 +77,20 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
 };
 
 /**
- * What is wrong with an instance's exports against CORE_FUNCTIONS and the memory, or undefined when
- * they match exactly: every declared function present with its parameter count, nothing undeclared.
+ * What is wrong with an instance's exports against a contract (CORE_FUNCTIONS unless given) and the
+ * memory, or undefined when they match exactly: every declared function present with its parameter
+ * count, nothing undeclared.
  */
-export function exportsMismatch(exports: Readonly<Record<string, unknown>>): string | undefined {
+export function exportsMismatch(exports: Readonly<Record<string, unknown>>, functions: Readonly<Record<string, number>> = CORE_FUNCTIONS): string | undefined {
   const problems: string[] = [];
   if (!(exports.memory instanceof WebAssembly.Memory)) problems.push('no exported memory');
-  for (const [name, arity] of Object.entries(CORE_FUNCTIONS)) {
+  for (const [name, arity] of Object.entries(functions)) {
     const f = exports[name];
     if (typeof f !== 'function') problems.push(`missing ${name}`);
     else if (f.length !== arity) problems.push(`${name} takes ${f.length} parameters, expected ${arity}`);
   }
   for (const name of Object.keys(exports)) {
-    if (name !== 'memory' && !Object.hasOwn(CORE_FUNCTIONS, name)) problems.push(`undeclared export ${name}`);
+    if (name !== 'memory' && !Object.hasOwn(functions, name)) problems.push(`undeclared export ${name}`);
   }
   return problems.length ? problems.join('; ') : undefined;
 }
