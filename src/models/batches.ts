@@ -47,7 +47,7 @@ export function checkPermutation(order: Uint32Array, n: number): void {
  * the binding owned it), each batch's loss is scaled by `scale(b)` for its b samples.
  */
 export function batchBinding(p: {
-  placed: PlacedData & { backend: { shuffle(order: Uint32Array | null): void } | undefined };
+  placed: PlacedData & { backend: { shuffle(order: Uint32Array | null): void; readonly threads?: number } | undefined };
   /** True when the binding placed the data itself and must release it. */
   owns: boolean;
   plan: { B: number; batches: number; window: number };
@@ -79,6 +79,7 @@ export function batchBinding(p: {
   return {
     samples: n,
     steps: placed.steps,
+    ...(backend.threads !== undefined && { threads: backend.threads }),
     batches,
     batchSize: B,
     batchLength: (i) => length(checkInteger('batch', i, 0, batches - 1)),

@@ -15,19 +15,20 @@ const LOSS: Record<LossKind, number> = { squared: LOSS_SQUARED, bce: LOSS_BCE, c
 
 /** An Elman network's data in WebAssembly memory: x and targets copied in once, a second copy for shuffled epochs. */
 export class WasmElman {
-  private readonly core: Core;
+  protected readonly core: Core;
   private readonly x: number;
   private readonly t: number;
   private xShuf = 0;
   private tShuf = 0;
   private shuffled = false;
   private disposed = false;
-  private readonly workspaces = new Set<WasmElmanWork>();
+  protected readonly workspaces = new Set<WasmElmanWork>();
   readonly n: number;
   readonly T: number;
 
-  constructor(private readonly data: Sequences, readonly d: ElmanDims) {
-    this.core = core();
+  /** `c`: the core whose memory holds the data (a thread pool's, for threaded placements). */
+  constructor(private readonly data: Sequences, readonly d: ElmanDims, c: Core = core()) {
+    this.core = c;
     const { arena } = this.core;
     this.n = data.samples;
     this.T = data.steps;
@@ -97,14 +98,14 @@ export class WasmElman {
 
 /** One binding's memory in the core: params, grads, scratch, result and the kernels' parameter block. */
 export class WasmElmanWork {
-  private readonly p: number;
-  private readonly g: number;
+  protected readonly p: number;
+  protected readonly g: number;
   private readonly work: number;
-  private readonly out: number;
-  private readonly job: number;
+  protected readonly out: number;
+  protected readonly job: number;
   private disposed = false;
 
-  constructor(private readonly data: WasmElman, private readonly core: Core, readonly maxBatch: number, private readonly P: number, workFloats: number, argument: string) {
+  constructor(protected readonly data: WasmElman, protected readonly core: Core, readonly maxBatch: number, private readonly P: number, workFloats: number, argument: string) {
     [this.p, this.g, this.work, this.out, this.job] = core.arena.allocAll([P * 4, P * 4, workFloats * 4, 8, EJ_WORDS * 4], argument) as [number, number, number, number, number];
   }
 
@@ -142,7 +143,7 @@ export class WasmElmanWork {
   }
 
   /** Write the parameter block (src/abi/elman.ts) for one call. */
-  private fill(x: number, t: number, B: number, kind: LossKind, s: number, window: number, out: number): void {
+  protected fill(x: number, t: number, B: number, kind: LossKind, s: number, window: number, out: number): void {
     const { arena } = this.core;
     const { n, T, d } = this.data;
     const i32 = arena.i32;
@@ -176,7 +177,7 @@ export class WasmElmanWork {
     this.data.forget(this);
   }
 
-  private check(): void {
+  protected check(): void {
     if (this.disposed) throw new DisposedError('binding');
     this.data.check();
   }

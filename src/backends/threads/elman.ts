@@ -1,0 +1,125 @@
+// The Elman network over a thread pool (./pool.ts): the data copied once into the pool's memory,
+// each mini-batch one round of KERNEL_ELMAN_LOSS_GRAD over blocks of its samples fixed by the batch
+// size alone (elmanBlock), each block's f64 loss and f32 gradient in its own buffer, then summed in
+// block order in f64 by the core (threadReduce) and rounded once to f32: the same bits for every
+// thread count. Shuffles and forward passes run on the calling thread, over the same memory.
+import {
+  KERNEL_ELMAN_LOSS_GRAD, TE_JOB, TE_P, TK_BLOCK, TK_BLOCKS, TK_ITEMS, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_SCRATCH,
+  TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
+} from '../../abi/threads.js';
+import type { Sequences } from '../../data/sequences.js';
+import type { ElmanDims, LossKind } from '../../types.js';
+import type { Core } from '../wasm/core.js';
+import { WasmElman, WasmElmanWork } from '../wasm/elman.js';
+import { startPool, type ThreadPool } from './pool.js';
+
+/** At most this many blocks per batch: 1 to 4 threads share them evenly, and summing them costs little beside the batch. */
+export const MAX_ELMAN_BLOCKS = 16;
+
+/** Samples per block of a batch of B: a function of B alone, so every thread count cuts a batch the same way. */
+export function elmanBlock(B: number): number {
+  return Math.ceil(B / MAX_ELMAN_BLOCKS);
+}
+
+const up16 = (v: number) => Math.ceil(v / 16) * 16;
+
+/** An Elman network's data in a pool's shared memory; its workspaces run each batch on every thread. */
+export class ThreadedElman extends WasmElman {
+  constructor(data: Sequences, d: ElmanDims, private readonly pool: ThreadPool) {
+    super(data, d, { exports: pool.core, arena: pool.arena });
+  }
+
+  /** Threads each batch runs on. */
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  override workspace(maxBatch: number, P: number, argument: string): WasmElmanWork {
+    this.check();
+    const work = new ThreadedElmanWork(this, this.core, this.pool, maxBatch, P, argument);
+    this.workspaces.add(work);
+    return work;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.pool.dispose();
+  }
+}
+
+/**
+ * One binding's memory in the pool: the parameter block of a whole batch (the template every block
+ * copies), a task block, per-block results and per-thread scratch. Forward passes (predict) run on
+ * the calling thread in batches of one block's size, in the single-thread scratch it inherits.
+ */
+class ThreadedElmanWork extends WasmElmanWork {
+  private readonly task: number;
+  private readonly results: number;
+  private readonly scratch: number;
+  private readonly scratchStride: number;
+  private readonly resultStride: number;
+
+  constructor(data: ThreadedElman, core: Core, private readonly pool: ThreadPool, maxBatch: number, P: number, argument: string) {
+    const { T } = data;
+    const { H, O } = data.d;
+    const blockMax = elmanBlock(maxBatch);
+    const floats = core.exports.elmanWorkFloats(blockMax, T, H, O);
+    super(data, core, blockMax, P, floats, argument);
+    this.scratchStride = 128 + up16(floats * 4); // a private copy of the parameter block, then the kernel's scratch
+    this.resultStride = 16 + up16(P * 4); // f64 loss, then f32 grads
+    try {
+      [this.task, this.results, this.scratch] = core.arena.allocAll([TK_WORDS * 4, MAX_ELMAN_BLOCKS * this.resultStride, pool.threads * this.scratchStride], argument) as [number, number, number];
+    } catch (error) {
+      super.dispose();
+      throw error;
+    }
+  }
+
+  override lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+    this.check();
+    const { arena } = this.core;
+    const { I, O } = this.data.d;
+    const { x, t } = this.data.source();
+    arena.f32.set(params, this.p >>> 2);
+    this.fill(x + n0 * I * 4, t + n0 * O * 4, B, kind, s, window, this.out);
+    const block = elmanBlock(B);
+    const i32 = arena.i32;
+    const w = this.task >>> 2;
+    i32[w + TK_KERNEL] = KERNEL_ELMAN_LOSS_GRAD;
+    i32[w + TK_THREADS] = this.pool.threads;
+    i32[w + TK_BLOCKS] = Math.ceil(B / block);
+    i32[w + TK_BLOCK] = block;
+    i32[w + TK_ITEMS] = B;
+    i32[w + TK_SCRATCH] = this.scratch;
+    i32[w + TK_SCRATCH_STRIDE] = this.scratchStride;
+    i32[w + TK_OUT] = this.results;
+    i32[w + TK_OUT_STRIDE] = this.resultStride;
+    i32[w + TE_JOB] = this.job;
+    i32[w + TE_P] = grads.length;
+    this.pool.run(this.task);
+    this.pool.core.threadReduce(this.task);
+    grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + grads.length));
+    return arena.f64[this.out >>> 3]!;
+  }
+
+  override dispose(): void {
+    if (!this.released) {
+      this.released = true;
+      for (const b of [this.task, this.results, this.scratch]) this.core.arena.release(b);
+    }
+    super.dispose();
+  }
+
+  private released = false;
+}
+
+/** Copy `data` into a fresh pool of `threads` threads. */
+export async function threadedElman(data: Sequences, d: ElmanDims, threads: number): Promise<ThreadedElman> {
+  const pool = await startPool(threads, data.x.byteLength + data.targets.byteLength + 64, 'data');
+  try {
+    return new ThreadedElman(data, d, pool);
+  } catch (error) {
+    pool.dispose();
+    throw error;
+  }
+}
