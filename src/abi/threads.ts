@@ -1,6 +1,6 @@
 // The task block of the threads core's dispatcher (assembly/threads.ts, threadRun/threadReduce): one
 // block of 32-bit words per round, read by every thread. Items (samples, grid rows) are cut into
-// blocks of TK_BLOCK items fixed by the host from the item count alone; thread p of TK_THREADS takes
+// blocks fixed by the host from the item count alone (TK_BLOCKS, TK_BLOCK); thread p of TK_THREADS takes
 // the contiguous run of blocks [⌊p·blocks/threads⌋, ⌊(p+1)·blocks/threads⌋). Word indices, shared by
 // assembly/ and src/ as written here.
 
@@ -10,7 +10,7 @@ export const TK_KERNEL = 0;
 export const TK_THREADS = 1;
 /** Blocks in all. */
 export const TK_BLOCKS = 2;
-/** Items per block; the last block may hold fewer. */
+/** Items per block, the last block holding the rest; or 0: block j holds items ⌊j·items/blocks⌋ to ⌊(j+1)·items/blocks⌋ − 1 (sizes differ by one at most). */
 export const TK_BLOCK = 3;
 /** Items in all. */
 export const TK_ITEMS = 4;

@@ -1,6 +1,6 @@
 // The Elman network over a thread pool (./pool.ts): the data copied once into the pool's memory,
 // each mini-batch one round of KERNEL_ELMAN_LOSS_GRAD over blocks of its samples fixed by the batch
-// size alone (elmanBlock), each block's f64 loss and f32 gradient in its own buffer, then summed in
+// size alone (elmanBlocks), each block's f64 loss and f32 gradient in its own buffer, then summed in
 // block order in f64 by the core (threadReduce) and rounded once to f32: the same bits for every
 // thread count. Shuffles and forward passes run on the calling thread, over the same memory.
 import {
@@ -13,12 +13,17 @@ import type { Core } from '../wasm/core.js';
 import { WasmElman, WasmElmanWork } from '../wasm/elman.js';
 import { startPool, type ThreadPool } from './pool.js';
 
-/** At most this many blocks per batch: 1 to 4 threads share them evenly, and summing them costs little beside the batch. */
+/** At most this many blocks per batch: 1, 2, 4, 8 and 16 threads share them evenly, and summing them costs little beside the batch. */
 export const MAX_ELMAN_BLOCKS = 16;
 
-/** Samples per block of a batch of B: a function of B alone, so every thread count cuts a batch the same way. */
-export function elmanBlock(B: number): number {
-  return Math.ceil(B / MAX_ELMAN_BLOCKS);
+/** Blocks of a batch of B, of ⌊B/blocks⌋ or ⌈B/blocks⌉ samples (TK_BLOCK = 0): a function of B alone, so every thread count cuts a batch the same way. */
+export function elmanBlocks(B: number): number {
+  return Math.min(B, MAX_ELMAN_BLOCKS);
+}
+
+/** The most samples a block of a batch of up to B holds. */
+function largestBlock(B: number): number {
+  return Math.ceil(B / elmanBlocks(B));
 }
 
 const up16 = (v: number) => Math.ceil(v / 16) * 16;
@@ -62,7 +67,7 @@ class ThreadedElmanWork extends WasmElmanWork {
   constructor(data: ThreadedElman, core: Core, private readonly pool: ThreadPool, maxBatch: number, P: number, argument: string) {
     const { T } = data;
     const { H, O } = data.d;
-    const blockMax = elmanBlock(maxBatch);
+    const blockMax = largestBlock(maxBatch);
     const floats = core.exports.elmanWorkFloats(blockMax, T, H, O);
     super(data, core, blockMax, P, floats, argument);
     this.scratchStride = 128 + up16(floats * 4); // a private copy of the parameter block, then the kernel's scratch
@@ -82,13 +87,12 @@ class ThreadedElmanWork extends WasmElmanWork {
     const { x, t } = this.data.source();
     arena.f32.set(params, this.p >>> 2);
     this.fill(x + n0 * I * 4, t + n0 * O * 4, B, kind, s, window, this.out);
-    const block = elmanBlock(B);
     const i32 = arena.i32;
     const w = this.task >>> 2;
     i32[w + TK_KERNEL] = KERNEL_ELMAN_LOSS_GRAD;
     i32[w + TK_THREADS] = this.pool.threads;
-    i32[w + TK_BLOCKS] = Math.ceil(B / block);
-    i32[w + TK_BLOCK] = block;
+    i32[w + TK_BLOCKS] = elmanBlocks(B);
+    i32[w + TK_BLOCK] = 0;
     i32[w + TK_ITEMS] = B;
     i32[w + TK_SCRATCH] = this.scratch;
     i32[w + TK_SCRATCH_STRIDE] = this.scratchStride;
