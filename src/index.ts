@@ -20,7 +20,7 @@ export { gradCheck, type Checkable, type GradCheckResult } from './training/grad
 export { scan, type Elements, type FedBack, type ScanOptions, type ScanResult } from './scan.js';
 export type { DivergedValue } from './errors.js';
 export { AbortError, BusyError, ConfigError, DataError, DisposedError, DivergenceError, ElmanError, InitError, NumericError, ShapeError } from './errors.js';
-export { lossSurface, type Axis, type Surface, type SurfaceOptions } from './analysis/surface.js';
+export { lossSurface, lossSurfaceThreaded, type Axis, type Surface, type SurfaceOptions, type ThreadedSurfaceOptions } from './analysis/surface.js';
 export { gradientFlow } from './analysis/gradient-flow.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
 export type { BatchBinding, BatchWork } from './models/batches.js';

@@ -1,5 +1,6 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { linearLossGrad } from '../backends/js/linear.js';
+import { checkThreads, threadPlan } from '../backends/threads/support.js';
 import { wasmSurface } from '../backends/wasm/surface.js';
 import { checkSequences, type Sequences } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -43,14 +44,48 @@ export interface Surface {
   readonly loss: Float32Array;
 }
 
-/** The counter's loss at every point of a (wx, wRec) grid for one data set: the reference notes' picture. */
-export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surface {
+/** Options of `lossSurfaceThreaded`: those of `lossSurface` and the threads. */
+export interface ThreadedSurfaceOptions extends SurfaceOptions {
+  /**
+   * Threads sharing the grid's rows: an integer from 1 to 64, or 'auto' (default): 2 from 2^28
+   * sample-steps in all (points × samples × steps; a pool takes ~65 ms to start in Node), else 1.
+   * Where threads cannot run (see ThreadOptions) any count computes on one thread.
+   */
+  threads?: number | 'auto';
+}
+
+/** The checked data, axes, loss scale and backend of a surface request. */
+function request(data: Sequences, options: SurfaceOptions) {
   checkSequences(data);
   if (data.inputSize !== 1 || data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data', data, 'be counter data (inputSize 1, one target per sample)');
   const wx = axis('wx', options.wx ?? { min: -3, max: 3, count: 50 });
   const wRec = axis('wRec', options.wRec ?? { min: -3, max: 3, count: 50 });
   const { scale } = squaredLoss(options.loss ?? 'sse', data.samples);
-  if (checkBackend(options.backend) === 'wasm') return { wx, wRec, loss: wasmSurface(data, wx, wRec, scale) };
+  return { wx, wRec, scale, backend: checkBackend(options.backend) };
+}
+
+/**
+ * `lossSurface` with the grid's rows shared out over threads (Node's worker_threads, or Web Workers
+ * in a cross-origin isolated page). Every point is computed on its own by the same kernel, so the
+ * grid is the same bits as `lossSurface`'s on the wasm backend, whatever the thread count.
+ */
+export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurfaceOptions = {}): Promise<Surface> {
+  const { threads: option, ...rest } = options;
+  const t = checkThreads(option);
+  const { wx, wRec, scale, backend } = request(data, rest);
+  if (t !== 'auto' && backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
+  const threads = backend === 'wasm' ? threadPlan(t, wx.length * wRec.length * data.samples * data.steps, SURFACE_AUTO_MIN_WORK) : 0;
+  if (threads === 0) return lossSurface(data, rest);
+  const { threadedSurface } = await import('../backends/threads/surface.js');
+  return { wx, wRec, loss: await threadedSurface(data, wx, wRec, scale, threads) };
+}
+
+const SURFACE_AUTO_MIN_WORK = 2 ** 28;
+
+/** The counter's loss at every point of a (wx, wRec) grid for one data set: the reference notes' picture. */
+export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surface {
+  const { wx, wRec, scale, backend } = request(data, options);
+  if (backend === 'wasm') return { wx, wRec, loss: wasmSurface(data, wx, wRec, scale) };
   const n = data.samples;
   const T = data.steps;
   const states = new Float64Array((T + 1) * n);
