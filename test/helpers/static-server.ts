@@ -7,9 +7,13 @@ const types: Record<string, string> = {
   '.wasm': 'application/wasm', '.map': 'application/json',
 };
 
-/** Serve the files under `root` on 127.0.0.1 (a free port), as a browser would see a deployed package. */
-export async function serveStatic(root: string, pages: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serve the files under `root` on 127.0.0.1 (a free port), as a browser would see a deployed package;
+ * `headers` go on every response (e.g. COOP/COEP for a cross-origin isolated page).
+ */
+export async function serveStatic(root: string, pages: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (pages[path] !== undefined) {
       res.writeHead(200, { 'content-type': 'text/html' }).end(pages[path]);
