@@ -10,6 +10,8 @@ import { interleaved } from './rounds.js';
 export const ELMAN = { input: 2, steps: 20, batch: 100, samples: 300, lr: 1e-3 };
 /** Epochs per call at each hidden size (every row the same): about 0.3–1 s for the slowest row. */
 export const ELMAN_EPOCHS = { 8: 20, 32: 4, 128: 1 };
+/** Sizes with threaded rows (placeThreaded, threads: 2; wall time and the CPU of every thread). */
+export const ELMAN_THREADS = { 128: [2] };
 
 /** Random time-major data from a seeded stream: inputs in [-1, 1), target the mean of x₀·x₁ over the steps. */
 export function elmanData({ samples = ELMAN.samples, steps = ELMAN.steps, input = ELMAN.input } = {}) {
@@ -60,7 +62,26 @@ export function trainRows(make, data, { epochs, backends = ['wasm', 'js'] }) {
 export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1, data = elmanData() } = {}) {
   await init();
   const { batch: B, lr } = ELMAN;
-  const rows = trainRows((backend) => new ElmanRNN({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1, seed: 1, backend }), data, { epochs });
+  const make = (backend) => new ElmanRNN({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1, seed: 1, backend });
+  const rows = trainRows(make, data, { epochs });
+  // Threaded placements are made once, outside the timing (their workers live with the placement).
+  for (const threads of ELMAN_THREADS[hidden] ?? []) {
+    const model = make('wasm');
+    const start = model.params.slice();
+    const placed = await model.placeThreaded(data, { threads });
+    const optimizer = rmsprop({ lr: ELMAN.lr });
+    rows.push({
+      key: `threads${threads}`,
+      name: `elman SIMD, threads: ${threads}`,
+      allThreads: true,
+      run: () => {
+        model.params.set(start);
+        optimizer.reset();
+        trainSync(model, placed, { optimizer, epochs, loss: 'mse', batchSize: ELMAN.batch });
+      },
+      dispose: () => model.dispose(),
+    });
+  }
   rows.push({
     key: 'plain',
     name: 'plain JS',
