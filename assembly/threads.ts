@@ -33,9 +33,10 @@ export function threadRun(task: usize, index: i32): void {
   const block = word(task, TK_BLOCK), items = word(task, TK_ITEMS);
   const scratch = ptr(task, TK_SCRATCH) + <usize>index * ptr(task, TK_SCRATCH_STRIDE);
   const kernel = word(task, TK_KERNEL);
+  const unit = -block, units = block < 0 ? (items + unit - 1) / unit : 0;
   for (let j = b0; j < b1; j++) {
-    const i0 = block ? j * block : <i32>((<i64>j * items) / blocks);
-    const len = (block ? min(items, i0 + block) : <i32>((<i64>(j + 1) * items) / blocks)) - i0;
+    const i0 = block > 0 ? j * block : min(items, unit * <i32>((<i64>j * units) / blocks));
+    const len = (block > 0 ? min(items, i0 + block) : min(items, unit * <i32>((<i64>(j + 1) * units) / blocks))) - i0;
     const out = ptr(task, TK_OUT) + <usize>j * ptr(task, TK_OUT_STRIDE);
     if (kernel == KERNEL_LINEAR_LOSS_GRAD) linearBlock(task, i0, len, items, scratch, out);
     else if (kernel == KERNEL_ELMAN_LOSS_GRAD) elmanBlock(task, i0, len, scratch, out);

@@ -10,7 +10,10 @@ export const TK_KERNEL = 0;
 export const TK_THREADS = 1;
 /** Blocks in all. */
 export const TK_BLOCKS = 2;
-/** Items per block, the last block holding the rest; or 0: block j holds items ⌊j·items/blocks⌋ to ⌊(j+1)·items/blocks⌋ − 1 (sizes differ by one at most). */
+/**
+ * Items per block, the last block holding the rest; or −u: the items in whole units of u (the last
+ * unit may be short), G units shared near-equally, block j holding units ⌊j·G/blocks⌋ to ⌊(j+1)·G/blocks⌋ − 1.
+ */
 export const TK_BLOCK = 3;
 /** Items in all. */
 export const TK_ITEMS = 4;

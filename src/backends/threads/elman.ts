@@ -13,17 +13,24 @@ import type { Core } from '../wasm/core.js';
 import { WasmElman, WasmElmanWork } from '../wasm/elman.js';
 import { startPool, type ThreadPool } from './pool.js';
 
-/** At most this many blocks per batch: 1, 2, 4, 8 and 16 threads share them evenly, and summing them costs little beside the batch. */
-export const MAX_ELMAN_BLOCKS = 16;
+/**
+ * At most this many blocks per batch: 1, 2, 4 and 8 threads share them evenly. Fewer, larger blocks
+ * keep the matrix products efficient: blocks of 6–7 samples (16 per batch of 100) cost 1.7× the
+ * CPU of one batch-wide call at hidden 128 (measured), blocks of 12–16 a few percent.
+ */
+export const MAX_ELMAN_BLOCKS = 8;
 
-/** Blocks of a batch of B, of ⌊B/blocks⌋ or ⌈B/blocks⌉ samples (TK_BLOCK = 0): a function of B alone, so every thread count cuts a batch the same way. */
+/** Samples per unit: the matrix products' register blocks take 4 rows, so blocks hold whole fours. */
+const UNIT = 4;
+
+/** Blocks of a batch of B: whole units of 4 samples shared near-equally (TK_BLOCK = −4); a function of B alone, so every thread count cuts a batch the same way. */
 export function elmanBlocks(B: number): number {
-  return Math.min(B, MAX_ELMAN_BLOCKS);
+  return Math.min(Math.ceil(B / UNIT), MAX_ELMAN_BLOCKS);
 }
 
 /** The most samples a block of a batch of up to B holds. */
 function largestBlock(B: number): number {
-  return Math.ceil(B / elmanBlocks(B));
+  return UNIT * Math.ceil(Math.ceil(B / UNIT) / elmanBlocks(B));
 }
 
 const up16 = (v: number) => Math.ceil(v / 16) * 16;
@@ -92,7 +99,7 @@ class ThreadedElmanWork extends WasmElmanWork {
     i32[w + TK_KERNEL] = KERNEL_ELMAN_LOSS_GRAD;
     i32[w + TK_THREADS] = this.pool.threads;
     i32[w + TK_BLOCKS] = elmanBlocks(B);
-    i32[w + TK_BLOCK] = 0;
+    i32[w + TK_BLOCK] = -UNIT;
     i32[w + TK_ITEMS] = B;
     i32[w + TK_SCRATCH] = this.scratch;
     i32[w + TK_SCRATCH_STRIDE] = this.scratchStride;
