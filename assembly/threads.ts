@@ -9,9 +9,15 @@
 import { lossGrad } from './linear';
 import { elmanLossGrad } from './elman';
 import { linearSurface } from './surface';
+import { headLossGrad } from './head';
+import { simpleBackward, simpleForward } from './simple';
+import { gruBackward, gruForward } from './gru';
+import { lstmBackward, lstmForward } from './lstm';
+import { HD_B, HD_G, HD_HS, HD_O, HD_OUT, HD_TGT, L_B, L_CS, L_G, L_H, L_HS, L_I, L_X, L_XS } from '../src/abi/gated';
 import { EJ_B, EJ_GRADS, EJ_I, EJ_O, EJ_OUT, EJ_T, EJ_WORDS, EJ_WORK, EJ_X } from '../src/abi/elman';
 import {
-  KERNEL_ELMAN_LOSS_GRAD, KERNEL_LINEAR_LOSS_GRAD, KERNEL_LINEAR_SURFACE, TE_JOB, TE_P, TK_BLOCK, TK_BLOCKS, TK_ITEMS,
+  CELL_GRU, CELL_LSTM, CELL_SIMPLE, KERNEL_ELMAN_LOSS_GRAD, KERNEL_LINEAR_LOSS_GRAD, KERNEL_LINEAR_SURFACE, KERNEL_STACK_LOSS_GRAD,
+  SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TE_JOB, TG_GRADS, TG_P, TG_T, TG_X, TK_BLOCK, TK_BLOCKS, TK_ITEMS,
   TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TL_BYTES, TL_C, TL_STEPS, TL_T,
   TL_WREC, TL_WX, TL_X, TS_N, TS_NX, TS_SCALE, TS_STEPS, TS_T, TS_WREC, TS_WX, TS_X,
 } from '../src/abi/threads';
@@ -41,6 +47,7 @@ export function threadRun(task: usize, index: i32): void {
     if (kernel == KERNEL_LINEAR_LOSS_GRAD) linearBlock(task, i0, len, items, scratch, out);
     else if (kernel == KERNEL_ELMAN_LOSS_GRAD) elmanBlock(task, i0, len, scratch, out);
     else if (kernel == KERNEL_LINEAR_SURFACE) surfaceBlock(task, i0, len);
+    else if (kernel == KERNEL_STACK_LOSS_GRAD) stackBlock(task, i0, len, scratch, out);
     else unreachable();
   }
 }
@@ -80,26 +87,71 @@ function surfaceBlock(task: usize, r0: i32, len: i32): void {
 }
 
 /**
+ * Stack samples i0..i0+len−1 of the batch: this thread's descriptor (at the start of its scratch:
+ * [layers, head offset in floats, then per layer cell code, kernel offset in floats, layer block,
+ * then the head block]) points at its own states and scratch, laid out by the host for the largest
+ * block; the words that depend on the block (its samples, size, gradient buffer) are set here. The
+ * block's f64 loss goes to its results' byte 0, its f32 gradient to byte 16.
+ */
+function stackBlock(task: usize, i0: i32, len: i32, desc: usize, out: usize): void {
+  const layers = word(desc, SD_LAYERS), headOff = word(desc, SD_HEAD_OFFSET);
+  const g = out + 16;
+  memory.fill(g, 0, <usize>headOff << 2); // the layers' backward kernels add into their gradients
+  let below: usize = 0;
+  for (let i = 0; i < layers; i++) {
+    const at = desc + (<usize>(SD_LAYER + SD_LAYER_WORDS * i) << 2);
+    const cell = load<i32>(at), blk = <usize>load<u32>(at, 8);
+    const I = word(blk, L_I), H = word(blk, L_H);
+    store<i32>(blk + (<usize>L_B << 2), len);
+    if (i == 0) store<u32>(blk + (<usize>L_X << 2), load<u32>(task + (<usize>TG_X << 2)) + <u32>(i0 * I) * 4);
+    else {
+      store<u32>(blk + (<usize>L_X << 2), load<u32>(below + (<usize>L_HS << 2)) + <u32>(len * I) * 4);
+      store<i32>(blk + (<usize>L_XS << 2), len * I);
+    }
+    store<u32>(blk + (<usize>L_G << 2), <u32>(g + (<usize>load<i32>(at, 4) << 2)));
+    memory.fill(ptr(blk, L_HS), 0, <usize>(len * H) << 2); // zero initial states
+    if (cell == CELL_LSTM) memory.fill(ptr(blk, L_CS), 0, <usize>(len * H) << 2);
+    if (cell == CELL_SIMPLE) simpleForward(blk);
+    else if (cell == CELL_GRU) gruForward(blk);
+    else lstmForward(blk);
+    below = blk;
+  }
+  const head = ptr(desc, SD_LAYER + SD_LAYER_WORDS * layers);
+  const H = word(below, L_H), O = word(head, HD_O);
+  store<i32>(head + (<usize>HD_B << 2), len);
+  store<u32>(head + (<usize>HD_HS << 2), load<u32>(below + (<usize>L_HS << 2)) + <u32>(len * H) * 4);
+  store<u32>(head + (<usize>HD_TGT << 2), load<u32>(task + (<usize>TG_T << 2)) + <u32>(i0 * O) * 4);
+  store<u32>(head + (<usize>HD_G << 2), <u32>(g + (<usize>headOff << 2)));
+  store<u32>(head + (<usize>HD_OUT << 2), <u32>out);
+  headLossGrad(head);
+  for (let i = layers - 1; i >= 0; i--) {
+    const at = desc + (<usize>(SD_LAYER + SD_LAYER_WORDS * i) << 2);
+    const cell = load<i32>(at), blk = <usize>load<u32>(at, 8);
+    if (cell == CELL_SIMPLE) simpleBackward(blk);
+    else if (cell == CELL_GRU) gruBackward(blk);
+    else lstmBackward(blk);
+  }
+}
+
+/**
  * After a round, on one thread: the blocks' results summed in block order, in f64. Counter: f64[3]
- * at task[TK_RESULT]. Elman: the f64 loss at the batch block's EJ_OUT, the grads rounded once to f32
- * at its EJ_GRADS. Surface: nothing to sum.
+ * at task[TK_RESULT]. Gradient kernels (Elman, stacks): the f64 loss at task[TK_RESULT], the
+ * gradient rounded once to f32 at task[TG_GRADS]. Surface: nothing to sum.
  */
 export function threadReduce(task: usize): void {
   const kernel = word(task, TK_KERNEL), blocks = word(task, TK_BLOCKS);
-  const out = ptr(task, TK_OUT), stride = ptr(task, TK_OUT_STRIDE);
+  const out = ptr(task, TK_OUT), stride = ptr(task, TK_OUT_STRIDE), result = ptr(task, TK_RESULT);
   if (kernel == KERNEL_LINEAR_LOSS_GRAD) {
-    const result = ptr(task, TK_RESULT);
     for (let w = 0; w < 3; w++) {
       let s: f64 = 0;
       for (let j = 0; j < blocks; j++) s += load<f64>(out + <usize>j * stride + (<usize>w << 3));
       store<f64>(result + (<usize>w << 3), s);
     }
-  } else if (kernel == KERNEL_ELMAN_LOSS_GRAD) {
-    const job = ptr(task, TE_JOB), P = word(task, TE_P);
+  } else if (kernel == KERNEL_ELMAN_LOSS_GRAD || kernel == KERNEL_STACK_LOSS_GRAD) {
+    const P = word(task, TG_P), g = ptr(task, TG_GRADS);
     let L: f64 = 0;
     for (let j = 0; j < blocks; j++) L += load<f64>(out + <usize>j * stride);
-    store<f64>(ptr(job, EJ_OUT), L);
-    const g = ptr(job, EJ_GRADS);
+    store<f64>(result, L);
     for (let i = 0; i < P; i++) {
       const at = out + 16 + (<usize>i << 2);
       let s: f64 = 0;

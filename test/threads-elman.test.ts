@@ -3,6 +3,7 @@ import { adam, ConfigError, ElmanRNN, train, type ElmanRNNOptions, type Sequence
 import { liveWorkers } from '../src/backends/threads/pool.js';
 import { init } from '../src/backends/wasm/core.js';
 import { randomElmanData } from './helpers/elman-data.js';
+import { expectSameTraining, relative } from './helpers/threads.js';
 
 // Threaded placements of the Elman network (model.placeThreaded): each batch's samples cut into
 // blocks fixed by the batch size, each block's gradient in its own buffer, summed in block order.
@@ -10,16 +11,6 @@ import { randomElmanData } from './helpers/elman-data.js';
 beforeAll(() => init());
 
 const flat = (g: Record<string, Float32Array>) => Float64Array.from(Object.values(g).flatMap((a) => Array.from(a)));
-
-/** Largest |a − b| over the largest |b|: gradient agreement as a share of the gradient's scale. */
-function relative(a: Float64Array, b: Float64Array): number {
-  let d = 0, m = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    m = Math.max(m, Math.abs(b[i]!));
-  }
-  return d / m;
-}
 
 // 101 samples: 26 fours (the last a single sample) in 8 blocks of 3 or 4 fours, shared unevenly by 3 threads.
 const cases: Array<[string, ElmanRNNOptions, Sequences]> = [
@@ -59,29 +50,7 @@ test.each(cases)('%s: threads 1, 2 and 3 give the same bits; the one-thread core
 test('train in shuffled mini-batches (and a short last batch) with threads 2 reaches the weights of threads 1 bit for bit, near the one-thread core; the history says how many ran; predict agrees', async () => {
   const d = randomElmanData(3, 230, 8, 2, 1, false);
   const options: ElmanRNNOptions = { inputSize: 2, hiddenSize: 24, outputSize: 1, seed: 3 };
-  const run = async (threads: number | undefined) => {
-    const model = new ElmanRNN(options);
-    try {
-      const placed = threads === undefined ? model.place(d) : await model.placeThreaded(d, { threads });
-      const history = await train(model, placed, { optimizer: adam({ lr: 1e-2 }), epochs: 8, batchSize: 64, shuffle: 7 });
-      return { params: Float32Array.from(model.params), loss: history.loss, threads: history.threads, y: model.predict(placed) };
-    } finally {
-      model.dispose();
-    }
-  };
-  const one = await run(1);
-  const two = await run(2);
-  const core = await run(undefined);
-  expect([one.threads, two.threads, core.threads]).toEqual([1, 2, 1]);
-  expect(two.params).toEqual(one.params);
-  expect(two.loss).toEqual(one.loss);
-  expect(one.loss.at(-1)!).toBeLessThan(one.loss[0]! * 0.9);
-  for (let i = 0; i < one.params.length; i++) expect(Math.abs(one.params[i]! - core.params[i]!)).toBeLessThan(1e-4);
-  // The forward pass of a threaded placement runs on the calling thread: the same bits as the core's.
-  const model = new ElmanRNN(options);
-  model.params.set(one.params);
-  expect(one.y).toEqual(model.predict(d));
-  model.dispose();
+  await expectSameTraining(() => new ElmanRNN(options), d, { epochs: 8, batchSize: 64, shuffle: 7 });
 });
 
 test("workers are gone after dispose; 'auto' keeps small data on one thread; bad options are ConfigErrors before any work", async () => {

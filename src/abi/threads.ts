@@ -38,6 +38,8 @@ export const KERNEL_LINEAR_LOSS_GRAD = 1;
 export const KERNEL_ELMAN_LOSS_GRAD = 2;
 /** Kernel: the counter's loss surface (assembly/surface.ts) over blocks of grid rows; written straight into the grid, nothing to reduce. */
 export const KERNEL_LINEAR_SURFACE = 3;
+/** Kernel: a layer stack's forward, loss and backward (assembly/simple.ts, gru.ts, lstm.ts, head.ts) over blocks of a batch's samples; block results as the Elman kernel's. */
+export const KERNEL_STACK_LOSS_GRAD = 4;
 
 /** Counter words: pointer to x (u8 or f32 [T][n]). */
 export const TL_X = 10;
@@ -56,8 +58,29 @@ export const TL_BYTES = 16;
 
 /** Elman words: pointer to the batch's parameter block (src/abi/elman.ts); EJ_X, EJ_T and EJ_B describe the whole batch, EJ_GRADS, EJ_WORK and EJ_OUT are set per block. */
 export const TE_JOB = 10;
-/** Elman words: parameters P (floats of grads per block). */
-export const TE_P = 11;
+/** Gradient kernels' words (Elman, stacks): parameters P (floats of grads per block). */
+export const TG_P = 11;
+/** Gradient kernels' words: where threadReduce writes the summed f32 gradient (the f64 loss goes to TK_RESULT). */
+export const TG_GRADS = 12;
+/** Stack words: pointer to the batch's x at step 0 (the step stride is in each thread's first layer block). */
+export const TG_X = 13;
+/** Stack words: pointer to the batch's targets (the step stride is in each thread's head block). */
+export const TG_T = 14;
+
+/** Stack descriptor (at the start of each thread's scratch): layers. */
+export const SD_LAYERS = 0;
+/** Stack descriptor: floats of the layers' parameters, where the head's begin. */
+export const SD_HEAD_OFFSET = 1;
+/** Stack descriptor: first layer's words (cell code, kernel offset in floats, pointer to its layer block), SD_LAYER_WORDS per layer, then the head block's pointer. */
+export const SD_LAYER = 2;
+/** Stack descriptor: words per layer. */
+export const SD_LAYER_WORDS = 3;
+/** Cell codes of a stack descriptor. */
+export const CELL_SIMPLE = 0;
+/** Cell code: GRU. */
+export const CELL_GRU = 1;
+/** Cell code: LSTM. */
+export const CELL_LSTM = 2;
 
 /** Surface words: pointer to x f32[T][n]. */
 export const TS_X = 10;

@@ -1,7 +1,6 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
-import { checkThreads, threadPlan } from '../backends/threads/support.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
 import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -14,7 +13,8 @@ import { Placement, type BindOptions, type PlacedData, type Trainable } from './
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { flatten, oneOf, plainObject } from './weights.js';
-import type { ThreadOptions } from './linear.js';
+import { placeOnThreads, type ThreadOptions } from './threaded.js';
+import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
 
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
@@ -288,23 +288,20 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
    */
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
-    checkKeys('options', options, ['threads']);
-    const t = checkThreads(options.threads);
-    if (t !== 'auto' && this.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
-    this.checkData(data);
     const { I, H, O } = this.dims;
-    const threads = this.backend === 'wasm' ? threadPlan(t, data.samples * data.steps * H * (I + H + O), ELMAN_AUTO_MIN_WORK) : 0;
-    if (threads === 0) return this.placeChecked(data);
-    // Loaded only here: the package's entry stays free of the threads core and the pool.
-    const { threadedElman } = await import('../backends/threads/elman.js');
-    const backend: ElmanBackend = await threadedElman(data, this.dims, threads);
-    try {
-      this.holdings.check(); // the model may have been disposed while the workers started
-    } catch (error) {
-      backend.dispose();
-      throw error;
-    }
-    return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p)));
+    return placeOnThreads<ElmanBackend, PlacedData>({
+      options,
+      backend: this.backend,
+      checkData: () => this.checkData(data),
+      work: () => data.samples * data.steps * H * (I + H + O),
+      autoFrom: BATCH_AUTO_MIN_WORK,
+      ordinary: () => this.placeChecked(data),
+      start: async (threads) => (await import('../backends/threads/elman.js')).threadedElman(data, this.dims, threads),
+      hold: (backend) => {
+        this.holdings.check();
+        return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p)));
+      },
+    });
   }
 
   /**
@@ -438,9 +435,6 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
 }
 
 const NO_TARGETS = new Float32Array(0);
-
-/** 'auto' threads: 2 from this many multiply-adds per sweep (an estimate: a round costs ~10–40 µs, 2^21 multiply-adds ~0.5 ms on one thread). */
-const ELMAN_AUTO_MIN_WORK = 1 << 21;
 
 /** Scratch of one binding at most: half of WebAssembly's 4 GiB, so data and scratch can both fit. */
 const MAX_SCRATCH_BYTES = 2 ** 31;

@@ -1,7 +1,7 @@
 import { checkBackend, type BackendName, type CoreJob, type CoreOutcome } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
-import { AUTO_MIN_WORK, checkThreads, threadPlan } from '../backends/threads/support.js';
+import { AUTO_MIN_WORK } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { LinearLossName } from '../types.js';
 import { Holdings } from './bindings.js';
 import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
+import { placeOnThreads, type ThreadOptions } from './threaded.js';
 
 /** The counter's two weights. */
 export interface LinearWeights {
@@ -31,17 +32,7 @@ export interface LinearRNNOptions {
   simd?: boolean;
 }
 
-/** Options of `placeThreaded`. */
-export interface ThreadOptions {
-  /**
-   * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
-   * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch),
-   * else 1. Threads run in Node (worker_threads) and in cross-origin isolated browser pages (Web
-   * Workers); elsewhere (pages without COOP/COEP headers, Deno, Bun, workerd) any count falls back to
-   * one ordinary thread, and `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
-   */
-  threads?: number | 'auto';
-}
+export type { ThreadOptions } from './threaded.js';
 
 /** A row-major matrix: `data[r * cols + c]`. */
 export interface Matrix {
@@ -191,24 +182,23 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
    */
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
-    checkKeys('options', options, ['threads']);
-    const t = checkThreads(options.threads);
-    if (t !== 'auto' && this.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
-    checkSequences(data);
-    this.checkShape(data);
-    const threads = this.backend === 'wasm' ? threadPlan(t, data.samples * data.steps, AUTO_MIN_WORK) : 0;
-    if (threads === 0) return this.placeChecked(data);
-    // Loaded only here: the package's entry stays free of the threads core and the pool.
-    const { counterPool } = await import('../backends/threads/counter.js');
-    const pool = await counterPool(data, threads);
-    try {
-      this.holdings.check(); // the model may have been disposed while the workers started
-    } catch (error) {
-      pool.dispose();
-      throw error;
-    }
-    const placed = new Placement<LinearBackend>(this, pool, data.samples, data.steps, (p) => this.holdings.forget(p));
-    return this.holdings.add(placed);
+    return placeOnThreads({
+      options,
+      backend: this.backend,
+      checkData: () => {
+        checkSequences(data);
+        this.checkShape(data);
+      },
+      work: () => data.samples * data.steps,
+      autoFrom: AUTO_MIN_WORK,
+      ordinary: () => this.placeChecked(data),
+      // Loaded only here: the package's entry stays free of the threads core and the pool.
+      start: async (threads) => (await import('../backends/threads/counter.js')).counterPool(data, threads),
+      hold: (pool) => {
+        this.holdings.check(); // the model may have been disposed while the workers started
+        return this.holdings.add(new Placement<LinearBackend>(this, pool, data.samples, data.steps, (p) => this.holdings.forget(p)));
+      },
+    });
   }
 
   /**

@@ -17,6 +17,8 @@ import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
+import { placeOnThreads, type ThreadOptions } from './threaded.js';
+import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec };
 
@@ -112,7 +114,8 @@ export interface RNNJSON {
 /** Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize]. */
 export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
-type Placed = WasmElman | JsElman;
+/** Capability of a placement: workspaces of its own for a stack (threaded placements). */
+type Placed = (WasmElman | JsElman) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
 type Work = WasmStackWork | JsStackWork;
 type Stepper = WasmStepper | JsStepper;
 
@@ -400,6 +403,32 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     return this.placeChecked(data);
   }
 
+  /**
+   * Validate a data set and copy it once into memory shared by `threads` threads, as
+   * `ElmanRNN.placeThreaded` does: each mini-batch's samples in at most 8 blocks of whole fours fixed
+   * by the batch size, every layer's forward and backward and the head's loss run per block into
+   * the block's own gradient buffer, the blocks summed in block order in f64 and rounded once: every
+   * thread count gives the same bits. 'auto' takes 2 threads from 2^21 multiply-adds per sweep
+   * (samples × steps × Σ gates × units × (inputs + units)). Its `dispose`, or the model's, stops the workers.
+   */
+  async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
+    this.holdings.check();
+    const offsets = stackOffsets(this.dims).layers;
+    return placeOnThreads<WasmElman, PlacedData>({
+      options,
+      backend: this.backend,
+      checkData: () => this.checkData(data),
+      work: () => data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + GATES[l.cell] * l.units * (offsets[i]!.inputs + l.units), 0),
+      autoFrom: BATCH_AUTO_MIN_WORK,
+      ordinary: () => this.placeChecked(data),
+      start: async (threads) => (await import('../backends/threads/elman.js')).threadedElman(data, this.holderDims(), threads),
+      hold: (backend) => {
+        this.holdings.check();
+        return this.holdings.add(new Placement<Placed>(this, backend as Placed, data.samples, data.steps, (p) => this.holdings.forget(p))) as PlacedData;
+      },
+    });
+  }
+
   /** Bind placed data (or a data set, placed for the binding's lifetime) to a loss and a batch schedule. */
   bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
@@ -545,10 +574,13 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     return p as unknown as Placement<Placed>;
   }
 
+  /** The placement holders know only the data's widths; H and act are not read by them. */
+  private holderDims(): ElmanDims {
+    return { I: this.inputSize, H: this.top, O: this.outputSize, act: 'tanh', outAct: this.outputActivation, seq: this.returnSequences };
+  }
+
   private placeChecked(data: Sequences): Placement<Placed> {
-    // The placement holders know only the data's widths; H and act are not read by them.
-    const d: ElmanDims = { I: this.inputSize, H: this.top, O: this.outputSize, act: 'tanh', outAct: this.outputActivation, seq: this.returnSequences };
-    const backend = BACKEND[this.backend].place(data, d);
+    const backend = BACKEND[this.backend].place(data, this.holderDims());
     return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p))) as Placement<Placed>;
   }
 
@@ -563,7 +595,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     if (!(floats * 4 <= MAX_SCRATCH_BYTES)) {
       throw new ConfigError(argument, argument === 'batchSize' ? B : T, `small enough for the scratch (${Math.ceil((floats * 4) / 2 ** 20)} MiB for batch ${B} × ${T} steps) to fit in ${MAX_SCRATCH_BYTES / 2 ** 30} GiB`);
     }
-    return BACKEND[this.backend].work(placed.backend!, this.dims, B, this.params.length, argument);
+    const backend = placed.backend!;
+    if (backend.stackWork) return backend.stackWork(this.dims, B, this.params.length, argument);
+    return BACKEND[this.backend].work(backend, this.dims, B, this.params.length, argument);
   }
 }
 

@@ -1,37 +1,21 @@
 // The Elman network over a thread pool (./pool.ts): the data copied once into the pool's memory,
 // each mini-batch one round of KERNEL_ELMAN_LOSS_GRAD over blocks of its samples fixed by the batch
-// size alone (elmanBlocks), each block's f64 loss and f32 gradient in its own buffer, then summed in
+// size alone (./blocks.ts), each block's f64 loss and f32 gradient in its own buffer, then summed in
 // block order in f64 by the core (threadReduce) and rounded once to f32: the same bits for every
-// thread count. Shuffles and forward passes run on the calling thread, over the same memory.
+// thread count. Shuffles and forward passes run on the calling thread, over the same memory. The same
+// placement holds a layer stack's data (RNN), whose workspaces run on the pool too (./stack.ts).
 import {
-  KERNEL_ELMAN_LOSS_GRAD, TE_JOB, TE_P, TK_BLOCK, TK_BLOCKS, TK_ITEMS, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_SCRATCH,
+  KERNEL_ELMAN_LOSS_GRAD, TE_JOB, TG_GRADS, TG_P, TK_BLOCK, TK_RESULT, TK_BLOCKS, TK_ITEMS, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_SCRATCH,
   TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
 import type { Sequences } from '../../data/sequences.js';
+import type { StackDims } from '../../stack-spec.js';
 import type { ElmanDims, LossKind } from '../../types.js';
 import type { Core } from '../wasm/core.js';
 import { WasmElman, WasmElmanWork } from '../wasm/elman.js';
+import { batchBlocks, largestBlock, MAX_BATCH_BLOCKS, UNIT } from './blocks.js';
 import { startPool, type ThreadPool } from './pool.js';
-
-/**
- * At most this many blocks per batch: 1, 2, 4 and 8 threads share them evenly. Fewer, larger blocks
- * keep the matrix products efficient: blocks of 6–7 samples (16 per batch of 100) cost 1.7× the
- * CPU of one batch-wide call at hidden 128 (measured), blocks of 12–16 a few percent.
- */
-export const MAX_ELMAN_BLOCKS = 8;
-
-/** Samples per unit: the matrix products' register blocks take 4 rows, so blocks hold whole fours. */
-const UNIT = 4;
-
-/** Blocks of a batch of B: whole units of 4 samples shared near-equally (TK_BLOCK = −4); a function of B alone, so every thread count cuts a batch the same way. */
-export function elmanBlocks(B: number): number {
-  return Math.min(Math.ceil(B / UNIT), MAX_ELMAN_BLOCKS);
-}
-
-/** The most samples a block of a batch of up to B holds. */
-function largestBlock(B: number): number {
-  return UNIT * Math.ceil(Math.ceil(B / UNIT) / elmanBlocks(B));
-}
+import { ThreadedStackWork } from './stack.js';
 
 const up16 = (v: number) => Math.ceil(v / 16) * 16;
 
@@ -51,6 +35,12 @@ export class ThreadedElman extends WasmElman {
     const work = new ThreadedElmanWork(this, this.core, this.pool, maxBatch, P, argument);
     this.workspaces.add(work);
     return work;
+  }
+
+  /** Capability: a layer stack's workspace (RNN) over this data, its batches on every thread. */
+  stackWork(d: StackDims, maxBatch: number, P: number, argument: string): ThreadedStackWork {
+    this.check();
+    return new ThreadedStackWork(this, this.pool, d, maxBatch, P, argument);
   }
 
   override dispose(): void {
@@ -80,7 +70,7 @@ class ThreadedElmanWork extends WasmElmanWork {
     this.scratchStride = 128 + up16(floats * 4); // a private copy of the parameter block, then the kernel's scratch
     this.resultStride = 16 + up16(P * 4); // f64 loss, then f32 grads
     try {
-      [this.task, this.results, this.scratch] = core.arena.allocAll([TK_WORDS * 4, MAX_ELMAN_BLOCKS * this.resultStride, pool.threads * this.scratchStride], argument) as [number, number, number];
+      [this.task, this.results, this.scratch] = core.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * this.resultStride, pool.threads * this.scratchStride], argument) as [number, number, number];
     } catch (error) {
       super.dispose();
       throw error;
@@ -98,7 +88,7 @@ class ThreadedElmanWork extends WasmElmanWork {
     const w = this.task >>> 2;
     i32[w + TK_KERNEL] = KERNEL_ELMAN_LOSS_GRAD;
     i32[w + TK_THREADS] = this.pool.threads;
-    i32[w + TK_BLOCKS] = elmanBlocks(B);
+    i32[w + TK_BLOCKS] = batchBlocks(B);
     i32[w + TK_BLOCK] = -UNIT;
     i32[w + TK_ITEMS] = B;
     i32[w + TK_SCRATCH] = this.scratch;
@@ -106,7 +96,9 @@ class ThreadedElmanWork extends WasmElmanWork {
     i32[w + TK_OUT] = this.results;
     i32[w + TK_OUT_STRIDE] = this.resultStride;
     i32[w + TE_JOB] = this.job;
-    i32[w + TE_P] = grads.length;
+    i32[w + TK_RESULT] = this.out;
+    i32[w + TG_P] = grads.length;
+    i32[w + TG_GRADS] = this.g;
     this.pool.run(this.task);
     this.pool.core.threadReduce(this.task);
     grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + grads.length));

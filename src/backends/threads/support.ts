@@ -48,6 +48,9 @@ export function threadsAvailable(): boolean {
  */
 export const AUTO_MIN_WORK = 1 << 18;
 
+/** 'auto' for the Elman network and stacks: 2 threads from this many multiply-adds per sweep (an estimate: a round costs ~10–40 µs, 2^21 multiply-adds ~0.5 ms on one thread). */
+export const BATCH_AUTO_MIN_WORK = 1 << 21;
+
 /** Most threads a placement may ask for. */
 export const MAX_THREADS = 64;
 

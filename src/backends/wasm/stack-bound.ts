@@ -13,17 +13,18 @@ import { WasmStack } from './stack.js';
 
 /** A stack's workspace over placed data: all or nothing allocated. */
 export class WasmStackWork {
-  private readonly core: Core;
-  private readonly p: number;
-  private readonly g: number;
-  private readonly stack: WasmStack;
+  protected readonly core: Core;
+  protected readonly p: number;
+  protected readonly g: number;
+  protected readonly stack: WasmStack;
   private disposed = false;
 
-  constructor(private readonly data: WasmElman, private readonly d: StackDims, readonly maxBatch: number, private readonly P: number, argument: string) {
-    this.core = core();
+  /** `c`: the core whose memory holds the data (a thread pool's, for threaded placements). */
+  constructor(protected readonly data: WasmElman, protected readonly d: StackDims, readonly maxBatch: number, protected readonly P: number, argument: string, c: Core = core()) {
+    this.core = c;
     [this.p, this.g] = this.core.arena.allocAll([P * 4, P * 4], argument) as [number, number];
     try {
-      this.stack = new WasmStack(d, maxBatch, data.T, argument);
+      this.stack = new WasmStack(d, maxBatch, data.T, argument, c);
     } catch (error) {
       for (const b of [this.p, this.g]) this.core.arena.release(b);
       throw error;
@@ -70,7 +71,7 @@ export class WasmStackWork {
     for (const b of [this.p, this.g]) this.core.arena.release(b);
   }
 
-  private check(): void {
+  protected check(): void {
     if (this.disposed) throw new DisposedError('binding');
     this.data.check();
   }

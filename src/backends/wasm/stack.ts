@@ -52,8 +52,9 @@ export class WasmStack {
   private readonly head: { blk: number; y: number; work: number; out: number };
   private disposed = false;
 
-  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize') {
-    this.core = core();
+  /** `c`: the core whose memory the stack lives in (a thread pool's, for threaded placements). */
+  constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize', c: Core = core()) {
+    this.core = c;
     const e = this.core.exports;
     this.cells = wasmCells(e);
     const sizes: number[] = [];
@@ -145,15 +146,25 @@ export class WasmStack {
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
   lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): number {
-    this.check(B, T);
     const e = this.core.exports;
-    this.setup(x, xs, B, T, window, p, g);
-    this.setupHead(B, T, p, g, t, ts, loss, s);
+    this.prepare(x, xs, t, ts, B, T, loss, s, window, p, g);
     this.forward(B);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
     for (let i = this.mem.length - 1; i >= 0; i--) this.cells[this.d.layers[i]!.cell].backward(this.mem[i]!.blk);
     return this.core.arena.f64[this.head.out >>> 3]!;
+  }
+
+  /**
+   * Write every block for a training call on B samples (pointers are byte offsets), and return the
+   * blocks: each layer's and the head's. A threaded call (src/backends/threads/stack.ts) then sets the
+   * words that depend on a block of the batch in the core.
+   */
+  prepare(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): { layers: number[]; head: number } {
+    this.check(B, T);
+    this.setup(x, xs, B, T, window, p, g);
+    this.setupHead(B, T, p, g, t, ts, loss, s);
+    return { layers: this.mem.map((m) => m.blk), head: this.head.blk };
   }
 
   /**

@@ -1,0 +1,50 @@
+// What every model's `placeThreaded` shares: the options' checks, the thread count, the fallback to
+// an ordinary placement, and a pool started by a dynamic import that the model then holds.
+import type { BackendName } from '../backends/backend.js';
+import { checkThreads, threadPlan } from '../backends/threads/support.js';
+import { ConfigError } from '../errors.js';
+import { checkKeys } from './options.js';
+
+/** Options of `placeThreaded`. */
+export interface ThreadOptions {
+  /**
+   * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
+   * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch;
+   * the Elman network and stacks: 2^21 multiply-adds per sweep), else 1. Threads run in Node
+   * (worker_threads) and in cross-origin isolated browser pages (Web Workers); elsewhere (pages
+   * without COOP/COEP headers, Deno, Bun, workerd) any count falls back to one ordinary thread, and
+   * `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
+   */
+  threads?: number | 'auto';
+}
+
+/**
+ * Check `options` (before the data: `checkData` runs next), then place on `threads` threads with
+ * `start`, or ordinarily with `ordinary` when the plan is one ordinary thread. `work` is the size
+ * 'auto' compares with `autoFrom`. `hold` makes the model own what `start` made (it throws, and the
+ * workers are stopped, when the model was disposed meanwhile).
+ */
+export async function placeOnThreads<B extends { dispose(): void }, P>(p: {
+  options: ThreadOptions;
+  backend: BackendName;
+  checkData: () => void;
+  work: () => number;
+  autoFrom: number;
+  ordinary: () => P;
+  start: (threads: number) => Promise<B>;
+  hold: (backend: B) => P;
+}): Promise<P> {
+  checkKeys('options', p.options, ['threads']);
+  const t = checkThreads(p.options.threads);
+  if (t !== 'auto' && p.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
+  p.checkData();
+  const threads = p.backend === 'wasm' ? threadPlan(t, p.work(), p.autoFrom) : 0;
+  if (threads === 0) return p.ordinary();
+  const backend = await p.start(threads);
+  try {
+    return p.hold(backend);
+  } catch (error) {
+    backend.dispose();
+    throw error;
+  }
+}
