@@ -48,6 +48,7 @@ beforeAll(async () => {
   // elman has no dependencies; npm still reads the metadata of its optional vega peers (from the cache when it has them).
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
   cpSync(join(root, 'test/runtimes/tutorial.mjs'), join(app, 'tutorial.mjs'));
+  cpSync(join(root, 'test/runtimes/threads.mjs'), join(app, 'threads.mjs'));
   writeFileSync(join(app, 'node.mjs'), "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\nawait elman.init();\nconsole.log(JSON.stringify(tutorialRuns(elman)));\n");
   writeFileSync(
     join(app, 'browser.mjs'),
@@ -68,7 +69,20 @@ afterAll(() => {
 /** The short form of a tutorial result: RMSProp's final weights on the SIMD core. */
 const summary = (r: Runs) => `rmsprop wx=${r['rmsprop/wasm-simd']!.wx.toFixed(4)} wRec=${r['rmsprop/wasm-simd']!.wRec.toFixed(4)} bits ${r['rmsprop/wasm-simd']!.bits}`;
 
+/** What the installed package's threads computed in Node (set by its test, compared with Chromium's). */
+let nodeThreads: Record<string, { threads: number; bits: string }> | undefined;
+
 describe('the installed package in Node, Deno and Bun', () => {
+  test('Node: placeThreaded runs 2 threads (history.threads 2) from the installed package, the bits of 1 thread', async () => {
+    writeFileSync(join(app, 'threads-node.mjs'), "import * as elman from 'elman';\nimport { threadRuns } from './threads.mjs';\nawait elman.init();\nconsole.log(JSON.stringify(await threadRuns(elman)));\n");
+    const r = await sh(process.execPath, ['threads-node.mjs']);
+    expect(r.stderr).toBe('');
+    nodeThreads = JSON.parse(r.stdout) as typeof nodeThreads;
+    expect([nodeThreads![1]!.threads, nodeThreads![2]!.threads]).toEqual([1, 2]);
+    expect(nodeThreads![2]!.bits).toBe(nodeThreads![1]!.bits);
+    printed['node threads'] = `threads 2 ran, bits ${nodeThreads![2]!.bits.slice(0, 26)}…`;
+  });
+
   test('Node: the tutorial converges (RMSProp within 0.01 of (1, 1)) on every backend', () => {
     // gru-lstm/wasm-simd: the stacked-RNN run test/runtimes/tutorial.mjs adds (its bits are compared in runtimes-every).
     expect(Object.keys(reference).sort()).toEqual(['gru-lstm/wasm-simd', 'rmsprop/js', 'rmsprop/wasm-scalar', 'rmsprop/wasm-simd', 'sgd/js', 'sgd/wasm-scalar', 'sgd/wasm-simd']);
@@ -291,6 +305,27 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     const runs = await result(`${await serve(out, { '/': page("import './browser.js';") })}/`);
     expect(runs).toEqual(reference);
     printed['rollup in Chromium'] = summary(runs);
+  });
+
+  test('threads: a Vite 8 build served cross-origin isolated (COOP/COEP) runs 2 threads on Web Workers, the bits Node computes; without the headers, 1 thread', async () => {
+    const dir = join(tmp, 'threads-app');
+    mkdirSync(dir);
+    symlinkSync(join(app, 'node_modules'), join(dir, 'node_modules'));
+    cpSync(join(app, 'tutorial.mjs'), join(dir, 'tutorial.mjs'));
+    cpSync(join(app, 'threads.mjs'), join(dir, 'threads.mjs'));
+    writeFileSync(join(dir, 'main.mjs'), "import * as elman from 'elman';\nimport { threadRuns } from './threads.mjs';\ntry { await elman.init(); window.result = await threadRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n");
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.mjs"></script>\n');
+    const vite = await import('vite');
+    const out = join(dir, 'dist');
+    await vite.build({ root: dir, logLevel: 'silent', configFile: false, build: { outDir: out, emptyOutDir: true } });
+    const coop = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    const isolated = await serveStatic(out, {}, coop);
+    closers.push(isolated.close);
+    const runs = (await result(`${isolated.url}/index.html`)) as unknown as typeof nodeThreads;
+    expect(runs).toEqual(nodeThreads);
+    const plain = (await result(`${await serve(out)}/index.html`)) as unknown as typeof nodeThreads;
+    expect([plain![1]!.threads, plain![2]!.threads]).toEqual([1, 1]);
+    printed['vite threads in Chromium'] = `isolated: threads ${runs![2]!.threads}, Node's bits; not isolated: threads ${plain![2]!.threads}`;
   });
 
   test('webpack 5 (production, target web)', async () => {
