@@ -46,6 +46,24 @@ test('Bun (npm package "bun") lands on the same bits as Node', async () => {
   expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
 });
 
+describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThreaded data, 1 and 2 threads', () => {
+  type ThreadRuns = Record<string, { threads: number; bits: string }>;
+  let nodeThreads: ThreadRuns;
+  beforeAll(async () => {
+    nodeThreads = (await json(process.execPath, ['test/runtimes/threads-main.mjs'])) as unknown as ThreadRuns;
+  }, 60_000);
+
+  test('Node: worker_threads, 2 threads ran, the bits of 1', () => {
+    expect([nodeThreads[1]!.threads, nodeThreads[2]!.threads]).toEqual([1, 2]);
+    expect(nodeThreads[2]!.bits).toBe(nodeThreads[1]!.bits);
+  });
+
+  test('Deno and Bun: Web Workers from the inline source, 2 threads ran, the bits of Node', async () => {
+    expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+  }, 60_000);
+});
+
 describe('workerd (through miniflare)', () => {
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
   // Where the "workerd" export condition sends `import 'elman'`, read from package.json as wrangler would.

@@ -11,9 +11,9 @@ export interface ThreadOptions {
    * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
    * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch;
    * the Elman network and stacks: 2^21 multiply-adds per sweep), else 1. Threads run in Node
-   * (worker_threads) and in cross-origin isolated browser pages (Web Workers); elsewhere (pages
-   * without COOP/COEP headers, Deno, Bun, workerd) any count falls back to one ordinary thread, and
-   * `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
+   * (worker_threads), Deno and Bun (Web Workers) and cross-origin isolated browser pages (Web
+   * Workers); elsewhere (pages without COOP/COEP headers, workerd) any count falls back to one
+   * ordinary thread, and `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
    */
   threads?: number | 'auto';
 }

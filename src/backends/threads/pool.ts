@@ -17,8 +17,8 @@ import { ConfigError, DisposedError, ElmanError } from '../../errors.js';
 import { Arena } from '../wasm/arena.js';
 import { exportsMismatch } from '../wasm/exports.js';
 import { THREADS_FUNCTIONS, type ThreadsCore } from './exports.js';
-import { nodeThreads, threadsCoreSource } from './support.js';
-import { CMD, DONE, FAILED, GEN, RUN, STOP, TASK, WORKER_SOURCE, type WorkerStart } from './worker-source.js';
+import { threadsCoreSource, threadsRuntime } from './support.js';
+import { CMD, DONE, FAILED, GEN, NODE_WORKER_SOURCE, RUN, STOP, TASK, WEB_WORKER_SOURCE, type WorkerStart } from './worker-source.js';
 
 /** Threads over one shared memory: the calling thread's core and allocator, and synchronous rounds. */
 export interface ThreadPool {
@@ -68,7 +68,7 @@ interface Started {
 function startNode(start: WorkerStart): Started {
   type NodeWorker = { once(e: string, f: (v: unknown) => void): void; unref(): void; terminate(): Promise<number> };
   const { Worker } = (process as unknown as { getBuiltinModule(id: string): { Worker: new (src: string, o: object) => NodeWorker } }).getBuiltinModule('node:worker_threads');
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: start });
+  const w = new Worker(NODE_WORKER_SOURCE, { eval: true, workerData: start });
   w.unref(); // a pool left undisposed never keeps the process alive
   return {
     ready: new Promise((resolve, reject) => {
@@ -81,7 +81,8 @@ function startNode(start: WorkerStart): Started {
 }
 
 function startWeb(start: WorkerStart, url: string): Started {
-  const w = new Worker(url);
+  // Deno runs module workers only; browsers and Bun take either (classic: the widest support).
+  const w = new Worker(url, (globalThis as { Deno?: unknown }).Deno === undefined ? {} : { type: 'module' });
   let exit!: () => void;
   const exited = new Promise<void>((resolve) => (exit = resolve));
   const ready = new Promise((resolve, reject) => {
@@ -124,7 +125,7 @@ export async function startPool(threads: number, bytes: number, what: string): P
     Atomics.notify(ctrl, GEN);
   };
   const workers: Started[] = [];
-  const url = nodeThreads() ? '' : URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const url = threadsRuntime() === 'node' ? '' : URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
   try {
     for (let p = 1; p < threads; p++) {
       const start: WorkerStart = { module, memory, ctrl: ctrlAt, index: p };

@@ -1,5 +1,7 @@
-// Where threads can run, decided without loading anything: Node's worker_threads, or Web Workers
-// in a cross-origin isolated page (shared memory needs it); one thread everywhere else.
+// Where threads can run, decided without loading anything: Node's worker_threads; Web Workers in
+// Deno and Bun, and in a cross-origin isolated browser page (shared memory needs it there); one
+// thread everywhere else.
+
 import { ConfigError } from '../../errors.js';
 
 type Global = {
@@ -9,16 +11,16 @@ type Global = {
   Worker?: unknown;
 };
 
-/** True in Node itself (not Deno's or Bun's Node compatibility, unverified there). */
-export function nodeThreads(): boolean {
-  const g = globalThis as Global;
-  return g.process?.versions?.node !== undefined && g.process.versions.bun === undefined && g.Deno === undefined && typeof g.process.getBuiltinModule === 'function';
-}
+/** How a pool starts its workers here: Node's worker_threads, Web Workers, or none (one thread). */
+export type ThreadsRuntime = 'node' | 'web' | undefined;
 
-/** True in a cross-origin isolated browser page or worker: Web Workers may share a WebAssembly.Memory. */
-export function webThreads(): boolean {
+/** The workers this runtime offers a pool. */
+export function threadsRuntime(): ThreadsRuntime {
   const g = globalThis as Global;
-  return g.crossOriginIsolated === true && typeof g.Worker === 'function' && g.process === undefined && g.Deno === undefined;
+  const deno = g.Deno !== undefined, bun = g.process?.versions?.bun !== undefined;
+  if (!deno && !bun && g.process?.versions?.node !== undefined) return typeof g.process.getBuiltinModule === 'function' ? 'node' : undefined;
+  if (typeof g.Worker !== 'function') return undefined; // workerd, and browsers' worklets
+  return deno || bun || g.crossOriginIsolated === true ? 'web' : undefined;
 }
 
 // The threads core's bytes (base64), registered by the default entry's init(); the workerd entry,
@@ -37,11 +39,11 @@ export function threadsCoreSource(): (() => Promise<string>) | undefined {
 
 /** True where a threaded placement can start workers and has a threads core to give them. */
 export function threadsAvailable(): boolean {
-  return threadsCore !== undefined && (nodeThreads() || webThreads());
+  return threadsCore !== undefined && threadsRuntime() !== undefined;
 }
 
 /**
- * `'auto'` picks two threads in Node from this many sample-steps per epoch. An estimate, not a
+ * `'auto'` picks two threads (where threads run) from this many sample-steps per epoch. An estimate, not a
  * measured crossover (the shared 2-core machine never had a core free): a round's synchronisation
  * measured 8–9 µs, one thread's epoch 0.35 ns per sample-step, so halving it pays from about 2^16;
  * 2^18 (≈ 90 µs per epoch) leaves room for a worker that wakes late and the lost in-core epochs.

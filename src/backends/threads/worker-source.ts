@@ -18,8 +18,9 @@ export interface WorkerStart {
 }
 
 // Plain ES2017 written as a string (not a compiled function's text): minifiers cannot rename what it
-// relies on, and it is the same under every bundler.
-export const WORKER_SOURCE = `'use strict';
+// relies on, and it is the same under every bundler. The bootstrap is chosen by the host (Bun's Web
+// Workers also have `require`, so the worker cannot tell by itself).
+const BODY = `'use strict';
 function start(d, post) {
   var core = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
   var ctrl = new Int32Array(d.memory.buffer, d.ctrl, 5);
@@ -34,10 +35,13 @@ function start(d, post) {
     Atomics.notify(ctrl, ${DONE});
   }
 }
-if (typeof require === 'function') {
-  var wt = require('node:worker_threads');
-  start(wt.workerData, function (m) { wt.parentPort.postMessage(m); });
-} else {
-  self.onmessage = function (e) { self.onmessage = null; start(e.data, function (m) { self.postMessage(m); }); self.close(); };
-}
+`;
+
+/** The worker's source for Node's worker_threads (`eval: true`, the start in workerData). */
+export const NODE_WORKER_SOURCE = `${BODY}var wt = require('node:worker_threads');
+start(wt.workerData, function (m) { wt.parentPort.postMessage(m); });
+`;
+
+/** The worker's source for Web Workers (browsers, Deno, Bun: the start in the first message). */
+export const WEB_WORKER_SOURCE = `${BODY}self.onmessage = function (e) { self.onmessage = null; start(e.data, function (m) { self.postMessage(m); }); self.close(); };
 `;

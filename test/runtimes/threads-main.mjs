@@ -1,0 +1,6 @@
+// Node, Deno and Bun run this against the built package: threads from the package's own entry.
+import * as elman from 'elman';
+import { threadRuns } from './threads.mjs';
+
+await elman.init();
+console.log(JSON.stringify(await threadRuns(elman)));
