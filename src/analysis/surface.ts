@@ -65,8 +65,8 @@ function request(data: Sequences, options: SurfaceOptions) {
 }
 
 /**
- * `lossSurface` with the grid's rows shared out over threads (Node's worker_threads, or Web Workers
- * in a cross-origin isolated page). Every point is computed on its own by the same kernel, so the
+ * `lossSurface` with the grid's rows shared out over threads (where they run: see ThreadOptions).
+ * Every point is computed on its own by the same kernel, so the
  * grid is the same bits as `lossSurface`'s on the wasm backend, whatever the thread count.
  */
 export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurfaceOptions = {}): Promise<Surface> {

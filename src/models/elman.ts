@@ -276,9 +276,9 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
   }
 
   /**
-   * Validate a data set and copy it once into memory shared by `threads` threads (Node's
-   * worker_threads, or Web Workers in a cross-origin isolated page). Each mini-batch's samples are
-   * cut into blocks fixed by the batch size alone (at most 8, of whole fours), the threads share the blocks, each
+   * Validate a data set and copy it once into memory shared by `threads` threads (where they run:
+   * see ThreadOptions). Each mini-batch's samples are cut into blocks fixed by the batch size alone
+   * (at most 8, of whole fours), the threads share the blocks, each
    * block's loss (f64) and gradient (f32) go to a buffer of its own, and the core adds them in block
    * order in f64, rounding the gradient once to f32: every thread count gives the same bits. Against
    * `place` the per-sample work is the same but the gradient's f32 sums run in another order: the

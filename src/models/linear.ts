@@ -171,8 +171,8 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   }
 
   /**
-   * Validate a data set and copy it once into memory shared by `threads` threads (Node's
-   * worker_threads): each epoch's samples are cut into blocks fixed by the data's size alone, the
+   * Validate a data set and copy it once into memory shared by `threads` threads (where they run:
+   * see ThreadOptions): each epoch's samples are cut into blocks fixed by the data's size alone, the
    * threads share the blocks, and the blocks' float64 sums are added in block order, so every thread
    * count gives the same bits. Against `place` (one thread, one float64 sum over all samples) the
    * per-sample values are identical and only the order of the float64 additions differs: the loss

@@ -152,6 +152,7 @@ export async function startPool(threads: number, bytes: number, what: string): P
     run(task) {
       if (disposed) throw new DisposedError('threaded data');
       Atomics.store(ctrl, DONE, 0);
+      Atomics.store(ctrl, FAILED, 0);
       Atomics.store(ctrl, TASK, task);
       Atomics.store(ctrl, CMD, RUN);
       Atomics.add(ctrl, GEN, 1);
