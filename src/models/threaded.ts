@@ -11,7 +11,7 @@ export interface ThreadOptions {
    * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
    * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch;
    * the Elman network and stacks: 2^21 multiply-adds per sweep), else 1. Threads run in Node
-   * (worker_threads), Deno and Bun (Web Workers) and cross-origin isolated browser pages (Web
+   * and Deno (worker_threads), Bun (Web Workers) and cross-origin isolated browser pages (Web
    * Workers); elsewhere (pages without COOP/COEP headers, workerd) any count falls back to one
    * ordinary thread, and `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).
    */

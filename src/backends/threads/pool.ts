@@ -81,8 +81,9 @@ function startNode(start: WorkerStart): Started {
 }
 
 function startWeb(start: WorkerStart, url: string): Started {
-  // Deno runs module workers only; browsers and Bun take either (classic: the widest support).
+  // Deno (without worker_threads) runs module workers only; browsers and Bun take either (classic: the widest support).
   const w = new Worker(url, (globalThis as { Deno?: unknown }).Deno === undefined ? {} : { type: 'module' });
+  (w as { unref?: () => void }).unref?.(); // Bun: a pool left undisposed never keeps the process alive
   let exit!: () => void;
   const exited = new Promise<void>((resolve) => (exit = resolve));
   const ready = new Promise((resolve, reject) => {

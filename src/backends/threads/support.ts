@@ -1,5 +1,5 @@
-// Where threads can run, decided without loading anything: Node's worker_threads; Web Workers in
-// Deno and Bun, and in a cross-origin isolated browser page (shared memory needs it there); one
+// Where threads can run, decided without loading anything: worker_threads in Node and Deno; Web
+// Workers in Bun and in a cross-origin isolated browser page (shared memory needs it there); one
 // thread everywhere else.
 
 import { ConfigError } from '../../errors.js';
@@ -14,13 +14,17 @@ type Global = {
 /** How a pool starts its workers here: Node's worker_threads, Web Workers, or none (one thread). */
 export type ThreadsRuntime = 'node' | 'web' | undefined;
 
-/** The workers this runtime offers a pool. */
+/**
+ * The workers this runtime offers a pool: worker_threads in Node and Deno (whose Web Workers cannot
+ * be unref'd: a placement left undisposed would keep the process alive), Web Workers in Bun (whose
+ * worker_threads can) and in cross-origin isolated pages.
+ */
 export function threadsRuntime(): ThreadsRuntime {
   const g = globalThis as Global;
-  const deno = g.Deno !== undefined, bun = g.process?.versions?.bun !== undefined;
-  if (!deno && !bun && g.process?.versions?.node !== undefined) return typeof g.process.getBuiltinModule === 'function' ? 'node' : undefined;
+  const bun = g.process?.versions?.bun !== undefined;
+  if (!bun && g.process?.versions?.node !== undefined && typeof g.process.getBuiltinModule === 'function') return 'node';
   if (typeof g.Worker !== 'function') return undefined; // workerd, and browsers' worklets
-  return deno || bun || g.crossOriginIsolated === true ? 'web' : undefined;
+  return bun || g.Deno !== undefined || g.crossOriginIsolated === true ? 'web' : undefined;
 }
 
 // The threads core's bytes (base64), registered by the default entry's init(); the workerd entry,

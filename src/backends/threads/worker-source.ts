@@ -37,11 +37,11 @@ function start(d, post) {
 }
 `;
 
-/** The worker's source for Node's worker_threads (`eval: true`, the start in workerData). */
+/** The worker's source for worker_threads in Node and Deno (`eval: true`, the start in workerData). */
 export const NODE_WORKER_SOURCE = `${BODY}var wt = require('node:worker_threads');
 start(wt.workerData, function (m) { wt.parentPort.postMessage(m); });
 `;
 
-/** The worker's source for Web Workers (browsers, Deno, Bun: the start in the first message). */
+/** The worker's source for Web Workers (browsers, Bun, a Deno without worker_threads: the start in the first message). */
 export const WEB_WORKER_SOURCE = `${BODY}self.onmessage = function (e) { self.onmessage = null; start(e.data, function (m) { self.postMessage(m); }); self.close(); };
 `;
