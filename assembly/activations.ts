@@ -104,15 +104,6 @@ const C3: float = 4.1665795894e-2, C2: float = 1.6666665459e-1, C1: float = 5.00
   return <float>1 / (<float>1 + er * two);
 }
 
-/** The hidden activation on four lanes, as `activate` applies it (fused into a register block by matmul's mmStep). */
-// @ts-ignore: decorator
-@inline export function act4(v: v128, act: i32): v128 {
-  if (act == TANH) return tanh4(v);
-  if (act == SIGMOID) return sigmoid4(v);
-  if (act == RELU) return f32x4.pmax(v, f32x4.splat(0));
-  return v;
-}
-
 /** Apply the hidden activation in place to len floats: f32x4, one loop per activation, then the tail. */
 export function activate(p: usize, len: i32, act: i32): void {
   if (act == LINEAR) return;

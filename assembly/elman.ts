@@ -7,8 +7,8 @@
 // offset into the host's memory; `work` is one scratch block laid out below (elmanWorkFloats).
 // Matrix products are f32 (f32x4 over the output columns); only the loss is summed in f64.
 
-import { activateBack } from './activations';
-import { colSum, fillRows, mm, mmStep, mmT, transpose } from './matmul';
+import { activate, activateBack } from './activations';
+import { colSum, fillRows, mm, mmT, transpose } from './matmul';
 import { lossRow, outputRow } from './head';
 import {
   EJ_ACT, EJ_B, EJ_GRADS, EJ_H, EJ_I, EJ_LOSS, EJ_O, EJ_OUT, EJ_OUT_ACT, EJ_PARAMS, EJ_SCALE, EJ_SEQ, EJ_STEPS, EJ_T,
@@ -49,7 +49,10 @@ function forward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, act: i32, p:
   for (let k = 1; k <= T; k++) {
     const hp = hs + (<usize>((k - 1) * BH) << 2);
     const hk = hp + (<usize>BH << 2);
-    mmStep(x + (<usize>((k - 1) * xs) << 2), I, p, I, hp, H, R, H, b, hk, B, H, act);
+    fillRows(hk, H, B, b, H);
+    mm(x + (<usize>((k - 1) * xs) << 2), I, p, H, hk, H, B, I, H, true);
+    mm(hp, H, R, H, hk, H, B, H, H, true);
+    activate(hk, BH, act);
   }
 }
 

@@ -5,8 +5,6 @@
 // memory); f32x4.splat(load) became a load plus a register shuffle that competes with the multiplies
 // and adds for the same pipes (hidden 128: 73–81% of peak before, 88% after).
 
-import { act4, activate } from './activations';
-
 type float = f32;
 
 /**
@@ -58,73 +56,6 @@ export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, 
     if (n8 < N) mmRows(A, lda, Bm, ldb, C, ldc, m, m + 4, K, n8, N, acc);
   }
   mmRows(A, lda, Bm, ldb, C, ldc, m4, M, K, 0, N, acc);
-}
-
-/**
- * One recurrent step, C[M][N] = act(bias[N] + A1[M][K1]·B1[K1][N] + A2[M][K2]·B2[K2][N]), B1, B2 and
- * C with rows of N floats: each 4 × 8 register block starts from the bias, adds the K1 then the K2
- * terms in order and goes through the activation as it is stored; the tails (rows below 4,
- * columns beyond a multiple of 8) run fillRows, mmRows and activate. Same bits as fillRows, two mm
- * and activate (the activation of a value does not depend on where it sits), without the passes
- * over C between them (hidden 8: C was loaded and stored four times per step).
- */
-export function mmStep(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, lda2: i32, B2: usize, K2: i32, bias: usize, C: usize, M: i32, N: i32, act: i32): void {
-  const m4 = M & ~3, n8 = N & ~7;
-  const s1 = <usize>lda1 << 2, s2 = <usize>lda2 << 2, sb = <usize>N << 2;
-  for (let m = 0; m < m4; m += 4) {
-    const a1 = A1 + (<usize>(m * lda1) << 2), a2 = A2 + (<usize>(m * lda2) << 2);
-    const c = C + (<usize>(m * N) << 2);
-    for (let n = 0; n < n8; n += 8) {
-      const bn = <usize>n << 2, cn = c + bn;
-      let c00 = v128.load(bias + bn), c01 = v128.load(bias + bn, 16);
-      let c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
-      let b = B1 + bn, ak = a1;
-      for (let k = 0; k < K1; k++) {
-        const b0 = v128.load(b), b1 = v128.load(b, 16);
-        const x0 = v128.load32_splat(ak), x1 = v128.load32_splat(ak + s1);
-        const x2 = v128.load32_splat(ak + 2 * s1), x3 = v128.load32_splat(ak + 3 * s1);
-        c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
-        c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
-        c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
-        c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
-        b += sb; ak += 4;
-      }
-      b = B2 + bn; ak = a2;
-      for (let k = 0; k < K2; k++) {
-        const b0 = v128.load(b), b1 = v128.load(b, 16);
-        const h0 = v128.load32_splat(ak), h1 = v128.load32_splat(ak + s2);
-        const h2 = v128.load32_splat(ak + 2 * s2), h3 = v128.load32_splat(ak + 3 * s2);
-        c00 = madd(h0, b0, c00); c01 = madd(h0, b1, c01);
-        c10 = madd(h1, b0, c10); c11 = madd(h1, b1, c11);
-        c20 = madd(h2, b0, c20); c21 = madd(h2, b1, c21);
-        c30 = madd(h3, b0, c30); c31 = madd(h3, b1, c31);
-        b += sb; ak += 4;
-      }
-      v128.store(cn, c00); v128.store(cn, c01, 16);
-      v128.store(cn + sb, c10); v128.store(cn + sb, c11, 16);
-      v128.store(cn + 2 * sb, c20); v128.store(cn + 2 * sb, c21, 16);
-      v128.store(cn + 3 * sb, c30); v128.store(cn + 3 * sb, c31, 16);
-      // The activation as the block leaves registers, read back from L1: one inlined copy of it, not eight.
-      for (let r = 0, q = cn; r < 4; r++, q += sb) {
-        const u = act4(v128.load(q), act), w = act4(v128.load(q, 16), act);
-        v128.store(q, u); v128.store(q, w, 16);
-      }
-    }
-    if (n8 < N) {
-      const w = N - n8;
-      fillRows(c + (<usize>n8 << 2), N, 4, bias + (<usize>n8 << 2), w);
-      mmRows(A1, lda1, B1, N, C, N, m, m + 4, K1, n8, N, true);
-      mmRows(A2, lda2, B2, N, C, N, m, m + 4, K2, n8, N, true);
-      for (let r = 0; r < 4; r++) activate(c + (<usize>(r * N + n8) << 2), w, act);
-    }
-  }
-  if (m4 < M) {
-    const c = C + (<usize>(m4 * N) << 2);
-    fillRows(c, N, M - m4, bias, N);
-    mmRows(A1, lda1, B1, N, C, N, m4, M, K1, 0, N, true);
-    mmRows(A2, lda2, B2, N, C, N, m4, M, K2, 0, N, true);
-    activate(c, (M - m4) * N, act);
-  }
 }
 
 /** Rows m0..m1, columns n0..N of mm, one row at a time: f32x4 over 4 columns, then scalar. */
