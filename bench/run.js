@@ -95,7 +95,7 @@ for (const hidden of quick ? [8] : [8, 32, 128]) {
     say(`| ${hidden} | ${E} | ${r.name}${r === tfBest ? ' (faster)' : ''} | ${fmtTime(r.wall / E)} | ${fmtTime(r.cpu / E)} | ${fmtRatio(tfBest.cpu / r.cpu)} | ${fmtRatio(plain.cpu / r.cpu)} | ${pct.toFixed(pct < 1 ? 2 : 0)}% |`);
   }
   // The relaxed-SIMD core in child processes (it cannot share this process with the plain core).
-  const rx = relaxedRows(hidden, { rounds: quick ? 2 : 5, children: quick ? 1 : 2 });
+  const rx = relaxedRows(hidden, { rounds: quick ? 2 : 5, children: quick ? 1 : 3 });
   if (rx) {
     for (const [name, r] of [['elman wasm relaxed SIMD (child process)', rx.relaxed], ['elman wasm SIMD (child process, A/B)', rx.plain]]) {
       const pct = (100 * flops) / ((r.cpu / r.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
