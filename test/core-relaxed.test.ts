@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,12 +27,26 @@ interface Checks {
   losses: Record<'wasm' | 'js', number[]>;
 }
 
+const script = (options: string) => `import * as elman from '${url('dist/index.js')}'; import { relaxedChecks } from '${url('test/runtimes/relaxed.mjs')}';
+await elman.init(undefined, ${options}); console.log(JSON.stringify(relaxedChecks(elman)));`;
+
 /** relaxedChecks (test/runtimes/relaxed.mjs) in a fresh Node process on the built package. */
 async function inNode(flags: string[], options: string): Promise<Checks> {
-  const script = `import * as elman from '${url('dist/index.js')}'; import { relaxedChecks } from '${url('test/runtimes/relaxed.mjs')}';
-await elman.init(undefined, ${options}); console.log(JSON.stringify(relaxedChecks(elman)));`;
-  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script]);
+  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script(options)]);
   return JSON.parse(stdout) as Checks;
+}
+
+/** The same in Deno or Bun (their npm packages), from a script file. */
+async function inRuntime(bin: 'deno' | 'bun'): Promise<Checks> {
+  const dir = mkdtempSync(join(tmpdir(), 'elman-relaxed-'));
+  try {
+    writeFileSync(join(dir, 'checks.mjs'), script('{}'));
+    const args = bin === 'deno' ? ['run', '--allow-read', join(dir, 'checks.mjs')] : [join(dir, 'checks.mjs')];
+    const { stdout } = await run(join(root, 'node_modules/.bin', bin), args);
+    return JSON.parse(stdout) as Checks;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The contract every core holds (the plain one's tests, applied to whichever core ran). */
@@ -78,6 +94,24 @@ describe('Node 20 with --experimental-wasm-relaxed-simd', () => {
     // The js backend does not depend on the core.
     expect(relaxed.losses.js).toEqual(plain.losses.js);
   });
+});
+
+describe('Deno and Bun have relaxed SIMD: init() loads the relaxed core there', () => {
+  test('Deno (V8) fuses, and holds the contract', async () => {
+    const r = await inRuntime('deno');
+    expect(r.features).toEqual({ relaxedSimd: true });
+    expect(r.madd).toBe(2 ** -24);
+    holdsContract(r);
+  }, 120_000);
+
+  test('Bun (JavaScriptCore) holds the contract; where it does not fuse, the relaxed core is the plain core bit for bit', async () => {
+    const [r, plain] = await Promise.all([inRuntime('bun'), inNode([], '{ relaxedSimd: false }')]);
+    expect(r.features).toEqual({ relaxedSimd: true });
+    expect([0, 2 ** -24]).toContain(r.madd);
+    holdsContract(r);
+    // Unfused, relaxed_madd(a, b, c) is a·b rounded, then + c rounded: the plain core's c + a·b.
+    if (r.madd === 0) expect(r.losses.wasm).toEqual(plain.losses.wasm);
+  }, 120_000);
 });
 
 test('plain Node 20 (no flag): the probe does not validate, init() loads the plain core', async () => {
