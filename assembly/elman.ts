@@ -8,7 +8,7 @@
 // Matrix products are f32 (f32x4 over the output columns); only the loss is summed in f64.
 
 import { activate, activateBack } from './activations';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { colSum, fillRows, mm, mmT, transpose } from './matmul';
 import { lossRow, outputRow } from './head';
 import {
   EJ_ACT, EJ_B, EJ_GRADS, EJ_H, EJ_I, EJ_LOSS, EJ_O, EJ_OUT, EJ_OUT_ACT, EJ_PARAMS, EJ_SCALE, EJ_SEQ, EJ_STEPS, EJ_T,
@@ -49,7 +49,7 @@ function forward(x: usize, xs: i32, B: i32, T: i32, I: i32, H: i32, act: i32, p:
   for (let k = 1; k <= T; k++) {
     const hp = hs + (<usize>((k - 1) * BH) << 2);
     const hk = hp + (<usize>BH << 2);
-    for (let r = 0; r < B; r++) memory.copy(hk + (<usize>(r * H) << 2), b, <usize>H << 2);
+    fillRows(hk, H, B, b, H);
     mm(x + (<usize>((k - 1) * xs) << 2), I, p, H, hk, H, B, I, H, true);
     mm(hp, H, R, H, hk, H, B, H, H, true);
     activate(hk, BH, act);
@@ -77,7 +77,7 @@ export function elmanForward(job: usize): void {
   const k0 = seq ? 1 : T;
   for (let k = k0; k <= T; k++) {
     const yk = y + (<usize>((k - k0) * B * O) << 2);
-    for (let r = 0; r < B; r++) memory.copy(yk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    fillRows(yk, O, B, bo, O);
     mm(work + (<usize>(k * B * H) << 2), H, Wo, O, yk, O, B, H, O, true);
     for (let r = 0; r < B; r++) outputRow(yk + (<usize>(r * O) << 2), O, outAct);
   }
@@ -119,7 +119,7 @@ export function elmanLossGrad(job: usize): void {
   for (let k = k0; k <= T; k++) {
     const zk = dzs + (<usize>((k - 1) * B * O) << 2);
     const tk = seq ? t + (<usize>((k - 1) * ts) << 2) : t;
-    for (let r = 0; r < B; r++) memory.copy(zk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    fillRows(zk, O, B, bo, O);
     mm(hs + (<usize>(k * BH) << 2), H, Wo, O, zk, O, B, H, O, true);
     for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, s);
     mmT(hs + (<usize>(k * BH) << 2), H, zk, O, gWo, O, B, H, O);

@@ -4,6 +4,7 @@
 
 import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../src/abi/codes';
 import { activate } from './activations';
+export { colSumS, fillRows } from './matmul';
 
 type float = f32;
 
@@ -73,20 +74,4 @@ export function addTo(dst: usize, src: usize, len: i32): void {
   let i = 0;
   for (; i < n4; i += 4) v128.store(at(dst, i), f32x4.add(v128.load(at(dst, i)), v128.load(at(src, i))));
   for (; i < len; i++) store<float>(at(dst, i), load<float>(at(dst, i)) + load<float>(at(src, i)));
-}
-
-/** Every one of M rows (stride ld floats) starts with a copy of the N floats at b: the bias broadcast. */
-export function fillRows(A: usize, ld: i32, M: i32, b: usize, N: i32): void {
-  for (let m = 0; m < M; m++) memory.copy(at(A, m * ld), b, <usize>N << 2);
-}
-
-/** c[n] += Σm A[m][n] over M rows of stride lda floats, N columns. */
-export function colSumS(A: usize, lda: i32, M: i32, N: i32, c: usize): void {
-  const n4 = N & ~3;
-  for (let m = 0; m < M; m++) {
-    const a = at(A, m * lda);
-    let n = 0;
-    for (; n < n4; n += 4) v128.store(at(c, n), f32x4.add(v128.load(at(c, n)), v128.load(at(a, n))));
-    for (; n < N; n++) store<float>(at(c, n), load<float>(at(c, n)) + load<float>(at(a, n)));
-  }
 }

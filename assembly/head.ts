@@ -11,7 +11,7 @@ import {
   HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_T, HD_TGT, HD_TS, HD_WORK, HD_Y,
 } from '../src/abi/gated';
 import { word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { colSum, fillRows, mm, mmT, transpose } from './matmul';
 
 type float = f32;
 
@@ -97,7 +97,7 @@ export function headForward(blk: usize): void {
   const k0 = seq ? 0 : T - 1;
   for (let k = k0; k < T; k++) {
     const yk = y + (<usize>((k - k0) * B * O) << 2);
-    for (let r = 0; r < B; r++) memory.copy(yk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    fillRows(yk, O, B, bo, O);
     mm(hs + (<usize>(k * B * H) << 2), H, Wo, O, yk, O, B, H, O, true);
     for (let r = 0; r < B; r++) outputRow(yk + (<usize>(r * O) << 2), O, outAct);
   }
@@ -124,7 +124,7 @@ export function headLossGrad(blk: usize): void {
   for (let k = k0; k < T; k++) {
     const zk = dzs + (<usize>((k - k0) * BO) << 2), hk = hs + (<usize>(k * BH) << 2);
     const tk = t + (<usize>((k - k0) * ts) << 2);
-    for (let r = 0; r < B; r++) memory.copy(zk + (<usize>(r * O) << 2), bo, <usize>O << 2);
+    fillRows(zk, O, B, bo, O);
     mm(hk, H, Wo, O, zk, O, B, H, O, true);
     for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, s);
     mmT(hk, H, zk, O, g, O, B, H, O);

@@ -5,6 +5,10 @@ export { linearStates, linearLossGrad, linearLossGradScalar, linearStatesBytes, 
 export function heapBase(): usize {
   return __heap_base;
 }
+/** What this build of the core can do, as bits: 1 = relaxed SIMD (the fused multiply-adds of ./matmul). */
+export function features(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}
 export { optimizerStep, powi } from './optimizers';
 export { linearTrain } from './in-core';
 export { linearSurface } from './surface';

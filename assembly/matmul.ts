@@ -8,6 +8,17 @@
 type float = f32;
 
 /**
+ * c + a·b on four lanes: f32x4.relaxed_madd in the relaxed-SIMD core (build/elman.relaxed.wasm,
+ * asconfig.relaxed.json), fused or not as the engine decides (V8 fuses where the CPU has FMA), else
+ * a multiply and an add, each rounded. Every vector product of this file and ./elman.ts goes through it.
+ */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
+/**
  * C[M][N] = (acc ? C : 0) + A[M][K]·Bm[K][N]; strides in floats. Blocks of 4 rows × 8 columns keep
  * eight f32x4 sums in registers and load each row of Bm once for four rows of A; tails go to mmRows.
  */
@@ -31,10 +42,10 @@ export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, 
         const b0 = v128.load(b), b1 = v128.load(b, 16);
         const a0 = v128.load32_splat(ak), a1 = v128.load32_splat(ak + sa);
         const a2 = v128.load32_splat(ak + 2 * sa), a3 = v128.load32_splat(ak + 3 * sa);
-        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+        c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+        c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+        c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
         b += sb; ak += 4;
       }
       v128.store(cn, c00); v128.store(cn, c01, 16);
@@ -60,7 +71,7 @@ function mmRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, m0:
       let c0 = acc ? v128.load(cn) : f32x4.splat(0);
       let bk = Bm + (<usize>n << 2);
       for (let k = 0; k < K; k++) {
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a + (<usize>k << 2)), v128.load(bk)));
+        c0 = madd(v128.load32_splat(a + (<usize>k << 2)), v128.load(bk), c0);
         bk += sb;
       }
       v128.store(cn, c0);
@@ -105,10 +116,10 @@ function mmTChunk(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M
         const b0 = v128.load(b), b1 = v128.load(b, 16);
         const a0 = v128.load32_splat(a), a1 = v128.load32_splat(a, 4);
         const a2 = v128.load32_splat(a, 8), a3 = v128.load32_splat(a, 12);
-        c00 = f32x4.add(c00, f32x4.mul(a0, b0)); c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-        c10 = f32x4.add(c10, f32x4.mul(a1, b0)); c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-        c20 = f32x4.add(c20, f32x4.mul(a2, b0)); c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-        c30 = f32x4.add(c30, f32x4.mul(a3, b0)); c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        c00 = madd(a0, b0, c00); c01 = madd(a0, b1, c01);
+        c10 = madd(a1, b0, c10); c11 = madd(a1, b1, c11);
+        c20 = madd(a2, b0, c20); c21 = madd(a2, b1, c21);
+        c30 = madd(a3, b0, c30); c31 = madd(a3, b1, c31);
         a += sa; b += sb;
       }
       v128.store(cn, c00); v128.store(cn, c01, 16);
@@ -121,19 +132,35 @@ function mmTChunk(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M
   mmTRows(A, lda, Bm, ldb, C, ldc, M, k4, K, 0, N);
 }
 
-/** The tails of mmT: rows k0..k1 of C, columns n0..N, one row at a time (f32x4, then scalar). */
+/**
+ * The tails of mmT: rows k0..k1 of C, columns n0..N, one row at a time: 8 columns in two f32x4 sums
+ * (independent chains: one chain waited on each add's latency, which the input-weight gradient at
+ * I = 2, wholly a tail, paid on every step), then 4, then scalar.
+ */
 function mmTRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: i32, k0: i32, k1: i32, n0: i32, N: i32): void {
-  const n4 = n0 + ((N - n0) & ~3);
+  const n8 = n0 + ((N - n0) & ~7), n4 = n0 + ((N - n0) & ~3);
   const sa = <usize>lda << 2, sb = <usize>ldb << 2;
   for (let k = k0; k < k1; k++) {
     const c = C + (<usize>(k * ldc) << 2);
     let n = n0;
+    for (; n < n8; n += 8) {
+      const cn = c + (<usize>n << 2);
+      let c0 = v128.load(cn), c1 = v128.load(cn, 16);
+      let a = A + (<usize>k << 2), b = Bm + (<usize>n << 2);
+      for (let m = 0; m < M; m++) {
+        const ak = v128.load32_splat(a);
+        c0 = madd(ak, v128.load(b), c0);
+        c1 = madd(ak, v128.load(b, 16), c1);
+        a += sa; b += sb;
+      }
+      v128.store(cn, c0); v128.store(cn, c1, 16);
+    }
     for (; n < n4; n += 4) {
       const cn = c + (<usize>n << 2);
       let c0 = v128.load(cn);
       let a = A + (<usize>k << 2), b = Bm + (<usize>n << 2);
       for (let m = 0; m < M; m++) {
-        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), v128.load(b)));
+        c0 = madd(v128.load32_splat(a), v128.load(b), c0);
         a += sa; b += sb;
       }
       v128.store(cn, c0);
@@ -153,12 +180,68 @@ function mmTRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M:
 
 /** c[n] += Σm A[m][n] over M contiguous rows of N floats. */
 export function colSum(A: usize, M: i32, N: i32, c: usize): void {
+  colSumS(A, N, M, N, c);
+}
+
+/**
+ * c[n] += Σm A[m][n] over M rows of stride lda floats: each sum runs over m in order, in registers
+ * over blocks of 16, 8, 4 columns (independent chains; adding into c in memory row by row waited on
+ * a store and a reload per row: 11% of the hidden-8 Elman epoch), then one column at a time.
+ */
+export function colSumS(A: usize, lda: i32, M: i32, N: i32, c: usize): void {
+  const sa = <usize>lda << 2;
+  let n = 0;
+  for (; n + 16 <= N; n += 16) {
+    const cn = c + (<usize>n << 2);
+    let s0 = v128.load(cn), s1 = v128.load(cn, 16), s2 = v128.load(cn, 32), s3 = v128.load(cn, 48);
+    let a = A + (<usize>n << 2);
+    for (let m = 0; m < M; m++) {
+      s0 = f32x4.add(s0, v128.load(a)); s1 = f32x4.add(s1, v128.load(a, 16));
+      s2 = f32x4.add(s2, v128.load(a, 32)); s3 = f32x4.add(s3, v128.load(a, 48));
+      a += sa;
+    }
+    v128.store(cn, s0); v128.store(cn, s1, 16); v128.store(cn, s2, 32); v128.store(cn, s3, 48);
+  }
+  for (; n + 8 <= N; n += 8) {
+    const cn = c + (<usize>n << 2);
+    let s0 = v128.load(cn), s1 = v128.load(cn, 16);
+    let a = A + (<usize>n << 2);
+    for (let m = 0; m < M; m++) {
+      s0 = f32x4.add(s0, v128.load(a)); s1 = f32x4.add(s1, v128.load(a, 16));
+      a += sa;
+    }
+    v128.store(cn, s0); v128.store(cn, s1, 16);
+  }
+  for (; n + 4 <= N; n += 4) {
+    const cn = c + (<usize>n << 2);
+    let s0 = v128.load(cn);
+    let a = A + (<usize>n << 2);
+    for (let m = 0; m < M; m++) {
+      s0 = f32x4.add(s0, v128.load(a));
+      a += sa;
+    }
+    v128.store(cn, s0);
+  }
+  for (; n < N; n++) {
+    const cn = c + (<usize>n << 2);
+    let s = load<float>(cn);
+    let a = A + (<usize>n << 2);
+    for (let m = 0; m < M; m++) {
+      s += load<float>(a);
+      a += sa;
+    }
+    store<float>(cn, s);
+  }
+}
+
+/** Every one of M rows (stride ld floats) starts with a copy of the N floats at b: the bias broadcast, f32x4 then scalar (memory.copy per row is a call out of the module in V8). */
+export function fillRows(A: usize, ld: i32, M: i32, b: usize, N: i32): void {
   const n4 = N & ~3;
   for (let m = 0; m < M; m++) {
-    const a = A + (<usize>(m * N) << 2);
+    const a = A + (<usize>(m * ld) << 2);
     let n = 0;
-    for (; n < n4; n += 4) v128.store(c + (<usize>n << 2), f32x4.add(v128.load(c + (<usize>n << 2)), v128.load(a + (<usize>n << 2))));
-    for (; n < N; n++) store<float>(c + (<usize>n << 2), load<float>(c + (<usize>n << 2)) + load<float>(a + (<usize>n << 2)));
+    for (; n < n4; n += 4) v128.store(a + (<usize>n << 2), v128.load(b + (<usize>n << 2)));
+    for (; n < N; n++) store<float>(a + (<usize>n << 2), load<float>(b + (<usize>n << 2)));
   }
 }
 

@@ -1,15 +1,16 @@
 // Cycles per value of the Elman kernel's activations and the matrix products' share of the peak,
 // measured on the kernels alone (build/kernels.wasm, from assembly/bench/kernels.ts) at the clock
-// measured by bench/machine.js. Run: npm run build:bench && node bench/kernels.js
+// measured by bench/machine.js. Run: npm run build:bench && node bench/kernels.js; the relaxed-SIMD
+// probes (fused multiply-adds): node --experimental-wasm-relaxed-simd bench/kernels.js --relaxed
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
-/** { tanh, sigmoid, relu } cycles per value and { mm, mmT } fraction of peak at B × H · H × H. */
-export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200 } = {}) {
-  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(here('../build/kernels.wasm'))), {}).exports;
+/** { tanh, sigmoid, relu } cycles per value and { mm, mmT } fraction of peak at B × H · H × H; `file`: the probes' build (the relaxed-SIMD one: build/kernels.relaxed.wasm). */
+export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
+  const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   const need = 4 * (len + 3 * batch * 128 + 128 * 128) + 65536 * 2;
   if (e.memory.buffer.byteLength < need) e.memory.grow(Math.ceil((need - e.memory.buffer.byteLength) / 65536));
   const base = 65536;
@@ -50,7 +51,7 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
 
 const entry = process.argv[1];
 if (entry && import.meta.url === new URL(`file://${entry}`).href) {
-  const k = kernelFigures();
+  const k = kernelFigures(process.argv.includes('--relaxed') ? { file: here('../build/kernels.relaxed.wasm') } : {});
   console.log(`clock ${(k.clock / 1e9).toFixed(2)} GHz`);
   for (const [n, c] of Object.entries(k.act)) console.log(`${n.padEnd(8)} ${c.toFixed(2)} cycles per value`);
   for (const [h, m] of Object.entries(k.mm)) console.log(`hidden ${h.padStart(3)}: mm (100×${h}·${h}×${h}) ${(100 * m.mm).toFixed(0)}% of peak, mmT ${(100 * m.mmT).toFixed(0)}% of peak`);

@@ -10,7 +10,8 @@ import { instantiateSync as loaderInstantiate } from '@assemblyscript/loader';
 import { loadCore } from '../dist/backends/wasm/core.js';
 import { init, lossSurface } from '../dist/index.js';
 import { COUNTER_SIZES, counterBounds, counterData, counterRows } from './counter.js';
-import { ELMAN, elmanFlops, elmanRows } from './elman.js';
+import { ELMAN, elmanFlops, elmanRows, RELAXED_FLAG, relaxedRows } from './elman.js';
+import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
@@ -93,10 +94,22 @@ for (const hidden of quick ? [8] : [8, 32, 128]) {
     const pct = (100 * flops) / ((r.cpu / E / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
     say(`| ${hidden} | ${E} | ${r.name}${r === tfBest ? ' (faster)' : ''} | ${fmtTime(r.wall / E)} | ${fmtTime(r.cpu / E)} | ${fmtRatio(tfBest.cpu / r.cpu)} | ${fmtRatio(plain.cpu / r.cpu)} | ${pct.toFixed(pct < 1 ? 2 : 0)}% |`);
   }
-  elman[hidden] = { rows, tfBest, plain, flops };
+  // The relaxed-SIMD core in child processes (it cannot share this process with the plain core).
+  const rx = relaxedRows(hidden, { rounds: quick ? 2 : 5, children: quick ? 1 : 3 });
+  if (rx) {
+    for (const [name, r] of [['elman wasm relaxed SIMD (child process)', rx.relaxed], ['elman wasm SIMD (child process, A/B)', rx.plain]]) {
+      const pct = (100 * flops) / ((r.cpu / r.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
+      say(`| ${hidden} | ${r.epochs} | ${name} | ${fmtTime(r.wall / r.epochs)} | ${fmtTime(r.cpu / r.epochs)} | ${fmtRatio((tfBest.cpu / tfBest.epochs) / (r.cpu / r.epochs))} | ${fmtRatio((plain.cpu / plain.epochs) / (r.cpu / r.epochs))} | ${pct.toFixed(0)}% |`);
+    }
+  } else say(`| ${hidden} | | elman wasm relaxed SIMD: not available in this runtime (even with ${RELAXED_FLAG}) | | | | | |`);
+  elman[hidden] = { rows, tfBest, plain, flops, rx };
   for (const r of made) r.dispose();
 }
 say();
+say(`The relaxed-SIMD rows run in child processes started with ${RELAXED_FLAG} (Node 20 validates relaxed SIMD only with it), alternating`);
+say('with a child on the plain core under the same flag (the A/B row); `init()` picks the relaxed core wherever the runtime validates it.');
+say();
+const kernels = quick ? undefined : kernelFigures({ clock: clock0 });
 
 // ---- GRU and LSTM (bench/gated.js) --------------------------------------------------------------
 const gated = await gatedSection({ say, tf, quick, clock: clock0, peak: PEAK_FLOP_PER_CYCLE, fmt: { time: fmtTime, ratio: fmtRatio } });
@@ -170,6 +183,20 @@ if (!quick) {
   }
   const e32 = elman[32];
   target('Elman, hidden 32, vs plain JS', e32.plain.cpu / e32.rows.find((r) => r.key === 'simd').cpu, 8);
+  // The kernel targets: shares of the no-FMA peak (16 flop/cycle) and cycles per value, met when on the right side.
+  const bound = (label, value, goal, unit, below = false) => {
+    const met = below ? value <= goal : value >= goal;
+    say(`- ${label}: ${value.toFixed(unit === '%' ? 0 : 1)}${unit} (target ${below ? '≤' : '≥'} ${goal}${unit}) ${met ? '— met' : '— **missed**'}`);
+  };
+  for (const [h, goal] of [[8, 25], [128, 50]]) {
+    const simd = elman[h].rows.find((r) => r.key === 'simd');
+    bound(`Elman epoch, hidden ${h}, share of the no-FMA peak`, (100 * elman[h].flops) / ((simd.cpu / simd.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE), goal, '%');
+  }
+  bound('tanh, cycles per value (bench/kernels.js)', kernels.act.tanh, 8, ' cycles', true);
+  bound('mm at hidden 128 (100×128·128×128), share of the no-FMA peak', 100 * kernels.mm[128].mm, 60, '%');
+  bound('mmT at hidden 128, share of the no-FMA peak', 100 * kernels.mm[128].mmT, 60, '%');
+  const rx = [8, 32, 128].map((h) => elman[h].rx && `hidden ${h} ${fmtRatio(elman[h].rx.plain.cpu / elman[h].rx.relaxed.cpu)}`).filter(Boolean);
+  say(`- Relaxed SIMD (fused multiply-adds), used where the runtime has it: ${rx.length ? `${rx.join(', ')} the plain core's speed (CPU, A/B in child processes)` : 'not available in this runtime'}.`);
 }
 say();
 say('## Targets (issue 11: GRU and LSTM; CPU-time ratios in this run)');

@@ -1,6 +1,6 @@
 // elman: recurrent networks trained by backpropagation through time, loops in WebAssembly.
-export { init, initSync } from './backends/wasm/embedded.js';
-export { isInitialized, type WasmSource } from './backends/wasm/core.js';
+export { init, initSync, type InitOptions } from './backends/wasm/embedded.js';
+export { coreFeatures, isInitialized, type CoreFeatures, type WasmSource } from './backends/wasm/core.js';
 export { BACKENDS, ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName, type Activation, type OutputActivation, type ElmanLossName, type LinearLossName, type LossKind } from './types.js';
 export type { Binding, BindOptions, PlacedData, Trainable } from './models/model.js';
 export { RandomState, type RandomStateSnapshot } from './random.js';

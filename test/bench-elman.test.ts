@@ -16,6 +16,17 @@ test('bench/elman.js makes and runs a row per implementation', async () => {
   }
 });
 
+test('bench/elman.js measures the relaxed-SIMD core and the plain one in child processes started with the flag', async () => {
+  // @ts-expect-error: a plain-JavaScript bench module without type declarations
+  const { relaxedRows } = (await import('../bench/elman.js')) as {
+    relaxedRows: (h: number, o: object) => { relaxed: { cpu: number; epochs: number }; plain: { cpu: number; epochs: number } } | undefined;
+  };
+  const r = relaxedRows(4, { epochs: 1, rounds: 1, children: 1 });
+  expect(r?.relaxed.epochs).toBe(1);
+  expect(r!.relaxed.cpu).toBeGreaterThan(0);
+  expect(r!.plain.cpu).toBeGreaterThan(0);
+}, 60_000);
+
 test('bench/counter.js makes and runs a row per implementation, all ending near the same weights', async () => {
   // @ts-expect-error: a plain-JavaScript bench module without type declarations
   const { counterRows } = (await import('../bench/counter.js')) as {

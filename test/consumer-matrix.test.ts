@@ -1,7 +1,8 @@
 // The door users use: the packed tarball installed into a fresh project, then built with each bundler
 // (no configuration for elman), run in Node, Deno, Bun and Chromium, type-checked the ways TypeScript
 // projects resolve, and the `elman` command run through npm's bin link. Every runtime trains the
-// tutorial and must land on the float32 bits of the installed package in Node.
+// tutorial and must land on the float32 bits of the installed package in Node, on the plain SIMD core
+// (relaxedSimd: false; Chromium and Deno would load the relaxed one, see test/core-relaxed).
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,10 +50,10 @@ beforeAll(async () => {
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
   cpSync(join(root, 'test/runtimes/tutorial.mjs'), join(app, 'tutorial.mjs'));
   cpSync(join(root, 'test/runtimes/threads.mjs'), join(app, 'threads.mjs'));
-  writeFileSync(join(app, 'node.mjs'), "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\nawait elman.init();\nconsole.log(JSON.stringify(tutorialRuns(elman)));\n");
+  writeFileSync(join(app, 'node.mjs'), "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\nawait elman.init(undefined, { relaxedSimd: false });\nconsole.log(JSON.stringify(tutorialRuns(elman)));\n");
   writeFileSync(
     join(app, 'browser.mjs'),
-    "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\ntry { await elman.init(); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n",
+    "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\ntry { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n",
   );
   writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./browser.mjs"></script>\n');
   writeFileSync(join(app, 'cdn.mjs'), "export * from 'elman';\n");
@@ -342,13 +343,29 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     printed['webpack 5 in Chromium'] = summary(runs);
   });
 
+  test('init() with no options loads the relaxed-SIMD core from a bundle: esbuild one file (its import inlined) and rollup (a chunk)', async () => {
+    writeFileSync(join(app, 'features.mjs'), "import * as elman from 'elman';\ntry { await elman.init(); window.result = elman.coreFeatures(); } catch (e) { window.result = { error: String(e) }; }\n");
+    const esbuild = await import('esbuild');
+    const one = join(app, 'out/features-esbuild');
+    await esbuild.build({ entryPoints: [join(app, 'features.mjs')], bundle: true, platform: 'browser', format: 'esm', outfile: join(one, 'features.js'), logLevel: 'silent' });
+    const { rollup } = await import('rollup');
+    const { nodeResolve } = await import('@rollup/plugin-node-resolve');
+    const chunked = join(app, 'out/features-rollup');
+    const bundle = await rollup({ input: join(app, 'features.mjs'), plugins: [nodeResolve({ browser: true })] });
+    await bundle.write({ dir: chunked, format: 'es' });
+    await bundle.close();
+    expect(readdirSync(chunked).length).toBeGreaterThan(1); // the relaxed core's bytes in a chunk of their own
+    for (const out of [one, chunked]) expect(await result(`${await serve(out, { '/': page("import './features.js';") })}/`)).toEqual({ relaxedSimd: true });
+    printed['relaxed core from bundles in Chromium'] = 'esbuild one file, rollup chunk: relaxedSimd true';
+  });
+
   test('a single-file CDN-style module (everything in one ESM file, loaded through an import map)', async () => {
     const esbuild = await import('esbuild');
     const out = join(app, 'out/cdn');
     await esbuild.build({ entryPoints: [join(app, 'cdn.mjs')], bundle: true, platform: 'neutral', format: 'esm', outfile: join(out, 'elman.js'), logLevel: 'silent' });
     cpSync(join(app, 'tutorial.mjs'), join(out, 'tutorial.mjs'));
     const html = page(
-      "import * as elman from 'elman'; import { tutorialRuns } from '/tutorial.mjs'; try { await elman.init(); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }",
+      "import * as elman from 'elman'; import { tutorialRuns } from '/tutorial.mjs'; try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }",
       '<script type="importmap">{ "imports": { "elman": "/elman.js" } }</script>',
     );
     const runs = await result(`${await serve(out, { '/': html })}/`);

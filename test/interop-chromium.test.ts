@@ -13,7 +13,7 @@ const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/
   <script type="module">
   import { init, Predictor } from 'elman';
   try {
-    await init();
+    await init(undefined, { relaxedSimd: false }); // the plain core, as in Node: the same bits (Chromium would pick the relaxed one)
     const p = await Predictor.load('examples/edge-worker/model/model.json');
     window.result = p.predict(${JSON.stringify(input)});
   } catch (e) { window.result = { error: String(e) }; }

@@ -15,7 +15,7 @@ const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {
 test('npm pack ships the .wasm, the compiled API with types, the README and the license, and nothing else', () => {
   const [packed] = JSON.parse(npm('pack', '--dry-run', '--json', '--ignore-scripts')) as Array<{ files: Array<{ path: string }> }>;
   const files = packed!.files.map((f) => f.path);
-  for (const needed of ['build/elman.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/plots/index.js', 'dist/backends/wasm/core-bytes.js', 'dist/backends/threads/core-bytes.js']) {
+  for (const needed of ['build/elman.wasm', 'build/elman.relaxed.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/plots/index.js', 'dist/backends/wasm/core-bytes.js', 'dist/backends/wasm/core-bytes-relaxed.js', 'dist/backends/threads/core-bytes.js']) {
     expect(files).toContain(needed);
   }
   const stray = files.filter((f) => /^(test|src|assembly|bench|playground|\.ci)\//.test(f) || f.endsWith('.map') || f.includes('fixtures'));

@@ -125,7 +125,7 @@ describe.runIf(chromiumAvailable('Chromium runtime test'))('Chromium', () => {
     <script type="module">
     import * as elman from 'elman';
     import { tutorialRuns } from '/test/runtimes/tutorial.mjs';
-    try { await elman.init(); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
+    try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
   </script>`;
   let server: Awaited<ReturnType<typeof serveStatic>>;
   afterAll(() => server?.close());

@@ -21,7 +21,8 @@ const data = __DATA__;
 data.x = Float32Array.from(data.x);
 data.targets = Float32Array.from(data.targets);
 try {
-  await init();
+  // The plain SIMD core, as in Node: the fallback's bits are compared with Node's.
+  await init(undefined, { relaxedSimd: false });
   const out = { isolated: globalThis.crossOriginIsolated === true, elman: {}, counter: {}, surface: {} };
   for (const threads of [1, 2]) {
     const model = new ElmanRNN(${JSON.stringify(elmanOptions)});

@@ -15,6 +15,7 @@
 // sit unused, and none of them loads its workers without a file or URL. No dependency.
 import { ConfigError, DisposedError, ElmanError } from '../../errors.js';
 import { Arena } from '../wasm/arena.js';
+import { fromBase64 } from '../wasm/core.js';
 import { exportsMismatch } from '../wasm/exports.js';
 import { THREADS_FUNCTIONS, type ThreadsCore } from './exports.js';
 import { threadsCoreSource, threadsRuntime } from './support.js';
@@ -49,10 +50,7 @@ function threadsModule(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     const source = threadsCoreSource();
     if (!source) throw new ElmanError('no threads core registered: import from the package\'s default entry', 'threads', undefined);
-    const text = atob(await source());
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return WebAssembly.compile(bytes);
+    return WebAssembly.compile(fromBase64(await source()) as BufferSource);
   })();
   compiled.catch(() => (compiled = undefined)); // a later placement may try again
   return compiled;

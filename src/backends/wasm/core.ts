@@ -132,6 +132,40 @@ export function core(): Core {
   return ready;
 }
 
+/** What the loaded core can do: which build of it is live. */
+export interface CoreFeatures {
+  /**
+   * True when the live core is the relaxed-SIMD build (`elman.relaxed.wasm`): its matrix products
+   * use `f32x4.relaxed_madd`, which the engine may fuse (one rounding) or not (two), so results
+   * differ from the plain SIMD core's by float32 rounding (see the README's Precision section).
+   */
+  readonly relaxedSimd: boolean;
+}
+
+/** Which core is live; throws InitError before `init()`. */
+export function coreFeatures(): CoreFeatures {
+  return { relaxedSimd: (core().exports.features() & 1) !== 0 };
+}
+
+/** Internal: bytes from base64 (atob: Node, Deno, Bun, browsers and workers all have it). */
+export function fromBase64(text: string): Uint8Array {
+  const chars = atob(text);
+  const bytes = new Uint8Array(chars.length);
+  for (let i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
+  return bytes;
+}
+
+// The smallest module using relaxed SIMD: one function computing f32x4.relaxed_madd of three zero
+// vectors and dropping it (82 bytes).
+const RELAXED_PROBE = 'AGFzbQEAAAABBAFgAAADAgEACj4BPAD9DAAAAAAAAAAAAAAAAAAAAAD9DAAAAAAAAAAAAAAAAAAAAAD9DAAAAAAAAAAAAAAAAAAAAAD9hQIaCw==';
+let relaxed: boolean | undefined;
+
+/** Internal: whether this runtime validates relaxed SIMD (Chromium 114+, Deno; Node 20 only with `--experimental-wasm-relaxed-simd`). */
+export function relaxedSimdSupported(): boolean {
+  relaxed ??= WebAssembly.validate(fromBase64(RELAXED_PROBE) as BufferSource);
+  return relaxed;
+}
+
 /** True once `init()` or `initSync()` has loaded the core. */
 export function isInitialized(): boolean {
   return ready !== undefined;

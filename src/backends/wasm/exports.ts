@@ -6,6 +6,8 @@
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
+  /** What this build can do, as bits: 1 = relaxed SIMD (build/elman.relaxed.wasm). */
+  features(): number;
   linearStates(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
   linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
   linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
@@ -45,6 +47,7 @@ type Functions = Exclude<keyof CoreExports, 'memory'>;
 /** Every exported function and its parameter count: the contract `checkExports` holds the module to. */
 export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   heapBase: 0,
+  features: 0,
   linearStates: 6,
   linearStatesBytes: 6,
   linearLossGrad: 9,
