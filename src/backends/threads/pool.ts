@@ -11,8 +11,8 @@
 // round trip to one worker measured 47–50, 42–43 and 39–45 µs here (a bare postMessage echo 21–26 µs)
 // against ~10 µs for a round of this pool, which every epoch or batch pays. A round here is a few
 // stores and a wake-up over memory every thread already shares, with each thread's share fixed
-// (fixed blocks, fixed order: the results' bits): task queues, load balancing and transfers would
-// sit unused, and none of them loads its workers without a file or URL. No dependency.
+// (fixed blocks, fixed order: the results' bits): their task queues, load balancing and transfers
+// would sit unused, two of them would leave browsers out, and any would be a runtime dependency.
 import { ConfigError, DisposedError, ElmanError } from '../../errors.js';
 import { Arena } from '../wasm/arena.js';
 import { fromBase64 } from '../wasm/core.js';
