@@ -42,6 +42,9 @@ const IMPLS = [
  */
 function median(fn: () => void, quick: boolean, budget: number): { ms: number; calls: number } {
   const target = quick ? 2 : 20;
+  // One untimed call first: a slow first call (compilation) could end the warm-up at 1 rep, and the
+  // timed call, far faster, then round to 0 ms under the browser's coarse clock (a rate of Infinity).
+  fn();
   let reps = 1;
   for (;;) {
     const t = performance.now();
