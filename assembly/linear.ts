@@ -149,26 +149,25 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
     const tq = t + (<usize>(q * GROUP) << 2);
     const e0 = f32x4.sub(s0, v128.load(tq)), e1 = f32x4.sub(s1, v128.load(tq, 16));
     const e2 = f32x4.sub(s2, v128.load(tq, 32)), e3 = f32x4.sub(s3, v128.load(tq, 48));
-    let g0 = f32x4.mul(vc, e0), g1 = f32x4.mul(vc, e1), g2 = f32x4.mul(vc, e2), g3 = f32x4.mul(vc, e3);
-    let x0 = f32x4.splat(0), x1 = x0, x2 = x0, x3 = x0;
-    let r0 = x0, r1 = x0, r2 = x0, r3 = x0;
-    for (let k = T; k >= 1; k--) {
-      const xk = x + <usize>(k - 1) * stride + col;
-      const sp = scratch + (<usize>(k - 1) << 6);
-      x0 = f32x4.add(x0, xTimes<X>(xk, 0, g0));
-      x1 = f32x4.add(x1, xTimes<X>(xk, 1, g1));
-      x2 = f32x4.add(x2, xTimes<X>(xk, 2, g2));
-      x3 = f32x4.add(x3, xTimes<X>(xk, 3, g3));
-      r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
-      r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
-      r2 = f32x4.add(r2, f32x4.mul(g2, v128.load(sp, 32)));
-      r3 = f32x4.add(r3, f32x4.mul(g3, v128.load(sp, 48)));
-      g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr); g2 = f32x4.mul(g2, vwr); g3 = f32x4.mul(g3, vwr);
-    }
-    // Per-sample values are exact f32 twins of the scalar path; only their f64 sum order differs.
+    // Backward in two passes of two registers each: six chains in flight fit the 15 registers the
+    // host compiler gives a loop; all twelve at once spill accumulators to the stack.
     loss += sumLanes(f32x4.mul(e0, e0)) + sumLanes(f32x4.mul(e1, e1)) + sumLanes(f32x4.mul(e2, e2)) + sumLanes(f32x4.mul(e3, e3));
-    gradX += sumLanes(x0) + sumLanes(x1) + sumLanes(x2) + sumLanes(x3);
-    gradR += sumLanes(r0) + sumLanes(r1) + sumLanes(r2) + sumLanes(r3);
+    for (let h = 0; h < 2; h++) {
+      let g0 = f32x4.mul(vc, h ? e2 : e0), g1 = f32x4.mul(vc, h ? e3 : e1);
+      let x0 = f32x4.splat(0), x1 = x0, r0 = x0, r1 = x0;
+      const hs = <usize>(h << 5), hx = col + <usize>(h << 3) * size;
+      for (let k = T; k >= 1; k--) {
+        const xk = x + <usize>(k - 1) * stride + hx;
+        const sp = scratch + (<usize>(k - 1) << 6) + hs;
+        x0 = f32x4.add(x0, xTimes<X>(xk, 0, g0));
+        x1 = f32x4.add(x1, xTimes<X>(xk, 1, g1));
+        r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
+        r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
+        g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr);
+      }
+      gradX += sumLanes(x0) + sumLanes(x1);
+      gradR += sumLanes(r0) + sumLanes(r1);
+    }
   }
   v128.store(scratch, touched); // keeps the touching loads alive; scratch row 0 is rewritten before use
   // Then groups of 4 samples in one register, then single samples.

@@ -62,11 +62,38 @@ export function checkValues(name: string, values: ArrayLike<number>, binary = fa
   }
 }
 
-/** Throw DataError at the first non-finite value of a Float32Array: one monomorphic pass (v − v is 0 exactly for finite v). */
+/**
+ * Throw DataError at the first non-finite value of a Float32Array. One pass over the bits first: a
+ * value is not finite exactly when its exponent bits are all ones, and adding one exponent step
+ * then carries into the sign bit; the OR of those sums is negative iff some value is not finite.
+ * Only then a second pass finds the first such value for the message.
+ */
 export function checkFinite32(name: string, a: Float32Array): void {
+  const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
+  let bad = 0;
+  for (let i = 0; i < bits.length; i++) bad |= ((bits[i]! & 0x7f800000) + 0x00800000) | 0;
+  if (bad >= 0) return;
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (v - v !== 0) throw new DataError(name, v, i, 'a finite number');
+  }
+}
+
+// The one data set whose values the caller has just checked (see `valuesChecked`).
+let checked: Sequences | undefined;
+
+/**
+ * Run `fn` with `data`'s values taken as checked: checkSequences skips its scan of that object
+ * (sizes are still checked). For `train`, which checks a data set and then places it: the place
+ * would scan every value a second time. Synchronous, so nothing can change the values in between.
+ */
+export function valuesChecked<T>(data: Sequences, fn: () => T): T {
+  const before = checked;
+  checked = data;
+  try {
+    return fn();
+  } finally {
+    checked = before;
   }
 }
 
@@ -87,7 +114,7 @@ export function checkSequences(data: Sequences, name = 'data', values = true): S
   if (data.targets.length !== tLength) {
     throw new ShapeError(`${name}.targets`, data.targets, `have length ${tLength}`, `length ${data.targets.length}`);
   }
-  if (values) {
+  if (values && data !== checked) {
     checkFinite32(`${name}.x`, data.x);
     checkFinite32(`${name}.targets`, data.targets);
   }

@@ -3,7 +3,7 @@
 // ends in any way — return, throw from a callback, abort, divergence — releases what it bound.
 
 import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
-import { checkSequences, type Sequences } from '../data/sequences.js';
+import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
@@ -94,15 +94,17 @@ class Session<W, L extends string> {
         const held = Math.floor(data.samples * split);
         if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
         if (held > 0) {
-          trainData = sliceSamples(data, 0, data.samples - held);
-          valData = sliceSamples(data, data.samples - held, data.samples);
+          trainData = valuesChecked(data, () => sliceSamples(data, 0, data.samples - held));
+          valData = valuesChecked(data, () => sliceSamples(data, data.samples - held, data.samples));
         }
       } else if (split > 0) {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
-      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(this.taken.add(model.place(trainData)), { loss, batchSize, truncate }));
-      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(this.taken.add(model.place(valData)), { loss }));
+      // Both data sets' values were checked above (a slice's with the whole): placing them does not scan them again.
+      const place = (d: Sequences) => this.taken.add(valuesChecked(d, () => model.place(d)));
+      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
+      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
       const P = model.params.length;
       let copies = scratch.get(model);
