@@ -57,7 +57,7 @@ say('| --- | ---: | --- | ---: | ---: | ---: | ---: |');
 const counter = {};
 for (const size of COUNTER_SIZES) {
   const made = await counterRows(size, { tf });
-  const rows = await interleaved(made, quick ? { rounds: 2, minRounds: 1 } : { rounds: size.key === 'large' ? 5 : 7, minRounds: 3 });
+  const rows = await interleaved(made, quick ? { rounds: 2, minRounds: 1 } : { rounds: size.key === 'large' ? 5 : 11, minRounds: 3 });
   const plain = rows.find((r) => r.key === 'plain');
   const bound = counterBounds(size, { clock: clock0, read: bw.read });
   for (const r of rows) {

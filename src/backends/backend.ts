@@ -28,7 +28,7 @@ export interface CoreJob {
   weights?: Float32Array | undefined;
 }
 
-/** How a core job ended: epochs completed, and STATUS_OK or the check that failed at the next one (src/abi/codes.ts). */
+/** How a core job ended: epochs completed, and STATUS_OK or the check that failed at the next one (src/abi/codes.ts); read it before the next job (a backend may reuse the object). */
 export interface CoreOutcome {
   epochs: number;
   status: number;

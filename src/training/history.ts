@@ -89,7 +89,8 @@ export class Recorder<W> {
       this.reserve(to + count * P);
       for (let i = 0; i < P; i++) this.flat[to + i] = start[i]!;
       const rest = (count - 1) * P;
-      for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
+      if (rest > 64) this.flat.set(weights.subarray(0, rest), to + P); // a copy, not a loop, for long runs
+      else for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
     }
     this.entries += count;
     this.cache = undefined;

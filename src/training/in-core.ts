@@ -19,6 +19,11 @@ export const FAILED: Record<number, 'loss' | 'gradient' | 'weights'> = { [STATUS
 
 const runners = new WeakMap<Binding, InCore>();
 
+// Every runner's results go to these two buffers: a run's results are read by its caller before any
+// other run can start (runs are synchronous), and data passed to each `train` call makes a binding,
+// so a runner, per call: shared buffers keep such calls from allocating per call.
+const results = { losses: new Float64Array(2), weights: new Float32Array(2) };
+
 /** Runs chunks of epochs inside the core for one binding and one optimizer rule. */
 export class InCore {
   /** The most epochs one call may run. */
@@ -42,8 +47,8 @@ export class InCore {
   ) {
     this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work)));
     this.rule = rule;
-    this.losses = new Float64Array(2);
-    this.weights = new Float32Array(P);
+    this.losses = results.losses;
+    this.weights = results.weights;
     this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, params: this.weights, lastGood: this.weights, epochs: 0, losses: this.losses, weights: undefined };
   }
 
@@ -66,12 +71,13 @@ export class InCore {
     this.job.hyper = rule.hyper;
   }
 
-  /** Room for `count` epochs of results, grown by doubling (runs of one epoch per call stay small). */
+  /** Room for `count` epochs of results in the shared buffers, grown by doubling (runs of one epoch per call stay small). */
   private reserve(count: number): void {
-    if (this.losses.length > count) return;
-    const n = Math.min(this.maxEpochs, Math.max(count, 2 * this.losses.length - 1));
-    this.job.losses = this.losses = new Float64Array(n + 1);
-    this.weights = new Float32Array(n * this.P);
+    const need = count * this.P;
+    if (results.losses.length <= count) results.losses = new Float64Array(Math.min(MAX_EPOCHS_PER_CALL, Math.max(count, 2 * results.losses.length)) + 1);
+    if (results.weights.length < need) results.weights = new Float32Array(Math.max(need, 2 * results.weights.length));
+    this.job.losses = this.losses = results.losses;
+    this.weights = results.weights;
   }
 
   /**

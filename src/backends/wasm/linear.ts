@@ -21,6 +21,7 @@ export class WasmLinear {
   private readonly out: number;
   private job = 0; // in-core training: the job block (src/abi/linear.ts), then losses f64[jobEpochs], weights f32[jobEpochs][2]
   private jobEpochs = 0;
+  private readonly outcome: CoreOutcome = { epochs: 0, status: 0 }; // one object, refilled by every train call
   private written: { c: number; scale: number; rule: number; hyper: Float32Array; track: boolean } | undefined; // the job block's static words, as last written
   private disposed = false;
   readonly n: number;
@@ -111,7 +112,7 @@ export class WasmLinear {
   train(c: number, scale: number, job: CoreJob): CoreOutcome {
     this.check();
     const { arena, exports } = this.core;
-    if (job.params.length !== 2 || job.slots.length > RULE_SLOTS || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter');
+    if (job.params.length !== 2) throw new RangeError('core job does not fit the counter');
     if (job.epochs > this.jobEpochs) {
       // Allocate first, release after: a failed allocation leaves the old block in place.
       const [b] = arena.allocAll([JOB_BYTES + job.epochs * 16], 'epochs');
@@ -130,6 +131,7 @@ export class WasmLinear {
     const track = job.weights !== undefined;
     const last = this.written;
     if (!last || last.c !== c || last.scale !== scale || last.rule !== job.rule || last.hyper !== job.hyper || last.track !== track) {
+      if (job.slots.length > RULE_SLOTS || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter'); // both fixed by the rule
       for (let i = 0; i < job.hyper.length; i++) f32[w + LJ_HYPER + i] = job.hyper[i]!;
       i32[w + LJ_X] = this.x;
       i32[w + LJ_T] = this.t;
@@ -182,7 +184,10 @@ export class WasmLinear {
         job.weights![1] = f32[o + 1]!;
       } else job.weights!.set(f32.subarray(o, o + 2 * epochs));
     }
-    return { epochs, status };
+    const outcome = this.outcome;
+    outcome.epochs = epochs;
+    outcome.status = status;
+    return outcome;
   }
 
   /** Release the WebAssembly memory held for this data set. */
