@@ -74,6 +74,13 @@ export class Recorder<W> {
    * i = 0 and at weights[(i − 1)·P …] after it (the core's per-epoch output).
    */
   recordRun(first: number, losses: Float64Array, count: number, start: Float32Array, weights: Float32Array): void {
+    if (count === 1 && this.every === 1 && !this.track && !this.val && this.entries < this.limit) {
+      // One epoch per call (an onEpoch every epoch): the loss alone.
+      this.loss.push(losses[0]!);
+      this.entries++;
+      this.cache = undefined;
+      return;
+    }
     if (this.every !== 1 || this.val || this.entries + count > this.limit) {
       for (let i = 0; i < count; i++) {
         if (!this.due(first + i)) continue;

@@ -149,8 +149,9 @@ export class WasmLinear {
       this.written = { c, scale, rule: job.rule, hyper: job.hyper, track };
     }
     const { params, slots } = job;
-    f32[w + LJ_PARAMS] = params[0]!;
-    f32[w + LJ_PARAMS + 1] = params[1]!;
+    const p0 = params[0]!, p1 = params[1]!;
+    f32[w + LJ_PARAMS] = p0;
+    f32[w + LJ_PARAMS + 1] = p1;
     for (let i = 0, o = w + LJ_SLOTS; i < slots.length; i++, o += 2) {
       const slot = slots[i]!;
       f32[o] = slot[0]!;
@@ -163,8 +164,13 @@ export class WasmLinear {
     const status = r & ((1 << STATUS_BITS) - 1);
     params[0] = f32[w + LJ_PARAMS]!;
     params[1] = f32[w + LJ_PARAMS + 1]!;
-    // The core writes lastGood at each epoch that passed its checks (not read on entry).
-    if (epochs > 0 || status === STATUS_BAD_WEIGHTS) {
+    // The core writes lastGood at each epoch that passed its checks (not read on entry): after the
+    // first such epoch, the weights it started from.
+    const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
+    if (recorded === 1) {
+      job.lastGood[0] = p0;
+      job.lastGood[1] = p1;
+    } else if (recorded > 1) {
       job.lastGood[0] = f32[w + LJ_LAST_GOOD]!;
       job.lastGood[1] = f32[w + LJ_LAST_GOOD + 1]!;
     }
@@ -173,7 +179,6 @@ export class WasmLinear {
       slot[0] = f32[o]!;
       slot[1] = f32[o + 1]!;
     }
-    const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
     const l = losses >>> 3;
     if (recorded === 1) job.losses[0] = f64[l]!;
     else if (recorded > 1) job.losses.set(f64.subarray(l, l + recorded));
