@@ -60,7 +60,8 @@ export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000
     for (let i = 0; i < rows.length; i++) {
       if (r >= want[i]) continue;
       collectYoung();
-      const t = await timeCalls(rows[i].run, calls[i], rows[i].allThreads);
+      // A row that times itself elsewhere (the plain-JS yardstick's worker) returns its own { wall, cpu } per call.
+      const t = rows[i].sample ? await rows[i].sample(calls[i]) : await timeCalls(rows[i].run, calls[i], rows[i].allThreads);
       samples[i].wall.push(t.wall);
       samples[i].cpu.push(t.cpu);
     }

@@ -48,7 +48,9 @@ say();
 // ---- The counter -------------------------------------------------------------------------------
 say('## The counter (`s[k] = x[k]·wx + s[k-1]·wRec`, sse, full batch, RMSProp lr 1e-3)');
 say();
-say('Every call restarts from the same weights and optimizer state and trains the same epochs.');
+say('Every call restarts from the same weights and optimizer state and trains the same epochs. The plain-JS yardstick runs in a');
+say('worker thread, its own V8 isolate: a WebAssembly memory.grow anywhere in an isolate makes V8 check every typed-array access');
+say('of optimised code for a detached buffer (the tutorial loop ran ~30% slower in this process than in one without WebAssembly).');
 say('"bound": the arithmetic bound (3 multiplies + 3 adds per sample-step on 2 + 2 four-lane pipes) or, at the');
 say('large size, the bandwidth bound (each 0/1 input read once as a byte), whichever is larger.');
 say();
