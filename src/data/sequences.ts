@@ -63,19 +63,26 @@ export function checkValues(name: string, values: ArrayLike<number>, binary = fa
 }
 
 /**
- * Throw DataError at the first non-finite value of a Float32Array. One pass over the bits first: a
- * value is not finite exactly when its exponent bits are all ones, and adding one exponent step
- * then carries into the sign bit; the OR of those sums is negative iff some value is not finite.
- * Only then a second pass finds the first such value for the message.
+ * Throw DataError at the first non-finite value of a Float32Array. One pass first: v·0 is ±0 for a
+ * finite v and NaN otherwise, so four running sums of them (independent chains) are all zero iff
+ * every value is finite. Only then a second pass finds the first such value for the message.
  */
 export function checkFinite32(name: string, a: Float32Array): void {
-  const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
-  let bad = 0;
-  for (let i = 0; i < bits.length; i++) bad |= ((bits[i]! & 0x7f800000) + 0x00800000) | 0;
-  if (bad >= 0) return;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (v - v !== 0) throw new DataError(name, v, i, 'a finite number');
+  const n = a.length;
+  const m = n - (n % 4);
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i < m; i += 4) {
+    s0 += a[i]! * 0;
+    s1 += a[i + 1]! * 0;
+    s2 += a[i + 2]! * 0;
+    s3 += a[i + 3]! * 0;
+  }
+  for (; i < n; i++) s0 += a[i]! * 0;
+  if (s0 + s1 + s2 + s3 === 0) return;
+  for (let j = 0; j < n; j++) {
+    const v = a[j]!;
+    if (v - v !== 0) throw new DataError(name, v, j, 'a finite number');
   }
 }
 
