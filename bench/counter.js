@@ -2,7 +2,7 @@
 // (sse, full batch, RMSProp lr 1e-3) on the same seed-1 data from the same weights, the same
 // epochs per call, every call restarting from those weights.
 import { countOnes, LinearRNN, RandomState, rmsprop, trainSync } from '../dist/index.js';
-import { trainCounter } from './plain/counter.js';
+import { Worker } from 'node:worker_threads';
 
 export const LR = 1e-3;
 
@@ -68,15 +68,27 @@ export async function counterRows(size, { tf } = {}) {
       dispose: () => model.dispose(),
     });
   }
+  // The yardstick runs in a worker thread (bench/plain/worker.js says why); `sample` times `calls`
+  // calls there, CPU time of the process while the main thread waits.
   let plainFinal;
+  const worker = new Worker(new URL('./plain/worker.js', import.meta.url), { workerData: { data, w0, epochs: E, lr: LR } });
+  const sample = (calls) =>
+    new Promise((resolve, reject) => {
+      worker.once('message', (r) => {
+        worker.off('error', reject);
+        plainFinal = r.final;
+        resolve(r);
+      });
+      worker.once('error', reject);
+      worker.postMessage(calls);
+    });
   rows.push({
     key: 'plain',
     name: 'plain JS',
-    run: () => {
-      plainFinal = trainCounter(data, w0, { epochs: E, lr: LR });
-    },
+    run: () => sample(1),
+    sample,
     final: () => plainFinal,
-    dispose: () => {},
+    dispose: () => void worker.terminate(),
   });
   if (tf) {
     for (const backend of size.tf) {
@@ -114,3 +126,28 @@ export function counterBounds(size, { clock, read }) {
   const bwMs = bytes > 1 << 20 ? (bytes / read) * 1e3 : 0;
   return { arithMs, bwMs, boundMs: Math.max(arithMs, bwMs), by: bwMs > arithMs ? 'bandwidth' : 'arithmetic' };
 }
+
+/**
+ * The SIMD kernel alone (one fused loss-and-gradient pass over placed data, no optimizer, no call
+ * into train), in cycles per sample-step at `clock`: what the counter rows are bound by.
+ */
+export async function counterKernel(size, { clock, interleaved, quick }) {
+  const { data, w0 } = counterData(size);
+  const model = new LinearRNN({ ...w0 });
+  const placed = model.place(data);
+  const binding = model.bind(placed, { loss: 'sse' });
+  const reps = Math.max(1, Math.round(2e7 / (size.samples * size.steps)));
+  const [r] = await interleaved([{ run: () => { for (let i = 0; i < reps; i++) binding.lossAndGrad(0); } }], quick ? { rounds: 2, minRounds: 1 } : { rounds: 5 });
+  binding.dispose();
+  placed.dispose();
+  model.dispose();
+  const ms = r.cpu / reps;
+  return { ms, cycles: (ms / 1e3) * clock / (size.samples * size.steps) };
+}
+
+/**
+ * The kernel's latency bound per sample-step: the forward pass is a chain of a 3-cycle multiply and a
+ * 3-cycle add per step in each of 4 registers of 4 samples (6 cycles per 16 sample-steps); the
+ * backward runs two passes over 2 registers each, every pass a 3-cycle chain per step (6 more).
+ */
+export const COUNTER_LATENCY_CYCLES = 12 / 16;

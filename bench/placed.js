@@ -1,101 +1,133 @@
-// What a train call costs beyond the kernel: data placed once vs passed every call, and the
-// tutorial-size tax of the default options, onEpoch and async yields. Run: node bench/placed.js
-// (npm run bench runs it too). CPU time (process.cpuUsage) beside wall time, medians of rounds.
+// What a train call costs beyond the kernel, on data placed once: the tutorial-size tax of the
+// default options (the weight history), of an `onEpoch` callback every epoch (one call into the core
+// per epoch) and of async `train`'s yields; the same callback at 100,000 × 100; and one call of one
+// epoch, placed or passing the data set. `npm run bench` prints this section and its targets;
+// `node bench/placed.js` prints it alone. CPU time beside wall time, medians of interleaved rounds
+// (bench/rounds.js: warm-up, samples of ≥ 20 ms, a young-generation GC before every sample).
+import { fileURLToPath } from 'node:url';
 import { countOnes, init, LinearRNN, RandomState, rmsprop, train, trainSync } from '../dist/index.js';
+import { interleaved } from './rounds.js';
 
-await init();
-const ROUNDS = 7;
+const W0 = { wx: 0.09, wRec: 0.011 };
 
-function measure(fn, reps) {
-  const wall = [];
-  const cpu = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    wall.push(((performance.now() - t0) * 1e6) / reps);
-    const c = process.cpuUsage(c0);
-    cpu.push(((c.user + c.system) * 1e3) / reps);
-  }
-  const med = (a) => a.sort((x, y) => x - y)[a.length >> 1];
-  return { wall: med(wall), cpu: med(cpu) }; // nanoseconds per rep
+/** Rows that each train `epochs` epochs per call from the same weights and a fresh optimizer. */
+function runs(model, data, epochs, variants) {
+  const optimizer = rmsprop();
+  return variants.map(([key, name, options, async]) => ({
+    key,
+    name,
+    epochs,
+    run: async
+      ? async () => {
+          model.weights = W0;
+          optimizer.reset();
+          await train(model, data, { optimizer, epochs, ...options });
+        }
+      : () => {
+          model.weights = W0;
+          optimizer.reset();
+          trainSync(model, data, { optimizer, epochs, ...options });
+        },
+  }));
 }
 
+/**
+ * Measure the section: resolves to { rows, tutorial, large } where `tutorial` and `large` map row
+ * keys to CPU ns per epoch (and `call`, `callData`: ns per one-epoch call).
+ */
+export async function placedSection({ quick = false } = {}) {
+  await init();
+  const rounds = quick ? { rounds: 2, minRounds: 1 } : { rounds: 7, minRounds: 3 };
+  const out = { rows: [], tutorial: {}, large: {} };
+  const per = (r, what, note = '') => {
+    const ns = (ms) => (ms * 1e6) / r.epochs;
+    out.rows.push({ what, wall: ns(r.wall), cpu: ns(r.cpu), note });
+    return ns(r.cpu);
+  };
 
-const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-const rows = [];
-const row = (what, m, note = '') => rows.push(`| ${what} | ${fmt(m.wall)} | ${fmt(m.cpu)} | ${note} |`);
+  // The tutorial, 20 × 10: 20,000 epochs per call (200,000 for the async pair, so that it yields: slices of 20 ms).
+  const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+  const model = new LinearRNN(W0);
+  const placed = model.place(data);
+  const tut = await interleaved(
+    runs(model, placed, 20_000, [
+      ['bare', 'trackWeights: false (the bare kernel)', { trackWeights: false }],
+      ['default', 'default options', {}],
+      ['onEpoch', 'onEpoch every epoch (trackWeights: false)', { trackWeights: false, onEpoch: () => {} }],
+      ['onEpochDefault', 'onEpoch every epoch, default options', { onEpoch: () => {} }],
+    ]),
+    rounds,
+  );
+  const t = out.tutorial;
+  for (const r of tut) t[r.key] = per(r, `tutorial, per epoch: ${r.name}`);
+  out.rows.find((r) => r.what.endsWith('default options')).note = `${((t.default / t.bare - 1) * 100).toFixed(1)}% over bare (target ≤ 10%)`;
+  out.rows.find((r) => r.what.endsWith('(trackWeights: false)')).note = `${(t.onEpoch / t.bare).toFixed(2)}× bare (target ≤ 2×)`;
+  out.rows.find((r) => r.what.endsWith('every epoch, default options')).note = `${(t.onEpochDefault / t.bare).toFixed(2)}× bare`;
+  const long = await interleaved(
+    runs(model, placed, 200_000, [
+      ['sync', 'trainSync, 200,000 epochs', { trackWeights: false }],
+      ['async', 'async train, 200,000 epochs', { trackWeights: false }, true],
+    ]),
+    { rounds: quick ? 2 : 7, minRounds: 2, warmMs: 0, sampleMs: 0 },
+  );
+  t.sync = per(long[0], `tutorial, per epoch: ${long[0].name}`);
+  t.async = per(long[1], `tutorial, per epoch: ${long[1].name}`, '');
+  out.rows.at(-1).note = `${((t.async / t.sync - 1) * 100).toFixed(1)}% over trainSync (target ≤ 3%)`;
+  // One call of one epoch: on placed data, and passing the data set (validated and copied every call).
+  const calls = await interleaved(
+    [
+      ...runs(model, placed, 1, [['call', 'one trainSync call of 1 epoch on placed data', { trackWeights: false }]]),
+      ...runs(model, data, 1, [['callData', 'the same call passing the data set', { trackWeights: false }]]),
+    ],
+    rounds,
+  );
+  t.call = per(calls[0], `tutorial, ${calls[0].name}`, '');
+  out.rows.at(-1).note = `${fmt(t.call - t.bare)} beyond the epoch (target ≤ 2 µs)`;
+  t.callData = per(calls[1], `tutorial, ${calls[1].name}`, '');
+  out.rows.at(-1).note = `${fmt(t.callData - t.bare)} beyond the epoch`;
+  placed.dispose();
+  model.dispose();
 
-// The tutorial: 20 × 10, RMSProp, one long run per measurement (epochs per call: 20,000).
-const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
-const EPOCHS = 20_000;
-const model = new LinearRNN({ wx: 0.09, wRec: 0.011 });
-const placed = model.place(data);
-const fresh = () => model.params.set([0.09, 0.011]);
-const perEpoch = (o) => {
-  const m = measure(() => {
-    fresh();
-    trainSync(model, placed, { optimizer: rmsprop(), epochs: EPOCHS, ...o });
-  }, 3);
-  return { wall: m.wall / EPOCHS, cpu: m.cpu / EPOCHS };
-};
-const bare = perEpoch({ trackWeights: false });
-row('tutorial, per epoch: trackWeights false (the bare kernel)', bare);
-const dflt = perEpoch({});
-row('tutorial, per epoch: default options', dflt, `${((dflt.cpu / bare.cpu - 1) * 100).toFixed(1)}% over bare (target ≤ 10%)`);
-const cb = perEpoch({ trackWeights: false, onEpoch: () => {} });
-row('tutorial, per epoch: onEpoch every epoch', cb, `${(cb.cpu / bare.cpu).toFixed(2)}× bare (target ≤ 2×)`);
-// Async against sync over the same long run (200,000 epochs, ≈25 ms: slices of 20 ms, so it yields).
-const LONG = 200_000;
-// Interleaved: a sync run, then an async run, ROUNDS times; medians of each.
-const cpuOf = (c) => (c.user + c.system) * 1e3;
-const syncT = [];
-const asyncT = [];
-const syncW = [];
-const asyncW = [];
-for (let r = 0; r < ROUNDS; r++) {
-  fresh();
-  let c0 = process.cpuUsage();
-  let t0 = performance.now();
-  trainSync(model, placed, { optimizer: rmsprop(), epochs: LONG, trackWeights: false });
-  syncT.push(cpuOf(process.cpuUsage(c0)));
-  syncW.push((performance.now() - t0) * 1e6);
-  fresh();
-  c0 = process.cpuUsage();
-  t0 = performance.now();
-  await train(model, placed, { optimizer: rmsprop(), epochs: LONG, trackWeights: false });
-  asyncT.push(cpuOf(process.cpuUsage(c0)));
-  asyncW.push((performance.now() - t0) * 1e6);
+  // 100,000 × 100, placed: 5 epochs per call, bare against onEpoch every epoch; then one epoch per call.
+  const large = countOnes({ samples: 100_000, length: 100, rng: new RandomState(1) });
+  const big = new LinearRNN(W0);
+  const bigPlaced = big.place(large);
+  const bigRows = await interleaved(
+    runs(big, bigPlaced, 5, [
+      ['bare', 'trackWeights: false', { trackWeights: false }],
+      ['onEpoch', 'onEpoch every epoch (trackWeights: false)', { trackWeights: false, onEpoch: () => {} }],
+    ]),
+    quick ? { rounds: 2, minRounds: 1 } : { rounds: 5, minRounds: 5 },
+  );
+  const L = out.large;
+  for (const r of bigRows) L[r.key] = per(r, `100,000 × 100, per epoch (5 per call, placed): ${r.name}`);
+  out.rows.at(-1).note = `${((L.onEpoch / L.bare - 1) * 100).toFixed(1)}% over bare (target ≤ 10%)`;
+  const bigCalls = await interleaved(
+    [
+      ...runs(big, bigPlaced, 1, [['call', 'one call of 1 epoch on placed data', { trackWeights: false }]]),
+      ...runs(big, large, 1, [['callData', 'the same call passing the data set', { trackWeights: false }]]),
+    ],
+    quick ? { rounds: 2, minRounds: 1 } : { rounds: 5, minRounds: 5 },
+  );
+  L.call = per(bigCalls[0], `100,000 × 100, ${bigCalls[0].name}`, '');
+  out.rows.at(-1).note = `${((L.call - L.bare) / L.bare).toFixed(2)} epochs beyond the epoch (target ≤ 1)`;
+  L.callData = per(bigCalls[1], `100,000 × 100, ${bigCalls[1].name}`, '');
+  out.rows.at(-1).note = `${((L.callData - L.bare) / L.bare).toFixed(2)} epochs beyond the epoch (validation and copy)`;
+  bigPlaced.dispose();
+  big.dispose();
+  return out;
 }
-const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
-const syncLong = { wall: median(syncW), cpu: median(syncT) };
-const asyncRun = { wall: median(asyncW), cpu: median(asyncT) };
-const syncPer = { wall: syncLong.wall / LONG, cpu: syncLong.cpu / LONG };
-const asyncPer = { wall: asyncRun.wall / LONG, cpu: asyncRun.cpu / LONG };
-row('tutorial, per epoch: trainSync, 200,000 epochs', syncPer);
-row('tutorial, per epoch: async train, 200,000 epochs', asyncPer, `${((asyncPer.cpu / syncPer.cpu - 1) * 100).toFixed(1)}% over trainSync (target ≤ 3%)`);
 
-// A second call on placed data: one epoch per call, minus one epoch of kernel.
-const call = measure(() => trainSync(model, placed, { optimizer: rmsprop(), epochs: 1, trackWeights: false }), 20_000);
-row('tutorial, one trainSync call of 1 epoch on placed data', call, `${fmt(call.cpu - bare.cpu)} beyond the epoch (target ≤ 2 µs)`);
-const callData = measure(() => trainSync(model, data, { optimizer: rmsprop(), epochs: 1, trackWeights: false }), 20_000);
-row('tutorial, the same call passing the data set', callData, `${fmt(callData.cpu - bare.cpu)} beyond the epoch`);
-placed.dispose();
-model.dispose();
+export function fmt(ns) {
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`;
+}
 
-// 100,000 × 100: the second call on placed data against one epoch.
-const large = countOnes({ samples: 100_000, length: 100, rng: new RandomState(1) });
-const big = new LinearRNN({ wx: 0.09, wRec: 0.011 });
-const bigPlaced = big.place(large);
-const bigEpoch = measure(() => trainSync(big, bigPlaced, { optimizer: rmsprop(), epochs: 5, trackWeights: false }), 1);
-const epoch = { wall: bigEpoch.wall / 5, cpu: bigEpoch.cpu / 5 };
-row('100,000 × 100, per epoch (5 per call, placed)', epoch);
-const bigCall = measure(() => trainSync(big, bigPlaced, { optimizer: rmsprop(), epochs: 1, trackWeights: false }), 3);
-row('100,000 × 100, one call of 1 epoch on placed data', bigCall, `${((bigCall.cpu - epoch.cpu) / epoch.cpu).toFixed(2)} epochs beyond the epoch (target ≤ 1)`);
-const bigData = measure(() => trainSync(big, large, { optimizer: rmsprop(), epochs: 1, trackWeights: false }), 3);
-row('100,000 × 100, the same call passing the data set', bigData, `${((bigData.cpu - epoch.cpu) / epoch.cpu).toFixed(2)} epochs beyond the epoch (validation and copy)`);
-bigPlaced.dispose();
-big.dispose();
+/** The section's table, as markdown lines. */
+export function placedTable(out) {
+  return ['| what | wall | CPU | against the target |', '| --- | ---: | ---: | --- |', ...out.rows.map((r) => `| ${r.what} | ${fmt(r.wall)} | ${fmt(r.cpu)} | ${r.note} |`)];
+}
 
-console.log('| what | wall | CPU | against the target |\n| --- | ---: | ---: | --- |');
-for (const r of rows) console.log(r);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = await placedSection({ quick: process.argv.includes('--quick') });
+  for (const line of placedTable(out)) console.log(line);
+}

@@ -1,10 +1,22 @@
-// Timing for a shared machine: every row runs once to warm up, then the rows take turns, round
-// after round, so a burst of someone else's load falls on all of them; each row's figure is the
-// median of its rounds. Wall time and this process's CPU time (process.threadCpuUsage where the
-// runtime has it, else process.cpuUsage: every thread of the process, user + system).
+// Timing for a shared machine: every row is warmed up (until its code is optimised), then the rows
+// take turns, round after round, so a burst of someone else's load falls on all of them; each row's
+// figure is the median of its rounds. A row's sample is as many back-to-back calls as fill `sampleMs`
+// (same work per call; the figure is per call), so a sub-millisecond call is not read off a clock
+// tick or one background compile. Before every sample, outside the timing and for every row alike,
+// a young-generation collection clears the garbage the previous row left, so no row pays another's.
+// Wall time and this process's CPU time (process.threadCpuUsage where the runtime has it, else
+// process.cpuUsage: every thread of the process, user + system).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 const cpuNow = typeof process.threadCpuUsage === 'function' ? () => process.threadCpuUsage() : () => process.cpuUsage();
 export const CPU_CLOCK = typeof process.threadCpuUsage === 'function' ? 'process.threadCpuUsage' : 'process.cpuUsage (all threads)';
+
+// gc() without --expose-gc on the command line: the flag, set at run time, exposes it to a new context.
+setFlagsFromString('--expose-gc');
+const gc = globalThis.gc ?? runInNewContext('gc');
+/** A young-generation (scavenge) collection: the previous row's short-lived garbage, not the whole heap. */
+export const collectYoung = () => gc({ type: 'minor' });
 
 const median = (a) => {
   const s = [...a].sort((x, y) => x - y);
@@ -12,33 +24,47 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** One timed call: { wall, cpu } in ms; `allThreads`: CPU of every thread of the process (rows that run worker threads). */
-async function timeOnce(fn, allThreads = false) {
+/** `calls` timed calls in a row: { wall, cpu } in ms per call; `allThreads`: CPU of every thread of the process (rows that run worker threads). */
+async function timeCalls(fn, calls, allThreads = false) {
   const now = allThreads ? () => process.cpuUsage() : cpuNow;
   const c0 = now();
   const t0 = performance.now();
-  await fn();
+  for (let i = 0; i < calls; i++) await fn();
   const wall = performance.now() - t0;
   const c1 = now();
-  return { wall, cpu: (c1.user - c0.user + c1.system - c0.system) / 1e3 };
+  return { wall: wall / calls, cpu: (c1.user - c0.user + c1.system - c0.system) / 1e3 / calls };
 }
 
 /**
- * Interleaved rounds over `rows` ({ run }: one call, maybe async). A row whose warm-up call took
- * longer than `slow` ms gets `minRounds` rounds, the others `rounds`. Resolves to the rows with
- * { wall, cpu, rounds } added (medians, ms per call).
+ * Interleaved rounds over `rows` ({ run }: one call, maybe async). Each row is first called until
+ * `warmMs` have passed (at least once); a row whose call then took longer than `slow` ms gets
+ * `minRounds` rounds, the others `rounds`. Resolves to the rows with { wall, cpu, rounds, calls }
+ * added (medians, ms per call; `calls`: calls per sample).
  */
-export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000 } = {}) {
+export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs = 20 } = {}) {
   const samples = rows.map(() => ({ wall: [], cpu: [] }));
   const want = [];
-  for (const row of rows) want.push((await timeOnce(row.run, row.allThreads)).wall > slow ? minRounds : rounds);
+  const calls = [];
+  for (const row of rows) {
+    const t0 = performance.now();
+    let n = 0;
+    do {
+      await row.run();
+      n++;
+    } while (performance.now() - t0 < warmMs);
+    const per = (performance.now() - t0) / n;
+    want.push(per > slow ? minRounds : rounds);
+    calls.push(Math.max(1, Math.ceil(sampleMs / per)));
+  }
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < rows.length; i++) {
       if (r >= want[i]) continue;
-      const t = await timeOnce(rows[i].run, rows[i].allThreads);
+      collectYoung();
+      // A row that times itself elsewhere (the plain-JS yardstick's worker) returns its own { wall, cpu } per call.
+      const t = rows[i].sample ? await rows[i].sample(calls[i]) : await timeCalls(rows[i].run, calls[i], rows[i].allThreads);
       samples[i].wall.push(t.wall);
       samples[i].cpu.push(t.cpu);
     }
   }
-  return rows.map((row, i) => ({ ...row, wall: median(samples[i].wall), cpu: median(samples[i].cpu), rounds: samples[i].wall.length }));
+  return rows.map((row, i) => ({ ...row, wall: median(samples[i].wall), cpu: median(samples[i].cpu), rounds: samples[i].wall.length, calls: calls[i] }));
 }

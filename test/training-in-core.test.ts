@@ -188,3 +188,34 @@ test('onEpoch returning false and an aborted signal stop the in-core path where 
   const signal = AbortSignal.abort();
   expect(() => trainSync(a, tutorial(), { optimizer: createOptimizer('adam'), epochs: 10, signal })).toThrow(AbortError);
 });
+
+test('calls on the same placed data that change optimizer, hyper-parameters, loss or weight tracking match the loop bit for bit', () => {
+  // The core keeps its job block between calls and rewrites only what changed: every change must reach it.
+  const calls: Array<[string, Record<string, number | boolean>, Partial<TrainOptions<LinearWeights>> & { epochs: number }]> = [
+    ['rmsprop', { lr: 1e-2 }, { epochs: 40 }],
+    ['rmsprop', { lr: 1e-2 }, { epochs: 40, onEpoch: () => {} }],
+    ['rmsprop', { lr: 3e-3, rho: 0.5 }, { epochs: 30, trackWeights: false }],
+    ['adam', { lr: 0.02 }, { epochs: 30, loss: 'mse' }],
+    ['adam', { lr: 0.02 }, { epochs: 1 }],
+    ['sgd', { lr: 1e-4 }, { epochs: 20, logEvery: 3, onEpoch: () => {} }],
+    ['momentum', { lr: 1e-5, momentum: 0.9 }, { epochs: 25, loss: 'mse', trackWeights: true }],
+  ];
+  for (const simd of [true, false]) {
+    const a = new LinearRNN({ wx: -0.4, wRec: 0.3, simd });
+    const b = new LinearRNN({ wx: -0.4, wRec: 0.3, simd });
+    const placed = a.place(tutorial());
+    const spy = vi.spyOn(WasmLinear.prototype, 'train');
+    for (const [name, config, o] of calls) {
+      const ha = trainSync(a, placed, { optimizer: createOptimizer(name, config), ...o });
+      const hb = trainSync(epochByEpoch(b), tutorial(), { optimizer: createOptimizer(name, config), ...o });
+      expect(ha).toEqual(hb);
+      expect(ha.weights).toEqual(hb.weights);
+      expect(a.params).toEqual(b.params);
+    }
+    expect(spy.mock.calls.length).toBeGreaterThan(calls.length);
+    spy.mockRestore();
+    placed.dispose();
+    a.dispose();
+    b.dispose();
+  }
+});

@@ -12,13 +12,14 @@ export function checkBackend(backend: unknown): BackendName {
 
 /**
  * Epochs of full-batch training to run inside the core (src/training/in-core.ts lays them out):
- * `params`, `lastGood` and `slots` (f32[P] per slot) are read and written back; `losses` and
+ * `params`, `lastGood` and `slots` (the live slot arrays, f32[P] each) are read and written back; `losses` and
  * `weights` (when given, f32[epochs][P]) receive one entry per completed epoch.
  */
 export interface CoreJob {
   rule: number;
   hyper: Float32Array;
-  slots: Float32Array;
+  /** The optimizer's live slots, f32[P] each, in the rule's slot order. */
+  slots: readonly Float32Array[];
   step: number;
   params: Float32Array;
   lastGood: Float32Array;
@@ -27,7 +28,7 @@ export interface CoreJob {
   weights?: Float32Array | undefined;
 }
 
-/** How a core job ended: epochs completed, and STATUS_OK or the check that failed at the next one (src/abi/codes.ts). */
+/** How a core job ended: epochs completed, and STATUS_OK or the check that failed at the next one (src/abi/codes.ts); read it before the next job (a backend may reuse the object). */
 export interface CoreOutcome {
   epochs: number;
   status: number;

@@ -74,6 +74,13 @@ export class Recorder<W> {
    * i = 0 and at weights[(i − 1)·P …] after it (the core's per-epoch output).
    */
   recordRun(first: number, losses: Float64Array, count: number, start: Float32Array, weights: Float32Array): void {
+    if (count === 1 && this.every === 1 && !this.track && !this.val && this.entries < this.limit) {
+      // One epoch per call (an onEpoch every epoch): the loss alone.
+      this.loss.push(losses[0]!);
+      this.entries++;
+      this.cache = undefined;
+      return;
+    }
     if (this.every !== 1 || this.val || this.entries + count > this.limit) {
       for (let i = 0; i < count; i++) {
         if (!this.due(first + i)) continue;
@@ -89,7 +96,8 @@ export class Recorder<W> {
       this.reserve(to + count * P);
       for (let i = 0; i < P; i++) this.flat[to + i] = start[i]!;
       const rest = (count - 1) * P;
-      for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
+      if (rest > 64) this.flat.set(weights.subarray(0, rest), to + P); // a copy, not a loop, for long runs
+      else for (let i = 0; i < rest; i++) this.flat[to + P + i] = weights[i]!;
     }
     this.entries += count;
     this.cache = undefined;

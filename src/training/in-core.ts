@@ -19,6 +19,11 @@ export const FAILED: Record<number, 'loss' | 'gradient' | 'weights'> = { [STATUS
 
 const runners = new WeakMap<Binding, InCore>();
 
+// Every runner's results go to these two buffers: a run's results are read by its caller before any
+// other run can start (runs are synchronous), and data passed to each `train` call makes a binding,
+// so a runner, per call: shared buffers keep such calls from allocating per call.
+const results = { losses: new Float64Array(2), weights: new Float32Array(2) };
+
 /** Runs chunks of epochs inside the core for one binding and one optimizer rule. */
 export class InCore {
   /** The most epochs one call may run. */
@@ -30,9 +35,9 @@ export class InCore {
   /** Epochs the last run completed, and STATUS_OK or the check that failed at the next one. */
   epochs = 0;
   status = STATUS_OK;
-  private slots: Float32Array;
   private readonly job: CoreJob;
   private rule: CoreRule;
+  private slotsOf: object | undefined; // the optimizer's slot record that slotArrays were read from
 
   private constructor(
     private readonly trainEpochs: NonNullable<Binding['trainEpochs']>,
@@ -42,10 +47,9 @@ export class InCore {
   ) {
     this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work)));
     this.rule = rule;
-    this.losses = new Float64Array(2);
-    this.weights = new Float32Array(P);
-    this.slots = new Float32Array(rule.slots.length * P);
-    this.job = { rule: rule.rule, hyper: rule.hyper, slots: this.slots, step: 0, params: this.slots, lastGood: this.slots, epochs: 0, losses: this.losses, weights: undefined };
+    this.losses = results.losses;
+    this.weights = results.weights;
+    this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, params: this.weights, lastGood: this.weights, epochs: 0, losses: this.losses, weights: undefined };
   }
 
   /** A runner when the binding can train in the core, has one batch, and the optimizer's rule has a core twin; else undefined. */
@@ -62,17 +66,18 @@ export class InCore {
   private use(rule: CoreRule): void {
     if (rule === this.rule) return;
     this.rule = rule;
+    this.slotsOf = undefined;
     this.job.rule = rule.rule;
     this.job.hyper = rule.hyper;
-    if (this.slots.length !== rule.slots.length * this.P) this.job.slots = this.slots = new Float32Array(rule.slots.length * this.P);
   }
 
-  /** Room for `count` epochs of results, grown by doubling (runs of one epoch per call stay small). */
+  /** Room for `count` epochs of results in the shared buffers, grown by doubling (runs of one epoch per call stay small). */
   private reserve(count: number): void {
-    if (this.losses.length > count) return;
-    const n = Math.min(this.maxEpochs, Math.max(count, 2 * this.losses.length - 1));
-    this.job.losses = this.losses = new Float64Array(n + 1);
-    this.weights = new Float32Array(n * this.P);
+    const need = count * this.P;
+    if (results.losses.length <= count) results.losses = new Float64Array(Math.min(MAX_EPOCHS_PER_CALL, Math.max(count, 2 * results.losses.length)) + 1);
+    if (results.weights.length < need) results.weights = new Float32Array(Math.max(need, 2 * results.weights.length));
+    this.job.losses = this.losses = results.losses;
+    this.weights = results.weights;
   }
 
   /**
@@ -82,20 +87,20 @@ export class InCore {
    */
   run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean): void {
     this.reserve(count);
-    const { P, slots, rule, job } = this;
-    const live = rule.attach(P);
-    const names = rule.slots;
-    for (let i = 0; i < names.length; i++) slots.set(live.slots[names[i]!]!, i * P);
+    const { rule, job } = this;
+    const live = rule.attach(this.P);
+    // The slot arrays, looked up by name only when the optimizer has replaced its slots (reset, setState);
+    // the backend copies them into the core and back.
+    if (live.slots !== this.slotsOf) {
+      this.slotsOf = live.slots;
+      job.slots = rule.slots.map((name) => live.slots[name]!);
+    }
     job.step = live.step;
     job.params = params;
     job.lastGood = lastGood;
     job.epochs = count;
     job.weights = track ? this.weights : undefined;
     const { epochs, status } = this.trainEpochs(job);
-    for (let i = 0; i < names.length; i++) {
-      const slot = live.slots[names[i]!]!;
-      for (let j = 0; j < P; j++) slot[j] = slots[i * P + j]!;
-    }
     live.advance(epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0));
     this.epochs = epochs;
     this.status = status;

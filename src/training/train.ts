@@ -3,7 +3,7 @@
 // ends in any way — return, throw from a callback, abort, divergence — releases what it bound.
 
 import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
-import { checkSequences, type Sequences } from '../data/sequences.js';
+import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
@@ -71,6 +71,7 @@ class Session<W, L extends string> {
   private bestParams: Float32Array | undefined;
   private wait = 0;
   private epochLoss = 0;
+  private logAt = 0; // the next epoch whose end `onEpoch` hears of in the core path: 0, logEvery, 2·logEvery, …
   epoch = 0;
   private batch = 0;
   private stopped = false;
@@ -94,15 +95,17 @@ class Session<W, L extends string> {
         const held = Math.floor(data.samples * split);
         if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
         if (held > 0) {
-          trainData = sliceSamples(data, 0, data.samples - held);
-          valData = sliceSamples(data, data.samples - held, data.samples);
+          trainData = valuesChecked(data, () => sliceSamples(data, 0, data.samples - held));
+          valData = valuesChecked(data, () => sliceSamples(data, data.samples - held, data.samples));
         }
       } else if (split > 0) {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
-      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(this.taken.add(model.place(trainData)), { loss, batchSize, truncate }));
-      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(this.taken.add(model.place(valData)), { loss }));
+      // Both data sets' values were checked above (a slice's with the whole): placing them does not scan them again.
+      const place = (d: Sequences) => this.taken.add(valuesChecked(d, () => model.place(d)));
+      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
+      if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
       const P = model.params.length;
       let copies = scratch.get(model);
@@ -226,10 +229,12 @@ class Session<W, L extends string> {
   private chunk(inCore: InCore): void {
     const { model, o, plan, recorder } = this;
     if (o.signal?.aborted) this.abort();
-    const untilLog = o.onEpoch ? ((plan.logEvery - (this.epoch % plan.logEvery)) % plan.logEvery) + 1 : Infinity;
+    // Up to and including the next logged epoch (logAt: the next multiple of logEvery, kept as a count, not a remainder).
+    const untilLog = o.onEpoch ? this.logAt - this.epoch + 1 : Infinity;
     const count = Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs);
     const { before } = this;
-    for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
+    // The chunk's starting weights, for the history's first entry (the core path uses them for nothing else).
+    if (plan.track) for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
     inCore.run(model.params, this.lastGood, count, plan.track);
     const { losses, weights, epochs, status } = inCore;
     // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
@@ -237,9 +242,9 @@ class Session<W, L extends string> {
     this.epoch += epochs;
     if (status !== STATUS_OK) this.diverge(FAILED[status]!);
     const e = this.epoch - 1;
-    if (o.onEpoch && (e % plan.logEvery === 0 || this.epoch === this.epochs)) {
-      if (o.onEpoch({ epoch: e, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
-    }
+    if (e === this.logAt) this.logAt += plan.logEvery;
+    else if (this.epoch !== this.epochs || !o.onEpoch) return;
+    if (o.onEpoch && o.onEpoch({ epoch: e, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
   }
 
   private diverge(what: 'loss' | 'gradient' | 'weights' | 'validation loss', afterUpdate = false): never {

@@ -21,6 +21,8 @@ export class WasmLinear {
   private readonly out: number;
   private job = 0; // in-core training: the job block (src/abi/linear.ts), then losses f64[jobEpochs], weights f32[jobEpochs][2]
   private jobEpochs = 0;
+  private readonly outcome: CoreOutcome = { epochs: 0, status: 0 }; // one object, refilled by every train call
+  private written: { c: number; scale: number; rule: number; hyper: Float32Array; track: boolean } | undefined; // the job block's static words, as last written
   private disposed = false;
   readonly n: number;
   readonly T: number;
@@ -101,17 +103,23 @@ export class WasmLinear {
     }
   }
 
-  /** Run up to `job.epochs` epochs inside the core (assembly/in-core.ts); copies state in and results out once. */
+  /**
+   * Run up to `job.epochs` epochs inside the core (assembly/in-core.ts); copies state in and results out once.
+   * The job block stays in core memory between calls: words that do not change from one call to the
+   * next (pointers, sizes, c, scale, the rule and its hyper-parameters) are written only when they do,
+   * so a run of one epoch per call (an `onEpoch` every epoch) pays for little more than the epoch.
+   */
   train(c: number, scale: number, job: CoreJob): CoreOutcome {
     this.check();
     const { arena, exports } = this.core;
-    if (job.params.length !== 2 || job.slots.length > RULE_SLOTS * 2 || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter');
+    if (job.params.length !== 2) throw new RangeError('core job does not fit the counter');
     if (job.epochs > this.jobEpochs) {
       // Allocate first, release after: a failed allocation leaves the old block in place.
       const [b] = arena.allocAll([JOB_BYTES + job.epochs * 16], 'epochs');
       if (this.job) arena.release(this.job);
       this.job = b!;
       this.jobEpochs = job.epochs;
+      this.written = undefined;
     }
     const b = this.job;
     const w = b >>> 2;
@@ -120,39 +128,71 @@ export class WasmLinear {
     const f32 = arena.f32; // one look at memory.buffer for the whole call: nothing here grows memory
     const i32 = arena.i32;
     const f64 = arena.f64;
-    const P = 2;
-    for (let i = 0; i < P; i++) {
-      f32[w + LJ_PARAMS + i] = job.params[i]!;
-      f32[w + LJ_LAST_GOOD + i] = job.lastGood[i]!;
+    const track = job.weights !== undefined;
+    const last = this.written;
+    if (!last || last.c !== c || last.scale !== scale || last.rule !== job.rule || last.hyper !== job.hyper || last.track !== track) {
+      if (job.slots.length > RULE_SLOTS || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the counter'); // both fixed by the rule
+      for (let i = 0; i < job.hyper.length; i++) f32[w + LJ_HYPER + i] = job.hyper[i]!;
+      i32[w + LJ_X] = this.x;
+      i32[w + LJ_T] = this.t;
+      i32[w + LJ_N] = this.n;
+      i32[w + LJ_STEPS] = this.T;
+      i32[w + LJ_SCRATCH] = this.scratch;
+      i32[w + LJ_BYTES] = this.bytes ? 1 : 0;
+      i32[w + LJ_SIMD] = this.simd ? 1 : 0;
+      i32[w + LJ_RULE] = job.rule;
+      i32[w + LJ_LOSSES] = losses;
+      i32[w + LJ_WEIGHTS] = track ? weights : 0;
+      f32[w + LJ_C] = c;
+      f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
+      // The hyper-parameters are compared by identity: an optimizer's core rule keeps one array for its life.
+      this.written = { c, scale, rule: job.rule, hyper: job.hyper, track };
     }
-    for (let i = 0; i < job.hyper.length; i++) f32[w + LJ_HYPER + i] = job.hyper[i]!;
-    for (let i = 0; i < job.slots.length; i++) f32[w + LJ_SLOTS + i] = job.slots[i]!;
-    i32[w + LJ_X] = this.x;
-    i32[w + LJ_T] = this.t;
-    i32[w + LJ_N] = this.n;
-    i32[w + LJ_STEPS] = this.T;
-    i32[w + LJ_SCRATCH] = this.scratch;
-    i32[w + LJ_BYTES] = this.bytes ? 1 : 0;
-    i32[w + LJ_SIMD] = this.simd ? 1 : 0;
-    i32[w + LJ_RULE] = job.rule;
+    const { params, slots } = job;
+    const p0 = params[0]!, p1 = params[1]!;
+    f32[w + LJ_PARAMS] = p0;
+    f32[w + LJ_PARAMS + 1] = p1;
+    for (let i = 0, o = w + LJ_SLOTS; i < slots.length; i++, o += 2) {
+      const slot = slots[i]!;
+      f32[o] = slot[0]!;
+      f32[o + 1] = slot[1]!;
+    }
     i32[w + LJ_STEP] = job.step;
     i32[w + LJ_EPOCHS] = job.epochs;
-    i32[w + LJ_LOSSES] = losses;
-    i32[w + LJ_WEIGHTS] = job.weights ? weights : 0;
-    f32[w + LJ_C] = c;
-    f64[(b >>> 3) + (LJ_SCALE >>> 1)] = scale;
     const r = exports.linearTrain(b);
     const epochs = r >>> STATUS_BITS;
     const status = r & ((1 << STATUS_BITS) - 1);
-    for (let i = 0; i < P; i++) {
-      job.params[i] = f32[w + LJ_PARAMS + i]!;
-      job.lastGood[i] = f32[w + LJ_LAST_GOOD + i]!;
-    }
-    for (let i = 0; i < job.slots.length; i++) job.slots[i] = f32[w + LJ_SLOTS + i]!;
+    params[0] = f32[w + LJ_PARAMS]!;
+    params[1] = f32[w + LJ_PARAMS + 1]!;
+    // The core writes lastGood at each epoch that passed its checks (not read on entry): after the
+    // first such epoch, the weights it started from.
     const recorded = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
-    for (let e = 0, l = losses >>> 3; e < recorded; e++) job.losses[e] = f64[l + e]!;
-    if (job.weights) for (let i = 0, o = weights >>> 2; i < P * epochs; i++) job.weights[i] = f32[o + i]!;
-    return { epochs, status };
+    if (recorded === 1) {
+      job.lastGood[0] = p0;
+      job.lastGood[1] = p1;
+    } else if (recorded > 1) {
+      job.lastGood[0] = f32[w + LJ_LAST_GOOD]!;
+      job.lastGood[1] = f32[w + LJ_LAST_GOOD + 1]!;
+    }
+    for (let i = 0, o = w + LJ_SLOTS; i < slots.length; i++, o += 2) {
+      const slot = slots[i]!;
+      slot[0] = f32[o]!;
+      slot[1] = f32[o + 1]!;
+    }
+    const l = losses >>> 3;
+    if (recorded === 1) job.losses[0] = f64[l]!;
+    else if (recorded > 1) job.losses.set(f64.subarray(l, l + recorded));
+    if (track && epochs > 0) {
+      const o = weights >>> 2;
+      if (epochs === 1) {
+        job.weights![0] = f32[o]!;
+        job.weights![1] = f32[o + 1]!;
+      } else job.weights!.set(f32.subarray(o, o + 2 * epochs));
+    }
+    const outcome = this.outcome;
+    outcome.epochs = epochs;
+    outcome.status = status;
+    return outcome;
   }
 
   /** Release the WebAssembly memory held for this data set. */
