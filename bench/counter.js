@@ -2,7 +2,7 @@
 // (sse, full batch, RMSProp lr 1e-3) on the same seed-1 data from the same weights, the same
 // epochs per call, every call restarting from those weights.
 import { countOnes, LinearRNN, RandomState, rmsprop, trainSync } from '../dist/index.js';
-import { Worker } from 'node:worker_threads';
+import { plainRow } from './plain/row.js';
 
 export const LR = 1e-3;
 
@@ -68,28 +68,8 @@ export async function counterRows(size, { tf } = {}) {
       dispose: () => model.dispose(),
     });
   }
-  // The yardstick runs in a worker thread (bench/plain/worker.js says why); `sample` times `calls`
-  // calls there, CPU time of the process while the main thread waits.
-  let plainFinal;
-  const worker = new Worker(new URL('./plain/worker.js', import.meta.url), { workerData: { data, w0, epochs: E, lr: LR } });
-  const sample = (calls) =>
-    new Promise((resolve, reject) => {
-      worker.once('message', (r) => {
-        worker.off('error', reject);
-        plainFinal = r.final;
-        resolve(r);
-      });
-      worker.once('error', reject);
-      worker.postMessage(calls);
-    });
-  rows.push({
-    key: 'plain',
-    name: 'plain JS',
-    run: () => sample(1),
-    sample,
-    final: () => plainFinal,
-    dispose: () => void worker.terminate(),
-  });
+  // The yardstick runs in a worker thread (bench/plain/worker.js says why).
+  rows.push(plainRow('counter', { data, w0, epochs: E, lr: LR }));
   if (tf) {
     for (const backend of size.tf) {
       const name = backend === 'tfcpu' ? 'cpu' : 'wasm';

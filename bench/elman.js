@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { coreFeatures, ElmanRNN, init, RandomState, rmsprop, trainSync } from '../dist/index.js';
-import { makeElman, trainElman } from './plain/elman.js';
+import { plainRow } from './plain/row.js';
 import { measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { interleaved } from './rounds.js';
 
@@ -94,14 +94,7 @@ export async function elmanRows(hidden, { tf, epochs = ELMAN_EPOCHS[hidden] ?? 1
       dispose: () => model.dispose(),
     });
   }
-  rows.push({
-    key: 'plain',
-    name: 'plain JS',
-    run: () => {
-      trainElman(data, makeElman({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1 }), { epochs, batchSize: B, lr });
-    },
-    dispose: () => {},
-  });
+  rows.push(plainRow('elman', { data, net: { inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1 }, train: { epochs, batchSize: B, lr } }));
   if (tf) rows.push(...(await tf.fitRows(data, (t, inputShape) => t.layers.simpleRNN({ units: hidden, inputShape }), { batch: B, lr, epochs })));
   return rows.map((r) => ({ ...r, hidden, epochs }));
 }

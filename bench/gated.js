@@ -8,8 +8,7 @@
 //   node bench/gated.js [--hidden 8,32,128] [--no-tfjs]
 import { init, RNN } from '../dist/index.js';
 import { ELMAN, elmanData, trainRows } from './elman.js';
-import { makeGRU, trainGRU } from './plain/gru.js';
-import { makeLSTM, trainLSTM } from './plain/lstm.js';
+import { plainRow } from './plain/row.js';
 import { interleaved } from './rounds.js';
 
 export const CELLS = ['gru', 'lstm'];
@@ -19,8 +18,8 @@ export const GATES = { gru: 3, lstm: 4 };
 export const GATED_EPOCHS = { 8: 4, 32: 2, 128: 1 };
 /** The largest hidden size with an elman js backend row (at 128 it alone would add ~15 s of CPU). */
 export const JS_HIDDEN = 32;
-/** The plain-JS yardsticks by cell. */
-const PLAIN = { gru: { make: makeGRU, train: trainGRU }, lstm: { make: makeLSTM, train: trainLSTM } };
+/** Cells with a plain-JS yardstick (bench/plain/gru.js, lstm.js; run by bench/plain/worker.js). */
+const PLAIN = new Set(['gru', 'lstm']);
 /** Hidden sizes with a plain-JS row (the target's size; plain JS at every size would double the bench). */
 export const PLAIN_HIDDEN = [32];
 
@@ -38,15 +37,8 @@ export async function gatedRows(cell, hidden, { tf, epochs = GATED_EPOCHS[hidden
   await init();
   const { batch: B, lr } = ELMAN;
   const rows = trainRows((backend) => new RNN({ inputSize: data.inputSize, layers: [{ cell, units: hidden }], outputSize: 1, seed: 1, backend }), data, { epochs, backends: js ? ['wasm', 'js'] : ['wasm'] });
-  if (plain && PLAIN[cell]) {
-    rows.push({
-      key: 'plain',
-      name: 'plain JS',
-      run: () => {
-        PLAIN[cell].train(data, PLAIN[cell].make({ inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1 }), { epochs, batchSize: B, lr });
-      },
-      dispose: () => {},
-    });
+  if (plain && PLAIN.has(cell)) {
+    rows.push(plainRow(cell, { data, net: { inputSize: data.inputSize, hiddenSize: hidden, outputSize: 1 }, train: { epochs, batchSize: B, lr } }));
   }
   if (tf) rows.push(...(await tf.fitRows(data, (t, inputShape) => t.layers[cell]({ units: hidden, inputShape }), { batch: B, lr, epochs })));
   return rows.map((r) => ({ ...r, cell, hidden, epochs }));

@@ -1,25 +1,37 @@
-// The plain-JS counter yardstick, run in a worker thread: its own V8 isolate. In the bench's main
+// The plain-JS yardsticks, run in a worker thread: their own V8 isolate. In the bench's main
 // isolate, any WebAssembly memory.grow (elman's rows, TF.js's, the bandwidth probe) detaches an
 // ArrayBuffer, and from then on V8 checks for detached buffers on every typed-array access of
 // optimised code: a plain-JS loop there ran ~30% slower at the tutorial size than in a program that
-// never used WebAssembly. A user's own loop would not pay that, so the yardstick is timed here.
+// never used WebAssembly. A user's own loop would not pay that, so the yardsticks are timed here.
 // Each message is a sample: `calls` calls after a young-generation GC (as every row gets), timed here.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { trainCounter } from './counter.js';
+import { makeElman, trainElman } from './elman.js';
+import { makeGRU, trainGRU } from './gru.js';
+import { makeLSTM, trainLSTM } from './lstm.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');
-const { data, w0, epochs, lr } = workerData;
+
+/** One call of each yardstick; `net` is made afresh per call, as the rows in the main isolate did. */
+const YARDSTICKS = {
+  counter: ({ data, w0, epochs, lr }) => trainCounter(data, w0, { epochs, lr }),
+  elman: ({ data, net, train }) => trainElman(data, makeElman(net), train),
+  gru: ({ data, net, train }) => trainGRU(data, makeGRU(net), train),
+  lstm: ({ data, net, train }) => trainLSTM(data, makeLSTM(net), train),
+};
+const { kind, ...args } = workerData;
+const call = YARDSTICKS[kind];
 
 parentPort.on('message', (calls) => {
   gc({ type: 'minor' });
   let final;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < calls; i++) final = trainCounter(data, w0, { epochs, lr });
+  for (let i = 0; i < calls; i++) final = call(args);
   const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  parentPort.postMessage({ wall: wall / calls, cpu: (c.user + c.system) / 1e3 / calls, final });
+  parentPort.postMessage({ wall: wall / calls, cpu: (c.user + c.system) / 1e3 / calls, final: kind === 'counter' ? final : undefined });
 });
