@@ -3,17 +3,15 @@
 // ArrayBuffer, and from then on V8 checks for detached buffers on every typed-array access of
 // optimised code: a plain-JS loop there ran ~30% slower at the tutorial size than in a program that
 // never used WebAssembly. A user's own loop would not pay that, so the yardsticks are timed here.
-// Each message is a sample: `calls` calls after a young-generation GC (as every row gets), timed here.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+// Each message is a sample: `calls` calls after a young-generation GC (as every row gets), timed here
+// by this thread's CPU clock (bench/rounds.js), as the rows in the main thread are by theirs.
 import { parentPort, workerData } from 'node:worker_threads';
+import { collectYoung, threadCpuMs } from '../rounds.js';
 import { trainCounter } from './counter.js';
 import { makeElman, trainElman } from './elman.js';
 import { makeGRU, trainGRU } from './gru.js';
 import { makeLSTM, trainLSTM } from './lstm.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc');
 
 /** One call of each yardstick; `net` is made afresh per call, as the rows in the main isolate did. */
 const YARDSTICKS = {
@@ -26,12 +24,11 @@ const { kind, ...args } = workerData;
 const call = YARDSTICKS[kind];
 
 parentPort.on('message', (calls) => {
-  gc({ type: 'minor' });
+  collectYoung();
   let final;
-  const c0 = process.cpuUsage();
+  const c0 = threadCpuMs();
   const t0 = performance.now();
   for (let i = 0; i < calls; i++) final = call(args);
   const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  parentPort.postMessage({ wall: wall / calls, cpu: (c.user + c.system) / 1e3 / calls, final: kind === 'counter' ? final : undefined });
+  parentPort.postMessage({ wall: wall / calls, cpu: (threadCpuMs() - c0) / calls, final: kind === 'counter' ? final : undefined });
 });
