@@ -38,7 +38,8 @@ const IMPLS = [
 /**
  * Median time of one call of `fn`, in ms. Warm-up doubles the calls per sample until a sample takes
  * `target` ms (browsers round performance.now() to 0.1 ms or coarser); then at least 3 samples (1 when
- * quick), more while under `budget` ms (at most 15). `calls` counts the calls timed.
+ * quick) of at least a quarter of `target` each, more while under `budget` ms (at most 15). `calls`
+ * counts the calls of the samples kept.
  */
 function median(fn: () => void, quick: boolean, budget: number): { ms: number; calls: number } {
   const target = quick ? 2 : 20;
@@ -57,7 +58,14 @@ function median(fn: () => void, quick: boolean, budget: number): { ms: number; c
   while (times.length < (quick ? 1 : 3) || (!quick && times.length < 15 && performance.now() - t0 < budget)) {
     const t = performance.now();
     for (let i = 0; i < reps; i++) fn();
-    times.push((performance.now() - t) / reps);
+    const dt = performance.now() - t;
+    // A sample far shorter than the warm-up's last (which a compile or a GC slowed) is read off too few
+    // clock ticks, down to 0 ms: it is not kept, and the next sample makes twice the calls.
+    if (dt < target / 4 && reps < 1 << 20) {
+      reps *= 2;
+      continue;
+    }
+    times.push(dt / reps);
   }
   times.sort((a, b) => a - b);
   return { ms: times[Math.floor(times.length / 2)]!, calls: times.length * reps };
