@@ -94,6 +94,15 @@ describe('Node 20 with --experimental-wasm-relaxed-simd', () => {
     // The js backend does not depend on the core.
     expect(relaxed.losses.js).toEqual(plain.losses.js);
   });
+
+  test('asking for the plain core after the relaxed one is live rejects with an InitError whose message names relaxedSimd (the core loads once; it stays relaxed)', async () => {
+    const probe = `import * as elman from '${url('dist/index.js')}';
+await elman.init(); await elman.init(undefined, {});
+const e = await elman.init(undefined, { relaxedSimd: false }).then(() => undefined, (e) => e);
+console.log(JSON.stringify({ name: e?.name, argument: e?.argument, value: e?.value, names: /relaxedSimd/.test(e?.message), features: elman.coreFeatures() }));`;
+    const { stdout } = await run(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', probe]);
+    expect(JSON.parse(stdout)).toEqual({ name: 'InitError', argument: 'init', value: false, names: true, features: { relaxedSimd: true } });
+  }, 60_000);
 });
 
 describe('Deno and Bun have relaxed SIMD: init() loads the relaxed core there', () => {

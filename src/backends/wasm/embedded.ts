@@ -6,7 +6,7 @@
 import { InitError } from '../../errors.js';
 import { setThreadsCore } from '../threads/support.js';
 import { coreBase64 } from './core-bytes.js';
-import { fromBase64, init as initCore, initSync as initSyncCore, isInitialized, relaxedSimdSupported, setEmbeddedCore, type WasmSource } from './core.js';
+import { coreFeatures, fromBase64, init as initCore, initSync as initSyncCore, isInitialized, relaxedSimdSupported, setEmbeddedCore, type WasmSource } from './core.js';
 
 /** Options of `init()`. */
 export interface InitOptions {
@@ -39,13 +39,16 @@ async function relaxedBytes(): Promise<Uint8Array | undefined> {
  * runtime has relaxed SIMD (unless `options.relaxedSimd` is false), else the plain SIMD build;
  * `coreFeatures()` says which is live. Pass a `WebAssembly.Module` where compiling bytes at run time
  * is forbidden (Cloudflare workerd). Rejects with `InitError`; a failed call leaves nothing behind,
- * so a later call with a good source succeeds.
+ * so a later call with a good source succeeds. `relaxedSimd: false` after the relaxed core is live
+ * rejects too (the choice belongs to the first call).
  */
 export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
   useEmbeddedCore();
   if (typeof options !== 'object' || options === null) throw new InitError(`init(source, options) needs an options object, got ${options === null ? 'null' : typeof options}`, options);
   const { relaxedSimd = true } = options;
   if (typeof relaxedSimd !== 'boolean') throw new InitError(`init's relaxedSimd option must be true or false, got ${String(relaxedSimd)}`, relaxedSimd);
+  // The core loads once per process: a later call cannot swap it, so asking for the plain core after the relaxed one is live is an error, not a silent no-op.
+  if (!relaxedSimd && isInitialized() && coreFeatures().relaxedSimd) throw new InitError('init: relaxedSimd is false but the relaxed-SIMD core is already loaded (the core loads once per process): pass { relaxedSimd: false } to the first init()', relaxedSimd);
   if (source === undefined && relaxedSimd && !isInitialized() && relaxedSimdSupported()) {
     const bytes = await relaxedBytes();
     if (bytes) {
