@@ -1,6 +1,8 @@
 import { beforeAll, expect, test, vi } from 'vitest';
 import { ConfigError, countOnes, DisposedError, LinearRNN, RandomState, rmsprop, train, type Sequences } from '../src/index.js';
+import { availableParallelism } from 'node:os';
 import { liveWorkers } from '../src/backends/threads/pool.js';
+import { AUTO_MIN_WORK, cpuCount, threadPlan } from '../src/backends/threads/support.js';
 import { init } from '../src/backends/wasm/core.js';
 
 // Threaded placements of the counter (model.placeThreaded). Workers run the built files
@@ -116,9 +118,9 @@ test("threads: 'auto' keeps small data on one thread and puts large data on two;
     const placed = await model.placeThreaded(d);
     const history = await train(model, placed, { optimizer: rmsprop({ lr: 1e-2 }), epochs: 2 });
     expect(history.threads).toBe(1);
-    // 2,622 × 100 = 262,200 sample-steps: past the threshold, two threads in Node.
+    // 2,622 × 100 = 262,200 sample-steps: past the threshold, two threads in Node (given two CPUs).
     const big = await model.placeThreaded(countOnes({ samples: 2622, length: 100, rng: new RandomState(4) }));
-    expect((await train(model, big, { optimizer: rmsprop({ lr: 1e-3 }), epochs: 2 })).threads).toBe(2);
+    expect((await train(model, big, { optimizer: rmsprop({ lr: 1e-3 }), epochs: 2 })).threads).toBe(availableParallelism() >= 2 ? 2 : 1);
     for (const threads of [0, 1.5, 65, '2', null]) {
       await expect(model.placeThreaded(d, { threads: threads as number })).rejects.toThrow(ConfigError);
     }
@@ -127,4 +129,12 @@ test("threads: 'auto' keeps small data on one thread and puts large data on two;
   } finally {
     model.dispose();
   }
+});
+
+test("'auto' takes two threads only with two CPUs or more; an explicit count is the caller's", () => {
+  expect(cpuCount()).toBe(availableParallelism());
+  expect(threadPlan('auto', 1 << 30, AUTO_MIN_WORK, 1)).toBe(0);
+  expect(threadPlan('auto', 1 << 30, AUTO_MIN_WORK, 2)).toBe(2);
+  expect(threadPlan('auto', AUTO_MIN_WORK - 1, AUTO_MIN_WORK, 8)).toBe(0);
+  expect(threadPlan(3, 1, AUTO_MIN_WORK, 1)).toBe(3);
 });

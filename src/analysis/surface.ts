@@ -47,7 +47,7 @@ export interface Surface {
 /** Options of `lossSurfaceThreaded`: those of `lossSurface` and the threads. */
 export interface ThreadedSurfaceOptions extends SurfaceOptions {
   /**
-   * Threads sharing the grid's rows: an integer from 1 to 64, or 'auto' (default): 2 from 2^28
+   * Threads sharing the grid's rows: an integer from 1 to 64, or 'auto' (default): 2 (given two CPUs or more) from 2^28
    * sample-steps in all (points × samples × steps; a pool takes ~65 ms to start in Node), else 1.
    * Where threads cannot run (see ThreadOptions) any count computes on one thread.
    */

@@ -9,8 +9,9 @@ import { checkKeys } from './options.js';
 export interface ThreadOptions {
   /**
    * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
-   * the work per call is large enough to pay for a round (the counter: 2^18 sample-steps per epoch;
-   * the Elman network and stacks: 2^21 multiply-adds per sweep), else 1. Threads run in Node
+   * the process has two CPUs or more and the work per call is large enough to pay for a round (the
+   * counter: 2^18 sample-steps per epoch; the Elman network and stacks: 2^21 multiply-adds per
+   * sweep), else 1. Threads run in Node
    * and Deno (worker_threads), Bun (Web Workers) and cross-origin isolated browser pages (Web
    * Workers); elsewhere (pages without COOP/COEP headers, workerd) any count falls back to one
    * ordinary thread, and `history.threads` says 1. The `js` backend takes only `'auto'` (one thread).

@@ -5,7 +5,7 @@
 import { ConfigError } from '../../errors.js';
 
 type Global = {
-  process?: { versions?: { node?: string; bun?: string }; getBuiltinModule?: unknown };
+  process?: { versions?: { node?: string; bun?: string }; getBuiltinModule?: (id: string) => unknown };
   Deno?: unknown;
   crossOriginIsolated?: boolean;
   Worker?: unknown;
@@ -67,13 +67,21 @@ export function checkThreads(option: unknown): number | 'auto' {
   return t as number | 'auto';
 }
 
+/** The logical CPUs this process may use, as the runtime reports them (Node's os.availableParallelism, else navigator.hardwareConcurrency); 1 when it reports none. */
+export function cpuCount(): number {
+  const g = globalThis as Global & { navigator?: { hardwareConcurrency?: unknown } };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  const n = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
 /**
  * The threads a checked option runs on, or 0 for an ordinary one-thread placement: an explicit
  * count where threads are available (1 included: the blocks of every count, one thread), 0 where
  * they are not (the documented fallback: history.threads says 1); 'auto' is 2 where they are
- * available and `work` reaches `autoFrom`, else 0.
+ * available, `work` reaches `autoFrom` and the process has at least two CPUs (`cpus`), else 0.
  */
-export function threadPlan(t: number | 'auto', work: number, autoFrom: number): number {
+export function threadPlan(t: number | 'auto', work: number, autoFrom: number, cpus: number = cpuCount()): number {
   if (!threadsAvailable()) return 0;
-  return t === 'auto' ? (work >= autoFrom ? 2 : 0) : t;
+  return t === 'auto' ? (work >= autoFrom && cpus >= 2 ? 2 : 0) : t;
 }
