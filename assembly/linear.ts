@@ -15,6 +15,7 @@ type float = f32;
 
 const BLOCK_BYTES: i32 = 128 << 10; // inputs of one block of groups: an eighth of this machine's 1 MiB L2 (64-512 KiB measured; 128 best)
 const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
+const CHECK: i32 = 16; // steps between the backward pass's checks for an early end (each check at every step cost a third)
 
 /** One input as f32: X is f32, or u8 holding 0 or 1. */
 // @ts-ignore: decorator
@@ -109,6 +110,27 @@ export function linearLossGradBytesScalar(x: usize, t: usize, n: i32, T: i32, wx
   return f64x2.extract_lane(p, 0) + f64x2.extract_lane(p, 1);
 }
 
+/** Every lane of the four registers finite (x − x is 0 for finite x, NaN for ±∞ and NaN). */
+// @ts-ignore: decorator
+@inline function allFinite(a: v128, b: v128, c: v128, d: v128): bool {
+  const z = f32x4.add(f32x4.add(f32x4.sub(a, a), f32x4.sub(b, b)), f32x4.add(f32x4.sub(c, c), f32x4.sub(d, d)));
+  return i32x4.all_true(f32x4.eq(z, z)); // NaN ≠ NaN
+}
+
+/**
+ * Lanes of a pass over 0/1 inputs that can end here, every later step leaving the sums' bits as
+ * they are: with |wRec| ≤ 1 later gradients are no larger than g (f32 rounding is monotone), later
+ * addends of gx are g or +0 (the mask) and of gr at most fl(|g|·S) (S bounds every state, see
+ * lossGrad), and an addend a with |a|·2²⁶ < |acc| (acc finite, nonzero) is under half the gap from
+ * acc to either neighbour, so acc + a = acc. NaN or an infinite g, S or sum never settles.
+ */
+// @ts-ignore: decorator
+@inline function settled(g: v128, ax: v128, ar: v128, S: v128): v128 {
+  const ag = f32x4.abs(g);
+  const scale = f32x4.splat(67108864); // 2^26: exact scaling, to +inf at worst (then not settled)
+  return v128.and(f32x4.lt(f32x4.mul(ag, scale), f32x4.abs(ax)), f32x4.lt(f32x4.mul(f32x4.mul(ag, S), scale), f32x4.abs(ar)));
+}
+
 /**
  * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16]. The n samples are
  * the first n of rows of `rows` samples each (rows = n for a whole data set; more for a block of it).
@@ -129,6 +151,15 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   const groups = n / GROUP;
   const block = <i64>rows * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
   let touched = f32x4.splat(0);
+  // A backward pass may end early, its sums' bits unchanged: over 0/1 inputs once `settled` in every
+  // lane; over f32 inputs once every lane's g is ±0 and the group's states are finite (a finite
+  // s[T] means every state and x·wx was: NaN and ±∞ propagate), so later addends are ±0, and a sum
+  // that starts at +0 is never −0. |wRec| ≤ 1 is what the bound needs; above 3/4 a pass rarely
+  // settles within a sequence and the checks would only cost. S = 4·T·|wx| bounds |s[k]| ≤
+  // k·|wx|·(1 + 2⁻²⁴)^2k for T ≤ 2²⁰ (rounding it to f32 included); +inf when that overflows.
+  const bound = isInteger<X>();
+  const settle = abs(wRec) <= 0.75 && (!bound || T <= 1 << 20);
+  const vS = f32x4.splat(<float>(<f64>T * 4 * abs<f64>(wx)));
   // With four or more samples past the last group, the first four run their forward pass beside
   // that group's second backward pass (whose chains leave room for one more), their states in the
   // scratch slots the first backward pass has finished with: at 20 samples, a third off the epoch.
@@ -164,26 +195,31 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
     // Backward in two passes of two registers each: six chains in flight fit the 15 registers the
     // host compiler gives a loop; all twelve at once spill accumulators to the stack.
     loss += sumLanes(f32x4.mul(e0, e0)) + sumLanes(f32x4.mul(e1, e1)) + sumLanes(f32x4.mul(e2, e2)) + sumLanes(f32x4.mul(e3, e3));
+    const finite = settle && (bound || allFinite(s0, s1, s2, s3));
     for (let h = 0; h < 2; h++) {
       let g0 = f32x4.mul(vc, h ? e2 : e0), g1 = f32x4.mul(vc, h ? e3 : e1);
       let x0 = f32x4.splat(0), x1 = x0, r0 = x0, r1 = x0;
       let xb = xk + <usize>(h << 3) * size, sp = sk + <usize>(h << 5);
       const tail = fuse && h == 1 && q == groups - 1;
+      const stop = finite && !tail;
       let xt = xt0, st = scratch; // row 0's slot 0 holds s[0] = 0 still: the first pass only read it
-      for (let k = T; k >= 1; k--) {
-        xb -= stride;
-        sp -= 64;
-        x0 = f32x4.add(x0, xTimes<X>(xb, 0, g0));
-        x1 = f32x4.add(x1, xTimes<X>(xb, 1, g1));
-        r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
-        r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
-        g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr);
-        if (tail) {
-          sTail = f32x4.add(xTimes<X>(xt, 0, vwx), f32x4.mul(sTail, vwr));
-          st += 64;
-          v128.store(st, sTail);
-          xt += stride;
+      for (let k = T; k >= 1; ) {
+        for (const end = stop ? max(k - CHECK, 0) : 0; k > end; k--) { // CHECK steps, or all when no early end
+          xb -= stride;
+          sp -= 64;
+          x0 = f32x4.add(x0, xTimes<X>(xb, 0, g0));
+          x1 = f32x4.add(x1, xTimes<X>(xb, 1, g1));
+          r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
+          r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
+          g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr);
+          if (tail) {
+            sTail = f32x4.add(xTimes<X>(xt, 0, vwx), f32x4.mul(sTail, vwr));
+            st += 64;
+            v128.store(st, sTail);
+            xt += stride;
+          }
         }
+        if (stop && (bound ? i32x4.all_true(v128.and(settled(g0, x0, r0, vS), settled(g1, x1, r1, vS))) : !v128.any_true(i32x4.shl(v128.or(g0, g1), 1)))) break;
       }
       gradX += sumLanes(x0) + sumLanes(x1);
       gradR += sumLanes(r0) + sumLanes(r1);
