@@ -1,7 +1,8 @@
 // The SIMD kernel ends a group's backward pass early once no later step can change its sums (see
 // `settled` in assembly/linear.ts). Its results must stay those of the full pass bit for bit: the
-// oracle here is the fround oracle's per-sample f32 values summed in the SIMD kernel's f64 order,
-// so every bit of all three outputs is checked, over weights where the early end fires.
+// oracle here is the fround oracle's per-sample f32 values (oracleSamples, every step run) summed in
+// the SIMD kernel's f64 order, so every bit of all three outputs is checked, over weights where the
+// early end fires (and where it must not: overflow, |wRec| > 3/4).
 import { beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import { WasmLinear } from '../src/backends/wasm/linear.js';
@@ -9,31 +10,11 @@ import { countOnes } from '../src/data/count-ones.js';
 import type { Sequences } from '../src/data/sequences.js';
 import { RandomState } from '../src/random.js';
 import { randomSequences } from './helpers/data.js';
+import { oracleSamples } from './helpers/oracle-linear.js';
 
 beforeAll(() => init());
 
 const f = Math.fround;
-
-/** Per-sample [e², gx, gr] in f32, the scalar kernel's operations, every step run. */
-function perSample(d: Sequences, wx: number, wRec: number, c: number): Array<[number, number, number]> {
-  const { x, targets: t, samples: n, steps: T } = d;
-  [wx, wRec, c] = [f(wx), f(wRec), f(c)];
-  const s = new Float32Array(T + 1);
-  const out: Array<[number, number, number]> = [];
-  for (let i = 0; i < n; i++) {
-    let si = 0;
-    for (let k = 1; k <= T; k++) s[k] = si = f(f(x[(k - 1) * n + i]! * wx) + f(si * wRec));
-    const e = f(si - t[i]!);
-    let g = f(c * e), gx = 0, gr = 0;
-    for (let k = T; k >= 1; k--) {
-      gx = f(gx + f(g * x[(k - 1) * n + i]!));
-      gr = f(gr + f(g * s[k - 1]!));
-      g = f(g * wRec);
-    }
-    out.push([f(e * e), gx, gr]);
-  }
-  return out;
-}
 
 /** The kernel's f64 sums: lanes (0+2)+(1+3) per register, registers in its order, then the tail. */
 function simdOrder(v: Array<[number, number, number]>): [number, number, number] {
@@ -84,7 +65,7 @@ describe('the SIMD kernel\'s early end of the backward pass leaves every bit as 
       expect(k.bytes).toBe(bytes);
       const out = new Float64Array(3);
       for (const [wx, wRec] of bytes ? weights : [...weights, overflow]) {
-        const v = perSample(d, wx, wRec, c);
+        const v = oracleSamples(d.x, d.targets, d.samples, d.steps, wx, wRec, c);
         k.lossGrad(wx, wRec, c, out);
         expect([...out]).toEqual(simdOrder(v));
       }
@@ -102,7 +83,7 @@ describe('the SIMD kernel\'s early end of the backward pass leaves every bit as 
     const out = new Float64Array(3);
     for (const [wx, wRec] of [...weights, overflow]) {
       k.lossGrad(wx, wRec, c, out);
-      expect([...out]).toEqual(simdOrder(perSample(d, wx, wRec, c)));
+      expect([...out]).toEqual(simdOrder(oracleSamples(d.x, d.targets, d.samples, d.steps, wx, wRec, c)));
     }
     k.dispose();
   });
