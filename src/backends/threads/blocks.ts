@@ -1,5 +1,6 @@
 // How a mini-batch is cut into blocks for the gradient kernels (Elman, stacks): a function of the
 // batch size alone, so every thread count cuts a batch the same way.
+import { TK_BLOCKS, TK_ITEMS } from '../../abi/threads.js';
 
 /**
  * At most this many blocks per batch: 1, 2, 4 and 8 threads share them evenly. Fewer, larger blocks
@@ -19,4 +20,18 @@ export function batchBlocks(B: number): number {
 /** The most samples a block of a batch of up to B holds. */
 export function largestBlock(B: number): number {
   return UNIT * Math.ceil(Math.ceil(B / UNIT) / batchBlocks(B));
+}
+
+/** `v` rounded up to a multiple of 16 bytes. */
+export const up16 = (v: number): number => Math.ceil(v / 16) * 16;
+
+/** Bytes of one block's results for a gradient kernel of P parameters: the f64 loss, then f32 grads[P] at byte 16. */
+export function gradResultStride(P: number): number {
+  return 16 + up16(P * 4);
+}
+
+/** The words of a gradient task that depend on the batch: its blocks and samples (the rest is written once, with writeTask). */
+export function setBatch(i32: Int32Array, task: number, B: number): void {
+  i32[(task >>> 2) + TK_BLOCKS] = batchBlocks(B);
+  i32[(task >>> 2) + TK_ITEMS] = B;
 }

@@ -9,7 +9,7 @@ import {
 } from '../../abi/threads.js';
 import type { Sequences } from '../../data/sequences.js';
 import { BYTES_FROM } from '../wasm/linear.js';
-import { startPool } from './pool.js';
+import { startPool, writeTask } from './pool.js';
 
 /** At most this many blocks: enough to share out evenly over a few threads, few enough that summing them costs nothing. */
 export const MAX_BLOCKS = 64;
@@ -53,9 +53,9 @@ export async function counterPool(data: Sequences, threads: number): Promise<Cou
   arena.f32.set(data.targets.subarray(0, n), tAt >>> 2);
   const i32 = arena.i32, f32 = arena.f32;
   const w = task >>> 2;
-  for (const [k, v] of [[TK_KERNEL, KERNEL_LINEAR_LOSS_GRAD], [TK_THREADS, threads], [TK_BLOCKS, blocks], [TK_BLOCK, block], [TK_ITEMS, n],
+  writeTask(i32, task, [[TK_KERNEL, KERNEL_LINEAR_LOSS_GRAD], [TK_THREADS, threads], [TK_BLOCKS, blocks], [TK_BLOCK, block], [TK_ITEMS, n],
     [TK_SCRATCH, scratch], [TK_SCRATCH_STRIDE, 64 * (T + 1)], [TK_OUT, out], [TK_OUT_STRIDE, 24], [TK_RESULT, result],
-    [TL_X, xAt], [TL_T, tAt], [TL_STEPS, T], [TL_BYTES, bytes ? 1 : 0]] as const) i32[w + k] = v;
+    [TL_X, xAt], [TL_T, tAt], [TL_STEPS, T], [TL_BYTES, bytes ? 1 : 0]]);
   const sums = new Float64Array(arena.memory.buffer, result, 3);
   return {
     threads,

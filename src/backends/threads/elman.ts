@@ -5,19 +5,17 @@
 // thread count. Shuffles and forward passes run on the calling thread, over the same memory. The same
 // placement holds a layer stack's data (RNN), whose workspaces run on the pool too (./stack.ts).
 import {
-  KERNEL_ELMAN_LOSS_GRAD, TE_JOB, TG_GRADS, TG_P, TK_BLOCK, TK_RESULT, TK_BLOCKS, TK_ITEMS, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_SCRATCH,
-  TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
+  KERNEL_ELMAN_LOSS_GRAD, TE_JOB, TG_GRADS, TG_P, TK_BLOCK, TK_RESULT, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_SCRATCH, TK_SCRATCH_STRIDE,
+  TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
 import type { Sequences } from '../../data/sequences.js';
 import type { StackDims } from '../../stack-spec.js';
 import type { ElmanDims, LossKind } from '../../types.js';
 import type { Core } from '../wasm/core.js';
 import { WasmElman, WasmElmanWork } from '../wasm/elman.js';
-import { batchBlocks, largestBlock, MAX_BATCH_BLOCKS, UNIT } from './blocks.js';
-import { startPool, type ThreadPool } from './pool.js';
+import { gradResultStride, largestBlock, MAX_BATCH_BLOCKS, setBatch, UNIT, up16 } from './blocks.js';
+import { startPool, writeTask, type ThreadPool } from './pool.js';
 import { ThreadedStackWork } from './stack.js';
-
-const up16 = (v: number) => Math.ceil(v / 16) * 16;
 
 /** An Elman network's data in a pool's shared memory; its workspaces run each batch on every thread. */
 export class ThreadedElman extends WasmElman {
@@ -58,8 +56,6 @@ class ThreadedElmanWork extends WasmElmanWork {
   private readonly task: number;
   private readonly results: number;
   private readonly scratch: number;
-  private readonly scratchStride: number;
-  private readonly resultStride: number;
 
   constructor(data: ThreadedElman, core: Core, private readonly pool: ThreadPool, maxBatch: number, P: number, argument: string) {
     const { T } = data;
@@ -67,14 +63,17 @@ class ThreadedElmanWork extends WasmElmanWork {
     const blockMax = largestBlock(maxBatch);
     const floats = core.exports.elmanWorkFloats(blockMax, T, H, O);
     super(data, core, blockMax, P, floats, argument);
-    this.scratchStride = 128 + up16(floats * 4); // a private copy of the parameter block, then the kernel's scratch
-    this.resultStride = 16 + up16(P * 4); // f64 loss, then f32 grads
+    const scratchStride = 128 + up16(floats * 4); // a private copy of the parameter block, then the kernel's scratch
+    const resultStride = gradResultStride(P);
     try {
-      [this.task, this.results, this.scratch] = core.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * this.resultStride, pool.threads * this.scratchStride], argument) as [number, number, number];
+      [this.task, this.results, this.scratch] = core.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * resultStride, pool.threads * scratchStride], argument) as [number, number, number];
     } catch (error) {
       super.dispose();
       throw error;
     }
+    // Every word but the batch's own (setBatch), written once for every batch of this binding.
+    writeTask(core.arena.i32, this.task, [[TK_KERNEL, KERNEL_ELMAN_LOSS_GRAD], [TK_THREADS, pool.threads], [TK_BLOCK, -UNIT], [TK_SCRATCH, this.scratch],
+      [TK_SCRATCH_STRIDE, scratchStride], [TK_OUT, this.results], [TK_OUT_STRIDE, resultStride], [TE_JOB, this.job], [TK_RESULT, this.out], [TG_P, P], [TG_GRADS, this.g]]);
   }
 
   override lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
@@ -84,21 +83,7 @@ class ThreadedElmanWork extends WasmElmanWork {
     const { x, t } = this.data.source();
     arena.f32.set(params, this.p >>> 2);
     this.fill(x + n0 * I * 4, t + n0 * O * 4, B, kind, s, window, this.out);
-    const i32 = arena.i32;
-    const w = this.task >>> 2;
-    i32[w + TK_KERNEL] = KERNEL_ELMAN_LOSS_GRAD;
-    i32[w + TK_THREADS] = this.pool.threads;
-    i32[w + TK_BLOCKS] = batchBlocks(B);
-    i32[w + TK_BLOCK] = -UNIT;
-    i32[w + TK_ITEMS] = B;
-    i32[w + TK_SCRATCH] = this.scratch;
-    i32[w + TK_SCRATCH_STRIDE] = this.scratchStride;
-    i32[w + TK_OUT] = this.results;
-    i32[w + TK_OUT_STRIDE] = this.resultStride;
-    i32[w + TE_JOB] = this.job;
-    i32[w + TK_RESULT] = this.out;
-    i32[w + TG_P] = grads.length;
-    i32[w + TG_GRADS] = this.g;
+    setBatch(arena.i32, this.task, B);
     this.pool.run(this.task);
     this.pool.core.threadReduce(this.task);
     grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + grads.length));

@@ -36,6 +36,11 @@ export interface ThreadPool {
   readonly closed: Promise<void>;
 }
 
+/** Write a task block's words (src/abi/threads.ts) from [word, value] pairs: once per placement or binding, so that a round writes only what changes. */
+export function writeTask(i32: Int32Array, task: number, words: ReadonlyArray<readonly [number, number]>): void {
+  for (const [k, v] of words) i32[(task >>> 2) + k] = v;
+}
+
 const PAGE = 65536;
 let compiled: Promise<WebAssembly.Module> | undefined;
 let live = 0;

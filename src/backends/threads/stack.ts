@@ -6,18 +6,17 @@
 // threadReduce sums the blocks in block order: the same bits for every thread count.
 import {
   CELL_GRU, CELL_LSTM, CELL_SIMPLE, KERNEL_STACK_LOSS_GRAD, SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TG_GRADS, TG_P, TG_T,
-  TG_X, TK_BLOCK, TK_BLOCKS, TK_ITEMS, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
+  TG_X, TK_BLOCK, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
 import { stackOffsets, type CellKind, type StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import type { WasmElman } from '../wasm/elman.js';
 import { WasmStack } from '../wasm/stack.js';
 import { WasmStackWork } from '../wasm/stack-bound.js';
-import { batchBlocks, largestBlock, MAX_BATCH_BLOCKS, UNIT } from './blocks.js';
-import type { ThreadPool } from './pool.js';
+import { gradResultStride, largestBlock, MAX_BATCH_BLOCKS, setBatch, UNIT, up16 } from './blocks.js';
+import { writeTask, type ThreadPool } from './pool.js';
 
 const CELL: Readonly<Record<CellKind, number>> = { simple: CELL_SIMPLE, gru: CELL_GRU, lstm: CELL_LSTM };
-const up16 = (v: number) => Math.ceil(v / 16) * 16;
 
 /**
  * One binding of a stack over threaded data. Thread 0 uses the stack it inherits (also the one
@@ -30,23 +29,27 @@ export class ThreadedStackWork extends WasmStackWork {
   private readonly descs: number;
   private readonly out: number;
   private readonly descStride: number;
-  private readonly resultStride: number;
+  private readonly offsets: ReturnType<typeof stackOffsets>;
   private released = false;
 
   constructor(data: WasmElman, private readonly pool: ThreadPool, d: StackDims, maxBatch: number, P: number, argument: string) {
     const core = { exports: pool.core, arena: pool.arena };
     super(data, d, largestBlock(maxBatch), P, argument, core);
     this.descStride = up16(4 * (SD_LAYER + SD_LAYER_WORDS * d.layers.length + 1));
-    this.resultStride = 16 + up16(P * 4);
+    const resultStride = gradResultStride(P);
+    this.offsets = stackOffsets(d);
     this.stacks = [this.stack];
     try {
       for (let q = 1; q < pool.threads; q++) this.stacks.push(new WasmStack(d, this.maxBatch, data.T, argument, core));
-      [this.task, this.results, this.descs, this.out] = pool.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * this.resultStride, pool.threads * this.descStride, 8], argument) as [number, number, number, number];
+      [this.task, this.results, this.descs, this.out] = pool.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * resultStride, pool.threads * this.descStride, 8], argument) as [number, number, number, number];
     } catch (error) {
       for (const s of this.stacks.slice(1)) s.dispose();
       super.dispose();
       throw error;
     }
+    // Every word but the batch's own (setBatch, TG_X, TG_T), written once for every batch of this binding.
+    writeTask(pool.arena.i32, this.task, [[TK_KERNEL, KERNEL_STACK_LOSS_GRAD], [TK_THREADS, pool.threads], [TK_BLOCK, -UNIT], [TK_SCRATCH, this.descs],
+      [TK_SCRATCH_STRIDE, this.descStride], [TK_OUT, this.results], [TK_OUT_STRIDE, resultStride], [TK_RESULT, this.out], [TG_P, P], [TG_GRADS, this.g]]);
   }
 
   override lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
@@ -57,7 +60,7 @@ export class ThreadedStackWork extends WasmStackWork {
     const { x, t } = this.data.source();
     const xb = x + n0 * I * 4, tb = t + n0 * O * 4;
     arena.f32.set(params, this.p >>> 2);
-    const offsets = stackOffsets(this.d);
+    const { offsets } = this;
     const i32 = arena.i32;
     // Each thread's blocks, written for its largest block; the core sets what depends on the block.
     this.stacks.forEach((stack, q) => {
@@ -73,10 +76,9 @@ export class ThreadedStackWork extends WasmStackWork {
       });
       i32[w + SD_LAYER + SD_LAYER_WORDS * layers.length] = head;
     });
-    const w = this.task >>> 2;
-    for (const [k, v] of [[TK_KERNEL, KERNEL_STACK_LOSS_GRAD], [TK_THREADS, this.pool.threads], [TK_BLOCKS, batchBlocks(B)], [TK_BLOCK, -UNIT], [TK_ITEMS, B],
-      [TK_SCRATCH, this.descs], [TK_SCRATCH_STRIDE, this.descStride], [TK_OUT, this.results], [TK_OUT_STRIDE, this.resultStride], [TK_RESULT, this.out],
-      [TG_P, this.P], [TG_GRADS, this.g], [TG_X, xb], [TG_T, tb]] as const) i32[w + k] = v;
+    setBatch(i32, this.task, B);
+    i32[(this.task >>> 2) + TG_X] = xb;
+    i32[(this.task >>> 2) + TG_T] = tb;
     this.pool.run(this.task);
     this.pool.core.threadReduce(this.task);
     grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));

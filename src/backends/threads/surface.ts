@@ -6,7 +6,7 @@ import {
   TS_STEPS, TS_T, TS_WREC, TS_WX, TS_X,
 } from '../../abi/threads.js';
 import type { Sequences } from '../../data/sequences.js';
-import { startPool } from './pool.js';
+import { startPool, writeTask } from './pool.js';
 
 /** `loss[j·nx + i]` at (wx[i], wRec[j]) times `scale`, rows shared out over `threads` threads; the pool lives for this call. */
 export async function threadedSurface(data: Sequences, wx: ArrayLike<number>, wRec: ArrayLike<number>, scale: number, threads: number): Promise<Float32Array> {
@@ -22,9 +22,8 @@ export async function threadedSurface(data: Sequences, wx: ArrayLike<number>, wR
     f32.set(data.targets.subarray(0, n), t >>> 2);
     f32.set(wx, ax >>> 2);
     f32.set(wRec, ar >>> 2);
-    const w = task >>> 2;
-    for (const [k, v] of [[TK_KERNEL, KERNEL_LINEAR_SURFACE], [TK_THREADS, threads], [TK_BLOCKS, nr], [TK_BLOCK, 1], [TK_ITEMS, nr], [TK_RESULT, out],
-      [TS_X, x], [TS_T, t], [TS_N, n], [TS_STEPS, T], [TS_WX, ax], [TS_NX, nx], [TS_WREC, ar]] as const) i32[w + k] = v;
+    writeTask(i32, task, [[TK_KERNEL, KERNEL_LINEAR_SURFACE], [TK_THREADS, threads], [TK_BLOCKS, nr], [TK_BLOCK, 1], [TK_ITEMS, nr], [TK_RESULT, out],
+      [TS_X, x], [TS_T, t], [TS_N, n], [TS_STEPS, T], [TS_WX, ax], [TS_NX, nx], [TS_WREC, ar]]);
     arena.f64[(task >>> 3) + TS_SCALE / 2] = scale;
     pool.run(task);
     return arena.f32.slice(out >>> 2, (out >>> 2) + nx * nr);
