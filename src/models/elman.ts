@@ -9,7 +9,7 @@ import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type 
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
-import { Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
+import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { flatten, oneOf, plainObject } from './weights.js';
@@ -297,10 +297,9 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
       start: async (threads) => (await import('../backends/threads/elman.js')).threadedElman(data, this.dims, threads),
-      hold: (backend) => {
-        this.holdings.check();
-        return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p)));
-      },
+      data,
+      owner: this,
+      holdings: this.holdings,
     });
   }
 
@@ -417,7 +416,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
 
   private placeChecked(data: Sequences): Placement<ElmanBackend> {
     const backend = BACKEND[this.backend](data, this.dims);
-    return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p)));
+    return holdPlacement(this.holdings, this, backend, data);
   }
 
   /** Scratch for batches of up to B samples, its size checked before anything is allocated. */

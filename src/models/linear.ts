@@ -8,7 +8,7 @@ import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.
 import { squaredLoss } from '../losses.js';
 import type { LinearLossName } from '../types.js';
 import { Holdings } from './bindings.js';
-import { Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
+import { holdPlacement, Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 
@@ -194,10 +194,9 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
       ordinary: () => this.placeChecked(data),
       // Loaded only here: the package's entry stays free of the threads core and the pool.
       start: async (threads) => (await import('../backends/threads/counter.js')).counterPool(data, threads),
-      hold: (pool) => {
-        this.holdings.check(); // the model may have been disposed while the workers started
-        return this.holdings.add(new Placement<LinearBackend>(this, pool, data.samples, data.steps, (p) => this.holdings.forget(p)));
-      },
+      data,
+      owner: this,
+      holdings: this.holdings,
     });
   }
 
@@ -280,8 +279,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
 
   private placeChecked(data: Sequences): Placement<LinearBackend> {
     this.checkShape(data);
-    const placed = new Placement(this, BACKEND[this.backend](data, this.simd), data.samples, data.steps, (p) => this.holdings.forget(p));
-    return this.holdings.add(placed);
+    return holdPlacement(this.holdings, this, BACKEND[this.backend](data, this.simd), data);
   }
 
   private sequences(data: Sequences | ArrayLike<ArrayLike<number>>): Sequences {

@@ -121,6 +121,24 @@ export class Placement<B extends { dispose(): void }> implements PlacedData {
   }
 }
 
+/** What holds a model's placements (models/bindings.ts Holdings): checked before, told after. */
+interface PlacementHolder<B extends { dispose(): void }> {
+  check(): void;
+  add(p: Placement<B>): unknown;
+  forget(p: Placement<B>): void;
+}
+
+/**
+ * `backend` as a placement of `owner` over `data`'s samples and steps, held by `holdings` (released
+ * with the model) and forgotten by them when disposed on its own; DisposedError when the model was.
+ */
+export function holdPlacement<B extends { dispose(): void }>(holdings: PlacementHolder<B>, owner: object, backend: B, data: { samples: number; steps: number }): Placement<B> {
+  holdings.check();
+  const placed = new Placement(owner, backend, data.samples, data.steps, (p) => holdings.forget(p));
+  holdings.add(placed);
+  return placed;
+}
+
 /** True for data placed by a model (`model.place(data)`), false for a plain data set. */
 export function isPlaced(data: unknown): data is PlacedData {
   return data instanceof Placement;

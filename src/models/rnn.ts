@@ -12,7 +12,7 @@ import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActi
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize } from './init.js';
-import { Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
+import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten, oneOf, plainObject } from './weights.js';
@@ -422,10 +422,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
       start: async (threads) => (await import('../backends/threads/elman.js')).threadedElman(data, this.holderDims(), threads),
-      hold: (backend) => {
-        this.holdings.check();
-        return this.holdings.add(new Placement<Placed>(this, backend as Placed, data.samples, data.steps, (p) => this.holdings.forget(p))) as PlacedData;
-      },
+      data,
+      owner: this,
+      holdings: this.holdings,
     });
   }
 
@@ -581,7 +580,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
 
   private placeChecked(data: Sequences): Placement<Placed> {
     const backend = BACKEND[this.backend].place(data, this.holderDims());
-    return this.holdings.add(new Placement(this, backend, data.samples, data.steps, (p) => this.holdings.forget(p))) as Placement<Placed>;
+    return holdPlacement<Placed>(this.holdings, this, backend, data);
   }
 
   /** Scratch for batches of up to B samples, its size checked (in float64) before anything is allocated. */

@@ -3,6 +3,7 @@
 import type { BackendName } from '../backends/backend.js';
 import { checkThreads, threadPlan } from '../backends/threads/support.js';
 import { ConfigError } from '../errors.js';
+import { holdPlacement, type Placement } from './model.js';
 import { checkKeys } from './options.js';
 
 /** Options of `placeThreaded`. */
@@ -22,8 +23,9 @@ export interface ThreadOptions {
 /**
  * Check `options` (before the data: `checkData` runs next), then place on `threads` threads with
  * `start`, or ordinarily with `ordinary` when the plan is one ordinary thread. `work` is the size
- * 'auto' compares with `autoFrom`. `hold` makes the model own what `start` made (it throws, and the
- * workers are stopped, when the model was disposed meanwhile).
+ * 'auto' compares with `autoFrom`. What `start` made becomes a placement of `owner` held by
+ * `holdings` (holdPlacement); when the model was disposed meanwhile, the workers are stopped and
+ * DisposedError thrown.
  */
 export async function placeOnThreads<B extends { dispose(): void }, P>(p: {
   options: ThreadOptions;
@@ -33,8 +35,10 @@ export async function placeOnThreads<B extends { dispose(): void }, P>(p: {
   autoFrom: number;
   ordinary: () => P;
   start: (threads: number) => Promise<B>;
-  hold: (backend: B) => P;
-}): Promise<P> {
+  data: { samples: number; steps: number };
+  owner: object;
+  holdings: Parameters<typeof holdPlacement<B>>[0];
+}): Promise<P | Placement<B>> {
   checkKeys('options', p.options, ['threads']);
   const t = checkThreads(p.options.threads);
   if (t !== 'auto' && p.backend !== 'wasm') throw new ConfigError('threads', t, "'auto' with backend 'js' (threads run the WebAssembly core)");
@@ -43,7 +47,7 @@ export async function placeOnThreads<B extends { dispose(): void }, P>(p: {
   if (threads === 0) return p.ordinary();
   const backend = await p.start(threads);
   try {
-    return p.hold(backend);
+    return holdPlacement(p.holdings, p.owner, backend, p.data);
   } catch (error) {
     backend.dispose();
     throw error;
