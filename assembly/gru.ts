@@ -22,10 +22,7 @@ import { mm, mmT, transpose } from './matmul';
 
 type float = f32;
 
-/** Floats of scratch: gates f32[T][B][3H], a f32[T][B][H]; backward D f32[T][B][3H], e f32[T][B][H], carry, q f32[B][H], Rᵀ f32[3H][H], Kᵀ f32[3H][I]. */
-export function gruWorkFloats(B: i32, T: i32, I: i32, H: i32): i32 {
-  return 2 * up4(T * B * 3 * H) + 2 * up4(T * B * H) + 2 * up4(B * H) + up4(3 * H * H) + up4(3 * H * I);
-}
+// Scratch (src/cells/gru.ts sizes it): gates f32[T][B][3H], a f32[T][B][H]; backward D f32[T][B][3H], e f32[T][B][H], carry, q f32[B][H], Rᵀ f32[3H][H], Kᵀ f32[3H][I].
 
 /** One step for B rows into G f32[B][3H] = [z r n], a f32[B][H] and hk (must not alias hp). */
 function cell(xk: usize, hp: usize, hk: usize, G: usize, a: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, after: i32, p: usize): void {
@@ -81,7 +78,7 @@ export function gruForward(blk: usize): void {
   }
 }
 
-/** One step in place: the state hs f32[B][H] advances by x f32[B][I]; the work block needs gruWorkFloats(B, 1, I, H). */
+/** One step in place: the state hs f32[B][H] advances by x f32[B][I]; the work block needs its spec's work(B, 1, I, H). */
 export function gruStep(blk: usize): void {
   const B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), BH = B * H;
   const hs = <usize>word(blk, L_HS), G = <usize>word(blk, L_WORK), a = at(G, up4(BH * 3)), tmp = at(a, up4(BH));

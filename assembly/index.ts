@@ -12,8 +12,5 @@ export function features(): i32 {
 export { optimizerStep, powi } from './optimizers';
 export { linearTrain } from './in-core';
 export { linearSurface } from './surface';
-export { elmanWorkFloats, elmanForward, elmanLossGrad } from './elman';
 export { headWorkFloats, headForward, headLossGrad } from './head';
-export { simpleWorkFloats, simpleForward, simpleStep, simpleBackward } from './simple';
-export { gruWorkFloats, gruForward, gruStep, gruBackward } from './gru';
-export { lstmWorkFloats, lstmForward, lstmStep, lstmBackward } from './lstm';
+export { cellForward, cellStep, cellBackward } from './cells';

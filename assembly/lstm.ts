@@ -16,10 +16,7 @@ import { colSum, mm, mmT, transpose } from './matmul';
 
 type float = f32;
 
-/** Floats of scratch: gates f32[T][B][4H], u f32[T][B][H]; backward D f32[T][B][4H], carry_h, carry_c f32[B][H], Rᵀ f32[4H][H], Kᵀ f32[4H][I]. */
-export function lstmWorkFloats(B: i32, T: i32, I: i32, H: i32): i32 {
-  return 2 * up4(T * B * 4 * H) + up4(T * B * H) + 2 * up4(B * H) + up4(4 * H * H) + up4(4 * H * I);
-}
+// Scratch (src/cells/lstm.ts sizes it): gates f32[T][B][4H], u f32[T][B][H]; backward D f32[T][B][4H], carry_h, carry_c f32[B][H], Rᵀ f32[4H][H], Kᵀ f32[4H][I].
 
 /** One step for B rows into G f32[B][4H] = [i f g o], u f32[B][H], hk and ck (must not alias hp, cp). */
 function cell(xk: usize, hp: usize, cp: usize, hk: usize, ck: usize, G: usize, u: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, p: usize): void {
@@ -66,7 +63,7 @@ export function lstmForward(blk: usize): void {
   }
 }
 
-/** One step in place: the state (hs, cs f32[B][H]) advances by x f32[B][I]; the work block needs lstmWorkFloats(B, 1, I, H). */
+/** One step in place: the state (hs, cs f32[B][H]) advances by x f32[B][I]; the work block needs its spec's work(B, 1, I, H). */
 export function lstmStep(blk: usize): void {
   const B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), BH = B * H;
   const hs = <usize>word(blk, L_HS), cs = <usize>word(blk, L_CS);

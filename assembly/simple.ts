@@ -11,10 +11,7 @@ import { L_ACT, L_B, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK
 import { actBackIn, actIn, addTo, at, fillRows, up4, word } from './gates';
 import { colSum, mm, mmT, transpose } from './matmul';
 
-/** Floats of scratch: da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I]. */
-export function simpleWorkFloats(B: i32, T: i32, I: i32, H: i32): i32 {
-  return up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I);
-}
+// Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
 
 /** One step for B rows: hk = act(xk·K + hp·R + b); hk must not alias hp. */
 // @ts-ignore: decorator

@@ -7,17 +7,13 @@
 // is the same bits for any thread count. Workers know nothing about the models: only kernel codes.
 
 import { lossGrad } from './linear';
-import { elmanLossGrad } from './elman';
 import { linearSurface } from './surface';
 import { headLossGrad } from './head';
-import { simpleBackward, simpleForward } from './simple';
-import { gruBackward, gruForward } from './gru';
-import { lstmBackward, lstmForward } from './lstm';
+import { cellBackward, cellForward } from './cells';
 import { HD_B, HD_G, HD_HS, HD_O, HD_OUT, HD_TGT, L_B, L_CS, L_G, L_H, L_HS, L_I, L_X, L_XS } from '../src/abi/gated';
-import { EJ_B, EJ_GRADS, EJ_I, EJ_O, EJ_OUT, EJ_T, EJ_WORDS, EJ_WORK, EJ_X } from '../src/abi/elman';
 import {
-  CELL_GRU, CELL_LSTM, CELL_SIMPLE, KERNEL_ELMAN_LOSS_GRAD, KERNEL_LINEAR_LOSS_GRAD, KERNEL_LINEAR_SURFACE, KERNEL_STACK_LOSS_GRAD,
-  SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TE_JOB, TG_GRADS, TG_P, TG_T, TG_X, TK_BLOCK, TK_BLOCKS, TK_ITEMS,
+  KERNEL_LINEAR_LOSS_GRAD, KERNEL_LINEAR_SURFACE, KERNEL_STACK_LOSS_GRAD,
+  SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TG_GRADS, TG_P, TG_T, TG_X, TK_BLOCK, TK_BLOCKS, TK_ITEMS,
   TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TL_BYTES, TL_C, TL_STEPS, TL_T,
   TL_WREC, TL_WX, TL_X, TS_N, TS_NX, TS_SCALE, TS_STEPS, TS_T, TS_WREC, TS_WX, TS_X,
 } from '../src/abi/threads';
@@ -45,7 +41,6 @@ export function threadRun(task: usize, index: i32): void {
     const len = (block > 0 ? min(items, i0 + block) : min(items, unit * <i32>((<i64>(j + 1) * units) / blocks))) - i0;
     const out = ptr(task, TK_OUT) + <usize>j * ptr(task, TK_OUT_STRIDE);
     if (kernel == KERNEL_LINEAR_LOSS_GRAD) linearBlock(task, i0, len, items, scratch, out);
-    else if (kernel == KERNEL_ELMAN_LOSS_GRAD) elmanBlock(task, i0, len, scratch, out);
     else if (kernel == KERNEL_LINEAR_SURFACE) surfaceBlock(task, i0, len);
     else if (kernel == KERNEL_STACK_LOSS_GRAD) stackBlock(task, i0, len, scratch, out);
     else unreachable();
@@ -58,25 +53,6 @@ function linearBlock(task: usize, i0: i32, len: i32, n: i32, scratch: usize, out
   const wx = load<f32>(task + (<usize>TL_WX << 2)), wRec = load<f32>(task + (<usize>TL_WREC << 2)), c = load<f32>(task + (<usize>TL_C << 2));
   if (word(task, TL_BYTES)) lossGrad<u8>(x + <usize>i0, t, len, n, T, wx, wRec, c, scratch, out);
   else lossGrad<f32>(x + (<usize>i0 << 2), t, len, n, T, wx, wRec, c, scratch, out);
-}
-
-/**
- * Elman samples i0..i0+len−1 of the batch: a private copy of the batch's parameter block (at the
- * start of this thread's scratch, the kernel's scratch after it) points at the block's samples, its
- * f64 loss (block results byte 0) and f32 grads (byte 16).
- */
-function elmanBlock(task: usize, i0: i32, len: i32, scratch: usize, out: usize): void {
-  const job = ptr(task, TE_JOB);
-  memory.copy(scratch, job, <usize>EJ_WORDS << 2);
-  const I = load<i32>(job + (<usize>EJ_I << 2)), O = load<i32>(job + (<usize>EJ_O << 2));
-  store<u32>(scratch + (<usize>EJ_X << 2), load<u32>(job + (<usize>EJ_X << 2)) + <u32>(i0 * I) * 4);
-  // Targets: one row of O per sample, at each step (seq, the step stride unchanged) or once.
-  store<u32>(scratch + (<usize>EJ_T << 2), load<u32>(job + (<usize>EJ_T << 2)) + <u32>(i0 * O) * 4);
-  store<i32>(scratch + (<usize>EJ_B << 2), len);
-  store<u32>(scratch + (<usize>EJ_OUT << 2), <u32>out);
-  store<u32>(scratch + (<usize>EJ_GRADS << 2), <u32>(out + 16));
-  store<u32>(scratch + (<usize>EJ_WORK << 2), <u32>(scratch + 128));
-  elmanLossGrad(scratch);
 }
 
 /** Loss-surface rows r0..r0+len−1, each point computed on its own: written straight into the grid. */
@@ -110,10 +86,8 @@ function stackBlock(task: usize, i0: i32, len: i32, desc: usize, out: usize): vo
     }
     store<u32>(blk + (<usize>L_G << 2), <u32>(g + (<usize>load<i32>(at, 4) << 2)));
     memory.fill(ptr(blk, L_HS), 0, <usize>(len * H) << 2); // zero initial states
-    if (cell == CELL_LSTM) memory.fill(ptr(blk, L_CS), 0, <usize>(len * H) << 2);
-    if (cell == CELL_SIMPLE) simpleForward(blk);
-    else if (cell == CELL_GRU) gruForward(blk);
-    else lstmForward(blk);
+    if (ptr(blk, L_CS)) memory.fill(ptr(blk, L_CS), 0, <usize>(len * H) << 2); // cells that carry a cell state
+    cellForward(cell, blk);
     below = blk;
   }
   const head = ptr(desc, SD_LAYER + SD_LAYER_WORDS * layers);
@@ -127,15 +101,13 @@ function stackBlock(task: usize, i0: i32, len: i32, desc: usize, out: usize): vo
   for (let i = layers - 1; i >= 0; i--) {
     const at = desc + (<usize>(SD_LAYER + SD_LAYER_WORDS * i) << 2);
     const cell = load<i32>(at), blk = <usize>load<u32>(at, 8);
-    if (cell == CELL_SIMPLE) simpleBackward(blk);
-    else if (cell == CELL_GRU) gruBackward(blk);
-    else lstmBackward(blk);
+    cellBackward(cell, blk);
   }
 }
 
 /**
  * After a round, on one thread: the blocks' results summed in block order, in f64. Counter: f64[3]
- * at task[TK_RESULT]. Gradient kernels (Elman, stacks): the f64 loss at task[TK_RESULT], the
+ * at task[TK_RESULT]. Stacks: the f64 loss at task[TK_RESULT], the
  * gradient rounded once to f32 at task[TG_GRADS]. Surface: nothing to sum.
  */
 export function threadReduce(task: usize): void {
@@ -147,7 +119,7 @@ export function threadReduce(task: usize): void {
       for (let j = 0; j < blocks; j++) s += load<f64>(out + <usize>j * stride + (<usize>w << 3));
       store<f64>(result + (<usize>w << 3), s);
     }
-  } else if (kernel == KERNEL_ELMAN_LOSS_GRAD || kernel == KERNEL_STACK_LOSS_GRAD) {
+  } else if (kernel == KERNEL_STACK_LOSS_GRAD) {
     const P = word(task, TG_P), g = ptr(task, TG_GRADS);
     let L: f64 = 0;
     for (let j = 0; j < blocks; j++) L += load<f64>(out + <usize>j * stride);
@@ -158,5 +130,5 @@ export function threadReduce(task: usize): void {
       for (let j = 0; j < blocks; j++) s += <f64>load<f32>(at + <usize>j * stride);
       store<f32>(g + (<usize>i << 2), <f32>s);
     }
-  }
+  } else if (kernel != KERNEL_LINEAR_SURFACE) unreachable();
 }

@@ -13,9 +13,9 @@ const src = join(root, 'src');
 /** Layers from the bottom up: a file may import its own layer or any layer below it, never above. */
 export const LAYERS = [
   ['abi/', 'errors.ts', 'types.ts'],
-  ['random.ts', 'data/', 'losses.ts', 'sizes.ts', 'stack-spec.ts'],
+  ['random.ts', 'data/', 'losses.ts', 'sizes.ts'],
   ['optimizers/'],
-  ['backends/'],
+  ['backends/', 'cells/', 'stack-spec.ts'],
   ['models/'],
   ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/'],
   ['plots/'],

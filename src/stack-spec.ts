@@ -2,16 +2,10 @@
 // Dense output head, with the flat parameter layout both backends read: per layer Keras's
 // [kernel | recurrentKernel | bias], then the head's [kernel | bias].
 
-import type { OutputActivation } from './types.js';
+import { CELL_SPECS, type CellKind } from './cells/index.js';
+import { GATE_ACTIVATIONS, type GateActivation, type OutputActivation } from './types.js';
 
-/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
-export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
-
-/** Every layer and gate activation. */
-export const GATE_ACTIVATIONS: readonly GateActivation[] = ['linear', 'tanh', 'relu', 'sigmoid', 'hardSigmoid'];
-
-/** The recurrent cells a layer can be. */
-export type CellKind = 'simple' | 'gru' | 'lstm';
+export { GATE_ACTIVATIONS, type CellKind, type GateActivation };
 
 /** One recurrent layer, fully specified. */
 export interface LayerSpec {
@@ -23,7 +17,7 @@ export interface LayerSpec {
   readonly activation: GateActivation;
   /** Gates' activation (GRU, LSTM; ignored by simple). */
   readonly recurrentActivation: GateActivation;
-  /** GRU: Keras's reset_after (bias [2][3H]). */
+  /** Keras's reset_after (bias [2][gates·H]), for cells that read it (GRU); else false. */
   readonly resetAfter: boolean;
 }
 
@@ -37,8 +31,8 @@ export interface StackDims {
   readonly seq: boolean;
 }
 
-/** Gates per unit: the column blocks of kernel and recurrentKernel. */
-export const GATES: Readonly<Record<CellKind, number>> = { simple: 1, gru: 3, lstm: 4 };
+/** Gates per unit of each cell: the column blocks of kernel and recurrentKernel. */
+export const GATES = Object.fromEntries(Object.entries(CELL_SPECS).map(([k, s]) => [k, s.gates])) as Readonly<Record<CellKind, number>>;
 
 /** Where one layer's weights sit in the flat params, and their shapes. */
 export interface LayerOffsets {
@@ -58,7 +52,7 @@ export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: numb
   let at = 0, inputs = d.I;
   for (const l of d.layers) {
     const G = GATES[l.cell] * l.units;
-    const biasShape = l.cell === 'gru' && l.resetAfter ? [2, G] : [G];
+    const biasShape = l.resetAfter ? [2, G] : [G]; // resetAfter is true only for cells that read it
     const kernel = at, recurrentKernel = kernel + inputs * G, bias = recurrentKernel + l.units * G;
     const end = bias + biasShape.reduce((a, b) => a * b, 1);
     layers.push({ kernel, recurrentKernel, bias, end, inputs, biasShape });

@@ -13,6 +13,12 @@ export type Activation = 'linear' | 'tanh' | 'relu' | 'sigmoid';
 /** Every hidden activation. */
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'relu', 'sigmoid'];
 
+/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
+export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
+
+/** Every layer and gate activation. */
+export const GATE_ACTIVATIONS: readonly GateActivation[] = ['linear', 'tanh', 'relu', 'sigmoid', 'hardSigmoid'];
+
 /** Output activations of the dense output layer. */
 export type OutputActivation = 'linear' | 'sigmoid' | 'softmax';
 
@@ -21,16 +27,6 @@ export const OUTPUT_ACTIVATIONS: readonly OutputActivation[] = ['linear', 'sigmo
 
 /** How a loss is computed by the kernels: squared error (sse, mse), binary or softmax cross-entropy. */
 export type LossKind = 'squared' | 'bce' | 'cce';
-
-/** Sizes and functions of one Elman network; `seq` = an output at every step. */
-export interface ElmanDims {
-  readonly I: number;
-  readonly H: number;
-  readonly O: number;
-  readonly act: Activation;
-  readonly outAct: OutputActivation;
-  readonly seq: boolean;
-}
 
 /** Losses of the counter (LinearRNN): `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
 export type LinearLossName = 'sse' | 'mse';

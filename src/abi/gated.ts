@@ -30,7 +30,7 @@ export const L_CS = 11;
 export const L_P = 12;
 /** Layer block: pointer to the layer's gradients, same layout; backward adds into them. */
 export const L_G = 13;
-/** Layer block: pointer to the layer's scratch (…WorkFloats(B, T, I, H) floats), kept from forward to backward. */
+/** Layer block: pointer to the layer's scratch (its cell spec's work(B, T, I, H) floats, src/cells/), kept from forward to backward. */
 export const L_WORK = 14;
 /** Layer block: pointer to dh f32[T][B][H], dL/dh[k] from above; backward may overwrite it (the wasm kernels add the time carry in place). */
 export const L_DH = 15;

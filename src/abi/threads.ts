@@ -34,11 +34,9 @@ export const TK_WORDS = 24;
 
 /** Kernel: the counter's loss and gradient (assembly/linear.ts lossGrad) over blocks of samples; block results f64[3]. */
 export const KERNEL_LINEAR_LOSS_GRAD = 1;
-/** Kernel: the Elman network's fused loss and BPTT (assembly/elman.ts) over blocks of a batch's samples; block results f64 loss, then f32 grads[P] at byte 16. */
-export const KERNEL_ELMAN_LOSS_GRAD = 2;
 /** Kernel: the counter's loss surface (assembly/surface.ts) over blocks of grid rows; written straight into the grid, nothing to reduce. */
 export const KERNEL_LINEAR_SURFACE = 3;
-/** Kernel: a layer stack's forward, loss and backward (assembly/simple.ts, gru.ts, lstm.ts, head.ts) over blocks of a batch's samples; block results as the Elman kernel's. */
+/** Kernel: a layer stack's forward, loss and backward (assembly/simple.ts, gru.ts, lstm.ts, head.ts) over blocks of a batch's samples; block results f64 loss, then f32 grads[P] at byte 16. */
 export const KERNEL_STACK_LOSS_GRAD = 4;
 
 /** Counter words: pointer to x (u8 or f32 [T][n]). */
@@ -56,11 +54,9 @@ export const TL_C = 15;
 /** Counter words: 1 when x holds u8 0/1 inputs, else 0. */
 export const TL_BYTES = 16;
 
-/** Elman words: pointer to the batch's parameter block (src/abi/elman.ts); EJ_X, EJ_T and EJ_B describe the whole batch, EJ_GRADS, EJ_WORK and EJ_OUT are set per block. */
-export const TE_JOB = 10;
-/** Gradient kernels' words (Elman, stacks): parameters P (floats of grads per block). */
+/** Stack words: parameters P (floats of grads per block). */
 export const TG_P = 11;
-/** Gradient kernels' words: where threadReduce writes the summed f32 gradient (the f64 loss goes to TK_RESULT). */
+/** Stack words: where threadReduce writes the summed f32 gradient (the f64 loss goes to TK_RESULT). */
 export const TG_GRADS = 12;
 /** Stack words: pointer to the batch's x at step 0 (the step stride is in each thread's first layer block). */
 export const TG_X = 13;
@@ -73,14 +69,8 @@ export const SD_LAYERS = 0;
 export const SD_HEAD_OFFSET = 1;
 /** Stack descriptor: first layer's words (cell code, kernel offset in floats, pointer to its layer block), SD_LAYER_WORDS per layer, then the head block's pointer. */
 export const SD_LAYER = 2;
-/** Stack descriptor: words per layer. */
+/** Stack descriptor: words per layer (the cell codes are src/abi/cells.ts's). */
 export const SD_LAYER_WORDS = 3;
-/** Cell codes of a stack descriptor. */
-export const CELL_SIMPLE = 0;
-/** Cell code: GRU. */
-export const CELL_GRU = 1;
-/** Cell code: LSTM. */
-export const CELL_LSTM = 2;
 
 /** Surface words: pointer to x f32[T][n]. */
 export const TS_X = 10;

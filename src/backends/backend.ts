@@ -33,3 +33,9 @@ export interface CoreOutcome {
   epochs: number;
   status: number;
 }
+
+/** What placed data knows of its model: the widths of a step's inputs and targets. */
+export interface PlacedWidths {
+  readonly I: number;
+  readonly O: number;
+}

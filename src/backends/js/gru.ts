@@ -11,11 +11,6 @@
 
 import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
-/** Floats of scratch. */
-export function gruWorkFloats(B: number, T: number, _I: number, H: number): number {
-  return 8 * T * B * H + 2 * B * H;
-}
-
 /** One step: gates into work at G, a at A, the new state into out at o0 (p = hs at hp). */
 function cell(c: LayerCall, x0: number, hp: number, G: number, A: number, out: Float64Array, o0: number): void {
   const { B, I, H, p, p0, hs, work: w } = c;

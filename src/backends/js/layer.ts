@@ -2,7 +2,7 @@
 // layer block (src/abi/gated.ts) as an object, and their activations with derivatives written
 // through the outputs, TF.js's hardSigmoid among them. Arithmetic is float64.
 
-import type { GateActivation } from '../../stack-spec.js';
+import type { GateActivation } from '../../types.js';
 
 export type { GateActivation };
 

@@ -8,11 +8,6 @@
 
 import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
-/** Floats of scratch. */
-export function lstmWorkFloats(B: number, T: number, _I: number, H: number): number {
-  return 9 * T * B * H + 2 * B * H;
-}
-
 /** One step: gates into work at G, u at U, the new state into (ho, co) at o0 from (hs, cs) at hp. */
 function cell(c: LayerCall, x0: number, hp: number, G: number, U: number, ho: Float64Array, co: Float64Array, o0: number): void {
   const { B, I, H, p, p0, hs, cs, work: w } = c;

@@ -6,11 +6,6 @@
 
 import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
-/** Floats of scratch. */
-export function simpleWorkFloats(B: number, T: number, _I: number, H: number): number {
-  return T * B * H + B * H;
-}
-
 function cell(c: LayerCall, x0: number, hp: number, out: Float64Array, o0: number, hs: Float64Array): void {
   const { B, I, H, p, p0 } = c;
   for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) out[o0 + r * H + j] = p[p0 + I * H + H * H + j]!;

@@ -1,11 +1,11 @@
-// One binding of a layer stack on the plain-TypeScript backend, over data placed once (the
-// placed-data holder JsElman, which knows only the data's widths), and its step-by-step twin.
+// One binding of a layer stack on the plain-TypeScript backend, over data placed once
+// (./placed.ts), and its step-by-step twin.
 
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
-import type { JsElman } from './elman-bound.js';
+import type { JsPlaced } from './placed.js';
 import { JsStack } from './stack.js';
 
 /** A stack's scratch for batches of up to maxBatch samples. */
@@ -14,7 +14,7 @@ export class JsStackWork {
   private readonly g: Float64Array;
   private disposed = false;
 
-  constructor(private readonly data: JsElman, private readonly d: StackDims, readonly maxBatch: number, P: number) {
+  constructor(private readonly data: JsPlaced, private readonly d: StackDims, readonly maxBatch: number, P: number) {
     this.stack = new JsStack(d, maxBatch, data.T);
     this.g = new Float64Array(P);
   }

@@ -2,25 +2,24 @@
 // the head's loss, then the layers' backward passes top-down, each layer's dx the dh of the one below.
 // Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
 
+import { CELL_SPECS } from '../../cells/index.js';
 import type { StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
-import type { BatchView } from './elman.js';
-import { gruBackward, gruForward, gruStep, gruWorkFloats } from './gru.js';
 import type { LossKind } from '../../types.js';
 import { headForward, headLossGrad, type HeadCall } from './head.js';
 import type { LayerCall } from './layer.js';
-import { lstmBackward, lstmForward, lstmStep, lstmWorkFloats } from './lstm.js';
-import { simpleBackward, simpleForward, simpleStep, simpleWorkFloats } from './simple.js';
 
-/** Each cell's kernels on this backend: the registry the stack dispatches through. */
-export const JS_CELLS = {
-  simple: { work: simpleWorkFloats, forward: simpleForward, backward: simpleBackward, step: simpleStep },
-  gru: { work: gruWorkFloats, forward: gruForward, backward: gruBackward, step: gruStep },
-  lstm: { work: lstmWorkFloats, forward: lstmForward, backward: lstmBackward, step: lstmStep },
-} as const;
-
-/** Where one batch lives (the Elman kernel's view): step k's B rows at x[x0 + k·xs], targets likewise. */
-export type StackBatch = BatchView;
+/** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), targets likewise at t[t0 + k·ts]. */
+export interface StackBatch {
+  readonly x: ArrayLike<number>;
+  readonly x0: number;
+  readonly xs: number;
+  readonly t: ArrayLike<number>;
+  readonly t0: number;
+  readonly ts: number;
+  readonly B: number;
+  readonly T: number;
+}
 
 interface Scratch {
   hs: Float64Array;
@@ -39,8 +38,8 @@ export class JsStack {
       const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;
       return {
         hs: new Float64Array(n),
-        cs: new Float64Array(l.cell === 'lstm' ? n : 0),
-        work: new Float64Array(JS_CELLS[l.cell].work(maxB, T, inputs, l.units)),
+        cs: new Float64Array(CELL_SPECS[l.cell].cellState ? n : 0),
+        work: new Float64Array(CELL_SPECS[l.cell].work(maxB, T, inputs, l.units)),
         dh: new Float64Array(T * maxB * l.units),
       };
     });
@@ -70,7 +69,7 @@ export class JsStack {
       const BH = v.B * l.units;
       c.hs.fill(0, 0, BH); // zero initial state
       c.cs.fill(0, 0, BH);
-      JS_CELLS[l.cell].forward(c);
+      CELL_SPECS[l.cell].js.forward(c);
       calls.push(c);
     });
     return calls;
@@ -88,7 +87,7 @@ export class JsStack {
     const v: StackBatch = { x, x0, xs: 0, t: none, t0: 0, ts: 0, B, T: 1 };
     this.d.layers.forEach((l, i) => {
       const c = { ...this.call(i, v, p, none, 0), x0: i === 0 ? x0 : 0 }; // the layer below's state is its input
-      JS_CELLS[l.cell].step(c);
+      CELL_SPECS[l.cell].js.step(c);
     });
     headForward({ ...this.head(v, p), h0: 0, seq: true }, y);
   }
@@ -111,7 +110,7 @@ export class JsStack {
     const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, stackOffsets(this.d).head, g ? top.dh : null);
     if (!g) return L;
     g.fill(0, 0, stackOffsets(this.d).head);
-    for (let i = calls.length - 1; i >= 0; i--) JS_CELLS[this.d.layers[i]!.cell].backward(calls[i]!);
+    for (let i = calls.length - 1; i >= 0; i--) CELL_SPECS[this.d.layers[i]!.cell].js.backward(calls[i]!);
     return L;
   }
 }

@@ -4,19 +4,18 @@
 // of it at the start of its scratch; the core points each layer at the block's samples, runs the
 // layers forward, the head's loss, the layers backward into the block's own gradient buffer, and
 // threadReduce sums the blocks in block order: the same bits for every thread count.
+import { CELL_SPECS } from '../../cells/index.js';
 import {
-  CELL_GRU, CELL_LSTM, CELL_SIMPLE, KERNEL_STACK_LOSS_GRAD, SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TG_GRADS, TG_P, TG_T,
+  KERNEL_STACK_LOSS_GRAD, SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TG_GRADS, TG_P, TG_T,
   TG_X, TK_BLOCK, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
-import { stackOffsets, type CellKind, type StackDims } from '../../stack-spec.js';
+import { stackOffsets, type StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
-import type { WasmElman } from '../wasm/elman.js';
+import type { WasmPlaced } from '../wasm/placed.js';
 import { WasmStack } from '../wasm/stack.js';
 import { WasmStackWork } from '../wasm/stack-bound.js';
 import { gradResultStride, largestBlock, MAX_BATCH_BLOCKS, setBatch, UNIT, up16 } from './blocks.js';
 import { writeTask, type ThreadPool } from './pool.js';
-
-const CELL: Readonly<Record<CellKind, number>> = { simple: CELL_SIMPLE, gru: CELL_GRU, lstm: CELL_LSTM };
 
 /**
  * One binding of a stack over threaded data. Thread 0 uses the stack it inherits (also the one
@@ -32,7 +31,7 @@ export class ThreadedStackWork extends WasmStackWork {
   private readonly offsets: ReturnType<typeof stackOffsets>;
   private released = false;
 
-  constructor(data: WasmElman, private readonly pool: ThreadPool, d: StackDims, maxBatch: number, P: number, argument: string) {
+  constructor(data: WasmPlaced, private readonly pool: ThreadPool, d: StackDims, maxBatch: number, P: number, argument: string) {
     const core = { exports: pool.core, arena: pool.arena };
     super(data, d, largestBlock(maxBatch), P, argument, core);
     this.descStride = up16(4 * (SD_LAYER + SD_LAYER_WORDS * d.layers.length + 1));
@@ -70,7 +69,7 @@ export class ThreadedStackWork extends WasmStackWork {
       i32[w + SD_HEAD_OFFSET] = offsets.head;
       layers.forEach((blk, i) => {
         const at = w + SD_LAYER + SD_LAYER_WORDS * i;
-        i32[at] = CELL[this.d.layers[i]!.cell];
+        i32[at] = CELL_SPECS[this.d.layers[i]!.cell].code;
         i32[at + 1] = offsets.layers[i]!.kernel;
         i32[at + 2] = blk;
       });

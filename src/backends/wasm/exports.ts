@@ -20,26 +20,14 @@ export interface CoreExports {
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
   optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
   powi(b: number, t: number): number;
-  elmanWorkFloats(B: number, T: number, H: number, O: number): number;
-  /** The parameter block of both Elman kernels is laid out in src/abi/elman.ts. */
-  elmanForward(job: number): void;
-  elmanLossGrad(job: number): void;
-  // Layer stacks (assembly/head.ts, simple.ts, gru.ts, lstm.ts): one block of words laid out in src/abi/gated.ts.
+  // Layer stacks (assembly/head.ts, cells.ts): one block of words laid out in src/abi/gated.ts.
   headWorkFloats(H: number, O: number): number;
   headForward(blk: number): void;
   headLossGrad(blk: number): void;
-  simpleWorkFloats(B: number, T: number, I: number, H: number): number;
-  simpleForward(blk: number): void;
-  simpleStep(blk: number): void;
-  simpleBackward(blk: number): void;
-  gruWorkFloats(B: number, T: number, I: number, H: number): number;
-  gruForward(blk: number): void;
-  gruStep(blk: number): void;
-  gruBackward(blk: number): void;
-  lstmWorkFloats(B: number, T: number, I: number, H: number): number;
-  lstmForward(blk: number): void;
-  lstmStep(blk: number): void;
-  lstmBackward(blk: number): void;
+  /** The cell's kernels by code (src/abi/cells.ts); an unknown code traps. */
+  cellForward(cell: number, blk: number): void;
+  cellStep(cell: number, blk: number): void;
+  cellBackward(cell: number, blk: number): void;
 }
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
@@ -59,24 +47,12 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   linearSurface: 10,
   optimizerStep: 7,
   powi: 2,
-  elmanWorkFloats: 4,
-  elmanForward: 1,
-  elmanLossGrad: 1,
   headWorkFloats: 2,
   headForward: 1,
   headLossGrad: 1,
-  simpleWorkFloats: 4,
-  simpleForward: 1,
-  simpleStep: 1,
-  simpleBackward: 1,
-  gruWorkFloats: 4,
-  gruForward: 1,
-  gruStep: 1,
-  gruBackward: 1,
-  lstmWorkFloats: 4,
-  lstmForward: 1,
-  lstmStep: 1,
-  lstmBackward: 1,
+  cellForward: 2,
+  cellStep: 2,
+  cellBackward: 2,
 };
 
 /**

@@ -1,6 +1,5 @@
 // One binding of a layer stack in the core: params, grads and the stack's states and scratch for
-// batches of up to maxBatch samples, over data placed once (the placed-data holder WasmElman, which
-// knows only the data's widths; its Elman workspaces are not used here).
+// batches of up to maxBatch samples, over data placed once (./placed.ts).
 
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
@@ -8,7 +7,7 @@ import type { StackDims } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import type { Core } from './core.js';
 import { core } from './core.js';
-import type { WasmElman } from './elman.js';
+import type { WasmPlaced } from './placed.js';
 import { WasmStack } from './stack.js';
 
 /** A stack's workspace over placed data: all or nothing allocated. */
@@ -20,7 +19,7 @@ export class WasmStackWork {
   private disposed = false;
 
   /** `c`: the core whose memory holds the data (a thread pool's, for threaded placements). */
-  constructor(protected readonly data: WasmElman, protected readonly d: StackDims, readonly maxBatch: number, protected readonly P: number, argument: string, c: Core = core()) {
+  constructor(protected readonly data: WasmPlaced, protected readonly d: StackDims, readonly maxBatch: number, protected readonly P: number, argument: string, c: Core = core()) {
     this.core = c;
     [this.p, this.g] = this.core.arena.allocAll([P * 4, P * 4], argument) as [number, number];
     try {
@@ -29,6 +28,7 @@ export class WasmStackWork {
       for (const b of [this.p, this.g]) this.core.arena.release(b);
       throw error;
     }
+    data.track(this);
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
@@ -69,6 +69,7 @@ export class WasmStackWork {
     this.disposed = true;
     this.stack.dispose();
     for (const b of [this.p, this.g]) this.core.arena.release(b);
+    this.data.forget(this);
   }
 
   protected check(): void {

@@ -5,12 +5,12 @@
 
 import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
+import { CELL_SPECS } from '../../cells/index.js';
 import { DisposedError, ShapeError } from '../../errors.js';
-import type { CellKind, GateActivation, StackDims } from '../../stack-spec.js';
+import type { GateActivation, StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import type { LossKind } from '../../types.js';
 import { core, type Core } from './core.js';
-import type { CoreExports } from './exports.js';
 
 /** Activation codes of the core. */
 export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
@@ -18,22 +18,6 @@ export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
 };
 const OUT_CODES = { linear: C.OUT_LINEAR, sigmoid: C.OUT_SIGMOID, softmax: C.OUT_SOFTMAX } as const;
 const LOSS_CODES = { squared: C.LOSS_SQUARED, bce: C.LOSS_BCE, cce: C.LOSS_CCE } as const;
-
-interface CellKernels {
-  work(B: number, T: number, I: number, H: number): number;
-  forward(blk: number): void;
-  backward(blk: number): void;
-  step(blk: number): void;
-}
-
-/** Each cell's kernels in the core: the registry the stack dispatches through. */
-export function wasmCells(e: CoreExports): Readonly<Record<CellKind, CellKernels>> {
-  return {
-    simple: { work: e.simpleWorkFloats, forward: e.simpleForward, backward: e.simpleBackward, step: e.simpleStep },
-    gru: { work: e.gruWorkFloats, forward: e.gruForward, backward: e.gruBackward, step: e.gruStep },
-    lstm: { work: e.lstmWorkFloats, forward: e.lstmForward, backward: e.lstmBackward, step: e.lstmStep },
-  };
-}
 
 interface LayerMem {
   blk: number;
@@ -46,7 +30,8 @@ interface LayerMem {
 /** States, scratch and blocks of a stack for up to maxB samples of T steps (T = 1 with `step` for stepping). */
 export class WasmStack {
   private readonly core: Core;
-  private readonly cells: Readonly<Record<CellKind, CellKernels>>;
+  /** Each layer's cell code (src/abi/cells.ts). */
+  private readonly codes: number[];
   private readonly blocks: number[];
   private readonly mem: LayerMem[];
   private readonly head: { blk: number; y: number; work: number; out: number };
@@ -56,19 +41,19 @@ export class WasmStack {
   constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize', c: Core = core()) {
     this.core = c;
     const e = this.core.exports;
-    this.cells = wasmCells(e);
+    this.codes = d.layers.map((l) => CELL_SPECS[l.cell].code);
     const sizes: number[] = [];
     const offs = stackOffsets(d).layers;
     d.layers.forEach((l, i) => {
-      const n = (T + 1) * maxB * l.units * 4;
-      sizes.push(W.L_WORDS * 4, n, l.cell === 'lstm' ? n : 0, this.cells[l.cell].work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
+      const n = (T + 1) * maxB * l.units * 4, spec = CELL_SPECS[l.cell];
+      sizes.push(W.L_WORDS * 4, n, spec.cellState ? n : 0, spec.work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
     });
     const H = d.layers[d.layers.length - 1]!.units;
     sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
     this.blocks = this.core.arena.allocAll(sizes, argument);
     this.mem = d.layers.map((_, i) => {
       const [blk, hs, cs, work, dh] = this.blocks.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
-      return { blk, hs, cs, work, dh };
+      return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh };
     });
     const [blk, y, work, out] = this.blocks.slice(5 * d.layers.length) as [number, number, number, number];
     this.head = { blk, y, work, out };
@@ -125,12 +110,12 @@ export class WasmStack {
   }
 
   private forward(B: number): void {
-    const { f32 } = this.core.arena;
+    const { f32 } = this.core.arena, e = this.core.exports;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!;
       f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + B * l.units); // zero initial state
-      if (l.cell === 'lstm') f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + B * l.units);
-      this.cells[l.cell].forward(m.blk);
+      if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + B * l.units);
+      e.cellForward(this.codes[i]!, m.blk);
     });
   }
 
@@ -151,7 +136,7 @@ export class WasmStack {
     this.forward(B);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
-    for (let i = this.mem.length - 1; i >= 0; i--) this.cells[this.d.layers[i]!.cell].backward(this.mem[i]!.blk);
+    for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
 
@@ -191,8 +176,9 @@ export class WasmStack {
   /** Advance every stream by one step (after bindStep): no allocation, one kernel call per layer and one for the head. */
   step(): void {
     if (this.disposed) throw new DisposedError('stack binding');
-    for (let i = 0; i < this.mem.length; i++) this.cells[this.d.layers[i]!.cell].step(this.mem[i]!.blk);
-    this.core.exports.headForward(this.head.blk);
+    const e = this.core.exports;
+    for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.blk);
+    e.headForward(this.head.blk);
   }
 
   /** Zero the carried state of one stream, or of all. */
@@ -203,7 +189,7 @@ export class WasmStack {
       const m = this.mem[i]!, H = l.units;
       const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
       f32.fill(0, (m.hs >>> 2) + from, (m.hs >>> 2) + to);
-      if (l.cell === 'lstm') f32.fill(0, (m.cs >>> 2) + from, (m.cs >>> 2) + to);
+      if (m.cs) f32.fill(0, (m.cs >>> 2) + from, (m.cs >>> 2) + to);
     });
   }
 

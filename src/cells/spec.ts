@@ -1,0 +1,43 @@
+// What a recurrent cell is, declared once (src/cells/<cell>.ts) and read by everything that handles
+// layers: the flat parameter layout (src/stack-spec.ts), the js/wasm/threads stacks, TF.js interop,
+// the model's options and the CLI. Adding a cell: its core kernels (assembly/<cell>.ts and a line
+// in assembly/cells.ts), its code (src/abi/cells.ts), its js twin, its spec and one registry line.
+
+import type { LayerCall } from '../backends/js/layer.js';
+
+/** One recurrent cell: its shape, its kernels on each backend, its Keras/TF.js form. */
+export interface CellSpec {
+  /** The kernel code the core dispatches on (src/abi/cells.ts). */
+  readonly code: number;
+  /** Gate blocks per unit: the column blocks of kernel and recurrentKernel ([in][gates·units]). */
+  readonly gates: number;
+  /** True when the cell carries a cell state beside h (LSTM's c), zeroed with h at the start of a sequence. */
+  readonly cellState: boolean;
+  /** True when the cell reads `recurrentActivation` (its gates' activation). */
+  readonly gated: boolean;
+  /** The layer options only this cell reads (resetAfter: bias [2][gates·H]; unitForgetBias: the forget gate's bias starts at 1); others resolve to false. */
+  readonly options: readonly ('resetAfter' | 'unitForgetBias')[];
+  /** With unitForgetBias: the gate block of the forget gate. */
+  readonly forgetGate?: number;
+  /**
+   * Floats of scratch one layer of B samples, T steps, I inputs and H units needs, kept from forward
+   * to backward: the only place it is computed (the wasm kernel lays its blocks out in it, the js twin
+   * uses a part of it). Computed in float64, exact far beyond 2^32, so sizes are checked before allocating.
+   */
+  work(B: number, T: number, I: number, H: number): number;
+  /** The Keras / TF.js layer class; the weights are kernel [in][gates·H], recurrent_kernel [H][gates·H], bias [gates·H] (or [2][gates·H] with resetAfter). */
+  readonly keras: string;
+  /** Keras config keys the cell's options map to when exported (TF.js defaults for the rest). */
+  kerasConfig(l: { readonly recurrentActivation: string }): Record<string, unknown>;
+  /** The plain-TypeScript twin of the core's kernels, float64. */
+  readonly js: {
+    forward(c: LayerCall): void;
+    backward(c: LayerCall): void;
+    step(c: LayerCall): void;
+  };
+}
+
+/** n rounded up to a multiple of 4 floats (every scratch block of the core starts 16-byte aligned). */
+export function up4(n: number): number {
+  return Math.ceil(n / 4) * 4;
+}
