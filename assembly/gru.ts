@@ -16,7 +16,7 @@
 //   gK += Σ x[k]ᵀ·D,  gb += Σ D,  gR_zr += Σ p[k]ᵀ·D_zr,  gR_h += Σ aᵀ·dn (0) or Σ p[k]ᵀ·e (1),
 //   gb′ += Σ [dz dr e] (1),  dx[k] = D·Kᵀ
 
-import { L_ACT, L_B, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
+import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, up4, word } from './gates';
 import { mm, mmT, transpose } from './matmul';
 
@@ -92,6 +92,7 @@ export function gruBackward(blk: usize): void {
   const act = word(blk, L_ACT), ra = word(blk, L_REC_ACT), after = word(blk, L_RESET_AFTER), window = word(blk, L_WINDOW);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS);
   const p = <usize>word(blk, L_P), g = <usize>word(blk, L_G), dh = <usize>word(blk, L_DH), dx = <usize>word(blk, L_DX);
+  memory.fill(dh, 0, <usize>(word(blk, L_DH_FROM) * B * H) << 2); // rows above did not write (L_DH_FROM)
   const H3 = 3 * H, BH = B * H;
   const G = <usize>word(blk, L_WORK), A = at(G, up4(T * BH * 3)), D = at(A, up4(T * BH)), E = at(D, up4(T * BH * 3));
   const carry = at(E, up4(T * BH)), q = at(carry, up4(BH)), RT = at(q, up4(BH)), KT = at(RT, up4(H3 * H));

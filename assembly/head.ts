@@ -1,12 +1,11 @@
 // The output head shared by every network: Dense + output activation + fused loss, over the states
-// of the top recurrent layer (assembly/elman.ts calls outputRow/lossRow per row; the layer stacks
-// call headForward/headLossGrad with a block laid out in src/abi/gated.ts).
+// of the top recurrent layer (headForward/headLossGrad take a block laid out in src/abi/gated.ts).
 //   z[k] = h[k]·Wo + bo,  y = outAct(z);  loss per row (lossRow), dz in place
 //   gWo = Σk h[k]ᵀ·dz[k],  gbo = Σ dz,  dh[k] = dz[k]·Woᵀ  (0 at steps without an output)
 // Shapes: h f32[T][B][H] (the layer's h[1..T]), y/dz f32[Tout][B][O] (Tout = T when seq, else 1),
 // dh f32[T][B][H], params [Wo H×O | bo O]. Only the loss is summed in f64.
 
-import { LOSS_BCE, LOSS_SQUARED, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import { LOSS_BCE, LOSS_CCE, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
 import {
   HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_T, HD_TGT, HD_TS, HD_WORK, HD_Y,
 } from '../src/abi/gated';
@@ -15,57 +14,48 @@ import { colSum, fillRows, mm, mmT, transpose } from './matmul';
 
 type float = f32;
 
-/** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted). */
+/** Turn one row of logits z[O] into outputs in place: linear, sigmoid or softmax (max-shifted); an unknown code traps. */
 // @ts-ignore: decorator
 @inline export function outputRow(z: usize, O: i32, outAct: i32): void {
-  if (outAct == OUT_SIGMOID) {
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), <float>1 / (<float>1 + Mathf.exp(-load<float>(z + (<usize>o << 2)))));
-  } else if (outAct == OUT_SOFTMAX) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0;
-    for (let o = 0; o < O; o++) {
-      const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-      store<float>(z + (<usize>o << 2), e);
-      sum += e;
+  switch (outAct) {
+    case OUT_LINEAR: return;
+    case OUT_SIGMOID: {
+      for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), <float>1 / (<float>1 + Mathf.exp(-load<float>(z + (<usize>o << 2)))));
+      return;
     }
-    for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
+    case OUT_SOFTMAX: {
+      let mx = load<float>(z);
+      for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+      let sum: float = 0;
+      for (let o = 0; o < O; o++) {
+        const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+        store<float>(z + (<usize>o << 2), e);
+        sum += e;
+      }
+      for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
+      return;
+    }
+    default: unreachable();
   }
 }
 
 /**
- * Loss of one row and, in place, z[O] → dL/dz[O]. Squared: s·Σ(y − t)², chained through outAct;
- * BCE (sigmoid, fused): s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(y − t);
- * softmax CE (fused): s·Σ t·(lse − z), dz = s·(y·Σt − t). Returns the row's loss (f64).
+ * Loss of one row and, in place, z[O] → dL/dz, by the loss's code (src/losses.ts declares each);
+ * an unknown code traps. Returns the row's loss (f64), scaled by s.
  */
 export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: float): f64 {
+  switch (loss) {
+    case LOSS_SQUARED: return squaredRow(z, t, O, outAct, s);
+    case LOSS_BCE: return bceRow(z, t, O, s);
+    case LOSS_CCE: return cceRow(z, t, O, s);
+    default: unreachable();
+  }
+  return 0;
+}
+
+/** Squared error: s·Σ(y − t)², y = outAct(z), chained back through outAct. */
+function squaredRow(z: usize, t: usize, O: i32, outAct: i32, s: float): f64 {
   let L: f64 = 0;
-  if (loss == LOSS_BCE) {
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      const v = load<float>(q), tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(max<float>(v, 0) - v * tv + Mathf.log1p(Mathf.exp(-Mathf.abs(v))));
-      store<float>(q, s * (<float>1 / (<float>1 + Mathf.exp(-v)) - tv));
-    }
-    return L * <f64>s;
-  }
-  if (loss != LOSS_SQUARED) {
-    let mx = load<float>(z);
-    for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-    let sum: float = 0, tsum: float = 0;
-    for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-    const lse = mx + Mathf.log(sum);
-    for (let o = 0; o < O; o++) {
-      const tv = load<float>(t + (<usize>o << 2));
-      L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
-      tsum += tv;
-    }
-    for (let o = 0; o < O; o++) {
-      const q = z + (<usize>o << 2);
-      store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
-    }
-    return L * <f64>s;
-  }
   outputRow(z, O, outAct);
   let dot: float = 0; // Σ dy·y, for the softmax Jacobian
   for (let o = 0; o < O; o++) {
@@ -79,6 +69,38 @@ export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: f
     const y = load<float>(q);
     const dy = <float>2 * s * (y - load<float>(t + (<usize>o << 2)));
     store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
+  }
+  return L * <f64>s;
+}
+
+/** Binary cross-entropy fused with a sigmoid output: s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(y − t). */
+function bceRow(z: usize, t: usize, O: i32, s: float): f64 {
+  let L: f64 = 0;
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    const v = load<float>(q), tv = load<float>(t + (<usize>o << 2));
+    L += <f64>(max<float>(v, 0) - v * tv + Mathf.log1p(Mathf.exp(-Mathf.abs(v))));
+    store<float>(q, s * (<float>1 / (<float>1 + Mathf.exp(-v)) - tv));
+  }
+  return L * <f64>s;
+}
+
+/** Softmax cross-entropy fused with a softmax output: s·Σ t·(lse − z), dz = s·(y·Σt − t). */
+function cceRow(z: usize, t: usize, O: i32, s: float): f64 {
+  let L: f64 = 0;
+  let mx = load<float>(z);
+  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+  let sum: float = 0, tsum: float = 0;
+  for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+  const lse = mx + Mathf.log(sum);
+  for (let o = 0; o < O; o++) {
+    const tv = load<float>(t + (<usize>o << 2));
+    L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
+    tsum += tv;
+  }
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
   }
   return L * <f64>s;
 }
@@ -104,8 +126,8 @@ export function headForward(blk: usize): void {
 }
 
 /**
- * Loss (into the f64 at HD_OUT), head gradients (overwritten) and dh for the top layer (overwritten,
- * zero at steps without an output). HD_Y is scratch for dz here.
+ * Loss (into the f64 at HD_OUT), head gradients (overwritten) and dh for the top layer at the output
+ * steps (overwritten; the steps before, of a many-to-one head, are left to the layer: L_DH_FROM). HD_Y is scratch for dz here.
  */
 export function headLossGrad(blk: usize): void {
   const T = word(blk, HD_T), B = word(blk, HD_B), H = word(blk, HD_H), O = word(blk, HD_O);
@@ -117,7 +139,7 @@ export function headLossGrad(blk: usize): void {
   const bo = Wo + (<usize>(H * O) << 2), gbo = g + (<usize>(H * O) << 2);
   const BH = B * H, BO = B * O;
   memory.fill(g, 0, <usize>(H * O + O) << 2);
-  memory.fill(dh, 0, <usize>(T * BH) << 2);
+  // dh is written (overwritten) at the output steps only: the layer reads it from its L_DH_FROM.
   transpose(Wo, H, O, WoT);
   const k0 = seq ? 0 : T - 1;
   let L: f64 = 0;

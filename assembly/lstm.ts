@@ -10,7 +10,7 @@
 //   carry_c = gc ⊙ f,  carry_h = D·Rᵀ  (both 0 at a window edge)
 //   gK += Σ x[k]ᵀ·D,  gR += Σ h[k-1]ᵀ·D,  gb += Σ D,  dx[k] = D·Kᵀ
 
-import { L_ACT, L_B, L_CS, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
+import { L_ACT, L_B, L_CS, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, dAct, dAct4, fillRows, up4, word } from './gates';
 import { colSum, mm, mmT, transpose } from './matmul';
 
@@ -79,6 +79,7 @@ export function lstmBackward(blk: usize): void {
   const act = word(blk, L_ACT), ra = word(blk, L_REC_ACT), window = word(blk, L_WINDOW);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), cs = <usize>word(blk, L_CS);
   const p = <usize>word(blk, L_P), g = <usize>word(blk, L_G), dh = <usize>word(blk, L_DH), dx = <usize>word(blk, L_DX);
+  memory.fill(dh, 0, <usize>(word(blk, L_DH_FROM) * B * H) << 2); // rows above did not write (L_DH_FROM)
   const H4 = 4 * H, BH = B * H, Hq = H & ~3;
   const G = <usize>word(blk, L_WORK), U = at(G, up4(T * BH * 4)), D = at(U, up4(T * BH));
   const ch = at(D, up4(T * BH * 4)), cc = at(ch, up4(BH)), RT = at(cc, up4(BH)), KT = at(RT, up4(H4 * H));

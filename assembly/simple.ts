@@ -7,8 +7,8 @@
 // backward:  k = T..1:  g = dh[k] + carry;  da[k] = g ⊙ act′(h[k]);  carry = da[k]·Rᵀ (0 at a window edge)
 //            gK += Σ x[k]ᵀ·da[k],  gR += Σ h[k-1]ᵀ·da[k],  gb += Σ da,  dx[k] = da[k]·Kᵀ
 
-import { L_ACT, L_B, L_DH, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actBackIn, actIn, addTo, at, fillRows, up4, word } from './gates';
+import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
+import { actIn, at, dAct, dAct4, fillRows, up4, word } from './gates';
 import { colSum, mm, mmT, transpose } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
@@ -38,20 +38,32 @@ export function simpleStep(blk: usize): void {
   memory.copy(hs, tmp, <usize>(B * H) << 2);
 }
 
+/** da = (d + c) ⊙ act′(h) over len floats in one pass (the sum rounded first, as an add then a multiply); c = 0: d ⊙ act′(h). */
+function gradIn(da: usize, d: usize, c: usize, h: usize, len: i32, act: i32): void {
+  const n4 = len & ~3;
+  let i = 0;
+  if (c) {
+    for (; i < n4; i += 4) v128.store(at(da, i), f32x4.mul(f32x4.add(v128.load(at(d, i)), v128.load(at(c, i))), dAct4(v128.load(at(h, i)), act)));
+    for (; i < len; i++) store<f32>(at(da, i), (load<f32>(at(d, i)) + load<f32>(at(c, i))) * dAct(load<f32>(at(h, i)), act));
+  } else {
+    for (; i < n4; i += 4) v128.store(at(da, i), f32x4.mul(v128.load(at(d, i)), dAct4(v128.load(at(h, i)), act)));
+    for (; i < len; i++) store<f32>(at(da, i), load<f32>(at(d, i)) * dAct(load<f32>(at(h, i)), act));
+  }
+}
+
 /** BPTT through the layer after simpleForward on the same block: adds into the gradients, writes dx. */
 export function simpleBackward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const window = word(blk, L_WINDOW), x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS);
   const p = <usize>word(blk, L_P), g = <usize>word(blk, L_G), dh = <usize>word(blk, L_DH), dx = <usize>word(blk, L_DX);
-  const BH = B * H;
+  const BH = B * H, from = word(blk, L_DH_FROM);
   const das = <usize>word(blk, L_WORK), carry = at(das, up4(T * BH)), RT = at(carry, up4(BH)), KT = at(RT, up4(H * H));
   transpose(at(p, I * H), H, H, RT);
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
     const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH);
-    addTo(dk, carry, BH);
-    memory.copy(dak, dk, <usize>BH << 2);
-    actBackIn(dak, at(hs, k * BH), BH, act);
+    if (k > from) gradIn(dak, dk, carry, at(hs, k * BH), BH, act);
+    else gradIn(dak, carry, 0, at(hs, k * BH), BH, act); // no dh from above before step `from`: the carry alone
     if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
   }

@@ -1,13 +1,14 @@
 // elman: recurrent networks trained by backpropagation through time, loops in WebAssembly.
 export { init, initSync, type InitOptions } from './backends/wasm/embedded.js';
 export { coreFeatures, isInitialized, type CoreFeatures, type WasmSource } from './backends/wasm/core.js';
-export { BACKENDS, ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName, type Activation, type OutputActivation, type ElmanLossName, type LinearLossName, type LossKind } from './types.js';
+export { BACKENDS, ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName, type Activation, type OutputActivation } from './types.js';
 export type { Binding, BindOptions, PlacedData, Trainable } from './models/model.js';
 export { RandomState, type RandomStateSnapshot } from './random.js';
 export { countOnes, countOnesFrom, type CountOnesOptions } from './data/count-ones.js';
 export { checkInputs, checkSequences, timeMajor, type Inputs, type Sequences } from './data/sequences.js';
 export { LinearRNN, type LinearRNNOptions, type ThreadOptions, type LinearWeights, type Matrix } from './models/linear.js';
-export { LOSSES, type LossName } from './losses.js';
+// Losses, declared once with their properties (issue 18).
+export { LOSSES, ELMAN_LOSSES, LOSS_SPECS, type LossName, type LossSpec, type ElmanLossName, type LinearLossName } from './losses.js';
 export { sgd, type SgdOptions } from './optimizers/sgd.js';
 export { momentum, type MomentumOptions } from './optimizers/momentum.js';
 export { rmsprop, type RmspropOptions } from './optimizers/rmsprop.js';
@@ -24,7 +25,6 @@ export { lossSurface, lossSurfaceThreaded, type Axis, type Surface, type Surface
 export { gradientFlow } from './analysis/gradient-flow.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
 export type { BatchBinding, BatchWork } from './models/batches.js';
-export { ELMAN_LOSSES } from './models/elman-losses.js';
 export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';

@@ -24,16 +24,3 @@ export type OutputActivation = 'linear' | 'sigmoid' | 'softmax';
 
 /** Every output activation. */
 export const OUTPUT_ACTIVATIONS: readonly OutputActivation[] = ['linear', 'sigmoid', 'softmax'];
-
-/** How a loss is computed by the kernels: squared error (sse, mse), binary or softmax cross-entropy. */
-export type LossKind = 'squared' | 'bce' | 'cce';
-
-/** Losses of the counter (LinearRNN): `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
-export type LinearLossName = 'sse' | 'mse';
-
-/**
- * Losses of ElmanRNN: `sse` Σ(y − t)², `mse` its mean over samples × output steps × outputs,
- * `bce` binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
- * both averaged over samples × output steps (bce also over outputs), as Keras averages them.
- */
-export type ElmanLossName = LinearLossName | 'bce' | 'cce';

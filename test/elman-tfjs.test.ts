@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/core.js';
 import type { Sequences } from '../src/data/sequences.js';
 import { ELMAN_WEIGHT_NAMES, ElmanRNN, type ElmanRNNOptions } from '../src/models/elman.js';
-import type { ElmanLossName } from '../src/models/elman-losses.js';
+import type { ElmanLossName } from '../src/losses.js';
 import { randomElmanData } from './helpers/elman-data.js';
 
 // TensorFlow.js is the independent truth: tf.layers.simpleRNN + tf.layers.dense with our weights set

@@ -5,7 +5,7 @@ import type { Sequences } from '../src/data/sequences.js';
 import { countOnes } from '../src/data/count-ones.js';
 import { AbortError, DivergenceError } from '../src/errors.js';
 import { LinearRNN, type LinearWeights } from '../src/models/linear.js';
-import type { LinearLossName } from '../src/types.js';
+import type { LinearLossName } from '../src/losses.js';
 import { createOptimizer } from '../src/optimizers/index.js';
 import type { Optimizer } from '../src/optimizers/optimizer.js';
 import { RandomState } from '../src/random.js';

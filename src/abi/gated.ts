@@ -36,8 +36,10 @@ export const L_WORK = 14;
 export const L_DH = 15;
 /** Layer block: pointer to dx f32[T][B][I] written by backward for the layer below, or 0 to skip. */
 export const L_DX = 16;
+/** Layer block: the first step (0-based) whose dh rows were written from above; rows before it are zero and not stored (a many-to-one head writes only the last). */
+export const L_DH_FROM = 17;
 /** Words in a layer block. */
-export const L_WORDS = 17;
+export const L_WORDS = 18;
 
 /** Head block: steps T of the layer below. */
 export const HD_T = 0;
@@ -67,7 +69,7 @@ export const HD_TGT = 11;
 export const HD_TS = 12;
 /** Head block: pointer to the outputs y f32[Tout][B][O] (forward) or scratch dz of that size (loss). */
 export const HD_Y = 13;
-/** Head block: pointer to dh f32[T][B][H] written by the loss kernel for the top layer. */
+/** Head block: pointer to dh f32[T][B][H] written by the loss kernel for the top layer at its output steps only (the layer's L_DH_FROM on). */
 export const HD_DH = 14;
 /** Head block: pointer to one f64 receiving the loss. */
 export const HD_OUT = 15;

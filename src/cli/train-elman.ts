@@ -5,7 +5,7 @@ import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ACTIVATIONS, ElmanRNN } from '../models/elman.js';
 import { CELLS, RNN, type CellKind, type LayerOptions } from '../models/rnn.js';
-import { ELMAN_LOSSES, type ElmanLossName } from '../models/elman-losses.js';
+import { ELMAN_LOSSES, type ElmanLossName } from '../losses.js';
 import { OPTIMIZERS } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Trainable } from '../models/model.js';

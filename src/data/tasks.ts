@@ -1,4 +1,5 @@
-import type { ElmanLossName, OutputActivation } from '../types.js';
+import type { ElmanLossName } from '../losses.js';
+import type { OutputActivation } from '../types.js';
 import type { RandomState } from '../random.js';
 import { binaryAddition } from './binary-addition.js';
 import { countOnes } from './count-ones.js';

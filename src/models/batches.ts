@@ -3,7 +3,7 @@
 
 import { checkInteger } from '../data/sequences.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
-import type { LossKind } from '../types.js';
+import type { LossSpec } from '../losses.js';
 import type { BindOptions, Binding, PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples. */
@@ -17,7 +17,7 @@ export interface BatchBinding extends Binding {
 /** What a batch runs on: a backend workspace for batches of up to B samples. */
 export interface BatchWork {
   /** Fused forward, loss and BPTT for samples [n0, n0 + B) of the current order; writes grads, returns the loss. */
-  lossGrad(n0: number, B: number, kind: LossKind, scale: number, window: number, params: Float32Array, grads: Float32Array): number;
+  lossGrad(n0: number, B: number, kind: LossSpec, scale: number, window: number, params: Float32Array, grads: Float32Array): number;
   /** Release the workspace's memory. */
   dispose(): void;
 }
@@ -52,7 +52,7 @@ export function batchBinding(p: {
   owns: boolean;
   plan: { B: number; batches: number; window: number };
   work: () => BatchWork;
-  kind: LossKind;
+  kind: LossSpec;
   scale: (b: number) => number;
   params: Float32Array;
   grads: Float32Array;

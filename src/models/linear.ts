@@ -5,8 +5,7 @@ import { AUTO_MIN_WORK } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
-import { squaredLoss } from '../losses.js';
-import type { LinearLossName } from '../types.js';
+import { LOSSES, squaredLoss, type LinearLossName } from '../losses.js';
 import { Holdings } from './bindings.js';
 import { holdPlacement, Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
@@ -60,7 +59,6 @@ const BACKEND: Record<BackendName, (data: Sequences, simd: boolean) => LinearBac
   js: (data) => new JsLinear(data),
 };
 
-const LOSSES: readonly LinearLossName[] = ['sse', 'mse'];
 
 /**
  * The tutorial's recurrent network: `s[k] = x[k]·wx + s[k-1]·wRec`, `y = s[T]`, learning to count

@@ -14,10 +14,10 @@ import { CELL_SPECS } from '../cells/index.js';
 import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize } from '../sizes.js';
-import type { ElmanLossName, OutputActivation } from '../types.js';
+import type { OutputActivation } from '../types.js';
 import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
-import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
+import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
 import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys } from './options.js';
 import { stackOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
@@ -253,10 +253,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.checkData(data);
     checkValues('params', params);
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
-    const { kind, scale } = elmanLoss(loss, this.outputActivation);
+    const kind = lossSpec(loss, this.outputActivation);
     const { samples: n, steps: T } = data;
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
-    return new JsStack(this.dims, n, T).lossGrad(view, kind, scale(n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
+    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
   }
 
   /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
@@ -295,7 +295,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
-    const { kind, scale } = elmanLoss(options.loss ?? this.defaultLoss, this.outputActivation);
+    const kind = lossSpec(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
@@ -307,7 +307,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       plan,
       work: () => this.workspace(placed, plan.B, 'batchSize'),
       kind,
-      scale: (b) => Math.fround(scale(b, outSteps, this.outputSize)),
+      scale: (b) => Math.fround(lossScale(kind, b, outSteps, this.outputSize)),
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),

@@ -6,6 +6,7 @@ import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
+import { LOSS_SPECS, type LossSpec } from '../losses.js';
 import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
@@ -56,6 +57,8 @@ class Taken {
 class Session<W, L extends string> {
   readonly epochs: number;
   private readonly plan: ReturnType<typeof checkOptions<W, L>>;
+  /** The loss sums over samples (the epoch's loss is the batches' sum), else it averages (their weighted mean). */
+  private readonly summed: boolean;
   private readonly taken = new Taken();
   private readonly binding: Binding;
   private readonly val: Binding | undefined;
@@ -82,6 +85,7 @@ class Session<W, L extends string> {
     private readonly o: TrainOptions<W, L>,
   ) {
     this.plan = checkOptions(model, o);
+    this.summed = (LOSS_SPECS as Record<string, LossSpec>)[this.plan.loss]?.mean === 'none';
     this.epochs = this.plan.epochs;
     if (busy.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
     busy.add(model);
@@ -164,7 +168,7 @@ class Session<W, L extends string> {
     if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
     if (!clipped(model.grads, this.plan.clip)) this.diverge('gradient');
     // The epoch's loss: the sum of batch losses for a summed loss, else their mean weighted by batch size.
-    this.epochLoss += this.plan.loss === 'sse' ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(this.batch) / this.n);
+    this.epochLoss += this.summed ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(this.batch) / this.n);
     this.lastGood.set(model.params);
     o.optimizer.step(model.params, model.grads);
     if (!allFinite(model.params)) {

@@ -4,13 +4,17 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { JsStack } from '../../src/backends/js/stack.js';
-import type { LossKind } from '../../src/types.js';
+import { LOSS_SPECS } from '../../src/losses.js';
 import type { GateActivation } from '../../src/backends/js/layer.js';
 import { core } from '../../src/backends/wasm/core.js';
 import { WasmStack } from '../../src/backends/wasm/stack.js';
 import type { Sequences } from '../../src/data/sequences.js';
 import { stackOffsets, type StackDims } from '../../src/stack-spec.js';
 import { RandomState } from '../../src/random.js';
+
+/** The head's row kinds as the harness names them (TF.js's three losses), each the loss spec it runs. */
+export type LossKind = 'squared' | 'bce' | 'cce';
+const SPEC = { squared: LOSS_SPECS.mse, bce: LOSS_SPECS.bce, cce: LOSS_SPECS.cce } as const;
 
 export interface Result {
   loss: number;
@@ -42,7 +46,7 @@ export function wasmLossGrad(d: StackDims, data: Sequences, params: Float32Array
     f32.set(data.x, x! >>> 2);
     f32.set(data.targets, t! >>> 2);
     f32.set(params, p! >>> 2);
-    const L = stack.lossGrad(x!, N * d.I, t!, N * d.O, N, T, loss, s, window, p!, g!);
+    const L = stack.lossGrad(x!, N * d.I, t!, N * d.O, N, T, SPEC[loss], s, window, p!, g!);
     return { loss: L, grads: Float64Array.from(arena.f32.subarray(g! >>> 2, (g! >>> 2) + P)) };
   } finally {
     stack.dispose();
@@ -71,7 +75,7 @@ export function wasmPredict(d: StackDims, data: Sequences, params: Float32Array)
 export function jsLossGrad(d: StackDims, x: ArrayLike<number>, t: ArrayLike<number>, N: number, T: number, params: ArrayLike<number>, loss: LossKind, s: number, window = 0, withGrad = true): Result {
   const stack = new JsStack(d, N, T);
   const g = new Float64Array(params.length);
-  const L = stack.lossGrad({ x, x0: 0, xs: N * d.I, t, t0: 0, ts: N * d.O, B: N, T }, loss, s, window, params, withGrad ? g : null);
+  const L = stack.lossGrad({ x, x0: 0, xs: N * d.I, t, t0: 0, ts: N * d.O, B: N, T }, SPEC[loss], s, window, params, withGrad ? g : null);
   return { loss: L, grads: g };
 }
 

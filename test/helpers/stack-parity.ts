@@ -3,10 +3,10 @@
 // differences, which see the untruncated loss, and lean on TF.js's stop-gradient form instead).
 
 import { expect } from 'vitest';
-import type { LossKind, OutputActivation } from '../../src/types.js';
+import type { OutputActivation } from '../../src/types.js';
 import type { LayerSpec, StackDims } from '../../src/stack-spec.js';
 import { randomElmanData } from './elman-data.js';
-import { finiteDiff, jsLossGrad, meanScale, randomParams, tfLossGrad, wasmLossGrad, worstRel } from './stack-harness.js';
+import { finiteDiff, jsLossGrad, meanScale, type LossKind, randomParams, tfLossGrad, wasmLossGrad, worstRel } from './stack-harness.js';
 
 /** A layer spec with Keras's defaults but the sigmoid gates (TF.js defaults to hardSigmoid), overridden by o. */
 export const layer = (cell: LayerSpec['cell'], units: number, o: Partial<LayerSpec> = {}): LayerSpec => ({ cell, units, activation: 'tanh', recurrentActivation: 'sigmoid', resetAfter: false, ...o });

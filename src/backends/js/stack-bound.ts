@@ -4,7 +4,7 @@
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
-import type { LossKind } from '../../types.js';
+import type { LossSpec } from '../../losses.js';
 import type { JsPlaced } from './placed.js';
 import { JsStack } from './stack.js';
 
@@ -20,7 +20,7 @@ export class JsStackWork {
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
-  lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
     this.check();
     const { I, O } = this.d;
     const { n, T } = this.data;

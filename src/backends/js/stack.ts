@@ -5,7 +5,7 @@
 import { CELL_SPECS } from '../../cells/index.js';
 import type { StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
-import type { LossKind } from '../../types.js';
+import type { LossSpec } from '../../losses.js';
 import { headForward, headLossGrad, type HeadCall } from './head.js';
 import type { LayerCall } from './layer.js';
 
@@ -103,7 +103,7 @@ export class JsStack {
   }
 
   /** Loss (scaled by s) of one batch; when g is given, overwrites it with ∂L/∂params. */
-  lossGrad(v: StackBatch, loss: LossKind, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
+  lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
     const acc = g ?? new Float64Array(0);
     const calls = this.forward(v, p, acc, window);
     const top = this.scratch[this.scratch.length - 1]!;

@@ -10,7 +10,7 @@ import {
   TG_X, TK_BLOCK, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
 import { stackOffsets, type StackDims } from '../../stack-spec.js';
-import type { LossKind } from '../../types.js';
+import type { LossSpec } from '../../losses.js';
 import type { WasmPlaced } from '../wasm/placed.js';
 import { WasmStack } from '../wasm/stack.js';
 import { WasmStackWork } from '../wasm/stack-bound.js';
@@ -51,7 +51,7 @@ export class ThreadedStackWork extends WasmStackWork {
       [TK_SCRATCH_STRIDE, this.descStride], [TK_OUT, this.results], [TK_OUT_STRIDE, resultStride], [TK_RESULT, this.out], [TG_P, P], [TG_GRADS, this.g]]);
   }
 
-  override lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  override lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
     this.check();
     const { arena } = this.core;
     const { I, O } = this.d;

@@ -4,7 +4,7 @@
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
-import type { LossKind } from '../../types.js';
+import type { LossSpec } from '../../losses.js';
 import type { Core } from './core.js';
 import { core } from './core.js';
 import type { WasmPlaced } from './placed.js';
@@ -32,7 +32,7 @@ export class WasmStackWork {
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
-  lossGrad(n0: number, B: number, kind: LossKind, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
     this.check();
     const { arena } = this.core;
     const { I, O } = this.d;

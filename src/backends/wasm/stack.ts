@@ -9,7 +9,7 @@ import { CELL_SPECS } from '../../cells/index.js';
 import { DisposedError, ShapeError } from '../../errors.js';
 import type { GateActivation, StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
-import type { LossKind } from '../../types.js';
+import { LOSS_SPECS, type LossSpec } from '../../losses.js';
 import { core, type Core } from './core.js';
 
 /** Activation codes of the core. */
@@ -17,7 +17,6 @@ export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
   linear: C.ACT_LINEAR, tanh: C.ACT_TANH, relu: C.ACT_RELU, sigmoid: C.ACT_SIGMOID, hardSigmoid: C.ACT_HARD_SIGMOID,
 };
 const OUT_CODES = { linear: C.OUT_LINEAR, sigmoid: C.OUT_SIGMOID, softmax: C.OUT_SOFTMAX } as const;
-const LOSS_CODES = { squared: C.LOSS_SQUARED, bce: C.LOSS_BCE, cce: C.LOSS_CCE } as const;
 
 interface LayerMem {
   blk: number;
@@ -32,6 +31,8 @@ export class WasmStack {
   private readonly core: Core;
   /** Each layer's cell code (src/abi/cells.ts). */
   private readonly codes: number[];
+  /** Where each layer's and the head's weights sit in the flat params, computed once. */
+  private readonly offsets: ReturnType<typeof stackOffsets>;
   private readonly blocks: number[];
   private readonly mem: LayerMem[];
   private readonly head: { blk: number; y: number; work: number; out: number };
@@ -43,7 +44,8 @@ export class WasmStack {
     const e = this.core.exports;
     this.codes = d.layers.map((l) => CELL_SPECS[l.cell].code);
     const sizes: number[] = [];
-    const offs = stackOffsets(d).layers;
+    this.offsets = stackOffsets(d);
+    const offs = this.offsets.layers;
     d.layers.forEach((l, i) => {
       const n = (T + 1) * maxB * l.units * 4, spec = CELL_SPECS[l.cell];
       sizes.push(W.L_WORDS * 4, n, spec.cellState ? n : 0, spec.work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
@@ -62,7 +64,7 @@ export class WasmStack {
   /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
     const { i32 } = this.core.arena;
-    const offs = stackOffsets(this.d).layers;
+    const offs = this.offsets.layers;
     this.d.layers.forEach((l, i) => {
       const m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
       const w = m.blk >>> 2;
@@ -83,10 +85,12 @@ export class WasmStack {
       i32[w + W.L_WORK] = m.work;
       i32[w + W.L_DH] = m.dh;
       i32[w + W.L_DX] = below ? below.dh : 0;
+      // A many-to-one head writes the top layer's dh at the last step only; the layers below get dx at every step.
+      i32[w + W.L_DH_FROM] = i === this.mem.length - 1 && !this.d.seq ? T - 1 : 0;
     });
   }
 
-  private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossKind, s: number): void {
+  private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
     const { i32, f32 } = this.core.arena;
     const { d } = this, top = this.mem[this.mem.length - 1]!, H = d.layers[d.layers.length - 1]!.units;
     const w = this.head.blk >>> 2;
@@ -95,12 +99,12 @@ export class WasmStack {
     i32[w + W.HD_H] = H;
     i32[w + W.HD_O] = d.O;
     i32[w + W.HD_OUT_ACT] = OUT_CODES[d.outAct];
-    i32[w + W.HD_LOSS] = LOSS_CODES[loss];
+    i32[w + W.HD_LOSS] = loss.code;
     i32[w + W.HD_SEQ] = d.seq ? 1 : 0;
     f32[w + W.HD_SCALE] = s;
     i32[w + W.HD_HS] = top.hs + B * H * 4;
-    i32[w + W.HD_P] = p + stackOffsets(d).head * 4;
-    i32[w + W.HD_G] = g + stackOffsets(d).head * 4;
+    i32[w + W.HD_P] = p + this.offsets.head * 4;
+    i32[w + W.HD_G] = g + this.offsets.head * 4;
     i32[w + W.HD_TGT] = t;
     i32[w + W.HD_TS] = ts;
     i32[w + W.HD_Y] = this.head.y;
@@ -123,19 +127,19 @@ export class WasmStack {
   predict(x: number, xs: number, B: number, T: number, p: number, y: number): void {
     this.check(B, T);
     this.setup(x, xs, B, T, 0, p, 0);
-    this.setupHead(B, T, p, 0, 0, 0, 'squared', 1);
+    this.setupHead(B, T, p, 0, 0, 0, LOSS_SPECS.mse, 1); // the loss is not read by headForward
     this.forward(B);
     this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.core.exports.headForward(this.head.blk);
   }
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
-  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): number {
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number): number {
     const e = this.core.exports;
     this.prepare(x, xs, t, ts, B, T, loss, s, window, p, g);
     this.forward(B);
     e.headLossGrad(this.head.blk);
-    this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + stackOffsets(this.d).head);
+    this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
     for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
@@ -145,7 +149,7 @@ export class WasmStack {
    * blocks: each layer's and the head's. A threaded call (src/backends/threads/stack.ts) then sets the
    * words that depend on a block of the batch in the core.
    */
-  prepare(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossKind, s: number, window: number, p: number, g: number): { layers: number[]; head: number } {
+  prepare(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number): { layers: number[]; head: number } {
     this.check(B, T);
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
@@ -165,7 +169,7 @@ export class WasmStack {
     this.mem.forEach((m, i) => {
       if (i > 0) i32[(m.blk >>> 2) + W.L_X] = this.mem[i - 1]!.hs; // the state the layer below just advanced
     });
-    this.setupHead(B, 1, p, 0, 0, 0, 'squared', 1);
+    this.setupHead(B, 1, p, 0, 0, 0, LOSS_SPECS.mse, 1);
     const top = this.mem[this.mem.length - 1]!;
     i32[(this.head.blk >>> 2) + W.HD_HS] = top.hs;
     i32[(this.head.blk >>> 2) + W.HD_SEQ] = 1;
