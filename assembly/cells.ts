@@ -3,10 +3,11 @@
 // layer block laid out in src/abi/gated.ts and scratch the host sized from the cell's spec
 // (src/cells/); an unknown code traps.
 
-import { CELL_GRU, CELL_LSTM, CELL_SIMPLE } from '../src/abi/cells';
+import { CELL_GRU, CELL_LSTM, CELL_MGU, CELL_SIMPLE } from '../src/abi/cells';
 import { simpleBackward, simpleForward, simpleStep } from './simple';
 import { gruBackward, gruForward, gruStep } from './gru';
 import { lstmBackward, lstmForward, lstmStep } from './lstm';
+import { mguBackward, mguForward, mguStep } from './mgu';
 
 /** h[1..T] (and c, for cells that carry one) from the initial state and x. */
 export function cellForward(cell: i32, blk: usize): void {
@@ -14,6 +15,7 @@ export function cellForward(cell: i32, blk: usize): void {
     case CELL_SIMPLE: simpleForward(blk); return;
     case CELL_GRU: gruForward(blk); return;
     case CELL_LSTM: lstmForward(blk); return;
+    case CELL_MGU: mguForward(blk); return;
     default: unreachable();
   }
 }
@@ -24,6 +26,7 @@ export function cellBackward(cell: i32, blk: usize): void {
     case CELL_SIMPLE: simpleBackward(blk); return;
     case CELL_GRU: gruBackward(blk); return;
     case CELL_LSTM: lstmBackward(blk); return;
+    case CELL_MGU: mguBackward(blk); return;
     default: unreachable();
   }
 }
@@ -34,6 +37,7 @@ export function cellStep(cell: i32, blk: usize): void {
     case CELL_SIMPLE: simpleStep(blk); return;
     case CELL_GRU: gruStep(blk); return;
     case CELL_LSTM: lstmStep(blk); return;
+    case CELL_MGU: mguStep(blk); return;
     default: unreachable();
   }
 }

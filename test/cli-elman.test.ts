@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { RECURRENT_MODELS } from '../src/cli/train-elman.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -36,7 +37,7 @@ describe('elman train --model elman', () => {
   });
 
   test('mistakes exit with code 2 and name the flag', async () => {
-    expect((await run('train', '--hidden', '3')).err).toEqual(['elman: --hidden must be used with --model elman, gru or lstm, got "3"']);
+    expect((await run('train', '--hidden', '3')).err).toEqual([`elman: --hidden must be used with --model ${RECURRENT_MODELS.join(', ')}, got "3"`]);
     expect((await run('train', '--task', 'parity', '--activation', 'gelu')).err[0]).toMatch(/^elman: --activation must be one of linear, tanh, relu, sigmoid, got "gelu"$/);
     expect((await run('train', '--task', 'nope')).code).toBe(2);
     expect((await run('train', '--task', 'parity', '--loss', 'bce', '--batch-size', '0')).err[0]).toMatch(/--batch-size/);

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { CELLS } from '../src/cells/index.js';
+import { RECURRENT_MODELS } from '../src/cli/train-elman.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 // `elman train --model gru|lstm`, `--layers` and `elman predict` on GRU/LSTM models, as users run
@@ -56,15 +58,16 @@ describe('elman train with gated cells', () => {
 
   test('mistakes exit with 2 and one line naming the flag', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['train', '--model', 'rnn'], /^elman: --model must be one of linear, elman, gru, lstm, got "rnn"$/],
-      [['train', '--layers', 'lstm:0'], /^elman: --layers must be CELL:UNITS pairs separated by commas, CELL one of simple, gru, lstm, UNITS in \[1, 4096\] \(e\.g\. lstm:16,gru:8\), got "lstm:0"$/],
+      // The lists come from the cell registry (src/cells/): 'elman' is the simple cell's model, then every other cell.
+      [['train', '--model', 'rnn'], new RegExp(`^elman: --model must be one of linear, ${RECURRENT_MODELS.join(', ')}, got "rnn"$`)],
+      [['train', '--layers', 'lstm:0'], new RegExp(`^elman: --layers must be CELL:UNITS pairs separated by commas, CELL one of ${CELLS.join(', ')}, UNITS` + String.raw` in \[1, 4096\] \(e\.g\. lstm:16,gru:8\), got "lstm:0"$`)],
       [['train', '--layers', 'conv:3'], /^elman: --layers must be CELL:UNITS pairs/],
       [['train', '--layers', 'gru:3', '--model', 'lstm'], /^elman: --model must be left out with --layers \(the layers name their cells\), got "lstm"$/],
       [['train', '--layers', 'gru:3', '--hidden', '4'], /^elman: --hidden must be left out with --layers \(the layers give their units\), got "4"$/],
       [['train', '--model', 'lstm', '--save', dir], /^elman: --save must be a file path \(not a folder\)/],
       [['train', '--model', 'gru', '--save', join(dir, 'no', 'such', 'm.json')], /^elman: --save must be a file in a folder elman can write \(ENOENT\)/],
       [['train', '--layers', 'gru:2', '--task', 'count', '--hidden', '3'], /^elman: --hidden must be left out with --layers/],
-      [['plot', '--model', 'gru', '--out', join(dir, 'plots')], /^elman: --model must be "linear" here: elman plot draws the counter \(train elman, gru, lstm with elman train\), got "gru"$/],
+      [['plot', '--model', 'gru', '--out', join(dir, 'plots')], new RegExp(`^elman: --model must be "linear" here: elman plot draws the counter \\(train ${RECURRENT_MODELS.join(', ')} with elman train\\), got "gru"$`)],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);
@@ -76,7 +79,7 @@ describe('elman train with gated cells', () => {
 
   test('help lists the cells and --layers', async () => {
     const r = await cli(['train', '--help']);
-    expect(r.stdout).toContain('--model elman|gru|lstm');
+    expect(r.stdout).toContain(`--model ${RECURRENT_MODELS.join('|')}`);
     expect(r.stdout).toContain('--layers CELL:UNITS,...');
   });
 });

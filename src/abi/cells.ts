@@ -7,3 +7,5 @@ export const CELL_SIMPLE = 0;
 export const CELL_GRU = 1;
 /** LSTM (assembly/lstm.ts). */
 export const CELL_LSTM = 2;
+/** Minimal gated unit (assembly/mgu.ts). */
+export const CELL_MGU = 3;

@@ -25,10 +25,12 @@ export interface CellSpec {
    * uses a part of it). Computed in float64, exact far beyond 2^32, so sizes are checked before allocating.
    */
   work(B: number, T: number, I: number, H: number): number;
-  /** The Keras / TF.js layer class; the weights are kernel [in][gates·H], recurrent_kernel [H][gates·H], bias [gates·H] (or [2][gates·H] with resetAfter). */
-  readonly keras: string;
-  /** Keras config keys the cell's options map to when exported (TF.js defaults for the rest). */
-  kerasConfig(l: { readonly recurrentActivation: string }): Record<string, unknown>;
+  /**
+   * The Keras / TF.js layer class, where there is one (a cell without one cannot be exported to TF.js),
+   * and the Keras config keys its options map to when exported (TF.js defaults for the rest). Its
+   * weights are kernel [in][gates·H], recurrent_kernel [H][gates·H], bias [gates·H] (or [2][gates·H] with resetAfter).
+   */
+  readonly keras?: { readonly className: string; config(l: { readonly recurrentActivation: string }): Record<string, unknown> };
   /** The plain-TypeScript twin of the core's kernels, float64. */
   readonly js: {
     forward(c: LayerCall): void;

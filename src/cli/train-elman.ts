@@ -23,9 +23,12 @@ const TRAIN_FLAGS = (v: Values): FlagMap => ({
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
 
-export const elmanHelp = `elman train --model elman|gru|lstm --task NAME [flags]   train a recurrent network on a shipped task
+/** The recurrent --model names: 'elman' (ElmanRNN, the simple cell), then every other registered cell as a one-layer RNN. */
+export const RECURRENT_MODELS = ['elman', ...CELLS.filter((c) => c !== 'simple')] as const;
 
-  --model elman|gru|lstm  the cell: Elman's simple network, GRU or LSTM (TF.js's layouts and defaults)
+export const elmanHelp = `elman train --model ${RECURRENT_MODELS.join('|')} --task NAME [flags]   train a recurrent network on a shipped task
+
+  --model ${RECURRENT_MODELS.join('|').padEnd(15)} the cell: Elman's simple network (ElmanRNN), or one layer of another cell (RNN)
   --layers CELL:UNITS,... a stack instead, bottom-up, cells ${CELLS.join('|')}: e.g. --layers lstm:16,gru:8
   --task NAME             ${Object.keys(TASKS).join(' | ')} (count = countOnes)
   --hidden 8              hidden units          --activation ${ACTIVATIONS.join('|')}  [tanh]
@@ -49,7 +52,7 @@ export async function runTrainElman(v: Values, out: (line: string) => void, opti
   const hidden = int('hidden', v.hidden ?? '8', 1, 4096)!;
   if (v.layers !== undefined && v.model !== undefined) throw new UsageError('--model', v.model, 'left out with --layers (the layers name their cells)');
   if (v.layers !== undefined && v.hidden !== undefined) throw new UsageError('--hidden', v.hidden, 'left out with --layers (the layers give their units)');
-  const layers = v.layers === undefined ? (v.model === 'gru' || v.model === 'lstm' ? [{ cell: v.model as CellKind, units: hidden }] : undefined) : parseLayers(v.layers);
+  const layers = v.layers === undefined ? (v.model !== undefined && v.model !== 'elman' ? [{ cell: v.model as CellKind, units: hidden }] : undefined) : parseLayers(v.layers);
   const activation = oneOf('activation', v.activation ?? 'tanh', ACTIVATIONS)!;
   const loss = oneOf('loss', v.loss ?? task.loss, ELMAN_LOSSES) as ElmanLossName;
   const name = oneOf('optimizer', v.optimizer ?? 'rmsprop', Object.keys(OPTIMIZERS))!;

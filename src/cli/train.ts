@@ -3,7 +3,7 @@ import { countOnes } from '../data/count-ones.js';
 import { LOSSES, type LossName } from '../losses.js';
 import { LinearRNN } from '../models/linear.js';
 import { createOptimizer, OPTIMIZER_SPECS, OPTIMIZERS, type OptimizerName } from '../optimizers/index.js';
-import { elmanHelp, runTrainElman } from './train-elman.js';
+import { elmanHelp, RECURRENT_MODELS, runTrainElman } from './train-elman.js';
 import { elmanFlags, flagOf, optimizerFlags, type Values } from './flags.js';
 
 export { trainFlags, type Values } from './flags.js';
@@ -83,9 +83,9 @@ export interface Prepared {
 /** Validate the counter's training flags and build what they describe (loads the core for the wasm backend); shared with `elman plot`. */
 export async function prepareTrain(given: Values, strict = true): Promise<Prepared> {
   // `elman plot` shares the flags: it draws the counter, so any other --model is refused, not ignored.
-  if (given.model !== undefined && given.model !== 'linear') throw new UsageError('--model', given.model, '"linear" here: elman plot draws the counter (train elman, gru, lstm with elman train)');
+  if (given.model !== undefined && given.model !== 'linear') throw new UsageError('--model', given.model, `"linear" here: elman plot draws the counter (train ${RECURRENT_MODELS.join(', ')} with elman train)`);
   for (const flag of Object.keys(elmanFlags)) {
-    if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman, gru or lstm');
+    if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], `used with --model ${RECURRENT_MODELS.join(', ')}`);
   }
   const v: Values = { ...COUNTER, ...defined(given) };
   oneOf('task', v.task, ['count']);
@@ -111,7 +111,7 @@ export async function prepareTrain(given: Values, strict = true): Promise<Prepar
 
 /** Run `elman train`; resolves to the exit code. */
 export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
-  const which = oneOf('model', v.model, ['linear', 'elman', 'gru', 'lstm']) ?? (v.layers === undefined && (v.task === undefined || v.task === 'count') ? 'linear' : 'elman');
+  const which = oneOf('model', v.model, ['linear', ...RECURRENT_MODELS]) ?? (v.layers === undefined && (v.task === undefined || v.task === 'count') ? 'linear' : 'elman');
   if (which !== 'linear') return runTrainElman(v, out, optimizerFrom);
   const prepared = await prepareTrain(v);
   const { data, model, optimizer, epochs, loss, logEvery } = prepared;

@@ -2,6 +2,7 @@ import type { BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../models/elman.js';
 import { RNN } from '../models/rnn.js';
+import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
 import type { OutputActivation } from '../types.js';
 import { isObject, kerasLayers, layerWeight, packWeights, readWeights, type KerasLayer, type TfjsArtifacts } from './tfjs-format.js';
@@ -21,13 +22,12 @@ export interface FromTfjsOptions {
 }
 
 /**
- * The Keras / TF.js class of each cell. Shapes follow from stackOffsets: kernel [in][g·H],
- * recurrent_kernel [H][g·H], bias [g·H] or [2][3H] (GRU reset_after), g = 1, 3 (z, r, h), 4 (i, f, c, o).
+ * The cell of each Keras / TF.js class, from the cell registry (src/cells/). Shapes follow from
+ * stackOffsets: kernel [in][g·H], recurrent_kernel [H][g·H], bias [g·H] or [2][g·H] (reset_after).
  */
-const CLASS_OF: Readonly<Record<CellKind, string>> = { simple: 'SimpleRNN', gru: 'GRU', lstm: 'LSTM' };
-const CELL_OF: Readonly<Record<string, CellKind>> = Object.fromEntries(Object.entries(CLASS_OF).map(([cell, cls]) => [cls, cell as CellKind]));
+const CELL_OF: Readonly<Record<string, CellKind>> = Object.fromEntries(CELLS.flatMap((cell) => (CELL_SPECS[cell].keras ? [[CELL_SPECS[cell].keras!.className, cell]] : [])));
 
-const supported = () => `InputLayer, then one or more of ${Object.values(CLASS_OF).join(', ')} (all but the last with return_sequences), then Dense`;
+const supported = () => `InputLayer, then one or more of ${Object.keys(CELL_OF).join(', ')} (all but the last with return_sequences), then Dense`;
 
 /** A model in interop's terms: layers bottom-up with their weights, then the Dense head. */
 interface Chain {
@@ -94,13 +94,13 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
   const cls = layer.class_name;
   if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
   const cell = CELL_OF[cls]!;
-  const gated = cell !== 'simple';
+  const { gated, options } = CELL_SPECS[cell];
   return {
     cell,
     units: units(layer),
     activation: gateActivation(layer, 'activation', 'tanh', keras3),
     recurrentActivation: gated ? gateActivation(layer, 'recurrent_activation', keras3 ? 'sigmoid' : 'hardSigmoid', keras3) : 'sigmoid',
-    resetAfter: cell === 'gru' && (layer.config.reset_after ?? keras3) === true,
+    resetAfter: (options as readonly string[]).includes('resetAfter') && (layer.config.reset_after ?? keras3) === true,
   };
 }
 
@@ -144,18 +144,20 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
   const c = chainOf(model.toJSON());
   if (options.metadata !== undefined && !isObject(options.metadata)) throw new ConfigError('metadata', options.metadata, 'a JSON object');
   c.layers.forEach((l, k) => {
+    if (!CELL_SPECS[l.cell].keras) throw new ConfigError(`model.layers[${k}].cell`, l.cell, `a cell TF.js has a layer for: ${Object.keys(CELL_OF).join(', ')}`);
     if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
   });
   const specs: Array<{ name: string; shape: number[]; values: number[] }> = [];
   const o = stackOffsets({ I: c.inputSize, layers: c.layers, O: c.outputSize, outAct: 'linear', seq: false });
   const layers: Array<Record<string, unknown>> = c.layers.map((l, k) => {
-    const cls = CLASS_OF[l.cell];
+    const keras = CELL_SPECS[l.cell].keras!;
+    const cls = keras.className;
     const name = `${cls.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_${k + 1}`;
     const G = GATES[l.cell] * l.units;
     specs.push({ name: `${name}/kernel`, shape: [o.layers[k]!.inputs, G], values: c.weights[k]!.kernel });
     specs.push({ name: `${name}/recurrent_kernel`, shape: [l.units, G], values: c.weights[k]!.recurrentKernel });
     specs.push({ name: `${name}/bias`, shape: [G], values: c.weights[k]!.bias });
-    const gates = l.cell === 'simple' ? {} : { recurrent_activation: l.recurrentActivation, ...(l.cell === 'gru' ? { reset_after: false } : { unit_forget_bias: false }) };
+    const gates = keras.config(l);
     const config = {
       name,
       trainable: true,
