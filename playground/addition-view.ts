@@ -1,8 +1,5 @@
 // The Elman network on binary addition: train it in the worker, then draw one held-out sum unrolled.
-import { bitsValue } from '../src/analysis/addition-example.js';
-import { unrollElman } from '../src/analysis/elman-unrolled.js';
-import { elmanUnrolledSpec } from '../src/plots/elman-unrolled.js';
-import { renderSvg } from '../src/plots/render.js';
+import { bitsValue, elmanUnrolledSpec, renderSvg, unrollElman } from '../src/plots/index.js';
 import type { Reply, Request } from './protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -1,9 +1,9 @@
 // The benchmark of `npm run bench`, in the visitor's browser: elman's WASM SIMD core, its scalar core,
 // its js backend and a plain-JS loop (bench/plain/counter.js, what a user would write), all training
 // the counter full-batch with RMSProp (lr 1e-3) on the same data, at the bench's three sizes.
-import { countOnes, init, LinearRNN, RandomState, rmsprop, trainSync, type BackendName, type LinearWeights } from '../src/index.js';
 // @ts-expect-error: the plain-JavaScript yardstick has no type declarations (it imports nothing from elman, on purpose)
 import { trainCounter as untyped } from '../bench/plain/counter.js';
+import { type BackendName, countOnes, init, LinearRNN, type LinearWeights, RandomState, rmsprop, trainSync } from '../src/index.js';
 import type { BenchReply, BenchRequest, BenchRow } from './bench-protocol.js';
 
 type TrainCounter = (

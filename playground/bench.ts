@@ -1,7 +1,5 @@
 // The benchmark page: starts the worker, fills the table row by row, draws the rates as bars.
-import { renderSvg } from '../src/plots/render.js';
-import { RUN_COLORS } from '../src/plots/runs.js';
-import { formatNumber } from '../src/plots/format.js';
+import { formatNumber, renderSvg, RUN_COLORS } from '../src/plots/index.js';
 import type { BenchReply, BenchRequest, BenchRow } from './bench-protocol.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

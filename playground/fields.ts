@@ -1,5 +1,5 @@
 // The form's fields, read and checked in the page so every refusal names the field and what was typed.
-import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../src/index.js';
 import type { RunSettings } from './protocol.js';
 
 /** The value each optimizer's box starts at: the registry's setting that converges on the tutorial's data. */

@@ -1,11 +1,6 @@
 // The page: keeps several runs, sends each to the worker, overlays them with elman's Vega-Lite specs.
-import type { Surface } from '../src/analysis/surface.js';
-import type { LinearWeights } from '../src/models/linear.js';
-import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
-import { lossCurveSpec } from '../src/plots/loss-curve.js';
-import { lossSurfaceSpec } from '../src/plots/loss-surface.js';
-import { renderSvg } from '../src/plots/render.js';
-import { RUN_COLORS } from '../src/plots/runs.js';
+import { type LinearWeights, OPTIMIZER_SPECS, type OptimizerName, type Surface } from '../src/index.js';
+import { lossCurveSpec, lossSurfaceSpec, renderSvg, RUN_COLORS } from '../src/plots/index.js';
 import { FieldError, lrLabel, readSettings, runName, SUGGESTED_LR } from './fields.js';
 import type { Reply, Request, RunSettings } from './protocol.js';
 import { AdditionView } from './addition-view.js';

@@ -1,8 +1,6 @@
+import { type LinearWeights, type OptimizerName, type Surface } from '../src/index.js';
 // The messages between the page (main.ts) and the training worker (worker.ts). Every message about a
 // run carries its id, so the page can drop what belongs to a run it cancelled or removed.
-import type { Surface } from '../src/analysis/surface.js';
-import type { LinearWeights } from '../src/models/linear.js';
-import type { OptimizerName } from '../src/optimizers/index.js';
 
 /** One run's settings, as the form and the URL hold them. */
 export interface RunSettings {

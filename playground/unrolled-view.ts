@@ -1,8 +1,6 @@
+import { type LinearWeights } from '../src/index.js';
+import { renderSvg, unrollCounter, type Unrolled, unrolledCaption, unrolledFrames, unrolledSpec } from '../src/plots/index.js';
 // The unrolled network, animated: step forward through the states, then back through dL/ds_k.
-import { unrollCounter, type Unrolled } from '../src/analysis/unrolled.js';
-import type { LinearWeights } from '../src/models/linear.js';
-import { renderSvg } from '../src/plots/render.js';
-import { unrolledCaption, unrolledFrames, unrolledSpec } from '../src/plots/unrolled.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 

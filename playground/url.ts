@@ -1,5 +1,5 @@
 // The page's settings in its URL (?runs=rmsprop:0.001:2001:20,sgd:1e-05:2001:20&seq=1011001), so a figure can be shared.
-import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type OptimizerName } from '../src/index.js';
 import type { RunSettings } from './protocol.js';
 
 const OPTIMIZERS = new Set(Object.keys(OPTIMIZER_SPECS));

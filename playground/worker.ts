@@ -1,6 +1,6 @@
 // Trains in a Web Worker so the page stays responsive; a few epochs per frame so people can watch.
-import { ADDITION_EXAMPLE, sampleRows } from '../src/analysis/addition-example.js';
-import { binaryAddition, ConfigError, countOnes, createOptimizer, OPTIMIZER_SPECS, ElmanRNN, init, LinearRNN, lossSurface, RandomState, rmsprop, train as trainModel, trainSync, type LinearWeights } from '../src/index.js';
+import { ADDITION_EXAMPLE, sampleRows } from '../src/plots/index.js';
+import { binaryAddition, ConfigError, countOnes, createOptimizer, ElmanRNN, init, LinearRNN, type LinearWeights, lossSurface, OPTIMIZER_SPECS, RandomState, rmsprop, train as trainModel, trainSync } from '../src/index.js';
 import type { Reply, Request } from './protocol.js';
 
 const post = (m: Reply) => postMessage(m);

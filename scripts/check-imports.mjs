@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The import graph of src/, type-only imports included, checked for cycles and for arrows that run
-// up the layers below. Prints each problem and exits 1, or prints a one-line summary and exits 0.
+// up the layers below; and the entries (the CLI, the playground) checked to go through the face: they
+// import what users import (the package's public entries), never src/models, src/backends, ….
+// Prints each problem and exits 1, or prints a one-line summary and exits 0.
 // Usage: node scripts/check-imports.mjs   (npm test runs it through test/layers-imports.test.ts)
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -21,6 +23,12 @@ export const LAYERS = [
   ['plots/'],
   ['index.ts', 'workerd.ts', 'cli/'],
 ];
+
+/** The package's public entries (package.json exports): what users import. */
+export const FACE = ['src/index.ts', 'src/plots/index.ts'];
+
+/** Entries that must go through the face: each may import its own folder, the face, and nothing else of src/. */
+export const ENTRIES = ['src/cli', 'playground'];
 
 function layerOf(file) {
   const rel = relative(src, file).replaceAll('\\', '/');
@@ -51,7 +59,7 @@ function importsOf(file) {
   return out;
 }
 
-export function check() {
+export function check({ entries = ENTRIES } = {}) {
   const all = files(src);
   const graph = new Map(all.map((f) => [f, importsOf(f)]));
   const problems = [];
@@ -85,12 +93,26 @@ export function check() {
     state.set(f, 2);
   };
   for (const f of all) if (!state.has(f)) dfs(f);
-  return { files: all.length, edges: [...graph.values()].reduce((a, b) => a + b.length, 0), problems };
+  // Entries through the face.
+  const face = FACE.map((f) => join(root, f));
+  let entryFiles = 0;
+  for (const entry of entries) {
+    const dir = join(root, entry);
+    for (const from of files(dir)) {
+      entryFiles++;
+      for (const to of importsOf(from)) {
+        const inSrc = !relative(src, to).startsWith('..');
+        const own = !relative(dir, to).startsWith('..');
+        if (inSrc && !own && !face.includes(to)) problems.push(`${relative(root, from)} imports ${relative(root, to)}, below the face (import it from ${FACE.join(' or ')})`);
+      }
+    }
+  }
+  return { files: all.length, edges: [...graph.values()].reduce((a, b) => a + b.length, 0), entryFiles, problems };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { files: n, edges, problems } = check();
+  const { files: n, edges, entryFiles, problems } = check();
   for (const p of problems) console.log(p);
-  console.log(`${n} files, ${edges} imports (type-only included): ${problems.length ? `${problems.length} problems` : 'no cycle, every import points down the layers'}`);
+  console.log(`${n} files, ${edges} imports (type-only included), ${entryFiles} entry files (${ENTRIES.join(', ')}): ${problems.length ? `${problems.length} problems` : 'no cycle, every import points down the layers, every entry imports through the face'}`);
   process.exit(problems.length ? 1 : 0);
 }

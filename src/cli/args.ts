@@ -1,4 +1,4 @@
-import { ConfigError, ElmanError } from '../errors.js';
+import { ConfigError, ElmanError } from '../index.js';
 
 /** A command-line mistake: reported as one line naming the flag, exit code 2. */
 export class UsageError extends ConfigError {}

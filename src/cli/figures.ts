@@ -1,6 +1,6 @@
 import { lstat, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { renderSvg, type VegaLiteSpec } from '../plots/render.js';
+import { renderSvg, type VegaLiteSpec } from '../plots/index.js';
 import { UsageError } from './args.js';
 
 /** A file-system failure on an output folder, as one line naming the flag (exit 2), never a stack trace. */

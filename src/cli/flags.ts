@@ -1,5 +1,4 @@
-import { OPTIMIZER_SPECS } from '../optimizers/index.js';
-import type { HyperSpec } from '../optimizers/optimizer.js';
+import { type HyperSpec, OPTIMIZER_SPECS } from '../index.js';
 // The flags of `elman train` (and, through them, `elman plot`), as node:util parseArgs declares them.
 
 /** The flags `elman train` adds for the Elman network (merged into trainFlags). */

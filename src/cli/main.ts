@@ -2,7 +2,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ElmanError } from '../errors.js';
+import { ElmanError } from '../index.js';
 import { runTrain, trainFlags, trainHelp } from './train.js';
 import { plotHelp, runPlot } from './plot.js';
 import { runPlotUnrolled } from './plot-unrolled.js';

@@ -1,15 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ADDITION_EXAMPLE, bitsValue, sampleRows } from '../analysis/addition-example.js';
-import { unrollElman } from '../analysis/elman-unrolled.js';
-import { unrollCounter } from '../analysis/unrolled.js';
-import { init } from '../backends/wasm/core.js';
-import { binaryAddition } from '../data/binary-addition.js';
-import { ElmanRNN } from '../models/elman.js';
-import { rmsprop } from '../optimizers/rmsprop.js';
-import { elmanUnrolledSpec } from '../plots/elman-unrolled.js';
-import { unrolledFrames, unrolledSpec } from '../plots/unrolled.js';
-import { RandomState } from '../random.js';
-import { train } from '../training/train.js';
+import { binaryAddition, ElmanRNN, init, RandomState, rmsprop, train } from '../index.js';
+import { ADDITION_EXAMPLE, bitsValue, elmanUnrolledSpec, sampleRows, unrollCounter, unrolledFrames, unrolledSpec, unrollElman } from '../plots/index.js';
 import { int, num, oneOf, pair, UsageError } from './args.js';
 import { writeSvg } from './figures.js';
 

@@ -1,16 +1,9 @@
 import { parseArgs } from 'node:util';
-import { gradientFlow } from '../analysis/gradient-flow.js';
-import { lossSurface } from '../analysis/surface.js';
-import type { LinearWeights } from '../models/linear.js';
-import { gradientFlowSpec } from '../plots/gradient-flow.js';
-import { lossCurveSpec, type LossSeries } from '../plots/loss-curve.js';
-import { lossSurfaceSpec, type WeightPath } from '../plots/loss-surface.js';
-import { train, type History } from '../training/train.js';
-import { ElmanError } from '../errors.js';
+import { ElmanError, gradientFlow, type History, type LinearWeights, lossSurface, OPTIMIZER_SPECS, type OptimizerName, train } from '../index.js';
+import { gradientFlowSpec, lossCurveSpec, type LossSeries, lossSurfaceSpec, type WeightPath } from '../plots/index.js';
 import { int, UsageError } from './args.js';
 import { checkOutput, runName, writeFigures } from './figures.js';
 import { COUNTER_DEFAULTS, prepareTrain, trainFlags, type Prepared, type Values } from './train.js';
-import { OPTIMIZER_SPECS, type OptimizerName } from '../optimizers/index.js';
 import { flagOf, optimizerFlags } from './flags.js';
 
 /** Flags of `elman plot`: the training flags (optimizer and lr take comma lists), plus where and how to draw. */

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
-import { BACKENDS } from '../backends/backend.js';
-import { init } from '../backends/wasm/embedded.js';
-import { Predictor } from '../interop/predictor.js';
+import { BACKENDS, init, Predictor } from '../index.js';
 import { oneOf, UsageError } from './args.js';
 
 /** Flags of `elman predict`. */

@@ -1,16 +1,6 @@
-import { BACKENDS } from '../backends/backend.js';
-import { init } from '../backends/wasm/embedded.js';
-import { accuracy, TASKS, type TaskName } from '../data/tasks.js';
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ACTIVATIONS, ElmanRNN } from '../models/elman.js';
-import { CELLS, RNN, type CellKind, type LayerOptions } from '../models/rnn.js';
-import { ELMAN_LOSSES, type ElmanLossName } from '../losses.js';
-import { OPTIMIZERS } from '../optimizers/index.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
-import type { Trainable } from '../models/model.js';
-import { RandomState } from '../random.js';
-import { train } from '../training/train.js';
+import { accuracy, ACTIVATIONS, BACKENDS, type CellKind, CELLS, ELMAN_LOSSES, type ElmanLossName, ElmanRNN, init, type LayerOptions, type Optimizer, OPTIMIZERS, RandomState, RNN, type TaskName, TASKS, train, type Trainable } from '../index.js';
 import { epochLine, f84, type FlagMap, int, MAX_EPOCHS, num, oneOf, UsageError, withFlags } from './args.js';
 import type { Values } from './flags.js';
 

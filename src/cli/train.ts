@@ -1,20 +1,10 @@
-import { init } from '../backends/wasm/embedded.js';
-import { countOnes } from '../data/count-ones.js';
-import { LOSSES, type LossName } from '../losses.js';
-import { LinearRNN } from '../models/linear.js';
-import { createOptimizer, OPTIMIZER_SPECS, OPTIMIZERS, type OptimizerName } from '../optimizers/index.js';
+import { type BackendName, BACKENDS, countOnes, createOptimizer, type HyperSpec, init, LinearRNN, LOSSES, type LossName, type Optimizer, OPTIMIZER_SPECS, type OptimizerName, OPTIMIZERS, RandomState, type Sequences, train } from '../index.js';
+import { lossCurveSpec } from '../plots/index.js';
 import { elmanHelp, RECURRENT_MODELS, runTrainElman } from './train-elman.js';
 import { elmanFlags, flagOf, optimizerFlags, type Values } from './flags.js';
 
 export { trainFlags, type Values } from './flags.js';
-import { RandomState } from '../random.js';
-import { BACKENDS } from '../backends/backend.js';
-import { train } from '../training/train.js';
 import { asFlag, epochLine, f84, int, MAX_EPOCHS, num, oneOf, pair, UsageError, withFlags } from './args.js';
-import type { Sequences } from '../data/sequences.js';
-import type { HyperSpec, Optimizer } from '../optimizers/optimizer.js';
-import type { BackendName } from '../backends/backend.js';
-import { lossCurveSpec } from '../plots/loss-curve.js';
 import { checkOutput, runName, writeSvg } from './figures.js';
 
 /**
