@@ -58,3 +58,18 @@ test('the built threads core exports exactly the core, threadRun and threadReduc
   const { threadRun: _dropped, ...rest } = instance.exports;
   expect(exportsMismatch(rest, THREADS_FUNCTIONS)).toBe('missing threadRun');
 });
+
+test('the host declares exactly what assembly/index.ts and assembly/threads.ts export (the build step npm run build:wasm runs first), and a stale declaration is named', async () => {
+  // @ts-expect-error: a plain ESM script without types
+  const { check, coreExports } = (await import('../scripts/check-exports.mjs')) as { check: (o?: { wasmExports?: string }) => { problems: string[] }; coreExports: (f: string) => Record<string, number> };
+  expect(check().problems).toEqual([]);
+  expect(coreExports(join(root, 'assembly/index.ts'))).toEqual(CORE_FUNCTIONS);
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const stale = join(mkdtempSync(join(tmpdir(), 'elman-exports-')), 'exports.ts');
+  writeFileSync(stale, readFileSync(join(root, 'src/backends/wasm/exports.ts'), 'utf8').replace('  powi: 2,\n', '  powi: 1,\n  elmanLossGrad: 1,\n'));
+  expect(check({ wasmExports: stale }).problems).toEqual([
+    'CORE_FUNCTIONS (src/backends/wasm/exports.ts) gives powi 1 parameters; the core\'s takes 2',
+    'CORE_FUNCTIONS (src/backends/wasm/exports.ts) declares elmanLossGrad, which the core does not export',
+  ]);
+});
