@@ -1,7 +1,8 @@
 // What a recurrent cell is, declared once (src/cells/<cell>.ts) and read by everything that handles
 // layers: the flat parameter layout (src/stack-spec.ts), the js/wasm/threads stacks, TF.js interop,
-// the model's options and the CLI. Adding a cell: its core kernels (assembly/<cell>.ts and a line
-// in assembly/cells.ts), its code (src/abi/cells.ts), its js twin, its spec and one registry line.
+// the model's options and the CLI. Adding a cell: its core kernels (assembly/<cell>.ts), its code
+// (a line in src/abi/cells.ts: the core's dispatch, assembly/cells.ts, is generated from it), its js
+// twin, its spec and one registry line (src/cells/index.ts): five files.
 
 import type { LayerCall } from '../backends/js/layer.js';
 
