@@ -14,7 +14,7 @@ const src = join(root, 'src');
 
 /** Layers from the bottom up: a file may import its own layer or any layer below it, never above. */
 export const LAYERS = [
-  ['abi/', 'errors.ts', 'types.ts'],
+  ['abi/', 'errors.ts', 'types.ts', 'checks.ts'],
   ['random.ts', 'data/', 'losses.ts', 'sizes.ts'],
   ['optimizers/'],
   ['backends/', 'cells/', 'stack-spec.ts'],

@@ -1,5 +1,6 @@
+import { checkInteger } from '../checks.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, timeMajor, type Sequences } from './sequences.js';
+import { checkGenerated, timeMajor, type Sequences } from './sequences.js';
 import { ConfigError } from '../errors.js';
 
 /** Options of the tutorial's task; `rng` is consumed in numpy's order (row by row). */

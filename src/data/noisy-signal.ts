@@ -1,6 +1,7 @@
+import { checkInteger } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkInteger, checkValues } from './sequences.js';
+import { checkValues } from './sequences.js';
 
 /** Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width. */
 export interface NoisySignalOptions {

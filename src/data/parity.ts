@@ -1,6 +1,7 @@
+import { checkInteger } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, type Sequences } from './sequences.js';
 
 /** Options of `parity`. */
 export interface ParityOptions {

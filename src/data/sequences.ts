@@ -1,3 +1,4 @@
+import { checkInteger } from '../checks.js';
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import { byteSize } from '../sizes.js';
 
@@ -46,13 +47,6 @@ export function checkInputs(data: Inputs, name = 'data'): Inputs {
   return data;
 }
 
-/** Throw ConfigError unless `value` is an integer in [min, max]. */
-export function checkInteger(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, value, max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`);
-  }
-  return value;
-}
 
 /** Throw DataError at the first non-finite value (or non-0/1 value when `binary`). */
 export function checkValues(name: string, values: ArrayLike<number>, binary = false): void {

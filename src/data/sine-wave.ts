@@ -1,6 +1,7 @@
+import { checkInteger } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, type Sequences } from './sequences.js';
 
 /** Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1). */
 export interface SineWaveOptions {

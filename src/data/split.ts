@@ -1,4 +1,5 @@
-import { checkInteger, checkSequences, type Sequences } from './sequences.js';
+import { checkInteger } from '../checks.js';
+import { checkSequences, type Sequences } from './sequences.js';
 
 /** Samples [from, to) of a data set as a new time-major Sequences (copied). */
 export function sliceSamples(data: Sequences, from: number, to: number): Sequences {

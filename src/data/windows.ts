@@ -1,5 +1,6 @@
+import { checkInteger } from '../checks.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { checkInteger, checkValues, type Sequences } from './sequences.js';
+import { checkValues, type Sequences } from './sequences.js';
 
 /**
  * One series (`number[]`, a Float32Array) or several of the same length (`series[s][t]`): the values a

@@ -1,7 +1,7 @@
 // The mini-batch binding shared by the models that train in batches (ElmanRNN, RNN): the schedule
 // from the bind options, a workspace per binding, checked shuffles, and release of what it placed.
 
-import { checkInteger } from '../data/sequences.js';
+import { checkInteger } from '../checks.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
 import type { BindOptions, Binding, PlacedData } from './model.js';

@@ -2,17 +2,17 @@
 // dense head, given by Keras SimpleRNN + Dense's options, its weights named kernel, recurrentKernel,
 // bias, outputKernel, outputBias, saved as 'elman.ElmanRNN' JSON. Everything else (predict, step,
 // forecast, training, threads) is the model's.
-import { checkBackend, type BackendName } from '../backends/backend.js';
-import { checkInteger } from '../data/sequences.js';
+import { checkInteger, oneOf, plainObject, readOptions, strictKeys } from '../checks.js';
+import { type BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import type { ElmanLossName } from '../losses.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type OutputActivation } from '../types.js';
-import { initialize, INITIALIZERS, type Initializer } from './init.js';
+import { initialize, type Initializer } from './init.js';
 import type { BindOptions } from './model.js';
-import { checkKeys, loadOptions, strictKeys } from './options.js';
+import { ELMAN_OPTIONS, loadOptions } from './options.js';
 import type { BatchBinding } from './batches.js';
-import { flatten, oneOf, plainObject } from './weights.js';
+import { flatten } from './weights.js';
 import { Recurrent } from './recurrent.js';
 
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
@@ -106,26 +106,18 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<WeightName,
   readonly activation: Activation;
 
   constructor(options: ElmanRNNOptions) {
-    if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { inputSize, hiddenSize, outputSize, ... }');
-    checkKeys('options', options, ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences', 'seed', 'kernelInitializer', 'recurrentInitializer', 'backend']);
-    const I = checkInteger('inputSize', options.inputSize, 1, 4096);
-    const H = checkInteger('hiddenSize', options.hiddenSize, 1, 4096);
-    const O = checkInteger('outputSize', options.outputSize, 1, 4096);
-    const activation = oneOf('activation', options.activation ?? 'tanh', ACTIVATIONS);
-    const outAct = oneOf('outputActivation', options.outputActivation ?? 'linear', OUTPUT_ACTIVATIONS);
-    if (options.returnSequences !== undefined && typeof options.returnSequences !== 'boolean') throw new ConfigError('returnSequences', options.returnSequences, 'a boolean');
-    const backend = checkBackend(options.backend);
-    const kInit = oneOf('kernelInitializer', options.kernelInitializer ?? 'glorotUniform', INITIALIZERS);
-    const rInit = oneOf('recurrentInitializer', options.recurrentInitializer ?? 'orthogonal', INITIALIZERS);
+    // Checks, messages and defaults from the options' table (./options.ts).
+    const opt = readOptions('options', options, ELMAN_OPTIONS) as Required<ElmanRNNOptions>;
+    const { inputSize: I, hiddenSize: H, outputSize: O, activation, outputActivation: outAct, backend, kernelInitializer: kInit, recurrentInitializer: rInit } = opt;
     super({
       name: 'ElmanRNN',
       // recurrentActivation is not read by a simple layer: Keras's SimpleRNN has none, 'sigmoid' stands in.
-      dims: { I, layers: [{ cell: 'simple', units: H, activation, recurrentActivation: 'sigmoid', resetAfter: false }], O, outAct, seq: options.returnSequences ?? false },
+      dims: { I, layers: [{ cell: 'simple', units: H, activation, recurrentActivation: 'sigmoid', resetAfter: false }], O, outAct, seq: opt.returnSequences },
       backend,
       // Drawn in this order from one stream: kernel, recurrentKernel, outputKernel; biases start at 0
       // (with the default initialisers, the draws of RNN with one simple layer and the same seed).
       init: (params, o) => {
-        const rng = new RandomState(options.seed ?? 0);
+        const rng = new RandomState(opt.seed ?? 0);
         const l = o.layers[0]!;
         params.set(initialize(kInit, rng, I, H), l.kernel);
         params.set(initialize(rInit, rng, H, H), l.recurrentKernel);

@@ -1,4 +1,4 @@
-import { checkInteger } from '../data/sequences.js';
+import { checkInteger } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { byteSize } from '../sizes.js';

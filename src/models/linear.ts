@@ -1,3 +1,4 @@
+import { checkKeys } from '../checks.js';
 import { checkBackend, type BackendName, type CoreJob, type CoreOutcome } from '../backends/backend.js';
 import { JsLinear } from '../backends/js/linear-bound.js';
 import { linearLossGrad } from '../backends/js/linear.js';
@@ -8,7 +9,6 @@ import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.
 import { LOSSES, squaredLoss, type LinearLossName } from '../losses.js';
 import { Holdings } from './bindings.js';
 import { holdPlacement, Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
-import { checkKeys } from './options.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 
 /** The counter's two weights. */

@@ -1,19 +1,52 @@
-import { ConfigError } from '../errors.js';
-import type { BackendName } from '../types.js';
+// The recurrent models' options, declared once as data (as HyperSpec declares the optimizers'): how
+// each is checked, its default and what it is. The constructors read them with readOptions, so the
+// checks, the messages and the defaults come from these tables; the CLI and docs can list them.
+import { checkKeys, type OptionSpec } from '../checks.js';
+import { CELLS } from '../cells/index.js';
+import { ACTIVATIONS, BACKENDS, GATE_ACTIVATIONS, OUTPUT_ACTIVATIONS, type BackendName } from '../types.js';
+import { INITIALIZERS } from './init.js';
 
-/** Refuse anything but an object whose own keys are all in `keys`: an unknown key is an error naming it, not a silent default. */
-export function checkKeys(name: string, value: unknown, keys: readonly string[]): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(name, value, 'an options object');
-  for (const k of Object.keys(value)) {
-    if (!keys.includes(k)) throw new ConfigError(`${name}.${k}`, (value as Record<string, unknown>)[k], `absent: ${name} takes ${keys.join(', ')}`);
-  }
-}
+const size = (doc: string) => ({ kind: 'integer', min: 1, max: 4096, doc }) as const;
+const backend = { kind: 'oneOf', choices: BACKENDS, default: 'wasm', doc: "Where the loops run: 'wasm' (needs `await init()`) or 'js'." } as const;
+const outputActivation = { kind: 'oneOf', choices: OUTPUT_ACTIVATIONS, default: 'linear', doc: 'Output activation of the dense head.' } as const;
+const returnSequences = { kind: 'boolean', default: false, doc: 'An output at every step (many-to-many) instead of only at the last.' } as const;
+const seed = { kind: 'any', doc: 'Seed of the RandomState the initial weights are drawn from (default 0; RandomState checks it).' } as const;
 
-/** A saved file's object: exactly the own keys `keys`, each present (a missing key is not defaulted, an extra one not ignored). */
-export function strictKeys(name: string, value: unknown, keys: readonly string[]): void {
-  checkKeys(name, value, keys);
-  for (const k of keys) if (!Object.hasOwn(value as object, k)) throw new ConfigError(`${name}.${k}`, undefined, `present: ${name} needs ${keys.join(', ')}`);
-}
+/** `new ElmanRNN`'s options, in the order they are checked. */
+export const ELMAN_OPTIONS = {
+  inputSize: size('Inputs per step.'),
+  hiddenSize: size('Hidden units.'),
+  outputSize: size('Outputs per step.'),
+  activation: { kind: 'oneOf', choices: ACTIVATIONS, default: 'tanh', doc: 'Hidden activation.' },
+  outputActivation,
+  returnSequences,
+  seed,
+  kernelInitializer: { kind: 'oneOf', choices: INITIALIZERS, default: 'glorotUniform', doc: 'Initialiser of kernel and outputKernel.' },
+  recurrentInitializer: { kind: 'oneOf', choices: INITIALIZERS, default: 'orthogonal', doc: 'Initialiser of recurrentKernel.' },
+  backend,
+} as const satisfies Record<string, OptionSpec>;
+
+/** `new RNN`'s options (the layers are read one by one with LAYER_OPTIONS). */
+export const RNN_OPTIONS = {
+  inputSize: size('Inputs per step.'),
+  layers: { kind: 'any', doc: 'The recurrent layers, bottom-up: 1 to 64 of LAYER_OPTIONS.' },
+  outputSize: size('Outputs per step of the dense head.'),
+  outputActivation,
+  returnSequences,
+  defaults: { kind: 'oneOf', choices: ['tfjs', 'keras3'], default: 'tfjs', doc: "Which library's defaults unset layer options take." },
+  seed,
+  backend,
+} as const satisfies Record<string, OptionSpec>;
+
+/** One layer's options; unset ones (no default here) take the model's `defaults`. */
+export const LAYER_OPTIONS = {
+  cell: { kind: 'oneOf', choices: CELLS, doc: 'The recurrent cell (src/cells/).' },
+  units: size('Hidden units, the layer\'s output width.'),
+  activation: { kind: 'oneOf', choices: GATE_ACTIVATIONS, default: 'tanh', doc: 'Activation of the state / candidate.' },
+  recurrentActivation: { kind: 'any', doc: "Activation of the gates (default: the model's defaults)." },
+  resetAfter: { kind: 'any', doc: "Cells that read it (GRU): Keras's reset_after (default: the model's defaults)." },
+  unitForgetBias: { kind: 'any', doc: "Cells that read it (LSTM): start the forget gate's bias at 1 (default: the model's defaults)." },
+} as const satisfies Record<string, OptionSpec>;
 
 /** Load options of a saved model: only `backend` (the file decides the rest). */
 export function loadOptions(options: unknown): { backend?: BackendName } {

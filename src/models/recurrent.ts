@@ -4,14 +4,15 @@
 // lossAndGrad, threads. RNN (./rnn.ts) and ElmanRNN (./elman.ts) are its two faces: each names the
 // weights its own way and saves its own JSON; neither computes anything.
 
-import { checkBackend, type BackendName } from '../backends/backend.js';
+import { checkInteger, checkKeys, plainObject } from '../checks.js';
+import { type BackendName } from '../backends/backend.js';
 import { JsPlaced } from '../backends/js/placed.js';
 import { JsStack } from '../backends/js/stack.js';
 import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
-import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize } from '../sizes.js';
 import type { OutputActivation } from '../types.js';
@@ -19,9 +20,8 @@ import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
 import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { checkKeys } from './options.js';
 import { stackOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
-import { flatten, plainObject } from './weights.js';
+import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';

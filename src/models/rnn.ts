@@ -1,15 +1,15 @@
 // RNN, the stacked face of the one recurrent model (./recurrent.ts): layers of any registered cell
 // given as options, the weights named per layer as Keras stores them, saved as 'elman.RNN' JSON.
-import { checkBackend, type BackendName } from '../backends/backend.js';
+import { checkBoolean, oneOf, plainObject, readOptions, strictKeys, checkKeys } from '../checks.js';
+import { type BackendName } from '../backends/backend.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
-import { checkInteger } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { OUTPUT_ACTIVATIONS, type OutputActivation } from '../types.js';
+import { type OutputActivation } from '../types.js';
 import { initialize } from './init.js';
-import { checkKeys, loadOptions, strictKeys } from './options.js';
+import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
 import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
-import { flatten, oneOf, plainObject } from './weights.js';
+import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 
 export { CELLS, GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec, type RNNInputs };
@@ -107,36 +107,29 @@ export interface RNNJSON {
  */
 export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   constructor(options: RNNOptions) {
-    if (!plainObject(options)) throw new ConfigError('options', options, 'an object { inputSize, layers, outputSize, ... }');
-    checkKeys('options', options, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences', 'defaults', 'seed', 'backend']);
-    const I = checkInteger('inputSize', options.inputSize, 1, 4096);
-    const O = checkInteger('outputSize', options.outputSize, 1, 4096);
-    const defaults = DEFAULTS[oneOf('defaults', options.defaults ?? 'tfjs', ['tfjs', 'keras3'] as const)];
+    // Checks, messages and defaults from the options' tables (./options.ts).
+    const opt = readOptions('options', options, RNN_OPTIONS) as Required<RNNOptions>;
+    const { inputSize: I, outputSize: O } = opt;
+    const defaults = DEFAULTS[opt.defaults];
     if (!Array.isArray(options.layers) || options.layers.length < 1 || options.layers.length > 64) throw new ConfigError('layers', options.layers, 'an array of 1 to 64 layers { cell, units, ... }');
     const forget: boolean[] = [];
     // Array.from visits the holes of a sparse array (map skips them), so a missing layer is refused.
     const layers = Array.from(options.layers, (l: LayerOptions, i): LayerSpec => {
       const name = `layers[${i}]`;
-      checkKeys(name, l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias']);
-      for (const flag of ['resetAfter', 'unitForgetBias'] as const) if (l[flag] !== undefined && typeof l[flag] !== 'boolean') throw new ConfigError(`${name}.${flag}`, l[flag], 'a boolean');
-      const cell = oneOf(`${name}.cell`, l.cell, CELLS);
-      const reads = CELL_SPECS[cell].options as readonly string[];
-      forget.push(reads.includes('unitForgetBias') && (l.unitForgetBias ?? defaults.unitForgetBias));
-      return {
-        cell,
-        units: checkInteger(`${name}.units`, l.units, 1, 4096),
-        activation: oneOf(`${name}.activation`, l.activation ?? 'tanh', GATE_ACTIVATIONS),
-        recurrentActivation: oneOf(`${name}.recurrentActivation`, l.recurrentActivation ?? defaults.recurrentActivation, GATE_ACTIVATIONS),
-        resetAfter: reads.includes('resetAfter') && (l.resetAfter ?? defaults.resetAfter),
-      };
+      // The model's defaults fill what the layer leaves unset, then the table checks every option.
+      const given = plainObject(l) ? { ...l, recurrentActivation: l.recurrentActivation ?? defaults.recurrentActivation, resetAfter: l.resetAfter ?? defaults.resetAfter, unitForgetBias: l.unitForgetBias ?? defaults.unitForgetBias } : l;
+      const lo = readOptions(name, given, LAYER_OPTIONS, `${name}.`) as Required<LayerOptions>;
+      for (const flag of ['resetAfter', 'unitForgetBias'] as const) checkBoolean(`${name}.${flag}`, lo[flag]);
+      oneOf(`${name}.recurrentActivation`, lo.recurrentActivation, GATE_ACTIVATIONS);
+      const reads = CELL_SPECS[lo.cell].options as readonly string[];
+      forget.push(reads.includes('unitForgetBias') && lo.unitForgetBias);
+      return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
     });
-    const outAct = oneOf('outputActivation', options.outputActivation ?? 'linear', OUTPUT_ACTIVATIONS);
-    if (options.returnSequences !== undefined && typeof options.returnSequences !== 'boolean') throw new ConfigError('returnSequences', options.returnSequences, 'a boolean');
-    const dims: StackDims = { I, layers, O, outAct, seq: options.returnSequences ?? false };
+    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences };
     super({
       name: 'RNN',
       dims,
-      backend: checkBackend(options.backend),
+      backend: opt.backend,
       // Keras's initialisers, drawn in this order from one stream: per layer kernel (Glorot uniform)
       // and recurrentKernel (orthogonal over all gates), then the head's kernel; biases start at 0,
       // the forget gate's at 1 with unitForgetBias.

@@ -1,10 +1,10 @@
 // What every model's `placeThreaded` shares: the options' checks, the thread count, the fallback to
 // an ordinary placement, and a pool started by a dynamic import that the model then holds.
+import { checkKeys } from '../checks.js';
 import type { BackendName } from '../backends/backend.js';
 import { checkThreads, threadPlan } from '../backends/threads/support.js';
 import { ConfigError } from '../errors.js';
 import { holdPlacement, type Placement } from './model.js';
-import { checkKeys } from './options.js';
 
 /** Options of `placeThreaded`. */
 export interface ThreadOptions {

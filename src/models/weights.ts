@@ -1,12 +1,8 @@
 // Checking weights and options a user hands a model: shared by ElmanRNN and the stacked RNN.
 
-import { ConfigError, DataError, ShapeError } from '../errors.js';
+import { finite32 } from '../checks.js';
+import { ConfigError, ShapeError } from '../errors.js';
 
-/** The value if it is one of `choices`, else a ConfigError naming the argument and the choices. */
-export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
-  if (!(choices as readonly unknown[]).includes(value)) throw new ConfigError(name, value, `one of ${choices.join(', ')}`);
-  return value as T;
-}
 
 /** A weight given flat (rows·cols values) or as rows, checked and copied to float32. */
 export function flatten(name: string, v: unknown, rows: number, cols: number): Float32Array {
@@ -27,13 +23,4 @@ export function flatten(name: string, v: unknown, rows: number, cols: number): F
   return out;
 }
 
-/** A value that stays finite in float32 (a finite double can still round to ±Infinity). */
-export function finite32(name: string, v: unknown, i: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, 'a finite float32 number (|v| < 3.4e38)');
-  return v;
-}
 
-/** An object that is not an array. */
-export function plainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

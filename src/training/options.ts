@@ -1,7 +1,8 @@
 // The options of `train`, and their validation: everything checked before anything is placed or
 // bound, unknown keys refused with the key named.
 
-import { checkInteger, type Sequences } from '../data/sequences.js';
+import { checkInteger } from '../checks.js';
+import { type Sequences } from '../data/sequences.js';
 import { ConfigError } from '../errors.js';
 import type { PlacedData, Trainable } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
