@@ -5,7 +5,7 @@
 // Shapes: h f32[T][B][H] (the layer's h[1..T]), y/dz f32[Tout][B][O] (Tout = T when seq, else 1),
 // dh f32[T][B][H], params [Wo H×O | bo O]. Only the loss is summed in f64.
 
-import { LOSS_BCE, LOSS_CCE, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
 import {
   HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_T, HD_TGT, HD_TS, HD_WORK, HD_Y,
 } from '../src/abi/gated';
@@ -48,6 +48,7 @@ export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: f
     case LOSS_SQUARED: return squaredRow(z, t, O, outAct, s);
     case LOSS_BCE: return bceRow(z, t, O, s);
     case LOSS_CCE: return cceRow(z, t, O, s);
+    case LOSS_HUBER: return huberRow(z, t, O, outAct, s);
     default: unreachable();
   }
   return 0;
@@ -68,6 +69,26 @@ function squaredRow(z: usize, t: usize, O: i32, outAct: i32, s: float): f64 {
     const q = z + (<usize>o << 2);
     const y = load<float>(q);
     const dy = <float>2 * s * (y - load<float>(t + (<usize>o << 2)));
+    store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
+  }
+  return L * <f64>s;
+}
+
+/** Huber (δ = 1): s·Σ ½e² (|e| ≤ 1) or |e| − ½, e = y − t, y = outAct(z), chained back through outAct. */
+function huberRow(z: usize, t: usize, O: i32, outAct: i32, s: float): f64 {
+  let L: f64 = 0;
+  outputRow(z, O, outAct);
+  let dot: float = 0; // Σ dy·y, for the softmax Jacobian
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    const e = load<float>(q) - load<float>(t + (<usize>o << 2)), a = Mathf.abs(e);
+    L += a <= 1 ? <f64>(<float>0.5 * e * e) : <f64>(a - <float>0.5);
+    dot += s * (a <= 1 ? e : Mathf.sign(e)) * load<float>(q);
+  }
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    const y = load<float>(q), e = y - load<float>(t + (<usize>o << 2));
+    const dy = s * (Mathf.abs(e) <= 1 ? e : Mathf.sign(e));
     store<float>(q, outAct == OUT_SIGMOID ? dy * y * (<float>1 - y) : outAct == OUT_SOFTMAX ? y * (dy - dot) : dy);
   }
   return L * <f64>s;

@@ -4,7 +4,7 @@
 // computes it. The models, the training loop and the CLI read this table; no one tests a loss by name.
 // Adding a loss: its row in assembly/head.ts, its code in src/abi/codes.ts, its entry here.
 
-import { LOSS_BCE, LOSS_CCE, LOSS_SQUARED } from './abi/codes.js';
+import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED } from './abi/codes.js';
 import { ConfigError } from './errors.js';
 import type { OutputActivation } from './types.js';
 
@@ -54,6 +54,23 @@ function squaredRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: numbe
   return L * s;
 }
 
+/** Huber (δ = 1): s·Σ ½e² where |e| ≤ 1, else |e| − ½ (e = y − t, y = outAct(z)), chained through the output activation. */
+function huberRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, outAct: OutputActivation, s: number): number {
+  outputs(z, at, O, outAct);
+  let L = 0, dot = 0;
+  const dy = (e: number) => s * (Math.abs(e) <= 1 ? e : Math.sign(e));
+  for (let q = 0; q < O; q++) {
+    const e = z[at + q]! - t[ti + q]!, a = Math.abs(e);
+    L += a <= 1 ? 0.5 * e * e : a - 0.5;
+    dot += dy(e) * z[at + q]!;
+  }
+  for (let q = 0; q < O; q++) {
+    const y = z[at + q]!, d = dy(y - t[ti + q]!);
+    z[at + q] = outAct === 'sigmoid' ? d * y * (1 - y) : outAct === 'softmax' ? y * (d - dot) : d;
+  }
+  return L * s;
+}
+
 /** Binary cross-entropy from the logits: s·Σ max(z,0) − z·t + log(1 + e^−|z|), dz = s·(σ(z) − t). */
 function bceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, _outAct: OutputActivation, s: number): number {
   let L = 0;
@@ -82,13 +99,15 @@ function cceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O
 /**
  * Every loss by name: `sse` Σ(y − t)², `mse` its mean over samples × output steps × outputs, `bce`
  * binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
- * both averaged as Keras averages them (bce over samples × output steps × outputs, cce over samples × output steps).
+ * both averaged as Keras averages them (bce over samples × output steps × outputs, cce over samples × output steps),
+ * `huber` Keras's Huber loss (δ = 1) averaged over samples × output steps × outputs, robust to outliers.
  */
 export const LOSS_SPECS = {
   sse: { code: LOSS_SQUARED, mean: 'none', masking: false, counter: true, row: squaredRow },
   mse: { code: LOSS_SQUARED, mean: 'outputs', masking: false, counter: true, row: squaredRow },
   bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: false, counter: false, row: bceRow },
   cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: false, counter: false, row: cceRow },
+  huber: { code: LOSS_HUBER, mean: 'outputs', masking: false, counter: false, row: huberRow },
 } as const satisfies Record<string, LossSpec>;
 
 /** A loss of the recurrent models (ElmanRNN, RNN). */

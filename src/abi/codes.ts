@@ -40,6 +40,8 @@ export const LOSS_SQUARED = 0;
 export const LOSS_BCE = 1;
 /** Losses: categorical cross-entropy fused with a softmax output, from the logits. */
 export const LOSS_CCE = 2;
+/** Losses: Huber (δ = 1) through the output activation: ½e² where |e| ≤ 1, else |e| − ½. */
+export const LOSS_HUBER = 3;
 
 /** Optimizer rules with a float32 twin in assembly/optimizers.ts: p ← p − lr·g. */
 export const RULE_SGD = 0;

@@ -65,8 +65,8 @@ export class WasmStack {
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
     const { i32 } = this.core.arena;
     const offs = this.offsets.layers;
-    this.d.layers.forEach((l, i) => {
-      const m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
+    for (let i = 0; i < this.mem.length; i++) {
+      const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
       const w = m.blk >>> 2;
       i32[w + W.L_T] = T;
       i32[w + W.L_B] = B;
@@ -87,7 +87,7 @@ export class WasmStack {
       i32[w + W.L_DX] = below ? below.dh : 0;
       // A many-to-one head writes the top layer's dh at the last step only; the layers below get dx at every step.
       i32[w + W.L_DH_FROM] = i === this.mem.length - 1 && !this.d.seq ? T - 1 : 0;
-    });
+    }
   }
 
   private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
@@ -115,12 +115,12 @@ export class WasmStack {
 
   private forward(B: number): void {
     const { f32 } = this.core.arena, e = this.core.exports;
-    this.d.layers.forEach((l, i) => {
-      const m = this.mem[i]!;
-      f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + B * l.units); // zero initial state
-      if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + B * l.units);
+    for (let i = 0; i < this.mem.length; i++) {
+      const m = this.mem[i]!, n = B * this.d.layers[i]!.units;
+      f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + n); // zero initial state
+      if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + n);
       e.cellForward(this.codes[i]!, m.blk);
-    });
+    }
   }
 
   /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]). */
@@ -136,7 +136,10 @@ export class WasmStack {
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
   lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number): number {
     const e = this.core.exports;
-    this.prepare(x, xs, t, ts, B, T, loss, s, window, p, g);
+    // prepare's words without its returned lists: a training call allocates nothing on the JS heap.
+    this.check(B, T);
+    this.setup(x, xs, B, T, window, p, g);
+    this.setupHead(B, T, p, g, t, ts, loss, s);
     this.forward(B);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
