@@ -98,7 +98,7 @@ describe('the installed package in Node, Deno and Bun', () => {
   });
 
   test('Deno runs the installed package from node_modules, same bits', async () => {
-    const r = await sh(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'node.mjs']);
+    const r = await sh(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'node.mjs']);
     expect(r.stderr).not.toMatch(/error/i);
     expect(JSON.parse(r.stdout)).toEqual(reference);
     printed.deno = summary(JSON.parse(r.stdout) as Runs);
@@ -106,7 +106,7 @@ describe('the installed package in Node, Deno and Bun', () => {
 
   test("examples/deno.ts: Deno with an npm: specifier, resolved from the project's node_modules", async () => {
     cpSync(join(root, 'examples/deno.ts'), join(app, 'deno.ts'));
-    const r = await sh(join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-read', '--allow-env', 'deno.ts']);
+    const r = await sh(join(root, 'test/node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-read', '--allow-env', 'deno.ts']);
     const out = JSON.parse(r.stdout) as { runtime: string; epochs: number; wx: number; wRec: number };
     expect(out).toMatchObject({ runtime: 'deno', epochs: 500 });
     expect(Math.abs(out.wx - 1) + Math.abs(out.wRec - 1)).toBeLessThan(0.01);
@@ -114,7 +114,7 @@ describe('the installed package in Node, Deno and Bun', () => {
   });
 
   test('Bun runs the installed package, same bits', async () => {
-    const r = await sh(join(root, 'node_modules/.bin/bun'), ['node.mjs']);
+    const r = await sh(join(root, 'test/node_modules/.bin/bun'), ['node.mjs']);
     expect(JSON.parse(r.stdout)).toEqual(reference);
     printed.bun = summary(JSON.parse(r.stdout) as Runs);
   });

@@ -42,7 +42,7 @@ async function inRuntime(bin: 'deno' | 'bun'): Promise<Checks> {
   try {
     writeFileSync(join(dir, 'checks.mjs'), script('{}'));
     const args = bin === 'deno' ? ['run', '--allow-read', join(dir, 'checks.mjs')] : [join(dir, 'checks.mjs')];
-    const { stdout } = await run(join(root, 'node_modules/.bin', bin), args);
+    const { stdout } = await run(join(root, 'test/node_modules/.bin', bin), args);
     return JSON.parse(stdout) as Checks;
   } finally {
     rmSync(dir, { recursive: true, force: true });

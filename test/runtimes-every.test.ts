@@ -39,11 +39,11 @@ describe('Node (the reference)', () => {
 });
 
 test('Deno (npm package "deno") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
 });
 
 test('Bun (npm package "bun") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
 });
 
 describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThreaded data, 1 and 2 threads', () => {
@@ -60,16 +60,16 @@ describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThr
 
   test.each([
     ['Node', process.execPath, []],
-    ['Deno', join(root, 'node_modules/.bin/deno'), ['run', '--allow-read']],
-    ['Bun', join(root, 'node_modules/.bin/bun'), []],
+    ['Deno', join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read']],
+    ['Bun', join(root, 'test/node_modules/.bin/bun'), []],
   ])('%s: a threaded placement left undisposed does not keep the process alive', async (_, cmd, args) => {
     const r = await run(cmd, [...args, 'test/runtimes/threads-undisposed.mjs'], { cwd: root, timeout: 30_000 });
     expect(JSON.parse(r.stdout)).toEqual({ threads: 2 });
   }, 40_000);
 
   test('Deno (worker_threads) and Bun (Web Workers) from the inline source: 2 threads ran, the bits of Node', async () => {
-    expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
-    expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
   }, 60_000);
 });
 
