@@ -1,8 +1,13 @@
 // `npm test`'s (and `npm run bench`'s) first step: the test-only package (test/package.json: runtimes,
 // bundlers, TF.js, a browser driver, fuzzing) installed exactly as test/package-lock.json pins it, so a
 // clone's `npm install` stays light. Skipped when test/node_modules already holds what the lock pins.
+// Then the other Node versions the tests run (test/package.json "config.node"), through npx, which
+// keeps them in npm's cache: a few seconds each once fetched.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+
+const windows = process.platform === 'win32';
+const tool = (name) => (windows ? `${name}.cmd` : name);
 
 const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')).packages;
 
@@ -18,6 +23,10 @@ if (upToDate()) {
   console.log('test dependencies: test/node_modules matches test/package-lock.json');
 } else {
   console.log('test dependencies: npm ci --prefix test (runtimes, bundlers, TF.js, playwright-core, fast-check; a few hundred MB, once)');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  execFileSync(npm, ['ci', '--prefix', 'test', '--no-audit', '--no-fund'], { cwd: new URL('..', import.meta.url), stdio: 'inherit', shell: process.platform === 'win32' });
+  execFileSync(tool('npm'), ['ci', '--prefix', 'test', '--no-audit', '--no-fund'], { cwd: new URL('..', import.meta.url), stdio: 'inherit', shell: windows });
+}
+
+for (const version of JSON.parse(readFileSync(new URL('../test/package.json', import.meta.url), 'utf8')).config.node) {
+  const bin = execFileSync(tool('npx'), ['-y', `node@${version}`, '-p', 'process.execPath'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], shell: windows }).trim();
+  console.log(`test dependencies: Node ${version} (npx node@${version}): ${bin}`);
 }

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { nodeBinary, otherNodes } from './helpers/nodes.js';
 import { serveStatic } from './helpers/static-server.js';
 
 // Every runtime trains the tutorial from the *built* package (dist/ + build/elman.wasm) with seed 1,
@@ -44,6 +45,18 @@ test('Deno (npm package "deno") lands on the same bits as Node', async () => {
 
 test('Bun (npm package "bun") lands on the same bits as Node', async () => {
   expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+});
+
+// Node 22 and 24 validate relaxed SIMD, so init() would load the relaxed core there (test/core-relaxed);
+// main.mjs pins the plain core, whose bits must be Node 20's.
+describe.each(otherNodes)('Node %s (npm node@…), the plain core pinned', (version) => {
+  test("trains the tutorial and the GRU → LSTM stack to the bits of this Node, and runs 2 threads to the bits of 1", async () => {
+    const bin = await nodeBinary(version);
+    expect(await json(bin, ['test/runtimes/main.mjs'])).toEqual(node);
+    const threads = (await json(bin, ['test/runtimes/threads-main.mjs'])) as unknown as Record<string, { threads: number; bits: string }>;
+    expect([threads[1]!.threads, threads[2]!.threads]).toEqual([1, 2]);
+    expect(threads[2]!.bits).toBe(threads[1]!.bits);
+  }, 300_000);
 });
 
 describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThreaded data, 1 and 2 threads', () => {
