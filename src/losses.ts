@@ -102,19 +102,19 @@ function cceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O
  * both averaged as Keras averages them (bce over samples × output steps × outputs, cce over samples × output steps),
  * `huber` Keras's Huber loss (δ = 1) averaged over samples × output steps × outputs, robust to outliers.
  */
-export const LOSS_SPECS = {
+export const LOSS_SPECS: Readonly<Record<ElmanLossName, LossSpec>> = {
   sse: { code: LOSS_SQUARED, mean: 'none', masking: false, counter: true, row: squaredRow },
   mse: { code: LOSS_SQUARED, mean: 'outputs', masking: false, counter: true, row: squaredRow },
   bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: false, counter: false, row: bceRow },
   cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: false, counter: false, row: cceRow },
   huber: { code: LOSS_HUBER, mean: 'outputs', masking: false, counter: false, row: huberRow },
-} as const satisfies Record<string, LossSpec>;
+};
 
-/** A loss of the recurrent models (ElmanRNN, RNN). */
-export type ElmanLossName = keyof typeof LOSS_SPECS;
+/** A loss of the recurrent models (ElmanRNN, RNN): a key of LOSS_SPECS. */
+export type ElmanLossName = 'sse' | 'mse' | 'bce' | 'cce' | 'huber';
 
-/** The losses of the counter (LinearRNN): `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
-export type LinearLossName = { [K in ElmanLossName]: (typeof LOSS_SPECS)[K]['counter'] extends true ? K : never }[ElmanLossName];
+/** The losses of the counter (LinearRNN), those LOSS_SPECS marks `counter`: `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
+export type LinearLossName = 'sse' | 'mse';
 
 /** A loss name of the counter (LinearRNN). */
 export type LossName = LinearLossName;
@@ -128,7 +128,7 @@ export const LOSSES = ELMAN_LOSSES.filter((k) => LOSS_SPECS[k].counter) as reado
 /** A loss of the recurrent models by name, checked against the output activation it needs. */
 export function lossSpec(loss: unknown, outAct: OutputActivation): LossSpec {
   if (!(ELMAN_LOSSES as readonly unknown[]).includes(loss)) throw new ConfigError('loss', loss, `one of ${ELMAN_LOSSES.join(', ')}`);
-  const spec: LossSpec = LOSS_SPECS[loss as ElmanLossName];
+  const spec = LOSS_SPECS[loss as ElmanLossName];
   if (spec.output !== undefined && spec.output !== outAct) throw new ConfigError('loss', loss, `used with outputActivation '${spec.output}' (it is fused with it), not '${outAct}'`);
   return spec;
 }

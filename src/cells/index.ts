@@ -8,11 +8,11 @@ import type { CellSpec } from './spec.js';
 
 export type { CellSpec };
 
-/** Every cell by name. */
-export const CELL_SPECS = { simple, gru, lstm, mgu } as const satisfies Record<string, CellSpec>;
-
 /** The recurrent cells a layer can be. */
-export type CellKind = keyof typeof CELL_SPECS;
+export type CellKind = 'simple' | 'gru' | 'lstm' | 'mgu';
+
+/** Every cell by name. */
+export const CELL_SPECS: Readonly<Record<CellKind, CellSpec>> = { simple, gru, lstm, mgu };
 
 /** Every cell name, in registry order. */
 export const CELLS = Object.keys(CELL_SPECS) as readonly CellKind[];

@@ -90,8 +90,6 @@ export interface ElmanJSON {
 }
 
 
-type WeightName = (typeof ELMAN_WEIGHT_NAMES)[number];
-
 /**
  * The simple recurrent network (Elman net): `h[k] = act(x[k]·kernel + h[k-1]·recurrentKernel + bias)`,
  * `y = outAct(h·outputKernel + outputBias)` at every step or the last. A preset of the one recurrent
@@ -99,7 +97,7 @@ type WeightName = (typeof ELMAN_WEIGHT_NAMES)[number];
  * `forecast`, `resetState`, threads). Parameters are one flat Float32Array
  * `[kernel | recurrentKernel | bias | outputKernel | outputBias]`.
  */
-export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<WeightName, ArrayLike<number> | ArrayLike<ArrayLike<number>>>>, ElmanJSON> {
+export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>, ElmanJSON> {
   /** Hidden units. */
   readonly hiddenSize: number;
   /** Hidden activation. */
@@ -129,7 +127,7 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<WeightName,
   }
 
   /** The shape [rows, cols] of each named weight (vectors have rows = 1). */
-  get shapes(): Record<WeightName, [number, number]> {
+  get shapes(): Record<(typeof ELMAN_WEIGHT_NAMES)[number], [number, number]> {
     const { inputSize: I, hiddenSize: H, outputSize: O } = this;
     return { kernel: [I, H], recurrentKernel: [H, H], bias: [1, H], outputKernel: [H, O], outputBias: [1, O] };
   }
@@ -140,25 +138,25 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<WeightName,
   }
 
   /** Set any of the weights by name; each must have its shape's length (flat or as rows) and finite values. */
-  override set weights(w: Partial<Record<WeightName, ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
+  override set weights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
     this.setWeights(w);
   }
 
   /** The weights by name (copies) of a flat parameter array of this model's layout. */
   weightsOf(params: Float32Array): ElmanWeights {
     const o = this.offsets(), s = this.shapes;
-    const cut = (name: WeightName) => params.slice(o[name], o[name] + s[name][0] * s[name][1]);
+    const cut = (name: (typeof ELMAN_WEIGHT_NAMES)[number]) => params.slice(o[name], o[name] + s[name][0] * s[name][1]);
     return { kernel: cut('kernel'), recurrentKernel: cut('recurrentKernel'), bias: cut('bias'), outputKernel: cut('outputKernel'), outputBias: cut('outputBias') };
   }
 
   /** Set any of the weights by name (see `weights`); nothing changes unless every given weight is valid. */
-  setWeights(w: Partial<Record<WeightName, ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
+  setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
     if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, `an object with some of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
     const offsets = this.offsets();
     const staged: Array<[number, Float32Array]> = [];
     for (const name of Object.keys(w)) {
       if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(name)) throw new ConfigError(`weights.${name}`, name, `one of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
-      const key = name as WeightName;
+      const key = name as (typeof ELMAN_WEIGHT_NAMES)[number];
       const [rows, cols] = this.shapes[key];
       staged.push([offsets[key], flatten(`weights.${key}`, w[key]!, rows, cols)]);
     }
@@ -212,7 +210,7 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<WeightName,
     return model;
   }
 
-  private offsets(): Record<WeightName, number> {
+  private offsets(): Record<(typeof ELMAN_WEIGHT_NAMES)[number], number> {
     const l = this.layerOffsets();
     return { kernel: l.kernel, recurrentKernel: l.recurrentKernel, bias: l.bias, outputKernel: l.head, outputBias: l.headBias };
   }

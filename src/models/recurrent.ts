@@ -233,7 +233,15 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   }
 
   /** The loss and its named gradients for a data set, in one fused pass. */
-  lossAndGrad(data: Sequences | PlacedData, loss: ElmanLossName = this.defaultLoss): { loss: number; grads: W } {
+  lossAndGrad(
+    data: Sequences | PlacedData,
+    loss: ElmanLossName = this.defaultLoss,
+  ): {
+    /** The loss at the current weights. */
+    loss: number;
+    /** ∂loss/∂weights by name (copies). */
+    grads: W;
+  } {
     const b = this.bind(data, { loss });
     let value: number;
     try {

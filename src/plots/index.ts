@@ -11,4 +11,4 @@ export { symlogTicks, logTicks } from './ticks.js';
 export { STEP_DOTS_UP_TO } from './loss-surface.js';
 export { elmanUnrolledSpec, type ElmanUnrolledOptions } from './elman-unrolled.js';
 export { unrollElman, type ElmanUnrolled, type ElmanWeightsLike } from '../analysis/elman-unrolled.js';
-export { ADDITION_EXAMPLE, bitsValue, sampleRows } from '../analysis/addition-example.js';
+export { ADDITION_EXAMPLE, bitsValue, sampleRows, type AdditionExample } from '../analysis/addition-example.js';
