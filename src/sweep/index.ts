@@ -142,17 +142,22 @@ export function sweep(spec: unknown, options: SweepOptions = {}): Sweep {
   };
   if (redis !== undefined) {
     return new Sweep(runs, async (s) => {
-      const found = out === undefined ? [] : await loadRuns(out, new Set(runs.map((r) => r.id)));
-      s.skipped(found);
-      const known = new Set(found.map((r) => r.id));
-      const todo = runs.filter((r) => !known.has(r.id));
+      const stored = out === undefined ? [] : await loadRuns(out, new Set(runs.map((r) => r.id)));
+      const known = new Set(stored.map((r) => r.id));
       const pending: Promise<void>[] = [];
-      const q = await (await import('./queue.js')).enqueue(redis, name, todo, attempts, {
-        onResult: (r) => void pending.push(save(s, r)),
-        onEpoch: (e) => s.emit('epoch', e),
-      });
-      s.onCancel(q.cancel);
+      const q = await (await import('./queue.js')).enqueue(
+        redis,
+        name,
+        runs.filter((r) => !known.has(r.id)),
+        attempts,
+        { onResult: (r) => void pending.push(save(s, r)), onEpoch: (e) => s.emit('epoch', e) },
+      );
       try {
+        s.onCancel(q.cancel);
+        // Results BullMQ already held are written to `out` too.
+        await Promise.all(q.found.map((r) => (out === undefined ? undefined : saveRun(out, r))));
+        s.skipped([...stored, ...q.found]);
+        q.listen();
         await Promise.race([q.finished, s.stopped]);
         await Promise.all(pending);
         await finish(s);

@@ -52,21 +52,30 @@ function doneRun(value: unknown, attempts: number): RunResult {
 }
 
 /**
- * Enqueue the runs not yet finished and report every run's result once: those finished before
- * (resumed from Redis) at once, the rest as workers complete them. Resolves to a `stop` that
- * closes the connections; `cancel` removes the runs still waiting.
+ * Enqueue the runs not yet finished; `found` are those BullMQ already holds finished (a repeat, or
+ * --resume), and every other run is reported once through `hooks` as workers complete it.
+ * `stop` closes the connections; `cancel` removes the runs still waiting.
  */
-export async function enqueue(url: string, name: string | undefined, runs: readonly RunSpec[], attempts: number, hooks: QueueHooks): Promise<{ finished: Promise<void>; cancel(): Promise<number>; stop(): Promise<void> }> {
+export async function enqueue(
+  url: string,
+  name: string | undefined,
+  runs: readonly RunSpec[],
+  attempts: number,
+  hooks: QueueHooks,
+): Promise<{ found: RunResult[]; finished: Promise<void>; listen(): void; cancel(): Promise<number>; stop(): Promise<void> }> {
   const { Queue, QueueEvents, Job } = await loadBullmq();
   const opts = { connection: connection(url) };
   const queue: QueueType = new Queue(queueName(name), opts);
   const events = new QueueEvents(queueName(name), opts);
   const byId = new Map(runs.map((r) => [r.id, r]));
   const reported = new Set<string>();
+  let scanned = false;
+  const early: RunResult[] = []; // heard before the scan ended: reported after `found`
   let resolveAll!: () => void;
   const finished = new Promise<void>((r) => (resolveAll = r));
   const report = (r: RunResult) => {
     if (reported.has(r.id) || !byId.has(r.id)) return;
+    if (!scanned) return void early.push(r);
     reported.add(r.id);
     hooks.onResult(r);
     if (reported.size === byId.size) resolveAll();
@@ -93,26 +102,36 @@ export async function enqueue(url: string, name: string | undefined, runs: reado
   for (let i = 0; i < runs.length; i += BULK) {
     await queue.addBulk(runs.slice(i, i + BULK).map((run) => ({ name: 'run', data: run, opts: { jobId: run.id, attempts, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: false, removeOnFail: false } })));
   }
-  // Runs finished before this sweep started (a repeat, or --resume): their results are in Redis already.
+  // Runs finished before this sweep started: their results are in Redis already.
+  const found: RunResult[] = [];
   for (let i = 0; i < runs.length; i += BULK) {
     const jobs = await Promise.all(runs.slice(i, i + BULK).map((r) => Job.fromId(queue, r.id)));
     for (const job of jobs) {
-      if (!job || reported.has(job.id!)) continue;
-      if (job.finishedOn !== undefined && job.returnvalue !== null && job.returnvalue !== undefined) report(doneRun(job.returnvalue, job.attemptsMade));
-      else if (job.finishedOn !== undefined && job.failedReason) report(failedRun(byId.get(job.id!)!, job.failedReason, job.attemptsMade));
+      if (!job || job.finishedOn === undefined) continue;
+      if (job.returnvalue !== null && job.returnvalue !== undefined) found.push(doneRun(job.returnvalue, job.attemptsMade));
+      else if (job.failedReason) found.push(failedRun(byId.get(job.id!)!, job.failedReason, job.attemptsMade));
     }
   }
-  if (byId.size === 0) resolveAll();
-  const stop = async () => {
-    await events.close();
-    await queue.close();
+  for (const r of found) reported.add(r.id);
+  return {
+    found,
+    finished,
+    /** Start reporting (after the caller has taken `found`): results heard during the scan first. */
+    listen: () => {
+      scanned = true;
+      for (const r of early.splice(0)) report(r);
+      if (reported.size === byId.size) resolveAll();
+    },
+    cancel: async () => {
+      let removed = 0;
+      for (const r of runs) if (!reported.has(r.id) && (await queue.remove(r.id)) === 1) removed++;
+      return removed;
+    },
+    stop: async () => {
+      await events.close();
+      await queue.close();
+    },
   };
-  const cancel = async () => {
-    let removed = 0;
-    for (const r of runs) if (!reported.has(r.id) && (await queue.remove(r.id)) === 1) removed++;
-    return removed;
-  };
-  return { finished, cancel, stop };
 }
 
 /** Options of `worker`. */
