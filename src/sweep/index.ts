@@ -8,6 +8,7 @@ import { checkConcurrency, defaultConcurrency, RunPool } from './pool.js';
 import { SweepResults } from './results.js';
 import type { EpochEvent, RunResult } from './run.js';
 import { expand, type RunSpec } from './spec.js';
+import { connection, enqueue } from './queue.js';
 import { loadRuns, saveRun, saveTable } from './store.js';
 
 export { SweepResults, type Metric } from './results.js';
@@ -141,11 +142,12 @@ export function sweep(spec: unknown, options: SweepOptions = {}): Sweep {
     if (out !== undefined) await saveTable(out, s.collected());
   };
   if (redis !== undefined) {
+    connection(redis); // the URL checked now, not when the first connection fails
     return new Sweep(runs, async (s) => {
       const stored = out === undefined ? [] : await loadRuns(out, new Set(runs.map((r) => r.id)));
       const known = new Set(stored.map((r) => r.id));
       const pending: Promise<void>[] = [];
-      const q = await (await import('./queue.js')).enqueue(
+      const q = await enqueue(
         redis,
         name,
         runs.filter((r) => !known.has(r.id)),
