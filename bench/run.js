@@ -13,6 +13,7 @@ import { COUNTER_LATENCY_CYCLES, COUNTER_SIZES, counterBounds, counterData, coun
 import { ELMAN, elmanFlops, elmanRows, RELAXED_FLAG, relaxedRows } from './elman.js';
 import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
+import { sweepSection } from './sweep.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
@@ -231,6 +232,9 @@ say('## Targets (issue 11: GRU and LSTM; CPU-time ratios in this run)');
 say();
 gated.targets(target);
 say();
+
+// Many small models (issue 24): the embedded runner and BullMQ against a plain loop over the same runs.
+await sweepSection(say, { quick });
 
 if (write) {
   writeFileSync(here('./results.md'), out.join('\n') + '\n');
