@@ -12,8 +12,9 @@ import { connection, enqueue } from './queue.js';
 import { loadRuns, saveRun, saveTable } from './store.js';
 
 export { SweepResults, type Metric } from './results.js';
-export { runOne, type EpochEvent, type RunResult } from './run.js';
-export { canonical, expand, runId, type DataSource, type DataSpec, type Draw, type ModelSpec, type RunConfig, type RunSpec, type SweepSpec, type TrainSpec } from './spec.js';
+export { runOne, type EpochEvent, type RunError, type RunHistory, type RunMetrics, type RunResult } from './run.js';
+export type { KeyReader } from './data.js';
+export { canonical, expand, runId, type DataSource, type DataSpec, type Draw, type ModelSpec, type OptimizerSpecJSON, type RandomSpec, type RunConfig, type RunSpec, type SequencesJSON, type SweepSpec, type TrainSpec } from './spec.js';
 export { worker, queueName, type SweepWorker, type WorkerOptions } from './queue.js';
 
 /** Options of `sweep`. */
@@ -30,8 +31,11 @@ export interface SweepOptions {
 
 /** Where a sweep stands, with each finished run. */
 export interface SweepProgress {
+  /** Runs with a result (done or failed), those found finished included. */
   finished: number;
+  /** Of those, failed. */
   failed: number;
+  /** Runs in the sweep. */
   total: number;
   /** Runs found finished before this sweep started (in `out`, or in Redis). */
   skipped: number;
@@ -115,9 +119,13 @@ export class Sweep extends EventEmitter implements PromiseLike<SweepResults> {
 
 /** Declare that `Sweep` emits these events (for editors). */
 export interface Sweep {
+  /** The runs are in place (enqueued, or about to start here); how many were found finished. */
   on(event: 'start', listener: (p: SweepProgress) => void): this;
+  /** An epoch of a run ended. */
   on(event: 'epoch', listener: (e: EpochEvent) => void): this;
+  /** A run finished (done or failed), with the progress so far. */
   on(event: 'run', listener: (r: RunResult, p: SweepProgress) => void): this;
+  /** Every run has a result (or the sweep was cancelled). */
   on(event: 'done', listener: (r: SweepResults) => void): this;
 }
 

@@ -1,4 +1,4 @@
-// The Redis path, on BullMQ: a sweep is a queue's jobs (job id = run id, so a repeated sweep adds
+// The Redis path, on BullMQ: a sweep is a queue's jobs (job id = 'run-' + run id, so a repeated sweep adds
 // nothing it already has), `elman worker` processes take them, and a job's result is its BullMQ
 // return value, stored by BullMQ's completion step under the worker's lock: a worker killed mid-run
 // never completes, its lock lapses, BullMQ's stalled-job check moves the job back to wait and another
@@ -11,6 +11,10 @@ import { ConfigError } from '../errors.js';
 import { checkConcurrency, defaultConcurrency, RunPool } from './pool.js';
 import type { EpochEvent, RunResult } from './run.js';
 import type { RunSpec } from './spec.js';
+
+// A BullMQ job id is the run id with a prefix: BullMQ refuses ids that read as integers, and 1 run id in ~1,800 is all decimal digits.
+const jobId = (id: string): string => `run-${id}`;
+const runOf = (job: string): string => job.slice(4);
 
 /** The queue of sweeps named `name` (BullMQ prefixes its keys with `bull:`). */
 export const queueName = (name = 'sweep'): string => `elman-${name}`;
@@ -81,35 +85,36 @@ export async function enqueue(
     if (reported.size === byId.size) resolveAll();
   };
   // Listen before adding: a job completed between the add and the listener is found by the scan below.
-  events.on('completed', ({ jobId, returnvalue }) => {
-    if (!byId.has(jobId)) return;
-    void Job.fromId(queue, jobId).then((job) => report(doneRun(returnvalue, job?.attemptsMade ?? 1)));
+  events.on('completed', ({ jobId: job, returnvalue }) => {
+    if (!byId.has(runOf(job))) return;
+    void Job.fromId(queue, job).then((j) => report(doneRun(returnvalue, j?.attemptsMade ?? 1)));
   });
-  events.on('failed', ({ jobId, failedReason }) => {
-    if (!byId.has(jobId)) return;
+  events.on('failed', ({ jobId: job, failedReason }) => {
+    const run = byId.get(runOf(job));
+    if (!run) return;
     // 'failed' is heard for the last attempt only when the state says failed (earlier ones are retried).
-    void Job.fromId(queue, jobId).then(async (job) => {
-      if (job && (await job.getState()) === 'failed') report(failedRun(byId.get(jobId)!, failedReason, job.attemptsMade));
+    void Job.fromId(queue, job).then(async (j) => {
+      if (j && (await j.getState()) === 'failed') report(failedRun(run, failedReason, j.attemptsMade));
     });
   });
-  events.on('progress', ({ jobId, data }) => {
-    if (byId.has(jobId) && typeof data === 'object') hooks.onEpoch(data as unknown as EpochEvent);
+  events.on('progress', ({ jobId: job, data }) => {
+    if (byId.has(runOf(job)) && typeof data === 'object') hooks.onEpoch(data as unknown as EpochEvent);
   });
   await events.waitUntilReady();
   await queue.waitUntilReady();
   // Job id = run id: BullMQ adds nothing for an id it already holds (waiting, active, completed or failed).
   const BULK = 1000;
   for (let i = 0; i < runs.length; i += BULK) {
-    await queue.addBulk(runs.slice(i, i + BULK).map((run) => ({ name: 'run', data: run, opts: { jobId: run.id, attempts, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: false, removeOnFail: false } })));
+    await queue.addBulk(runs.slice(i, i + BULK).map((run) => ({ name: 'run', data: run, opts: { jobId: jobId(run.id), attempts, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: false, removeOnFail: false } })));
   }
   // Runs finished before this sweep started: their results are in Redis already.
   const found: RunResult[] = [];
   for (let i = 0; i < runs.length; i += BULK) {
-    const jobs = await Promise.all(runs.slice(i, i + BULK).map((r) => Job.fromId(queue, r.id)));
+    const jobs = await Promise.all(runs.slice(i, i + BULK).map((r) => Job.fromId(queue, jobId(r.id))));
     for (const job of jobs) {
       if (!job || job.finishedOn === undefined) continue;
       if (job.returnvalue !== null && job.returnvalue !== undefined) found.push(doneRun(job.returnvalue, job.attemptsMade));
-      else if (job.failedReason) found.push(failedRun(byId.get(job.id!)!, job.failedReason, job.attemptsMade));
+      else if (job.failedReason) found.push(failedRun(byId.get(runOf(job.id!))!, job.failedReason, job.attemptsMade));
     }
   }
   for (const r of found) reported.add(r.id);
@@ -124,7 +129,7 @@ export async function enqueue(
     },
     cancel: async () => {
       let removed = 0;
-      for (const r of runs) if (!reported.has(r.id) && (await queue.remove(r.id)) === 1) removed++;
+      for (const r of runs) if (!reported.has(r.id) && (await queue.remove(jobId(r.id))) === 1) removed++;
       return removed;
     },
     stop: async () => {
@@ -150,7 +155,9 @@ export interface WorkerOptions {
 
 /** A running worker: `close()` finishes its runs in flight, then disconnects. */
 export interface SweepWorker {
+  /** Stop taking runs, finish those in flight, disconnect and stop the threads. */
   close(): Promise<void>;
+  /** Runs trained at once. */
   readonly concurrency: number;
 }
 

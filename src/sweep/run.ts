@@ -12,28 +12,70 @@ import type { RunConfig, RunSpec } from './spec.js';
 
 /** A run's progress: after each logged epoch. */
 export interface EpochEvent {
+  /** The run's id. */
   id: string;
+  /** The epoch just run, from 0. */
   epoch: number;
+  /** The run's epochs. */
   epochs: number;
+  /** Its training loss. */
   loss: number;
+  /** Its held-out loss (with `validateEpochs`). */
   valLoss?: number;
+}
+
+/** What a finished run's history holds. */
+export interface RunHistory {
+  /** Training loss per recorded epoch, before its update. */
+  loss: number[];
+  /** Held-out loss per recorded epoch (with `validateEpochs`). */
+  valLoss?: number[];
+  /** Epochs between entries (1 unless the run outgrew the history's limit). */
+  every: number;
+  /** Epochs run. */
+  epochs: number;
+  /** Wall time of the run, ms. */
+  ms: number;
+}
+
+/** A run's final figures. */
+export interface RunMetrics {
+  /** The last epoch's training loss. */
+  loss: number;
+  /** The final model's loss on the held-out part (with `data.validation`). */
+  valLoss?: number;
+}
+
+/** Why a run failed. */
+export interface RunError {
+  /** The error's name ('ConfigError', 'DivergenceError', ...). */
+  name: string;
+  /** Its message. */
+  message: string;
+  /** For elman's own errors, the argument at fault. */
+  argument?: string;
 }
 
 /** What a run left: config, history, final metrics and the model (`toJSON`), or its error. */
 export interface RunResult {
+  /** The run's id (`RunSpec.id`). */
   id: string;
+  /** Its place in the sweep. */
   index: number;
+  /** The values varied for it (`series`: its index in `perSeries`). */
   params: Record<string, unknown>;
+  /** The whole run. */
   config: RunConfig;
+  /** 'done', or 'failed' (see `error`). */
   status: 'done' | 'failed';
-  /** Loss per recorded epoch (before its update), validation loss per epoch with `validateEpochs`, epochs run, wall time in ms. */
-  history?: { loss: number[]; valLoss?: number[]; every: number; epochs: number; ms: number };
+  /** Losses per epoch, epochs run, wall time. */
+  history?: RunHistory;
   /** The last epoch's training loss, and the held-out loss of the final model (with `data.validation`). */
-  metrics?: { loss: number; valLoss?: number };
+  metrics?: RunMetrics;
   /** `model.toJSON()`: `RNN.fromJSON` (or `ElmanRNN.fromJSON` for kind 'elman') restores it exactly. */
   model?: unknown;
   /** Why a failed run failed: the error's name and message (an ElmanError's argument too). */
-  error?: { name: string; message: string; argument?: string };
+  error?: RunError;
   /** Tries it took (the Redis path retries a throwing run up to the sweep's `attempts`). */
   attempts: number;
 }
@@ -83,7 +125,7 @@ export async function runOne(run: RunSpec, onEpoch?: (e: EpochEvent) => void, re
 }
 
 /** An error as JSON: name, message and, for elman's own errors, the argument at fault. */
-export function errorOf(error: unknown): { name: string; message: string; argument?: string } {
+export function errorOf(error: unknown): RunError {
   if (error instanceof ElmanError) return { name: error.name, message: error.message, argument: error.argument };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };

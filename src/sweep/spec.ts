@@ -6,15 +6,38 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 
-/** The model of a run: `new RNN(options)` (`kind: 'rnn'`, the default) or `new ElmanRNN(options)` (`kind: 'elman'`). */
-export type ModelSpec = { kind?: 'rnn' | 'elman' } & Record<string, unknown>;
+/** The model of a run: `new RNN(options)` (`kind: 'rnn'`, the default) or `new ElmanRNN(options)` (`kind: 'elman'`), the other keys its options. */
+export interface ModelSpec {
+  /** Which model class the options are for: 'rnn' (default) or 'elman'. */
+  kind?: 'rnn' | 'elman';
+  /** The model's own options (`RNNOptions` or `ElmanRNNOptions`). */
+  [option: string]: unknown;
+}
+
+/** Sequences in elman's time-major layout (as `Sequences`), the arrays as plain numbers. */
+export interface SequencesJSON {
+  /** Sequences in the set. */
+  samples: number;
+  /** Steps per sequence. */
+  steps: number;
+  /** Inputs per step. */
+  inputSize: number;
+  /** Outputs per target. */
+  outputSize: number;
+  /** Inputs, `[steps][samples][inputSize]` flattened. */
+  x: number[];
+  /** Targets, `[samples][outputSize]` (or per step with `targetsPerStep`) flattened. */
+  targets: number[];
+  /** A target at every step. */
+  targetsPerStep?: boolean;
+}
 
 /** Where a run's data comes from: inline values, or a reference a worker opens (a file path, an http(s) URL, a Redis key). */
 export interface DataSource {
   /** Inline: one series (one value per step) or several of the same length (the input features of a step). */
   series?: number[] | number[][];
   /** Inline: sequences already in elman's time-major layout, arrays as plain numbers. */
-  sequences?: { samples: number; steps: number; inputSize: number; outputSize: number; x: number[]; targets: number[]; targetsPerStep?: boolean };
+  sequences?: SequencesJSON;
   /** A JSON file holding `{ series }` or `{ sequences }` (a path on the worker's machine). */
   file?: string;
   /** An http(s) URL of such JSON. */
@@ -37,46 +60,92 @@ export interface DataSpec extends DataSource {
   scale?: boolean;
 }
 
+/** An optimizer by registry name with its options: `{ name: 'adam', lr: 0.005 }`. */
+export interface OptimizerSpecJSON {
+  /** A name of `OPTIMIZERS` ('sgd', 'momentum', 'rmsprop', 'rprop', 'adam'). */
+  name: string;
+  /** The optimizer's options (`lr`, `beta1`, ...). */
+  [option: string]: number | boolean | string;
+}
+
 /** The training of a run: `train`'s options as JSON, the optimizer by name. */
 export interface TrainSpec {
   /** An optimizer name (`'adam'`) or `{ name, ...options }` (`{ name: 'adam', lr: 0.005 }`). */
-  optimizer: string | ({ name: string } & Record<string, number | boolean>);
+  optimizer: string | OptimizerSpecJSON;
   /** Epochs, an integer >= 1. */
   epochs: number;
+  /** The loss (`train`'s `loss`; default the model's). */
   loss?: string;
+  /** Samples per update (default: all). */
   batchSize?: number;
+  /** Reshuffle every epoch: true, a seed, or false. */
   shuffle?: boolean | number;
+  /** Clip each update's gradient to this L2 norm. */
   clipNorm?: number;
+  /** Early stopping after this many epochs without a lower loss. */
   patience?: number;
+  /** Truncated BPTT window, in steps. */
   truncate?: number;
   /** Evaluate the held-out data after every epoch (history.valLoss; default false: once, at the end). */
   validateEpochs?: boolean;
 }
 
 /** A value drawn for a path by `random`: uniform, log-uniform, an integer in [a, b], or one of a list. */
-export type Draw = { uniform: [number, number] } | { logUniform: [number, number] } | { int: [number, number] } | { choice: unknown[] };
+export type Draw =
+  | {
+      /** Uniform in [a, b). */
+      uniform: [number, number];
+    }
+  | {
+      /** Log-uniform in [a, b), a > 0. */
+      logUniform: [number, number];
+    }
+  | {
+      /** An integer in [a, b]. */
+      int: [number, number];
+    }
+  | {
+      /** One of these values. */
+      choice: unknown[];
+    };
+
+/** Seeded random draws: `count` runs, each value drawn for its path from `space`. */
+export interface RandomSpec {
+  /** Runs to draw, an integer >= 1. */
+  count: number;
+  /** Seed of the draws (numpy's MT19937), an integer in [0, 2^32 - 1]. */
+  seed: number;
+  /** What to draw for each path. */
+  space: Record<string, Draw>;
+}
 
 /** A sweep: the base run, and what varies. Paths are dotted into the run config: `train.optimizer.lr`, `model.layers.0.units`. */
 export interface SweepSpec {
   /** Names the sweep's queue (Redis) and files (default 'sweep'). */
   name?: string;
+  /** The model every run starts from. */
   model: ModelSpec;
+  /** The data (with `perSeries`: how each series is cut). */
   data: DataSpec;
+  /** The training every run starts from. */
   train: TrainSpec;
   /** Every combination of these values. */
   grid?: Record<string, unknown[]>;
   /** These settings, one run each. */
   list?: Array<Record<string, unknown>>;
   /** `count` seeded draws over `space`. */
-  random?: { count: number; seed: number; space: Record<string, Draw> };
+  random?: RandomSpec;
   /** One run per series (each an inline series or a reference), times the grid, list or draws. */
   perSeries?: Array<number[] | number[][] | DataSource>;
 }
 
 /** One run, fully resolved: plain JSON a worker on any machine can run. */
 export interface RunConfig {
+  /** The run's model options. */
   model: ModelSpec;
+  /** The run's data (values or a reference). */
   data: DataSpec;
+  /** The run's training options. */
   train: TrainSpec;
 }
 
@@ -84,9 +153,11 @@ export interface RunConfig {
 export interface RunSpec {
   /** 16 hex digits of the SHA-256 of the canonical JSON of `config` (model, data or its reference, training). */
   readonly id: string;
+  /** Its place in the sweep's order, from 0. */
   readonly index: number;
   /** The varied values by path (with `series`: the index in `perSeries`). */
   readonly params: Record<string, unknown>;
+  /** The whole run. */
   readonly config: RunConfig;
 }
 
