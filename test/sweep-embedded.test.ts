@@ -93,6 +93,22 @@ describe('sweep: the embedded runner', () => {
     expect(expand({ ...spec, train: { ...spec.train, epochs: 4 } })[0]!.id).not.toBe(a!.id);
   }, 120_000);
 
+  test('data by reference: a JSON file gives the same bits as the series inline; a missing file fails its run', async () => {
+    const inline = forecasterSpec('file', 1, { epochs: 3 });
+    const file = join(dir, 'series.json');
+    writeFileSync(file, JSON.stringify({ series: inline.perSeries[0] }));
+    const { perSeries: _, ...byFile } = { ...inline, data: { ...inline.data, file } };
+    const [a] = (await sweep(byFile)).runs;
+    const [b] = (await sweep(inline)).runs;
+    expect(a!.status).toBe('done');
+    expect(a!.model).toEqual(b!.model);
+    expect(a!.history!.loss).toEqual(b!.history!.loss);
+    expect(a!.id).not.toBe(b!.id); // the id hashes the reference, not the file's bytes
+    const [missing] = (await sweep({ ...byFile, data: { ...byFile.data, file: join(dir, 'absent.json') } })).runs;
+    expect(missing!.status).toBe('failed');
+    expect(missing!.error!.message).toMatch(/ENOENT/);
+  }, 60_000);
+
   test('seeded random draws, lists and the results table', async () => {
     const base = forecasterSpec('draws', 1, { epochs: 2 });
     const random = { count: 5, seed: 7, space: { 'train.optimizer.lr': { logUniform: [1e-3, 1e-1] }, 'model.hiddenSize': { int: [4, 9] }, 'train.batchSize': { choice: [32, 64] } } };
@@ -176,6 +192,12 @@ describe('sweep: the embedded runner', () => {
     const resumed = spawnSync(process.execPath, [CLI, 'sweep', file, '--out', out, '--resume'], { encoding: 'utf8' });
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toMatch(/^sweep: 2 runs, 2 found finished\ndone: 2 runs/);
+    // On a terminal (script(1) gives it one): the live table, redrawn in place, then the summary.
+    const tty = spawnSync('script', ['-qec', `${process.execPath} ${CLI} sweep ${file} --out ${join(dir, 'cli-tty')}`, '/dev/null'], { encoding: 'utf8' });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain('\x1b[0J');
+    expect(tty.stdout).toMatch(/runs 2\/2 finished, 0 failed\r?\nrun id {12}epoch {8}loss/);
+    expect(tty.stdout).toMatch(/done: 2 runs, 0 failed; best by valLoss/);
     const bad = spawnSync(process.execPath, [CLI, 'sweep', file, '--concurrency', '0'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--concurrency/);

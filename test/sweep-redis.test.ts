@@ -149,6 +149,21 @@ run('sweep on BullMQ and a real Redis', () => {
     } finally {
       await w.close();
     }
+    // Data by reference: a key of the workers' Redis, read by the worker; the same bits as the series inline.
+    const inline = forecasterSpec('keyed', 1, { epochs: 3 });
+    redis.cli('SET', 'elman-test:series', JSON.stringify({ series: inline.perSeries[0] }));
+    const { perSeries, ...keyed } = { ...inline, name: 'keyed', data: { ...inline.data, key: 'elman-test:series' } };
+    const w2 = await worker({ redis: redis.url, name: 'keyed', concurrency: 1 });
+    try {
+      const [byKey] = (await sweep(keyed, { redis: redis.url })).runs;
+      const [byValue] = (await sweep(inline)).runs;
+      expect(perSeries).toHaveLength(1);
+      expect(byKey!.status).toBe('done');
+      expect(byKey!.config.data).toEqual({ ...inline.data, key: 'elman-test:series' });
+      expect(bits(byKey!)).toBe(bits(byValue!));
+    } finally {
+      await w2.close();
+    }
     // No worker: every run waits; cancel removes them all from the queue.
     const waiting = forecasterSpec('cancel', 5, { epochs: 2 });
     const s = sweep(waiting, { redis: redis.url });

@@ -49,10 +49,9 @@ function failedRun(run: RunSpec, reason: string, attempts: number): RunResult {
   return { id: run.id, index: run.index, params: run.params, config: run.config, status: 'failed', error: { name, message }, attempts };
 }
 
-/** A completed job's result, with the attempts it took. */
-function doneRun(value: unknown, attempts: number): RunResult {
-  const r = (typeof value === 'string' ? JSON.parse(value) : value) as RunResult;
-  return { ...r, attempts };
+/** A completed job's result (the worker wrote the attempts it took into it). */
+function doneRun(value: unknown): RunResult {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as RunResult;
 }
 
 /**
@@ -87,7 +86,7 @@ export async function enqueue(
   // Listen before adding: a job completed between the add and the listener is found by the scan below.
   events.on('completed', ({ jobId: job, returnvalue }) => {
     if (!byId.has(runOf(job))) return;
-    void Job.fromId(queue, job).then((j) => report(doneRun(returnvalue, j?.attemptsMade ?? 1)));
+    report(doneRun(returnvalue));
   });
   events.on('failed', ({ jobId: job, failedReason }) => {
     const run = byId.get(runOf(job));
@@ -113,7 +112,7 @@ export async function enqueue(
     const jobs = await Promise.all(runs.slice(i, i + BULK).map((r) => Job.fromId(queue, jobId(r.id))));
     for (const job of jobs) {
       if (!job || job.finishedOn === undefined) continue;
-      if (job.returnvalue !== null && job.returnvalue !== undefined) found.push(doneRun(job.returnvalue, job.attemptsMade));
+      if (job.returnvalue !== null && job.returnvalue !== undefined) found.push(doneRun(job.returnvalue));
       else if (job.failedReason) found.push(failedRun(byId.get(runOf(job.id!))!, job.failedReason, job.attemptsMade));
     }
   }
@@ -176,7 +175,7 @@ export async function worker(options: WorkerOptions): Promise<SweepWorker> {
   let client: Promise<{ get(key: string): Promise<string | null> }> | undefined;
   const keys = new Map<string, Promise<string | null>>();
   const processor = async (job: Job<RunSpec>) => {
-    let last = 0;
+    let last = performance.now();
     const run = job.data;
     const key = run.config.data.key;
     // A Redis key's data is read here, on the worker's connection, and sent to the thread inline (the result keeps the reference).
@@ -191,9 +190,9 @@ export async function worker(options: WorkerOptions): Promise<SweepWorker> {
       sent = { ...run, config: { ...run.config, data: { ...rest, ...(Array.isArray(parsed) ? { series: parsed as number[] } : (parsed as object)) } } };
     }
     const result = await pool.run(sent, (e) => {
-      // Progress at most every 250 ms per run: one Redis write each, not one per epoch.
+      // Progress at most every 250 ms per run (none for a shorter run): one Redis write each, not one per epoch.
       const now = performance.now();
-      if (now - last < 250 && e.epoch + 1 < e.epochs) return;
+      if (now - last < 250) return;
       last = now;
       job.updateProgress(e as never).catch(() => undefined);
     });
