@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, test } from 'vitest';
 import { adam, ConfigError, ElmanRNN, init, RNN, Scaler, splitByTime, train, windows } from '../dist/index.js';
-import { expand, runId, sweep, SweepResults, type EpochEvent, type RunResult } from '../dist/sweep/index.js';
+import { expand, runId, sweep, SweepResults, worker, type EpochEvent, type RunResult } from '../dist/sweep/index.js';
 import { forecasterSpec } from './helpers/sweep-spec.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -173,6 +173,20 @@ describe('sweep: the embedded runner', () => {
     refused(base, 'options.threads', { threads: 2 });
     refused(base, 'out', { out: '' });
     expect(() => sweep(base, { redis: 'http://localhost' })).toThrow(/redis must be a Redis URL/);
+  });
+
+  test('worker(): bad options refused with a ConfigError naming them, before any connection', async () => {
+    const url = 'redis://127.0.0.1:1';
+    for (const [options, argument] of [
+      [{ redis: 'localhost:6379' }, 'redis'],
+      [{ redis: url, concurrency: 0 }, 'concurrency'],
+      [{ redis: url, name: 'a/b' }, 'name'],
+      [{ redis: url, lockMs: 5 }, 'lockMs'],
+    ] as const) {
+      const error = await worker(options as never).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).argument).toBe(argument);
+    }
   });
 
   test('the CLI: elman sweep SPEC --out, then --resume; a terminal-less run prints one line per run and the best', () => {

@@ -10,7 +10,7 @@ import type { Job, Queue as QueueType } from 'bullmq';
 import { ConfigError } from '../errors.js';
 import { checkConcurrency, defaultConcurrency, RunPool } from './pool.js';
 import type { EpochEvent, RunResult } from './run.js';
-import type { RunSpec } from './spec.js';
+import { checkName, type RunSpec } from './spec.js';
 
 // A BullMQ job id is the run id with a prefix: BullMQ refuses ids that read as integers, and 1 run id in ~1,800 is all decimal digits.
 const jobId = (id: string): string => `run-${id}`;
@@ -148,7 +148,7 @@ export interface WorkerOptions {
   name?: string;
   /** BullMQ's lock duration in ms (default 30,000): a killed worker's run is retried once it lapses and the stalled check runs (every lock/2 ms). */
   lockMs?: number;
-  /** Called after each run this worker stored. */
+  /** Called after BullMQ stored each run this worker trained. */
   onRun?: (r: RunResult) => void;
 }
 
@@ -168,6 +168,7 @@ export interface SweepWorker {
 export async function worker(options: WorkerOptions): Promise<SweepWorker> {
   const conn = connection(options.redis);
   const concurrency = checkConcurrency(options.concurrency ?? defaultConcurrency(), 'concurrency');
+  if (options.name !== undefined) checkName('name', options.name);
   const lockMs = options.lockMs ?? 30_000;
   if (!(Number.isInteger(lockMs) && lockMs >= 100)) throw new ConfigError('lockMs', lockMs, 'an integer >= 100');
   const { Worker } = await loadBullmq();
@@ -199,7 +200,6 @@ export async function worker(options: WorkerOptions): Promise<SweepWorker> {
     if (result.status === 'failed') throw new Error(`${result.error!.name}: ${result.error!.message}`);
     result.config = run.config;
     result.attempts = job.attemptsMade + 1;
-    options.onRun?.(result);
     return result;
   };
   const w = new Worker<RunSpec>(queueName(options.name), processor, {
@@ -209,6 +209,8 @@ export async function worker(options: WorkerOptions): Promise<SweepWorker> {
     stalledInterval: Math.max(50, Math.floor(lockMs / 2)),
     maxStalledCount: 2,
   });
+  // Heard once BullMQ has stored the result under this worker's lock (not when the processor returns).
+  if (options.onRun) w.on('completed', (_job, result: RunResult) => options.onRun!(result));
   await w.waitUntilReady();
   return {
     concurrency,

@@ -201,6 +201,12 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown, 
   (at as Record<string, unknown>)[keys.at(-1)!] = value;
 }
 
+/** Throw ConfigError unless `name` is a sweep name: 1 to 64 letters, digits, _ . - (it names a Redis queue and files). */
+export function checkName(argument: string, name: unknown): string {
+  if (!(typeof name === 'string' && /^[\w.-]{1,64}$/.test(name))) throw new ConfigError(argument, name, '1 to 64 letters, digits, _ . -');
+  return name;
+}
+
 function checkSource(name: string, d: unknown, series: boolean): void {
   if (!isObject(d)) throw new ConfigError(name, d, `an object with one of ${SOURCES.join(', ')}`);
   const given = SOURCES.filter((k) => d[k] !== undefined);
@@ -238,7 +244,7 @@ function draw(rng: RandomState, d: Draw): unknown {
 export function checkSpec(spec: unknown): SweepSpec {
   if (!isObject(spec)) throw new ConfigError('spec', spec, 'an object { model, data, train, grid | list | random | perSeries }');
   for (const k of Object.keys(spec)) if (!SPEC_KEYS.includes(k)) throw new ConfigError(`spec.${k}`, spec[k], `absent: a sweep takes ${SPEC_KEYS.join(', ')}`);
-  if (spec.name !== undefined && !(typeof spec.name === 'string' && /^[\w.-]{1,64}$/.test(spec.name))) throw new ConfigError('spec.name', spec.name, '1 to 64 letters, digits, _ . -');
+  if (spec.name !== undefined) checkName('spec.name', spec.name);
   if (!isObject(spec.model)) throw new ConfigError('spec.model', spec.model, "an object: the model's options, with kind 'rnn' (default) or 'elman'");
   if (spec.model.kind !== undefined && spec.model.kind !== 'rnn' && spec.model.kind !== 'elman') throw new ConfigError('spec.model.kind', spec.model.kind, "'rnn' or 'elman'");
   if (!isObject(spec.train)) throw new ConfigError('spec.train', spec.train, 'an object { optimizer, epochs, ... }');
