@@ -272,26 +272,27 @@ export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: floa
 
 /**
  * Copy `count` f32 inputs at src to bytes at dst when each is 0 or 1 (−0 counts as 0); returns
- * false, with dst partly written, at the first other value. Sixteen values per step.
+ * false, with dst written, when any other value is among them. Sixteen values per step, judged
+ * once at the end: x·(x − 1) is ±0 exactly for x ∈ {0, −0, 1} (near 1, x − 1 is at least 2⁻²⁴ and
+ * the product cannot underflow; elsewhere |x − 1| ≥ 1/2; NaN and ±∞ give NaN or ±∞), so the OR of
+ * every product's bits, sign cleared, is zero iff every value is 0 or 1.
  */
 export function linearPackBytes(src: usize, dst: usize, count: i32): bool {
-  const one = i32x4.splat(0x3f800000);
-  const abs = i32x4.splat(0x7fffffff);
+  const one = f32x4.splat(1);
+  let bad = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const p = src + (<usize>i << 2);
     const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
-    const ia = i32x4.eq(a, one), ib = i32x4.eq(b, one), ic = i32x4.eq(c, one), id = i32x4.eq(d, one);
-    // Every lane must be a one or a zero: (is one) | (is zero) all set.
-    const ok = v128.and(
-      v128.and(v128.or(ia, i32x4.eq(v128.and(a, abs), i32x4.splat(0))), v128.or(ib, i32x4.eq(v128.and(b, abs), i32x4.splat(0)))),
-      v128.and(v128.or(ic, i32x4.eq(v128.and(c, abs), i32x4.splat(0))), v128.or(id, i32x4.eq(v128.and(d, abs), i32x4.splat(0)))),
-    );
-    if (!i32x4.all_true(ok)) return false;
+    bad = v128.or(bad, v128.or(
+      v128.or(f32x4.mul(a, f32x4.sub(a, one)), f32x4.mul(b, f32x4.sub(b, one))),
+      v128.or(f32x4.mul(c, f32x4.sub(c, one)), f32x4.mul(d, f32x4.sub(d, one))),
+    ));
     // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows; keep bit 0.
-    const w0 = i16x8.narrow_i32x4_s(ia, ib), w1 = i16x8.narrow_i32x4_s(ic, id);
+    const w0 = i16x8.narrow_i32x4_s(f32x4.eq(a, one), f32x4.eq(b, one)), w1 = i16x8.narrow_i32x4_s(f32x4.eq(c, one), f32x4.eq(d, one));
     v128.store(dst + <usize>i, v128.and(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(1)));
   }
+  if (v128.any_true(v128.and(bad, i32x4.splat(0x7fffffff)))) return false;
   for (; i < count; i++) {
     const b = load<u32>(src + (<usize>i << 2));
     if (b == 0x3f800000) store<u8>(dst + <usize>i, 1);
@@ -299,4 +300,20 @@ export function linearPackBytes(src: usize, dst: usize, count: i32): bool {
     else return false;
   }
   return true;
+}
+
+/** Index of the first of `count` f32 values at p that is NaN or ±∞, or −1: sixteen values per step, x − x being NaN exactly for those. */
+export function firstNonFinite(p: usize, count: i32): i32 {
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const q = p + (<usize>i << 2);
+    const a = v128.load(q), b = v128.load(q, 16), c = v128.load(q, 32), d = v128.load(q, 48);
+    const z = f32x4.add(f32x4.add(f32x4.sub(a, a), f32x4.sub(b, b)), f32x4.add(f32x4.sub(c, c), f32x4.sub(d, d)));
+    if (!i32x4.all_true(f32x4.eq(z, z))) break; // NaN ≠ NaN: the first such value is in these sixteen
+  }
+  for (; i < count; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v - v != 0) return i;
+  }
+  return -1;
 }

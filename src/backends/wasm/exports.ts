@@ -15,6 +15,8 @@ export interface CoreExports {
   linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearPackBytes(src: number, dst: number, count: number): number;
+  /** Index of the first NaN or ±∞ among `count` f32 values at p, or −1. */
+  firstNonFinite(p: number, count: number): number;
   /** Epochs of the counter inside the core; the job block is laid out in src/abi/linear.ts. */
   linearTrain(job: number): number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
@@ -55,6 +57,7 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   linearLossGradBytes: 9,
   linearLossGradBytesScalar: 9,
   linearPackBytes: 3,
+  firstNonFinite: 2,
   linearTrain: 1,
   linearSurface: 10,
   optimizerStep: 7,

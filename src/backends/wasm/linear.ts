@@ -3,8 +3,8 @@ import {
   LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
   LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
 } from '../../abi/linear.js';
-import { DisposedError } from '../../errors.js';
-import type { Sequences } from '../../data/sequences.js';
+import { DataError, DisposedError } from '../../errors.js';
+import { checkFinite32, type Sequences } from '../../data/sequences.js';
 import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
@@ -29,14 +29,21 @@ export class WasmLinear {
   /** Whether the inputs are held as u8 (0/1 data): a quarter of the memory and of the bytes each epoch reads. */
   readonly bytes: boolean;
 
-  /** Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for large 0/1 data. */
-  constructor(data: Sequences, readonly simd = true, bytes?: boolean) {
+  /**
+   * Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for
+   * large 0/1 data. The copy checks every value (DataError naming `name`, nothing kept): 0/1 inputs
+   * are judged as they are packed, other inputs in core memory after the copy, targets here, so the
+   * caller need not scan them first (checkSequences with `values: false`).
+   */
+  constructor(data: Sequences, readonly simd = true, bytes?: boolean, name = 'data') {
     this.core = core();
     const { arena } = this.core;
     this.n = data.samples;
     this.T = data.steps;
     const values = this.n * this.T;
     const x = data.x.subarray(0, values);
+    const targets = data.targets.subarray(0, this.n);
+    checkFinite32(`${name}.targets`, targets);
     // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block.
     const sizes = [values + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
     let blocks = bytes ?? values * 4 > BYTES_FROM ? arena.allocAll(sizes, 'data') : undefined;
@@ -49,9 +56,14 @@ export class WasmLinear {
       sizes[0] = values * 4;
       blocks = arena.allocAll(sizes, 'data');
       arena.f32.set(x, blocks[0]! >>> 2);
+      const bad = this.core.exports.firstNonFinite(blocks[0]!, values);
+      if (bad >= 0) {
+        for (const b of blocks) arena.release(b);
+        throw new DataError(`${name}.x`, x[bad], bad, 'a finite number');
+      }
     }
     [this.x, this.t, this.scratch, this.out] = blocks as [number, number, number, number];
-    arena.f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
+    arena.f32.set(targets, this.t >>> 2);
   }
 
   /** Copy 0/1 inputs into bytes at `to`, through a 64 KiB staging block; false at the first other value. */
