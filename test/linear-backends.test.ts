@@ -142,6 +142,30 @@ describe('0/1 inputs held as bytes in the core give the float32 results bit for 
     }
   });
 
+  test('group-major bytes train in the core with the float32 bits: every tail shape, losses and weights per epoch', () => {
+    // n % 16 of 0, 3, 4, 12 and 15 (no tail; scalar tail; one fused group of 4; three groups; 3 + 3 scalar); T = 1 up to 33.
+    const rule = rmsprop({ lr: 0.01 }).coreRule!;
+    for (const [n, T] of [[16, 7], [19, 1], [20, 33], [28, 5], [31, 12], [4111, 9]] as const) {
+      const data = countOnes({ samples: n, length: T, rng: new RandomState(n + T) });
+      const runs = [true, false].map((bytes) => {
+        const k = new WasmLinear(data, true, bytes);
+        const E = 40;
+        const job = { rule: rule.rule, hyper: rule.hyper, slots: [new Float32Array(2)], step: 0, params: new Float32Array([0.3, 0.95]), lastGood: new Float32Array(2), epochs: E, losses: new Float64Array(E + 1), weights: new Float32Array(2 * E) };
+        const outcome = { ...k.train(Math.fround(2 / n), 1 / n, job) };
+        const states = k.states(0.7, -0.9);
+        k.dispose();
+        return { bytes: k.bytes, outcome, losses: job.losses, weights: job.weights, params: job.params, states };
+      });
+      expect(runs.map((r) => r.bytes)).toEqual([true, false]);
+      expect(runs[0]!.outcome).toEqual(runs[1]!.outcome);
+      expect(runs[0]!.outcome.epochs).toBe(40);
+      expect(runs[0]!.losses).toEqual(runs[1]!.losses);
+      expect(runs[0]!.weights).toEqual(runs[1]!.weights);
+      expect(runs[0]!.params).toEqual(runs[1]!.params);
+      expect(runs[0]!.states).toEqual(runs[1]!.states);
+    }
+  });
+
   test('the binding picks bytes for large 0/1 data only', () => {
     const big = countOnes({ samples: 2048, length: 10, rng: new RandomState(1) });
     const real = randomSequences(2, 2048, 10);

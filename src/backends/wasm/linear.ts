@@ -28,6 +28,8 @@ export class WasmLinear {
   readonly T: number;
   /** Whether the inputs are held as u8 (0/1 data): a quarter of the memory and of the bytes each epoch reads. */
   readonly bytes: boolean;
+  /** u8 inputs for the SIMD kernel are laid out group-major (assembly/linear.ts): each group of 16 samples reads contiguous memory. */
+  private readonly grouped: boolean;
 
   /**
    * Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for
@@ -44,14 +46,16 @@ export class WasmLinear {
     const x = data.x.subarray(0, values);
     const targets = data.targets.subarray(0, this.n);
     checkFinite32(`${name}.targets`, targets);
-    // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block.
-    const sizes = [values + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
+    // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block. Group-major: the last group padded to 16.
+    const grouped = simd;
+    const sizes = [(grouped ? Math.ceil(this.n / GROUP) * GROUP * this.T : values) + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
     let blocks = bytes ?? values * 4 > BYTES_FROM ? arena.allocAll(sizes, 'data') : undefined;
-    if (blocks && !this.pack(x, blocks[0]!)) {
+    if (blocks && !this.pack(x, blocks[0]!, grouped)) {
       for (const b of blocks) arena.release(b);
       blocks = undefined;
     }
     this.bytes = blocks !== undefined;
+    this.grouped = this.bytes && grouped;
     if (!blocks) {
       sizes[0] = values * 4;
       blocks = arena.allocAll(sizes, 'data');
@@ -66,8 +70,8 @@ export class WasmLinear {
     arena.f32.set(targets, this.t >>> 2);
   }
 
-  /** Copy 0/1 inputs into bytes at `to`, through a 64 KiB staging block; false at the first other value. */
-  private pack(x: Float32Array, to: number): boolean {
+  /** Copy 0/1 inputs into bytes at `to` (time-major, or group-major), through a 64 KiB staging block; false when another value is among them. */
+  private pack(x: Float32Array, to: number, grouped: boolean): boolean {
     const { arena, exports } = this.core;
     const chunk = STAGE_BYTES >>> 2;
     let stage: number;
@@ -77,10 +81,22 @@ export class WasmLinear {
       return false; // no room to stage: keep the inputs as f32 (the caller releases its blocks)
     }
     try {
-      for (let o = 0; o < x.length; o += chunk) {
-        const part = x.subarray(o, o + chunk);
-        arena.f32.set(part, stage >>> 2);
-        if (!exports.linearPackBytes(stage, to + o, part.length)) return false;
+      if (!grouped) {
+        for (let o = 0; o < x.length; o += chunk) {
+          const part = x.subarray(o, o + chunk);
+          arena.f32.set(part, stage >>> 2);
+          if (!exports.linearPackBytes(stage, to + o, part.length)) return false;
+        }
+        return true;
+      }
+      // Step by step, each step's samples in chunks of whole groups (chunk is a multiple of 16).
+      const { n, T } = this;
+      for (let k = 0; k < T; k++) {
+        for (let o = 0; o < n; o += chunk) {
+          const part = x.subarray(k * n + o, k * n + Math.min(o + chunk, n));
+          arena.f32.set(part, stage >>> 2);
+          if (!exports.linearPackGroups(stage, to, T, k, o, part.length)) return false;
+        }
       }
       return true;
     } finally {
@@ -92,7 +108,7 @@ export class WasmLinear {
   lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void {
     this.check();
     const e = this.core.exports;
-    const kernel = this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
+    const kernel = this.grouped ? e.linearLossGradGroups : this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
     kernel(this.x, this.t, this.n, this.T, wx, wRec, c, this.scratch, this.out);
     const f64 = this.core.arena.f64;
     const o = this.out >>> 3;
@@ -108,7 +124,7 @@ export class WasmLinear {
     const bytes = (this.T + 1) * this.n * 4;
     const [s] = arena.allocAll([bytes], 'data') as [number];
     try {
-      (this.bytes ? exports.linearStatesBytes : exports.linearStates)(this.x, this.n, this.T, wx, wRec, s);
+      (this.grouped ? exports.linearStatesGroups : this.bytes ? exports.linearStatesBytes : exports.linearStates)(this.x, this.n, this.T, wx, wRec, s);
       return arena.f32.slice(s >>> 2, (s + bytes) >>> 2);
     } finally {
       arena.release(s);
