@@ -152,9 +152,9 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
   // 1. The counter at every weight point.
   for (const key of ['tutorial', 'cache', 'large']) {
     const k = counter[key].kernel;
-    for (const [at, c] of [['start weights', k.cycles], ['(1, 1), every step', k.full.cycles]]) {
+    for (const [at, c] of [['the start weights', k.cycles], ['(1, 1), every step', k.full.cycles]]) {
       const pct = (100 * ARITH) / c;
-      line(`Counter kernel, ${key}, at the ${at}: share of the 0.375-cycle arithmetic bound`, `${pct.toFixed(0)}% (${c.toFixed(2)} cycles per sample-step)`, '≥ 50%', pct >= 50, 'bound by instructions, not arithmetic: with 0/1 inputs taken as masks (three vector instructions per four samples to widen bytes, one to select) the four vector pipes carry about 11 instructions per 4 sample-steps, ≈ 0.7 cycles, before loop and address work');
+      line(`Counter kernel, ${key}, at ${at}: share of the 0.375-cycle arithmetic bound`, `${pct.toFixed(0)}% (${c.toFixed(2)} cycles per sample-step)`, '≥ 50%', pct >= 50, 'bound by vector instructions, not arithmetic (a count of assembly/linear.ts\'s loops, not a measurement): 0/1 inputs are masks, widened from bytes (about three instructions per four samples) and applied (one), forward and backward, so the four vector pipes carry about 12 instructions per 4 sample-steps, ≈ 0.75 cycles, before loop and address work; native C below, with 8–16-lane vectors, shows what wider pipes give');
     }
   }
   if (!native.error) {
@@ -170,7 +170,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
   // 2. Passing data.
   {
     const L = placed.large, v = (L.callData - L.bare) / L.bare;
-    line('Passing the 100,000 × 100 data set to a call, beyond the epoch', `${v.toFixed(2)} epochs`, '≤ 1 epoch', v <= 1, `the copy alone reads 40 MB of float32 from the JavaScript heap (the measured copy bandwidth ${(bw.copy / 1e9).toFixed(1)} GB/s gives ${fmt.time((2 * 4e7) / bw.copy * 1e3)}) and packs it to bytes, against an epoch of ${fmt.time(L.bare / 1e6)}`);
+    line('Passing the 100,000 × 100 data set to a call, beyond the epoch', `${v.toFixed(2)} epochs`, '≤ 1 epoch', v <= 1, `every call reads the 40 MB of float32 inputs from the JavaScript heap into core memory (at the measured read bandwidth ${(bw.read / 1e9).toFixed(1)} GB/s that read alone takes ${fmt.time((4e7 / bw.read) * 1e3)}; a copy at the measured copy bandwidth ${fmt.time(((2 * 4e7) / bw.copy) * 1e3)}) and packs it to bytes, against an epoch that reads 10 MB of bytes in ${fmt.time(L.bare / 1e6)}`);
   }
   // 3. Matrix kernels.
   if (kernels) {
