@@ -48,7 +48,7 @@ const CHECK: i32 = 16; // steps between the backward pass's checks for an early 
 
 // @ts-ignore: decorator
 @inline function stepOf<X>(rows: i32, grouped: bool): usize {
-  return grouped ? GROUP : <usize>rows * sizeof<X>();
+  return grouped ? <usize>GROUP : <usize>rows * sizeof<X>();
 }
 
 function states<X>(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize, grouped: bool = false): void {
