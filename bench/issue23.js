@@ -3,7 +3,7 @@
 // here when a C compiler is on PATH), the Elman epoch from hidden 256 to 512, threads on the
 // LSTM, and every target of the issue beside its figure, met or missed, with what bounds a miss.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { elmanData, elmanFlops } from './elman.js';
 import { interleaved } from './rounds.js';
@@ -12,11 +12,10 @@ import { makeModel, threadRows } from './threads.js';
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 
-/** The engines to compare: this process's Node, then Node 22 and 24 through npx (fetched once, cached by npm). */
+/** The engines to compare: this process's Node, then the versions test/package.json pins (config.node) through npx (fetched once by npm run test:deps). */
 const ENGINES = [
-  ['Node 20 (this process\'s binary)', [process.execPath]],
-  ['Node 22', ['npx', '-y', 'node@22']],
-  ['Node 24', ['npx', '-y', 'node@24']],
+  [`Node ${process.versions.node.split('.')[0]} (this process's binary)`, [process.execPath]],
+  ...JSON.parse(readFileSync(here('../test/package.json'), 'utf8')).config.node.map((v) => [`Node ${v.split('.')[0]}`, ['npx', '-y', `node@${v}`]]),
 ];
 
 /** bench/engine.js under each engine, `rounds` times in turn (so load bursts fall on all); medians. Engines that fail to start are reported as such. */
