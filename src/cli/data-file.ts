@@ -232,7 +232,7 @@ function parseJson(file: string, text: string, line0: number): unknown {
     const before = text.slice(0, Math.max(0, at));
     const row = line0 + (before.match(/\n/g)?.length ?? 0) + 1;
     const column = at - (before.lastIndexOf('\n') + 1) + 1;
-    throw new FileError(file, row, at < 0 ? undefined : `${column}`, `not valid JSON (${(error as Error).message.split('\n')[0]!.slice(0, 60)})`);
+    throw new FileError(file, row, at < 0 ? undefined : `${column}`, `not valid JSON (${(error as Error).message.split('\n')[0]!.replace(/, ".*$| in JSON at position.*$/, '').slice(0, 60)})`);
   }
 }
 
