@@ -173,7 +173,7 @@ function report(v: Values, f: Forecast, y: Float32Array, history: History<unknow
   const b = errors(naive);
   const rows = `rows ${f.rowsHeld[f.lookback]}-${f.rowsHeld.at(-1)}`;
   if (v.json) {
-    out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), heldOut: { windows: f.test.samples, rows, model: m, naive: b } }));
+    out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), heldOut: { windows: f.test.samples, rows: [f.rowsHeld[f.lookback], f.rowsHeld.at(-1)], model: m, naive: b } }));
     return;
   }
   out(`held-out: ${f.test.samples} windows predicting ${rows} of ${f.file} (${f.targetNames.join(', ')}), in its units`);
