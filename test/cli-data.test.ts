@@ -243,3 +243,24 @@ test('elman train --help names every flag the parser takes (the flag tables of s
   expect(missing).toEqual([]);
   for (const flag of ['--data', '--columns', '--target', '--lookback', '--horizon', '--stride', '--split']) expect(r.stdout).toContain(flag);
 });
+
+test('docs/cli.md quotes what the commands print: the Mauna Loa run, elman predict on its last year, a malformed file', async () => {
+  const docs = readFileSync(resolve(import.meta.dirname, '../docs/cli.md'), 'utf8');
+  const cwd = mkdtempSync(join(dir, 'docs-'));
+  writeFileSync(join(cwd, 'co2.csv'), readFileSync(CO2));
+  const run = await cli(['train', '--data', 'co2.csv', '--columns', 'CO2', '--activation', 'linear', '--epochs', '200', '--log-every', '100', '--save', 'co2-model.json'], { cwd });
+  expect(run.code).toBe(0);
+  expect(docs).toContain(`npx elman train --data co2.csv --columns CO2 --activation linear --epochs 200 --log-every 100 --save co2-model.json\n`);
+  expect(docs).toContain(`\`\`\`text\n${run.stdout}\`\`\``);
+  const input = /echo '(\[\[[^']+\]\])' \| npx elman predict --model co2-model.json\n(.*)\n/.exec(docs)!;
+  // The last twelve months before the last row of the file.
+  const last = readFileSync(CO2, 'utf8').trim().split('\n').slice(-13, -1).map((l) => Number(l.split(',')[1]));
+  expect(JSON.parse(input[1]!)).toEqual([last]);
+  expect((await cli(['predict', '--model', 'co2-model.json'], { cwd, stdin: input[1] })).stdout.trim()).toBe(input[2]);
+  expect(docs).toContain('`elman train --data co2.csv --epochs 200`\nprints `model / naive MAE ');
+  const tanh = await cli(['train', '--data', 'co2.csv', '--epochs', '200'], { cwd });
+  expect(docs).toContain(`prints \`model / naive MAE ${/model \/ naive MAE (\S+)/.exec(tanh.stdout)![1]}\``);
+  writeFileSync(join(cwd, 'broken.csv'), 'date,co2\n2020-01,413.4\n2020-02,n/a\n');
+  const broken = await cli(['train', '--data', 'broken.csv', '--save', 'm.json'], { cwd });
+  expect(docs).toContain(`$ npx elman train --data broken.csv --save m.json\n${broken.stderr}`);
+});
