@@ -127,13 +127,18 @@ describe('elman train --data on a CSV the test wrote', () => {
     expect(last[1].heldOut.rows).toEqual([193, 240]); // JSON rows count from 1
   });
 
-  test('--model linear: the counter on one column', async () => {
-    const r = await cli(['train', '--data', join(dir, 'monthly.csv'), '--columns', 'temp', '--model', 'linear', '--epochs', '50']);
+  test('--model linear: the counter on one column; saved as the one-unit linear RNN that computes the same, served by elman predict', async () => {
+    const model = join(dir, 'counter.json');
+    const r = await cli(['train', '--data', join(dir, 'monthly.csv'), '--columns', 'temp', '--model', 'linear', '--epochs', '50', '--save', model]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Linear counter \(wx, wRec\) on .*: 180 windows of 12 steps \(temp\), mse, rmsprop\n/);
-    expect(r.stdout).toMatch(/Final weights : wx = +-?\d\.\d{4}, wRec = +-?\d\.\d{4}\n/);
-    printed(r.stdout);
+    const [, wx, wRec] = /Final weights : wx = +(-?\d\.\d{4}), wRec = +(-?\d\.\d{4})\n/.exec(r.stdout)!;
+    await checkForecast([rows.map((x) => x.temp)], [0], { lookback: 12, horizon: 1, split: 0.8, stdout: r.stdout, model });
+    // The saved weights are the counter's: the kernel wx, the recurrent kernel wRec (little-endian float32).
+    const bin = readFileSync(join(dir, 'counter.weights.bin'));
+    const w = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength));
+    expect([w[0]!.toFixed(4), w[1]!.toFixed(4), w[2], w[3], w[4]]).toEqual([wx, wRec, 0, 1, 0]);
   });
 });
 
@@ -222,7 +227,7 @@ describe('flags of --data are checked before any work', () => {
     [['--lookback', '200'], '--split must be a split leaving lookback + horizon = 201 rows to train on and horizon = 1 held out; monthly.csv has 240 data rows, got "0.8"'],
     [['--task', 'parity'], '--task must be left out with --data (the file is the data), got "parity"'],
     [['--model', 'linear'], '--columns must be one column and horizon 1 for --model linear, got "temp,load"'],
-    [['--model', 'linear', '--columns', 'temp', '--save', 'm.json'], '--save must be used with --model elman, gru or lstm (the counter has no saved form), got "m.json"'],
+    [['--model', 'linear', '--columns', 'temp', '--hidden', '4'], '--hidden must be used with --model elman, gru or lstm, got "4"'],
     [['--loss', 'bce'], '--loss must be one of mse, sse, got "bce"'],
   ])('%j', async (args, line) => {
     const r = await cli(['train', '--data', 'monthly.csv', ...args], { cwd: dir });

@@ -35,7 +35,8 @@ export const dataHelp = `elman train --data FILE [flags]   train on your own dat
   --model elman|gru|lstm|linear, --layers, --hidden, --optimizer, --lr, --epochs, ... as above
                           (linear: the counter's two weights on one column, horizon 1)
   --save FILE             the model, with the scaler, for elman predict --model FILE: for a series a TF.js
-                          model.json (the scaler in its userDefinedMetadata) and FILE's .weights.bin beside it;
+                          model.json (the scaler in its userDefinedMetadata) and FILE's .weights.bin beside it
+                          (the counter, --model linear, as the one-unit linear RNN that computes the same);
                           for { x, y } rows the model's JSON
 
   A series is standardised with the mean and deviation of the training rows only. Reported on the
@@ -276,7 +277,6 @@ function linearFlags(v: Values, optimizerFrom: OptimizerFrom): LinearConfig {
   for (const flag of Object.keys(elmanFlags)) {
     if (flag !== 'model' && flag !== 'save' && v[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, v[flag as keyof Values], 'used with --model elman, gru or lstm');
   }
-  if (v.save !== undefined) throw new UsageError('--save', v.save, 'used with --model elman, gru or lstm (the counter has no saved form)');
   if (v.init !== undefined) throw new UsageError('--init', v.init, 'used with the counter on its own task (here the weights are drawn from --seed)');
   const optimizerName = oneOf('optimizer', v.optimizer ?? 'rmsprop', Object.keys(OPTIMIZERS))!;
   return {
@@ -288,6 +288,16 @@ function linearFlags(v: Values, optimizerFrom: OptimizerFrom): LinearConfig {
     seed: int('seed', v.seed ?? '1', 0, 2 ** 32 - 1)!,
     simd: !v.scalar,
   };
+}
+
+/**
+ * The counter as the RNN that computes the same thing, for saving: one linear simple unit
+ * (h = x·wx + h·wRec, no bias) and a Dense head of weight 1, so the output is the last state.
+ */
+function counterAsRnn(wx: number, wRec: number): Exportable {
+  const json = { format: 'elman.RNN', version: 1, config: { inputSize: 1, outputSize: 1, outputActivation: 'linear', returnSequences: false, layers: [{ cell: 'simple', units: 1, activation: 'linear', recurrentActivation: 'sigmoid', resetAfter: false }] },
+    weights: { layers: [{ kernel: [wx], recurrentKernel: [wRec], bias: [0] }], outputKernel: [1], outputBias: [0] } };
+  return { toJSON: () => json };
 }
 
 /** The counter (s = wx·x + wRec·s, y = s at the last step) on one column, horizon 1. */
@@ -321,6 +331,10 @@ async function runLinear(v: Values, f: Forecast, c: LinearConfig, out: (line: st
     }
     if (!v.json) out(`Final weights : wx = ${f84(model.weights.wx)}, wRec = ${f84(model.weights.wRec)}`);
     report(v, f, y, history, out);
+    if (v.save !== undefined) {
+      await saveFiles(v.save, tfjsWithScaler(counterAsRnn(model.weights.wx, model.weights.wRec), f, v.save));
+      if (!v.json) out(`model saved: ${v.save} (and ${weightsName(v.save)})`);
+    }
     await plotHistory(v, history, c.optimizerName, loss, out);
   } finally {
     bar?.clear();
