@@ -127,6 +127,17 @@ describe('elman train --data on a CSV the test wrote', () => {
     expect(last[1].heldOut.rows).toEqual([193, 240]); // JSON rows count from 1
   });
 
+  test('a pipe works as a file (bash process substitution), and a folder or a missing file is one line', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const line = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} train --data <(cat monthly.csv) --columns load --lookback 6 --epochs 3 --json`;
+    const piped = JSON.parse(execFileSync('bash', ['-c', line], { cwd: dir, encoding: 'utf8' }).trim().split('\n').at(-1)!);
+    const file = await cli(['train', '--data', 'monthly.csv', '--columns', 'load', '--lookback', '6', '--epochs', '3', '--json'], { cwd: dir });
+    expect(piped.heldOut).toEqual(JSON.parse(file.stdout.trim().split('\n').at(-1)!).heldOut);
+    expect((await cli(['train', '--data', dir])).stderr).toBe(`elman: --data must be a file (not a folder), got ${JSON.stringify(dir.length > 60 ? dir.slice(0, 57) + '...' : dir)}\n`);
+    expect((await cli(['train', '--data', 'no-such.csv'], { cwd: dir })).stderr).toBe('elman: --data must be a readable file (ENOENT), got "no-such.csv"\n');
+  });
+
   test('--model linear: the counter on one column; saved as the one-unit linear RNN that computes the same, served by elman predict', async () => {
     const model = join(dir, 'counter.json');
     const r = await cli(['train', '--data', join(dir, 'monthly.csv'), '--columns', 'temp', '--model', 'linear', '--epochs', '50', '--save', model]);

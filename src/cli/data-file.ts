@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ElmanError } from '../errors.js';
 import { UsageError } from './args.js';
@@ -37,11 +38,16 @@ export interface Labelled {
  */
 export async function readStdin(note = 'elman: reading the data from stdin (end with Ctrl-D)'): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write(`${note}\n`);
+  return readCapped(process.stdin, 'stdin');
+}
+
+/** A stream's text, refused once it passes MAX_BYTES (a pipe can be endless). */
+async function readCapped(stream: AsyncIterable<unknown>, what: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stream) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BYTES) throw new UsageError('stdin', `${size} bytes`, `at most ${MAX_BYTES / 2 ** 20} MiB`);
+    if (size > MAX_BYTES) throw new UsageError(what, `${size} bytes`, `at most ${MAX_BYTES / 2 ** 20} MiB`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -50,17 +56,16 @@ export async function readStdin(note = 'elman: reading the data from stdin (end 
 // Files larger than this are refused before they are read: 512 MiB of text is far past what a model here trains on.
 const MAX_BYTES = 512 * 2 ** 20;
 
-/** The text of `--data FILE`, or of stdin for `-`; an unreadable file is one line naming it. */
+/** The text of `--data FILE` (a file, or a pipe such as bash's <(...)), or of stdin for `-`; an unreadable file is one line naming it. */
 export async function readData(file: string, stdin: () => Promise<string>): Promise<string> {
   if (file === '-') return stdin();
-  const size = await stat(file).then((s) => (s.isFile() ? s.size : -1), (e: NodeJS.ErrnoException) => {
-    throw new UsageError('--data', file, `a readable file (${e.code ?? e.message})`);
-  });
-  if (size < 0) throw new UsageError('--data', file, 'a file (not a folder)');
-  if (size > MAX_BYTES) throw new UsageError('--data', file, `a file of at most ${MAX_BYTES / 2 ** 20} MiB (it has ${(size / 2 ** 20).toFixed(0)} MiB)`);
-  return readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError('--data', file, `a readable file (${e.code ?? e.message})`);
-  });
+  const unreadable = (e: NodeJS.ErrnoException): never => {
+    throw e instanceof UsageError ? e : new UsageError('--data', file, `a readable file (${e.code ?? e.message})`);
+  };
+  const info = await stat(file).catch(unreadable);
+  if (info.isDirectory()) throw new UsageError('--data', file, 'a file (not a folder)');
+  if (info.size > MAX_BYTES) throw new UsageError('--data', file, `a file of at most ${MAX_BYTES / 2 ** 20} MiB (it has ${(info.size / 2 ** 20).toFixed(0)} MiB)`);
+  return readCapped(createReadStream(file), '--data').catch(unreadable);
 }
 
 /** Parse a data file by its extension (.csv, .json, .jsonl / .ndjson; stdin by its first character). */
