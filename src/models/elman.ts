@@ -330,6 +330,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
     });
   }
 

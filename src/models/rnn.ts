@@ -464,6 +464,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
     });
   }
 
