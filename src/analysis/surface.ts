@@ -1,6 +1,6 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { linearLossGrad } from '../backends/js/linear.js';
-import { checkThreads, threadPlan } from '../backends/threads/support.js';
+import { checkThreads, isStartFailure, threadPlan } from '../backends/threads/support.js';
 import { wasmSurface } from '../backends/wasm/surface.js';
 import { checkKeys, checkSequences, type Sequences } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -79,7 +79,13 @@ export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurf
   const threads = backend === 'wasm' ? threadPlan(t, wx.length * wRec.length * data.samples * data.steps, SURFACE_AUTO_MIN_WORK) : 0;
   if (threads === 0) return lossSurface(data, rest);
   const { threadedSurface } = await import('../backends/threads/surface.js');
-  return { wx, wRec, loss: await threadedSurface(data, wx, wRec, scale, threads) };
+  try {
+    return { wx, wRec, loss: await threadedSurface(data, wx, wRec, scale, threads) };
+  } catch (error) {
+    // 'auto' falls back to one thread where the runtime refuses to start a pool; an explicit count is told why.
+    if (t === 'auto' && isStartFailure(error)) return lossSurface(data, rest);
+    throw error;
+  }
 }
 
 const SURFACE_AUTO_MIN_WORK = 2 ** 28;
