@@ -60,7 +60,13 @@ function weightUrl(path: string, base: URL, name: string, anywhere: boolean): UR
   }
   if (anywhere && at.protocol === 'file:') return at;
   const folder = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
-  const parts = decodeURIComponent(path.split(/[?#]/)[0]!).split(/[\\/]/);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.split(/[?#]/)[0]!);
+  } catch {
+    throw new ConfigError(name, path, 'a path beside model.json, percent-encoded correctly');
+  }
+  const parts = decoded.split(/[\\/]/);
   if (scheme || path.startsWith('/') || path.startsWith('\\') || parts.includes('..') || at.protocol !== 'file:' || !at.pathname.startsWith(folder)) {
     throw new ConfigError(name, path, "a path beside model.json (no '..', no absolute path; loadTfjs's weightPaths: 'anywhere' allows one)");
   }
