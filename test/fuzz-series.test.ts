@@ -10,7 +10,6 @@ import { fuzzSuite, ok, weird } from './helpers/fuzz.js';
 
 // Accepted shares under 5% by design (most generated arguments are malformed): floors at about half the share seen.
 const fuzz = fuzzSuite('series and serving', {
-  'plot specs from generated series and options': 0.001,
   'windowCount and splitByTime with any arguments': 0.001,
   'noisySignal: finite values of the asked length, or an ElmanError': 0.01,
 });

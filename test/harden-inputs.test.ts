@@ -135,7 +135,7 @@ describe('item 10: lossAt sizes its float64 scratch in 64 bits before allocating
     const m = new RNN({ inputSize: 1, layers: [{ cell: 'simple', units: 512 }], outputSize: 1, backend: 'js' });
     const data = { samples: 20000, steps: 1000, inputSize: 1, outputSize: 1, x: new Float32Array(20000 * 1000), targets: new Float32Array(20000) };
     const e = refused(() => m.lossAt(m.params, data), ConfigError, 'data');
-    expect(e.message).toMatch(/2 GiB of float64 scratch/);
+    expect(e.message).toMatch(/2 GiB of float64 scratch for lossAt/);
     const e2 = new elman.ElmanRNN({ inputSize: 1, hiddenSize: 512, outputSize: 1, backend: 'js' });
     refused(() => e2.lossAt(e2.params, data), ConfigError, 'data');
     // A small set still gives a finite loss.

@@ -16,7 +16,7 @@ function run(command: string, args: string[]): Record<string, unknown> {
   return JSON.parse(text.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
 
-const refusal = /^ConfigError: threads must be a thread count this runtime can start \(its worker pool failed to start: /;
+const refusal = /^ConfigError: threads must be a count this runtime can start \(its worker pool failed: /;
 
 test.each([
   ["Node's permission model", () => run(process.execPath, ['--experimental-permission', '--allow-fs-read=*', '--no-warnings', script]), /ERR_ACCESS_DENIED/],

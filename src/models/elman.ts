@@ -1,7 +1,7 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
-import { byteSize } from '../sizes.js';
+import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
 import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -267,7 +267,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     const { samples: n, steps: T } = data;
     const { I, H, O } = this.dims;
     // The float64 reference's scratch for every sample at once, sized in 64 bits before it is allocated.
-    byteSize('data', `${n} samples × ${T} steps`, [Math.min((2 * T + 2) * n * H + T * n * O, Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: "2 GiB of float64 scratch (lossAt runs gradCheck's float64 reference on every sample at once: check a slice)" });
+    byteSize('data', `${n} samples × ${T} steps`, [Math.min((2 * T + 2) * n * H + T * n * O, Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * I, t: data.targets, t0: 0, ts: n * O, B: n, T };
     return elmanLossGrad(view, this.dims, kind, scale(n, this.returnSequences ? T : 1, O), 0, params, null, elmanScratch(n, T, H, O));
   }

@@ -12,7 +12,7 @@ export const training = new WeakSet<object>();
 
 /** Refuse a change of weights while a training call runs on `model` (it would be overwritten, or mix into an epoch). */
 export function checkNotTraining(model: object, what: string): void {
-  if (training.has(model)) throw new BusyError('model', `${what}: the model is training (await train, or stop it with its AbortSignal, first)`);
+  if (training.has(model)) throw new BusyError('model', `${what}: the model is training`);
 }
 
 /** A data set validated and copied into a model's backend once, to be trained on many times. */

@@ -7,7 +7,7 @@ import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { checkFinite32, checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { byteSize } from '../sizes.js';
+import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
@@ -176,8 +176,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       for (const flag of ['resetAfter', 'unitForgetBias'] as const) if (l[flag] !== undefined && typeof l[flag] !== 'boolean') throw new ConfigError(`${name}.${flag}`, l[flag], 'a boolean');
       const cell = oneOf(`${name}.cell`, l.cell, CELLS);
       // A flag set for a cell that has no such thing is a mistake, not a no-op.
-      if (l.resetAfter === true && cell !== 'gru') throw new ConfigError(`${name}.resetAfter`, true, `false or absent: resetAfter applies to gru layers, this one is ${cell}`);
-      if (l.unitForgetBias === true && cell !== 'lstm') throw new ConfigError(`${name}.unitForgetBias`, true, `false or absent: unitForgetBias applies to lstm layers, this one is ${cell}`);
+      if (l.resetAfter === true && cell !== 'gru') throw new ConfigError(`${name}.resetAfter`, true, `false: ${cell} has no resetAfter`);
+      if (l.unitForgetBias === true && cell !== 'lstm') throw new ConfigError(`${name}.unitForgetBias`, true, `false: ${cell} has no unitForgetBias`);
       forget.push(cell === 'lstm' && (l.unitForgetBias ?? defaults.unitForgetBias));
       // The recurrent kernel is drawn orthogonal: units × (gates·units) costs gates·units³ multiply-adds, bounded.
       const most = Math.floor(Math.cbrt(ORTHOGONAL_WORK / GATES[cell]) + 1e-9);
@@ -344,7 +344,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   resetState(stream?: number): void {
     this.holdings.check();
     // Judged alike before and after the first step: with no stream stepped yet, no index names one.
-    if (stream !== undefined && !this.stepper) throw new ConfigError('stream', stream, 'undefined (reset all): no stream has stepped yet');
+    if (stream !== undefined && !this.stepper) throw new ConfigError('stream', stream, 'undefined: no stream has stepped yet');
     if (!this.stepper) return;
     if (stream !== undefined) checkInteger('stream', stream, 0, this.stepper.streams - 1);
     this.stepper.resetState(stream);
@@ -407,7 +407,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     const { kind, scale } = elmanLoss(loss, this.outputActivation);
     const { samples: n, steps: T } = data;
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
-    byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: "2 GiB of float64 scratch (lossAt runs gradCheck's float64 reference on every sample at once: check a slice)" });
+    byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
     return new JsStack(this.dims, n, T).lossGrad(view, kind, scale(n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
   }

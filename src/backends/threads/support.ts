@@ -93,7 +93,7 @@ const startFailures = new WeakSet<object>();
 /** The ConfigError for a pool this runtime refused to start; `cause` is the runtime's own error. */
 export function startFailure(threads: number, cause: unknown): ConfigError {
   const reason = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message.split('\n')[0]}` : String(cause);
-  const error = new ConfigError('threads', threads, `a thread count this runtime can start (its worker pool failed to start: ${reason}); 'auto' runs on one thread here`);
+  const error = new ConfigError('threads', threads, `a count this runtime can start (its worker pool failed: ${reason})`);
   startFailures.add(error);
   return error;
 }
