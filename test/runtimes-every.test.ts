@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { nodeBinary, otherNodes } from './helpers/nodes.js';
 import { serveStatic } from './helpers/static-server.js';
 
 // Every runtime trains the tutorial from the *built* package (dist/ + build/elman.wasm) with seed 1,
@@ -39,11 +40,23 @@ describe('Node (the reference)', () => {
 });
 
 test('Deno (npm package "deno") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
 });
 
 test('Bun (npm package "bun") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+});
+
+// Node 22 and 24 validate relaxed SIMD, so init() would load the relaxed core there (test/core-relaxed);
+// main.mjs pins the plain core, whose bits must be Node 20's.
+describe.each(otherNodes)('Node %s (npm node@…), the plain core pinned', (version) => {
+  test("trains the tutorial and the GRU → LSTM stack to the bits of this Node, and runs 2 threads to the bits of 1", async () => {
+    const bin = await nodeBinary(version);
+    expect(await json(bin, ['test/runtimes/main.mjs'])).toEqual(node);
+    const threads = (await json(bin, ['test/runtimes/threads-main.mjs'])) as unknown as Record<string, { threads: number; bits: string }>;
+    expect([threads[1]!.threads, threads[2]!.threads]).toEqual([1, 2]);
+    expect(threads[2]!.bits).toBe(threads[1]!.bits);
+  }, 300_000);
 });
 
 describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThreaded data, 1 and 2 threads', () => {
@@ -60,26 +73,26 @@ describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThr
 
   test.each([
     ['Node', process.execPath, []],
-    ['Deno', join(root, 'node_modules/.bin/deno'), ['run', '--allow-read']],
-    ['Bun', join(root, 'node_modules/.bin/bun'), []],
+    ['Deno', join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read']],
+    ['Bun', join(root, 'test/node_modules/.bin/bun'), []],
   ])('%s: a threaded placement left undisposed does not keep the process alive', async (_, cmd, args) => {
     const r = await run(cmd, [...args, 'test/runtimes/threads-undisposed.mjs'], { cwd: root, timeout: 30_000 });
     expect(JSON.parse(r.stdout)).toEqual({ threads: 2 });
   }, 40_000);
 
   test('Deno (worker_threads) and Bun (Web Workers) from the inline source: 2 threads ran, the bits of Node', async () => {
-    expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
-    expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
   }, 60_000);
 });
 
 describe('workerd (through miniflare)', () => {
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  // Where the "workerd" export condition sends `import 'elman'`, read from package.json as wrangler would.
+  // Where the "workerd" export condition sends `import 'elman-rnn'`, read from package.json as wrangler would.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
   const entry = pkg.exports['.']!.workerd!;
   // What a bundler hands workerd: every ES module, the .wasm as a compiled module (no bytes), and the
-  // name 'elman' bound to that entry (workerd looks bare names up beside the importing module).
+  // name 'elman-rnn' bound to that entry (workerd looks bare names up beside the importing module).
   const worker = (script: string) =>
     new Miniflare({
       modulesRoot: root,
@@ -87,7 +100,7 @@ describe('workerd (through miniflare)', () => {
       modules: [
         { type: 'ESModule', path: join(root, script) },
         { type: 'ESModule', path: join(root, 'test/runtimes/tutorial.mjs') },
-        { type: 'ESModule', path: join(root, 'test/runtimes/elman'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
+        { type: 'ESModule', path: join(root, 'test/runtimes/elman-rnn'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
         ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
         { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
       ],
@@ -106,24 +119,24 @@ describe('workerd (through miniflare)', () => {
     const r = await get(worker('test/runtimes/worker-module.mjs'), '/default');
     expect(r.bytesRefused).toMatch(/CompileError|disallowed|not allowed/i);
     expect(r.name).toBe('InitError');
-    expect(r.message).toContain("import wasm from 'elman/elman.wasm'; await init(wasm);");
+    expect(r.message).toContain("import wasm from 'elman-rnn/elman.wasm'; await init(wasm);");
   });
 
   test('init(importedModule) lands on the same bits as Node', async () => {
     expect(await get(worker('test/runtimes/worker-module.mjs'), '/train')).toEqual(node);
   });
 
-  test('import \'elman\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
+  test('import \'elman-rnn\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
     expect(entry).toBe('./dist/workerd.js');
     expect(await get(worker('test/runtimes/worker-entry.mjs'), '/')).toEqual(node);
   });
 });
 
 describe.runIf(chromiumAvailable('Chromium runtime test'))('Chromium', () => {
-  // The import map stands in for a bundler resolving 'elman' to the package's default entry.
-  const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+  // The import map stands in for a bundler resolving 'elman-rnn' to the package's default entry.
+  const page = `<!doctype html><script type="importmap">{ "imports": { "elman-rnn": "/dist/index.js" } }</script>
     <script type="module">
-    import * as elman from 'elman';
+    import * as elman from 'elman-rnn';
     import { tutorialRuns } from '/test/runtimes/tutorial.mjs';
     try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
   </script>`;
