@@ -17,7 +17,7 @@ const shortest = (v: number) => {
   for (let p = 1; p < 9; p++) if (Math.fround(Number(v.toPrecision(p))) === v) return String(Number(v.toPrecision(p)));
   return String(Number(v.toPrecision(9)));
 };
-const pair = (w: LinearWeights) => `(${fmt(w.wx)}, ${fmt(w.wRec)})`;
+const pair = (w: LinearWeights) => `(${fmt(w.wx, 5)}, ${fmt(w.wRec, 5)})`;
 const fields = { optimizer: $<HTMLSelectElement>('optimizer'), lr: $<HTMLInputElement>('lr'), epochs: $<HTMLInputElement>('epochs'), speed: $<HTMLSelectElement>('speed') };
 const pointFields = { wx: $<HTMLInputElement>('wx'), wRec: $<HTMLInputElement>('wrec') };
 const status = $('status');

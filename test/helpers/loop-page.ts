@@ -54,10 +54,3 @@ export async function run(page: Page, s: { optimizer?: string; lr?: string; epoc
   if (s.speed !== undefined) await page.selectOption('#speed', s.speed);
   await page.click('#train');
 }
-
-/** Parse a "(a, b)" pair of the page's text. */
-export const pairIn = (text: string, after: string): [number, number] => {
-  const m = new RegExp(`${after.replace(/[()]/g, '\\$&')} \\((-?[\\d.e+-]+), (-?[\\d.e+-]+)\\)`).exec(text);
-  if (!m) throw new Error(`no pair after "${after}" in: ${text}`);
-  return [Number(m[1]), Number(m[2])];
-};
