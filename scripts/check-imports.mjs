@@ -21,11 +21,12 @@ export const LAYERS = [
   ['models/'],
   ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/'],
   ['plots/'],
+  ['sweep/'],
   ['index.ts', 'workerd.ts', 'cli/'],
 ];
 
 /** The package's public entries (package.json exports): what users import. */
-export const FACE = ['src/index.ts', 'src/plots/index.ts'];
+export const FACE = ['src/index.ts', 'src/plots/index.ts', 'src/sweep/index.ts'];
 
 /** Entries that must go through the face: each may import its own folder, the face, and nothing else of src/. */
 export const ENTRIES = ['src/cli', 'playground'];

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { BACKENDS, init, Predictor } from '../index.js';
 import { oneOf, UsageError } from './args.js';
+import { readStdin } from './data-file.js';
 
 /** Flags of `elman predict`. */
 export const predictFlags = {
@@ -24,7 +25,7 @@ export const predictHelp = `elman predict --model FILE [flags]   run a saved mod
   prints one JSON array: per sequence, its outputs (a list per step when the model returns sequences)`;
 
 /** Run `elman predict`; resolves to the exit code. `stdin` is read when --input is absent. */
-export async function runPredict(args: string[], out: (line: string) => void, stdin: () => Promise<string> = readStdin): Promise<number> {
+export async function runPredict(args: string[], out: (line: string) => void, stdin: () => Promise<string> = () => readStdin('elman predict: reading JSON sequences from stdin (end with Ctrl-D; or give --input FILE)')): Promise<number> {
   const { values: v } = parseArgs({ args, options: predictFlags, strict: true, allowPositionals: false });
   if (v.help) {
     out(predictHelp);
@@ -41,20 +42,17 @@ export async function runPredict(args: string[], out: (line: string) => void, st
   } catch (error) {
     throw new UsageError(v.input === undefined ? 'stdin' : '--input', text.slice(0, 40), `JSON sequences (${(error as Error).message})`);
   }
-  if (backend === 'wasm') await init();
-  const predictor = await Predictor.load(v.model, { backend }).catch((e: Error & { code?: string }) => {
-    throw e.code === 'ENOENT' ? new UsageError('--model', v.model, 'an existing file') : e;
+  // The model path judged before anything is read: a folder or a device (/dev/zero never ends) is no model file.
+  const info = await stat(v.model).catch((e: Error & { code?: string }) => {
+    throw new UsageError('--model', v.model, `an existing file (${e.code ?? e.message})`);
   });
+  if (!info.isFile()) throw new UsageError('--model', v.model, `a model file, not ${info.isDirectory() ? 'a folder' : 'a device or socket'}`);
+  if (backend === 'wasm') await init();
+  const predictor = await Predictor.load(v.model, { backend });
   try {
     out(JSON.stringify(predictor.predict(sequences as never)));
   } finally {
     predictor.dispose();
   }
   return 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
@@ -18,7 +18,9 @@ export interface BinaryAdditionOptions {
  * [steps][samples][2]), the sum's bit at every step as target ([steps][samples][1]). Operands are
  * uniform on [0, 2^(bits−1)), drawn a then b per sample; with bits = 7 these are the notes' 6-bit numbers.
  */
-export function binaryAddition({ samples, bits = 8, rng }: BinaryAdditionOptions): Sequences {
+export function binaryAddition(options: BinaryAdditionOptions): Sequences {
+  checkKeys('options', options, ['samples', 'bits', 'rng']);
+  const { samples, bits = 8, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('bits', bits, 2, 31);
   checkGenerated(samples, [bits, 2]);

@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, timeMajor, type Sequences } from './sequences.js';
 import { ConfigError } from '../errors.js';
@@ -17,7 +17,9 @@ export interface CountOnesOptions {
  * The tutorial's data: `samples` binary sequences of `length` steps (x time-major, f32) and, as
  * targets, how many ones each holds. Row n is numpy's `np.round(rng.rand(length))`.
  */
-export function countOnes({ samples, length, rng }: CountOnesOptions): Sequences {
+export function countOnes(options: CountOnesOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng']);
+  const { samples, length, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 26);
   checkInteger('length', length, 1, 2 ** 20);
   checkGenerated(samples, [length]);

@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkValues } from './sequences.js';
@@ -21,7 +21,9 @@ export interface NoisySignalOptions {
  * One noisy multi-frequency series: v[t] = Σ_j a_j·sin(ω_j·t + φ_j) + U(−noise, noise), the phases φ_j
  * uniform in [0, 2π). Draw order: every φ_j, then one noise value per step.
  */
-export function noisySignal({ length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 }: NoisySignalOptions): Float32Array {
+export function noisySignal(options: NoisySignalOptions): Float32Array {
+  checkKeys('options', options, ['length', 'rng', 'frequencies', 'amplitudes', 'noise']);
+  const { length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 } = options;
   checkInteger('length', length, 1, 2 ** 28);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   if (!Array.isArray(frequencies) || frequencies.length === 0) throw new ConfigError('frequencies', frequencies, 'a non-empty array of numbers');

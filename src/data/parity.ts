@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
@@ -18,7 +18,9 @@ export interface ParityOptions {
  * Every target depends on the whole prefix, so gradients must travel all the way back: a classic
  * hard case for vanishing gradients. Bits are numpy's `np.round(rng.rand(length))` per row, like countOnes.
  */
-export function parity({ samples, length, rng }: ParityOptions): Sequences {
+export function parity(options: ParityOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng']);
+  const { samples, length, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
   checkGenerated(samples, [length]);

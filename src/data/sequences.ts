@@ -52,7 +52,8 @@ export function checkInputs(data: Inputs, name = 'data'): Inputs {
 export function checkValues(name: string, values: ArrayLike<number>, binary = false): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (binary ? v !== 0 && v !== 1 : !Number.isFinite(v)) throw new DataError(name, v, i, binary ? '0 or 1' : 'a finite number');
+    // Judged in float32, where every value lands: 1e39 is Infinity there.
+    if (binary ? v !== 0 && v !== 1 : typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, binary ? '0 or 1' : Number.isFinite(v) ? 'a finite number in float32 (|v| < 3.4e38)' : 'a finite number');
   }
 }
 

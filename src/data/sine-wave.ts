@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
@@ -20,7 +20,9 @@ export interface SineWaveOptions {
  * [0.1, 0.5] rad per step and φ in [0, 2π) per sample; input v[k], target v[k+1] at every step.
  * Draw order per sample: ω, φ, then the length + 1 noise values.
  */
-export function sineWave({ samples, length, rng, noise = 0.1 }: SineWaveOptions): Sequences {
+export function sineWave(options: SineWaveOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng', 'noise']);
+  const { samples, length, rng, noise = 0.1 } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
   checkGenerated(samples, [length]);

@@ -1,4 +1,4 @@
-import { checkInteger } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { checkValues, type Sequences } from './sequences.js';
 
@@ -57,6 +57,7 @@ export function windowCount(length: number, lookback: number, horizon = 1, strid
  */
 export function windows(series: Series, options: WindowOptions): Sequences {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { lookback, horizon, stride, targets }');
+  checkKeys('options', options, ['lookback', 'horizon', 'stride', 'targets']);
   const rows = seriesRows(series);
   const S = rows.length;
   const length = rows[0]!.length;

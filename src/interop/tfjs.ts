@@ -1,6 +1,7 @@
 import type { BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../models/elman.js';
+import { checkKeys } from '../checks.js';
 import { RNN } from '../models/rnn.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
@@ -25,9 +26,11 @@ export interface FromTfjsOptions {
  * The cell of each Keras / TF.js class, from the cell registry (src/cells/). Shapes follow from
  * stackOffsets: kernel [in][g·H], recurrent_kernel [H][g·H], bias [g·H] or [2][g·H] (reset_after).
  */
-const CELL_OF: Readonly<Record<string, CellKind>> = Object.fromEntries(CELLS.flatMap((cell) => (CELL_SPECS[cell].keras ? [[CELL_SPECS[cell].keras!.className, cell]] : [])));
+// A Map, not an object: a class_name of "constructor" or "__proto__" names no cell.
+const CELL_OF: ReadonlyMap<string, CellKind> = new Map(CELLS.flatMap((cell) => (CELL_SPECS[cell].keras ? [[CELL_SPECS[cell].keras!.className, cell] as const] : [])));
+const cellOf = (cls: string): CellKind | undefined => CELL_OF.get(cls);
 
-const supported = () => `InputLayer, then one or more of ${Object.keys(CELL_OF).join(', ')} (all but the last with return_sequences), then Dense`;
+const supported = () => `InputLayer, then one or more of ${[...CELL_OF.keys()].join(', ')} (all but the last with return_sequences), then Dense`;
 
 /** A model in interop's terms: layers bottom-up with their weights, then the Dense head. */
 interface Chain {
@@ -48,12 +51,15 @@ interface Chain {
  */
 export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}): { model: InteropModel; metadata: Record<string, unknown> | undefined } {
   if (!isObject(artifacts)) throw new ConfigError('artifacts', artifacts, 'TF.js model artifacts { modelTopology, weightSpecs, weightData }');
+  checkKeys('options', options, ['backend']);
   const all = kerasLayers(artifacts.modelTopology);
+  const version = artifacts.modelTopology.keras_version;
+  if (version !== undefined && version !== null && typeof version !== 'string') throw new ConfigError('modelTopology.keras_version', version, 'a string like "3.5.0" or "tfjs-layers 4.22.0"');
   // Keras 3 changed hard_sigmoid's slope (1/6, not TF.js's 0.2) and the gated layers' defaults.
-  const keras3 = /^3\./.test(String(artifacts.modelTopology.keras_version ?? ''));
+  const keras3 = /^3\./.test(version ?? '');
   const layers = all.filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
   let top = 0;
-  while (layers[top] && CELL_OF[layers[top]!.class_name] !== undefined) top++;
+  while (layers[top] && cellOf(layers[top]!.class_name) !== undefined) top++;
   const rnns = layers.slice(0, top);
   const dense = layers[top];
   if (rnns.length === 0) throw unsupported(layers[0], 'a recurrent layer');
@@ -93,7 +99,7 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
   refuse(layer, { return_state: false, go_backwards: false, stateful: false, time_major: false });
   const cls = layer.class_name;
   if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
-  const cell = CELL_OF[cls]!;
+  const cell = cellOf(cls)!;
   const { gated, options } = CELL_SPECS[cell];
   return {
     cell,
@@ -141,10 +147,11 @@ export interface ToTfjsOptions {
  */
 export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArtifacts {
   if (typeof model?.toJSON !== 'function') throw new ConfigError('model', model, 'an elman model (with toJSON)');
+  checkKeys('options', options, ['metadata']);
+  if (options.metadata !== undefined) checkMetadata(options.metadata);
   const c = chainOf(model.toJSON());
-  if (options.metadata !== undefined && !isObject(options.metadata)) throw new ConfigError('metadata', options.metadata, 'a JSON object');
   c.layers.forEach((l, k) => {
-    if (!CELL_SPECS[l.cell].keras) throw new ConfigError(`model.layers[${k}].cell`, l.cell, `a cell TF.js has a layer for: ${Object.keys(CELL_OF).join(', ')}`);
+    if (!CELL_SPECS[l.cell].keras) throw new ConfigError(`model.layers[${k}].cell`, l.cell, `a cell TF.js has a layer for: ${[...CELL_OF.keys()].join(', ')}`);
     if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
   });
   const specs: Array<{ name: string; shape: number[]; values: number[] }> = [];
@@ -190,6 +197,18 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     weightData: packWeights(specs),
     ...(options.metadata && { userDefinedMetadata: options.metadata }),
   };
+}
+
+/** Metadata must survive JSON.stringify as given: a plain object with no BigInt, cycle or function. */
+function checkMetadata(metadata: unknown): void {
+  if (!isObject(metadata)) throw new ConfigError('metadata', metadata, 'a JSON object');
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(metadata);
+  } catch (error) {
+    throw new ConfigError('metadata', metadata, `JSON: no BigInt and no cycle (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (text === undefined) throw new ConfigError('metadata', metadata, 'a JSON object');
 }
 
 function unsupported(layer: KerasLayer | undefined, wanted: string): ConfigError {

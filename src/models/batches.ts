@@ -2,6 +2,7 @@
 // from the bind options, a workspace per binding, checked shuffles, and release of what it placed.
 
 import { checkInteger } from '../checks.js';
+import type { Holdings } from './bindings.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
 import type { BindOptions, Binding, PlacedData } from './model.js';
@@ -58,6 +59,8 @@ export function batchBinding(p: {
   grads: Float32Array;
   /** The model's own check (DisposedError once the model is disposed). */
   check: () => void;
+  /** The model's holdings: the binding joins them, so the model's dispose frees its scratch too. */
+  holdings?: Holdings<{ dispose(): void }>;
 }): BatchBinding {
   const { placed, owns, plan, kind, params, grads } = p;
   const { B, batches, window } = plan;
@@ -76,7 +79,7 @@ export function batchBinding(p: {
     if (!live) throw new DisposedError('binding');
     p.check();
   };
-  return {
+  const binding: BatchBinding = {
     samples: n,
     steps: placed.steps,
     ...(backend.threads !== undefined && { threads: backend.threads }),
@@ -97,8 +100,11 @@ export function batchBinding(p: {
     dispose: () => {
       if (!live) return;
       live = false;
+      p.holdings?.forget(binding);
       work.dispose();
       if (owns) placed.dispose();
     },
   };
+  p.holdings?.add(binding);
+  return binding;
 }

@@ -9,7 +9,7 @@ import { RandomState } from '../random.js';
 import type { ElmanLossName } from '../losses.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type OutputActivation } from '../types.js';
 import { initialize, type Initializer } from './init.js';
-import type { BindOptions } from './model.js';
+import { checkNotTraining, type BindOptions } from './model.js';
 import { ELMAN_OPTIONS, loadOptions } from './options.js';
 import type { BatchBinding } from './batches.js';
 import { flatten } from './weights.js';
@@ -151,6 +151,7 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
 
   /** Set any of the weights by name (see `weights`); nothing changes unless every given weight is valid. */
   setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
+    checkNotTraining(this, 'setWeights');
     if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, `an object with some of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
     const offsets = this.offsets();
     const staged: Array<[number, Float32Array]> = [];

@@ -4,7 +4,7 @@
 // lossAndGrad, threads. RNN (./rnn.ts) and ElmanRNN (./elman.ts) are its two faces: each names the
 // weights its own way and saves its own JSON; neither computes anything.
 
-import { checkInteger, checkKeys, plainObject } from '../checks.js';
+import { checkInteger, checkKeys, finite32, plainObject } from '../checks.js';
 import { type BackendName } from '../backends/backend.js';
 import { JsPlaced } from '../backends/js/placed.js';
 import { JsStack } from '../backends/js/stack.js';
@@ -12,9 +12,9 @@ import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
-import { checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkFinite32, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
-import { byteSize } from '../sizes.js';
+import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import type { OutputActivation } from '../types.js';
 import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
@@ -136,7 +136,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.holdings.check();
     const own = input instanceof Placement;
     const data = own ? undefined : this.inputs(input as RNNInputs);
-    if (data) checkSequences(data, 'data'); // the inputs' values too (the targets are zeros)
+    if (data) checkSequences(data, 'data', false);
+    // The inputs are judged in float32 (1e39 is Infinity there); the targets are zeros standing in.
+    if (data) checkFinite32('data.x', data.x);
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * this.outputSize;
@@ -168,7 +170,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.holdings.check();
     const I = this.inputSize;
     let flat: ArrayLike<number>;
-    if (x !== null && typeof x === 'object' && x.length > 0 && typeof x[0] === 'object') {
+    // A typed array is flat: its x[0] is never read here, since that read boxes a double at a site that has seen rows.
+    const typed = x instanceof Float32Array;
+    if (!typed && x !== null && typeof x === 'object' && x.length > 0 && typeof x[0] === 'object') {
       const rows = x as ArrayLike<ArrayLike<number>>;
       if (this.stepInput.length !== rows.length * I) this.stepInput = new Float32Array(rows.length * I);
       for (let s = 0; s < rows.length; s++) {
@@ -179,7 +183,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       flat = this.stepInput;
     } else flat = x as ArrayLike<number>;
     if (flat === null || typeof flat !== 'object' || !(flat.length >= I) || flat.length % I !== 0) throw new ShapeError('x', x, `be [streams][${I}] values, flat or as rows`);
-    checkValues('x', flat);
+    // A Float32Array's own check reads it at one monomorphic site: no value is boxed, nothing allocated.
+    if (flat instanceof Float32Array) checkFinite32('x', flat);
+    else checkValues('x', flat);
     const streams = flat.length / I;
     if (!this.stepper || this.stepper.streams !== streams) {
       if (this.stepper) this.release(this.stepper);
@@ -194,6 +200,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   /** Zero the state `step` carries: of one stream, or of all. */
   resetState(stream?: number): void {
     this.holdings.check();
+    // Judged alike before and after the first step: with no stream stepped yet, no index names one.
+    if (stream !== undefined && !this.stepper) throw new ConfigError('stream', stream, 'undefined: no stream has stepped yet');
     if (!this.stepper) return;
     if (stream !== undefined) checkInteger('stream', stream, 0, this.stepper.streams - 1);
     this.stepper.resetState(stream);
@@ -263,6 +271,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
     const kind = lossSpec(loss, this.outputActivation);
     const { samples: n, steps: T } = data;
+    // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
+    byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
     return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
   }
@@ -365,7 +375,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       for (let k = 0; k < steps; k++) {
         const v = seq[k]!;
         if (v?.length !== I) throw new ShapeError(`data[${n}][${k}]`, v, `have ${I} values (inputSize)`, `${v?.length}`);
-        for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = v[i]!;
+        for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = finite32(`data[${n}][${k}]`, v[i], i);
       }
     }
     return { samples, steps, inputSize: I, outputSize: O, x, targets: new Float32Array((this.returnSequences ? steps : 1) * samples * O), targetsPerStep: this.returnSequences };

@@ -6,11 +6,12 @@ import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
-import { initialize } from './init.js';
+import { initialize, ORTHOGONAL_WORK } from './init.js';
 import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
 import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
+import { checkNotTraining } from './model.js';
 
 export { CELLS, GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec, type RNNInputs };
 
@@ -122,6 +123,13 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       for (const flag of ['resetAfter', 'unitForgetBias'] as const) checkBoolean(`${name}.${flag}`, lo[flag]);
       oneOf(`${name}.recurrentActivation`, lo.recurrentActivation, GATE_ACTIVATIONS);
       const reads = CELL_SPECS[lo.cell].options as readonly string[];
+      // A flag the user set for a cell that has no such thing is a mistake, not a no-op.
+      for (const flag of ['resetAfter', 'unitForgetBias'] as const) {
+        if (plainObject(l) && l[flag] === true && !reads.includes(flag)) throw new ConfigError(`${name}.${flag}`, true, `false: ${lo.cell} has no ${flag}`);
+      }
+      // The recurrent kernel is drawn orthogonal: units × (gates·units) costs gates·units³ multiply-adds, bounded.
+      const most = Math.floor(Math.cbrt(ORTHOGONAL_WORK / CELL_SPECS[lo.cell].gates) + 1e-9);
+      if (lo.units > most) throw new ConfigError(`${name}.units`, lo.units, `an integer in [1, ${most}]`);
       forget.push(reads.includes('unitForgetBias') && lo.unitForgetBias);
       return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
     });
@@ -168,6 +176,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
 
   /** Set any weights by name (flat or as rows, finite in float32); nothing changes unless every given weight is valid. */
   setWeights(w: RNNWeightsInput): void {
+    checkNotTraining(this, 'setWeights');
     if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { layers?, outputKernel?, outputBias? }');
     checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias']);
     const o = stackOffsets(this.dims);

@@ -7,7 +7,7 @@ import { checkSequences, valuesChecked, type Sequences } from '../data/sequences
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { LOSS_SPECS, type LossSpec } from '../losses.js';
-import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import { isPlaced, Placement, training, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
@@ -21,7 +21,6 @@ const SLICE_MS = 20;
 
 // Models in a training call: a second call on the same model is refused, not interleaved. A Set,
 // not a WeakSet: every exit deletes its model, and a WeakSet's add/delete per call costs microseconds of GC.
-const busy = new Set<object>();
 
 // Placed data keeps its last binding, so a later call with the same loss and schedule binds nothing
 // anew; the binding's memory goes with the placement (its dispose, or the model's).
@@ -87,16 +86,20 @@ class Session<W, L extends string> {
     this.plan = checkOptions(model, o);
     this.summed = (LOSS_SPECS as Record<string, LossSpec>)[this.plan.loss]?.mean === 'none';
     this.epochs = this.plan.epochs;
-    if (busy.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
-    busy.add(model);
+    if (training.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
+    training.add(model);
     try {
       const { split, loss } = this.plan;
       const { batchSize, truncate } = o;
       let trainData = data;
       let valData = o.validationData;
+      // Values unchecked until placed: a data set placed whole is checked by the model's place (a
+      // backend may check as it copies, with no scan first); one to be split is checked here, whole.
+      let unchecked: Sequences | undefined;
       if (!isPlaced(data)) {
-        checkSequences(data);
         const held = Math.floor(data.samples * split);
+        checkSequences(data, 'data', held > 0);
+        if (held === 0) unchecked = data;
         if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
         if (held > 0) {
           trainData = valuesChecked(data, () => sliceSamples(data, 0, data.samples - held));
@@ -106,8 +109,8 @@ class Session<W, L extends string> {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
-      // Both data sets' values were checked above (a slice's with the whole): placing them does not scan them again.
-      const place = (d: Sequences) => this.taken.add(valuesChecked(d, () => model.place(d)));
+      // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
+      const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));
       this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
       if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
@@ -206,6 +209,8 @@ class Session<W, L extends string> {
       const grads = model.grads.slice(); // the validation pass writes grads; keep the last update's
       valLoss = this.val.lossAndGrad(0);
       model.grads.set(grads);
+      // Judged in float32 on every backend: js's float64 6e58 is what wasm records, Infinity.
+      if (!Number.isFinite(Math.fround(valLoss))) valLoss = Math.fround(valLoss);
       // Early stopping judges a non-finite validation loss as no better; without it, it is divergence.
       if (!Number.isFinite(Math.fround(valLoss)) && this.plan.patience === undefined) this.diverge('validation loss', true);
     }
@@ -279,7 +284,7 @@ class Session<W, L extends string> {
 
   private release(): void {
     this.taken.releaseAll();
-    busy.delete(this.model);
+    training.delete(this.model);
   }
 }
 
