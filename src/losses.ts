@@ -2,10 +2,16 @@ import { ConfigError } from './errors.js';
 
 import type { LinearLossName } from './types.js';
 
-/** The losses of the counter: `sse` sums (t - y)² over samples (the tutorial's), `mse` averages it. */
+/**
+ * The losses of the counter: `sse` sums (t - y)² over samples (the tutorial's), `mse` averages it.
+ * @category Training
+ */
 export type LossName = LinearLossName;
 
-/** The loss names the counter accepts. */
+/**
+ * The loss names the counter accepts.
+ * @category Training
+ */
 export const LOSSES: readonly LossName[] = ['sse', 'mse'];
 
 /**

@@ -4,16 +4,28 @@
 
 import type { OutputActivation } from './types.js';
 
-/** Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1). */
+/**
+ * Activations of a recurrent layer and of its gates; hardSigmoid is TF.js's clip(0.2·x + 0.5, 0, 1).
+ * @category Models
+ */
 export type GateActivation = 'linear' | 'tanh' | 'relu' | 'sigmoid' | 'hardSigmoid';
 
-/** Every layer and gate activation. */
+/**
+ * Every layer and gate activation.
+ * @category Models
+ */
 export const GATE_ACTIVATIONS: readonly GateActivation[] = ['linear', 'tanh', 'relu', 'sigmoid', 'hardSigmoid'];
 
-/** The recurrent cells a layer can be. */
+/**
+ * The recurrent cells a layer can be.
+ * @category Models
+ */
 export type CellKind = 'simple' | 'gru' | 'lstm';
 
-/** One recurrent layer, fully specified. */
+/**
+ * One recurrent layer, fully specified.
+ * @category Models
+ */
 export interface LayerSpec {
   /** The recurrent cell. */
   readonly cell: CellKind;

@@ -1,22 +1,37 @@
 // Domain types that models, backends, data and the CLI share. They live here, below all of
 // them, so that no layer has to import a backend or a model to name an activation or a loss.
 
-/** Where a model's loops run: the WebAssembly core (default) or the plain-TypeScript reference. */
+/**
+ * Where a model's loops run: the WebAssembly core (default) or the plain-TypeScript reference.
+ * @category Models
+ */
 export type BackendName = 'wasm' | 'js';
 
 /** Every backend name, in order of preference. */
 export const BACKENDS: readonly BackendName[] = ['wasm', 'js'];
 
-/** Hidden activations of the recurrent layers. */
+/**
+ * Hidden activations of the recurrent layers.
+ * @category Models
+ */
 export type Activation = 'linear' | 'tanh' | 'relu' | 'sigmoid';
 
-/** Every hidden activation. */
+/**
+ * Every hidden activation.
+ * @category Models
+ */
 export const ACTIVATIONS: readonly Activation[] = ['linear', 'tanh', 'relu', 'sigmoid'];
 
-/** Output activations of the dense output layer. */
+/**
+ * Output activations of the dense output layer.
+ * @category Models
+ */
 export type OutputActivation = 'linear' | 'sigmoid' | 'softmax';
 
-/** Every output activation. */
+/**
+ * Every output activation.
+ * @category Models
+ */
 export const OUTPUT_ACTIVATIONS: readonly OutputActivation[] = ['linear', 'sigmoid', 'softmax'];
 
 /** How a loss is computed by the kernels: squared error (sse, mse), binary or softmax cross-entropy. */
@@ -32,12 +47,16 @@ export interface ElmanDims {
   readonly seq: boolean;
 }
 
-/** Losses of the counter (LinearRNN): `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
+/**
+ * Losses of the counter (LinearRNN): `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it.
+ * @category Training
+ */
 export type LinearLossName = 'sse' | 'mse';
 
 /**
  * Losses of ElmanRNN: `sse` Σ(y − t)², `mse` its mean over samples × output steps × outputs,
  * `bce` binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
  * both averaged over samples × output steps (bce also over outputs), as Keras averages them.
+ * @category Training
  */
 export type ElmanLossName = LinearLossName | 'bce' | 'cce';

@@ -2,7 +2,10 @@ import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkInteger, checkValues } from './sequences.js';
 
-/** Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width. */
+/**
+ * Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width.
+ * @category Data and time series
+ */
 export interface NoisySignalOptions {
   /** Number of values, an integer in [1, 2^28]. */
   length: number;
@@ -19,6 +22,14 @@ export interface NoisySignalOptions {
 /**
  * One noisy multi-frequency series: v[t] = Σ_j a_j·sin(ω_j·t + φ_j) + U(−noise, noise), the phases φ_j
  * uniform in [0, 2π). Draw order: every φ_j, then one noise value per step.
+ * @example
+ * ```ts
+ * import { noisySignal, RandomState } from 'elman-rnn';
+ *
+ * const signal = noisySignal({ length: 1000, rng: new RandomState(7) });   // Σ a·sin(ωt + φ) + noise
+ * console.log(signal.length);   // 1000
+ * ```
+ * @category Data and time series
  */
 export function noisySignal({ length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 }: NoisySignalOptions): Float32Array {
   checkInteger('length', length, 1, 2 ** 28);

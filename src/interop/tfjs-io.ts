@@ -2,7 +2,10 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './tfjs.js';
 import { isObject, weightBytes, type TfjsArtifacts, type TfjsModelJson } from './tfjs-format.js';
 
-/** Where a TF.js model can come from: artifacts in memory, a URL of its model.json (http(s): or file:), or a file path. */
+/**
+ * Where a TF.js model can come from: artifacts in memory, a URL of its model.json (http(s): or file:), or a file path.
+ * @category Interop and serving
+ */
 export type TfjsSource = TfjsArtifacts | URL | string;
 
 // model.json files larger than this are refused before they are parsed.
@@ -11,6 +14,16 @@ const MAX_JSON_BYTES = 64 * 2 ** 20;
 /**
  * Load a TF.js Layers model into elman: from artifacts (`tf.io.ModelArtifacts`), from the URL of its
  * model.json (fetched, weight files resolved beside it) or from a file path (node:fs, in Node, Deno, Bun).
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, saveTfjs, loadTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 });
+ * await saveTfjs(model, 'my-model/');                               // my-model/model.json + weights.bin
+ * const { model: loaded } = await loadTfjs('my-model/model.json');  // a path, a URL, or tf.io artifacts
+ * ```
+ * @category Interop and serving
  */
 export async function loadTfjs(source: TfjsSource, options: FromTfjsOptions = {}): Promise<{ model: InteropModel; metadata: Record<string, unknown> | undefined }> {
   if (isObject(source) && !(source instanceof URL)) return fromTfjs(source as unknown as TfjsArtifacts, options);
@@ -27,7 +40,18 @@ export async function fromModelJson(text: string, url: URL, options: FromTfjsOpt
   return fromTfjs({ ...json, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData }, options);
 }
 
-/** The files TF.js reads for a model: model.json (naming weights.bin) and weights.bin, as a browser download or a worker would ship them. */
+/**
+ * The files TF.js reads for a model: model.json (naming weights.bin) and weights.bin, as a browser download or a worker would ship them.
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, tfjsFiles } from 'elman-rnn';
+ *
+ * await init();
+ * const files = tfjsFiles(new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 }));
+ * console.log(Object.keys(files));   // ['model.json', 'weights.bin']: serve or upload them
+ * ```
+ * @category Interop and serving
+ */
 export function tfjsFiles(model: Exportable, options: ToTfjsOptions = {}): { 'model.json': string; 'weights.bin': Uint8Array } {
   const a = toTfjs(model, options);
   const { weightSpecs, weightData, ...rest } = a;
@@ -35,7 +59,19 @@ export function tfjsFiles(model: Exportable, options: ToTfjsOptions = {}): { 'mo
   return { 'model.json': JSON.stringify(json), 'weights.bin': new Uint8Array(weightBytes(weightData)) };
 }
 
-/** Write model.json and weights.bin into directory `dir` (created if missing), as TF.js's file:// handler does. */
+/**
+ * Write model.json and weights.bin into directory `dir` (created if missing), as TF.js's file:// handler does.
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, saveTfjs, loadTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 });
+ * await saveTfjs(model, 'my-model/');                               // my-model/model.json + weights.bin
+ * const { model: loaded } = await loadTfjs('my-model/model.json');  // a path, a URL, or tf.io artifacts
+ * ```
+ * @category Interop and serving
+ */
 export async function saveTfjs(model: Exportable, dir: string | URL, options: ToTfjsOptions = {}): Promise<void> {
   const files = tfjsFiles(model, options);
   // node:fs, named through a variable so that bundlers for browsers and workers leave it alone.

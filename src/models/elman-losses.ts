@@ -3,7 +3,10 @@ import type { ElmanLossName, LossKind, OutputActivation } from '../types.js';
 
 export type { ElmanLossName };
 
-/** Every ElmanRNN loss name. */
+/**
+ * Every ElmanRNN loss name.
+ * @category Training
+ */
 export const ELMAN_LOSSES: readonly ElmanLossName[] = ['sse', 'mse', 'bce', 'cce'];
 
 /** How a loss maps to a kernel: its kind and the scale applied to the summed loss, for a batch of B samples. */

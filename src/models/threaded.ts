@@ -6,7 +6,10 @@ import { ConfigError } from '../errors.js';
 import { holdPlacement, type Placement } from './model.js';
 import { checkKeys } from './options.js';
 
-/** Options of `placeThreaded`. */
+/**
+ * Options of `placeThreaded`.
+ * @category Models
+ */
 export interface ThreadOptions {
   /**
    * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when
