@@ -1,6 +1,6 @@
 // The reference notes' second part: an Elman network adds two numbers fed bit by bit, least
 // significant first (2 inputs → 3 tanh units → 1 sigmoid output). Run: node examples/binary-addition.mjs
-import { accuracy, binaryAddition, ElmanRNN, init, RandomState, rmsprop, train } from 'elman';
+import { accuracy, binaryAddition, ElmanRNN, init, RandomState, rmsprop, train } from 'elman-rnn';
 
 await init();
 const rng = new RandomState(2);

@@ -1,6 +1,6 @@
 // elman in Deno, from npm. Run: deno run examples/deno.ts
 // (in a project that has installed elman into node_modules, add --node-modules-dir=manual)
-import { countOnes, init, LinearRNN, RandomState, rprop, trainSync } from 'npm:elman';
+import { countOnes, init, LinearRNN, RandomState, rprop, trainSync } from 'npm:elman-rnn';
 
 await init();
 const rng = new RandomState(1);

@@ -1,6 +1,6 @@
 // The tutorial, replayed with the API: count the ones in 20 binary sequences of 10 bits (seed 1),
 // RMSProp, 2000 updates, and its log lines. Run: node examples/tutorial.mjs
-import { countOnes, init, LinearRNN, RandomState, rmsprop, train } from 'elman';
+import { countOnes, init, LinearRNN, RandomState, rmsprop, train } from 'elman-rnn';
 
 await init();
 const rng = new RandomState(1); // numpy's np.random.seed(1): the data, then the two weights

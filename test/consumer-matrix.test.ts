@@ -50,13 +50,13 @@ beforeAll(async () => {
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: app });
   cpSync(join(root, 'test/runtimes/tutorial.mjs'), join(app, 'tutorial.mjs'));
   cpSync(join(root, 'test/runtimes/threads.mjs'), join(app, 'threads.mjs'));
-  writeFileSync(join(app, 'node.mjs'), "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\nawait elman.init(undefined, { relaxedSimd: false });\nconsole.log(JSON.stringify(tutorialRuns(elman)));\n");
+  writeFileSync(join(app, 'node.mjs'), "import * as elman from 'elman-rnn';\nimport { tutorialRuns } from './tutorial.mjs';\nawait elman.init(undefined, { relaxedSimd: false });\nconsole.log(JSON.stringify(tutorialRuns(elman)));\n");
   writeFileSync(
     join(app, 'browser.mjs'),
-    "import * as elman from 'elman';\nimport { tutorialRuns } from './tutorial.mjs';\ntry { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n",
+    "import * as elman from 'elman-rnn';\nimport { tutorialRuns } from './tutorial.mjs';\ntry { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n",
   );
   writeFileSync(join(app, 'index.html'), '<!doctype html><script type="module" src="./browser.mjs"></script>\n');
-  writeFileSync(join(app, 'cdn.mjs'), "export * from 'elman';\n");
+  writeFileSync(join(app, 'cdn.mjs'), "export * from 'elman-rnn';\n");
   const node = await sh(process.execPath, ['node.mjs']);
   expect(node.stderr).toBe('');
   reference = JSON.parse(node.stdout) as Runs;
@@ -75,7 +75,7 @@ let nodeThreads: Record<string, { threads: number; bits: string }> | undefined;
 
 describe('the installed package in Node, Deno and Bun', () => {
   test('Node: placeThreaded runs 2 threads (history.threads 2) from the installed package, the bits of 1 thread', async () => {
-    writeFileSync(join(app, 'threads-node.mjs'), "import * as elman from 'elman';\nimport { threadRuns } from './threads.mjs';\nawait elman.init();\nconsole.log(JSON.stringify(await threadRuns(elman)));\n");
+    writeFileSync(join(app, 'threads-node.mjs'), "import * as elman from 'elman-rnn';\nimport { threadRuns } from './threads.mjs';\nawait elman.init();\nconsole.log(JSON.stringify(await threadRuns(elman)));\n");
     const r = await sh(process.execPath, ['threads-node.mjs']);
     expect(r.stderr).toBe('');
     nodeThreads = JSON.parse(r.stdout) as typeof nodeThreads;
@@ -91,8 +91,8 @@ describe('the installed package in Node, Deno and Bun', () => {
     printed.node = summary(reference);
   });
 
-  test("require('elman') works from CommonJS (Node >= 20.19, as engines says)", async () => {
-    const r = await sh(process.execPath, ['-e', "const e = require('elman'); e.initSync(); const m = new e.LinearRNN({ wx: 1, wRec: 1 }); console.log(m.predict([1, 1, 1]))"]);
+  test("require('elman-rnn') works from CommonJS (Node >= 20.19, as engines says)", async () => {
+    const r = await sh(process.execPath, ['-e', "const e = require('elman-rnn'); e.initSync(); const m = new e.LinearRNN({ wx: 1, wRec: 1 }); console.log(m.predict([1, 1, 1]))"]);
     expect(r.stdout.trim()).toBe('3');
     printed.require = r.stdout.trim();
   });
@@ -110,7 +110,7 @@ describe('the installed package in Node, Deno and Bun', () => {
     const out = JSON.parse(r.stdout) as { runtime: string; epochs: number; wx: number; wRec: number };
     expect(out).toMatchObject({ runtime: 'deno', epochs: 500 });
     expect(Math.abs(out.wx - 1) + Math.abs(out.wRec - 1)).toBeLessThan(0.01);
-    printed['examples/deno.ts (npm:elman)'] = r.stdout.trim();
+    printed['examples/deno.ts (npm:elman-rnn)'] = r.stdout.trim();
   });
 
   test('Bun runs the installed package, same bits', async () => {
@@ -133,7 +133,7 @@ describe('the installed package in Node, Deno and Bun', () => {
 test('the core is embedded in bundles of the default entry, and left out under the "workerd" condition', async () => {
   const esbuild = await import('esbuild');
   const bundle = async (conditions: string[]) => {
-    const r = await esbuild.build({ stdin: { contents: "export { init, LinearRNN } from 'elman';", resolveDir: app }, bundle: true, format: 'esm', platform: 'neutral', conditions, external: ['*.wasm'], write: false, minify: true, logLevel: 'silent' });
+    const r = await esbuild.build({ stdin: { contents: "export { init, LinearRNN } from 'elman-rnn';", resolveDir: app }, bundle: true, format: 'esm', platform: 'neutral', conditions, external: ['*.wasm'], write: false, minify: true, logLevel: 'silent' });
     return r.outputFiles[0]!.text;
   };
   // "\0asm" in base64.
@@ -144,8 +144,8 @@ test('the core is embedded in bundles of the default entry, and left out under t
 });
 
 describe('TypeScript projects type-check against the installed types', () => {
-  const source = `import { init, initSync, LinearRNN, RandomState, countOnes, rmsprop, train, type WasmSource, type History } from 'elman';
-import { lossCurveSpec, type VegaLiteSpec } from 'elman/plots';
+  const source = `import { init, initSync, LinearRNN, RandomState, countOnes, rmsprop, train, type WasmSource, type History } from 'elman-rnn';
+import { lossCurveSpec, type VegaLiteSpec } from 'elman-rnn/plots';
 export async function run(source?: WasmSource): Promise<number> {
   await init(source);
   initSync();
@@ -192,6 +192,8 @@ describe('the elman command from the installed package (npx)', () => {
   test('--version and --help', async () => {
     const v = await npx('--version');
     expect(v.stdout).toBe(`${pkg.version}\n`);
+    // The package's own name is a bin too, so `npx elman-rnn` works before anything is installed.
+    expect((await sh('npx', ['--no', '--', 'elman-rnn', '--version'])).stdout).toBe(`${pkg.version}\n`);
     const h = await npx('--help');
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('elman train [flags]');
@@ -275,7 +277,7 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     closers.push(server.close);
     return server.url;
   }
-  /** The built bundle must not mention vega: `import 'elman'` never references plotting. */
+  /** The built bundle must not mention vega: `import 'elman-rnn'` never references plotting. */
   const noVega = (dir: string) => {
     const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && /\.m?js$/.test(f.name));
     expect(files.length).toBeGreaterThan(0);
@@ -314,7 +316,7 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     symlinkSync(join(app, 'node_modules'), join(dir, 'node_modules'));
     cpSync(join(app, 'tutorial.mjs'), join(dir, 'tutorial.mjs'));
     cpSync(join(app, 'threads.mjs'), join(dir, 'threads.mjs'));
-    writeFileSync(join(dir, 'main.mjs'), "import * as elman from 'elman';\nimport { threadRuns } from './threads.mjs';\ntry { await elman.init(); window.result = await threadRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n");
+    writeFileSync(join(dir, 'main.mjs'), "import * as elman from 'elman-rnn';\nimport { threadRuns } from './threads.mjs';\ntry { await elman.init(); window.result = await threadRuns(elman); } catch (e) { window.result = { error: String(e) }; }\n");
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./main.mjs"></script>\n');
     const vite = await import('vite');
     const out = join(dir, 'dist');
@@ -344,7 +346,7 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
   });
 
   test('init() with no options loads the relaxed-SIMD core from a bundle: esbuild one file (its import inlined) and rollup (a chunk)', async () => {
-    writeFileSync(join(app, 'features.mjs'), "import * as elman from 'elman';\ntry { await elman.init(); window.result = elman.coreFeatures(); } catch (e) { window.result = { error: String(e) }; }\n");
+    writeFileSync(join(app, 'features.mjs'), "import * as elman from 'elman-rnn';\ntry { await elman.init(); window.result = elman.coreFeatures(); } catch (e) { window.result = { error: String(e) }; }\n");
     const esbuild = await import('esbuild');
     const one = join(app, 'out/features-esbuild');
     await esbuild.build({ entryPoints: [join(app, 'features.mjs')], bundle: true, platform: 'browser', format: 'esm', outfile: join(one, 'features.js'), logLevel: 'silent' });
@@ -365,8 +367,8 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     await esbuild.build({ entryPoints: [join(app, 'cdn.mjs')], bundle: true, platform: 'neutral', format: 'esm', outfile: join(out, 'elman.js'), logLevel: 'silent' });
     cpSync(join(app, 'tutorial.mjs'), join(out, 'tutorial.mjs'));
     const html = page(
-      "import * as elman from 'elman'; import { tutorialRuns } from '/tutorial.mjs'; try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }",
-      '<script type="importmap">{ "imports": { "elman": "/elman.js" } }</script>',
+      "import * as elman from 'elman-rnn'; import { tutorialRuns } from '/tutorial.mjs'; try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }",
+      '<script type="importmap">{ "imports": { "elman-rnn": "/elman.js" } }</script>',
     );
     const runs = await result(`${await serve(out, { '/': html })}/`);
     expect(runs).toEqual(reference);

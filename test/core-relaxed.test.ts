@@ -137,9 +137,9 @@ test('a relaxedSimd option that is not a boolean is an InitError naming it, befo
 
 describe.runIf(chromiumAvailable('the relaxed-SIMD core in Chromium'))('Chromium', () => {
   let server: Awaited<ReturnType<typeof serveStatic>>;
-  const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+  const page = `<!doctype html><script type="importmap">{ "imports": { "elman-rnn": "/dist/index.js" } }</script>
   <script type="module">
-  import * as elman from 'elman';
+  import * as elman from 'elman-rnn';
   import { relaxedChecks } from '/test/runtimes/relaxed.mjs';
   try { await elman.init(); window.result = relaxedChecks(elman); } catch (e) { window.result = { error: String(e) }; }
   </script>`;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { example, workerOptions } from './helpers/edge-worker.js';
 
 // The edge example under workerd (miniflare), given what wrangler would hand it: the worker, every
-// module of the built package with 'elman' resolved through the "workerd" export condition, the .wasm
+// module of the built package with 'elman-rnn' resolved through the "workerd" export condition, the .wasm
 // as a compiled module, and the model files by the rules in its wrangler.toml (Text, Data).
 // TF.js is the truth: it loads the same model.json and its predictions, scaled back, must match.
 const modelJson = JSON.parse(readFileSync(join(example, 'model/model.json'), 'utf8'));

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
-// The example runs as a user runs it: node on the .mjs, `import 'elman'` resolved to the built package.
+// The example runs as a user runs it: node on the .mjs, `import 'elman-rnn'` resolved to the built package.
 const root = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'elman-forecast-'));
 let stdout = '';

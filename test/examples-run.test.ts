@@ -1,4 +1,4 @@
-// Every example in examples/ runs and does what its comment says. The Node ones import 'elman' by
+// Every example in examples/ runs and does what its comment says. The Node ones import 'elman-rnn' by
 // name (the package resolving itself through its exports map, as an installed copy would); the Deno
 // script runs from the installed tarball in test/consumer-matrix.test.ts.
 import { execFile } from 'node:child_process';

@@ -23,7 +23,7 @@ test('in workerd the default is refused with the way to pass a module', async ()
   vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
   const error = await init().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(InitError);
-  expect((error as InitError).message).toContain("import wasm from 'elman/elman.wasm'; await init(wasm);");
+  expect((error as InitError).message).toContain("import wasm from 'elman-rnn/elman.wasm'; await init(wasm);");
   expect(isInitialized()).toBe(false);
 });
 

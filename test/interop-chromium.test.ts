@@ -9,9 +9,9 @@ import { serveStatic } from './helpers/static-server.js';
 // weights, with no node:fs in sight; it must forecast what Node forecasts from the same file.
 const root = resolve(import.meta.dirname, '..');
 const input = [Array.from({ length: 32 }, (_, t) => Math.sin(0.1 * t)), Array.from({ length: 20 }, (_, t) => Math.cos(0.2 * t))];
-const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+const page = `<!doctype html><script type="importmap">{ "imports": { "elman-rnn": "/dist/index.js" } }</script>
   <script type="module">
-  import { init, Predictor } from 'elman';
+  import { init, Predictor } from 'elman-rnn';
   try {
     await init(undefined, { relaxedSimd: false }); // the plain core, as in Node: the same bits (Chromium would pick the relaxed one)
     const p = await Predictor.load('examples/edge-worker/model/model.json');

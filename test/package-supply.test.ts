@@ -24,6 +24,14 @@ test('npm pack ships the .wasm, the compiled API with types, the README and the 
   for (const js of files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'))) expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
 });
 
+test('no declaration file that ships repeats an embedded core (base64 of the wasm magic, "AGFzbQ")', () => {
+  const [packed] = JSON.parse(npm('pack', '--dry-run', '--json', '--ignore-scripts')) as Array<{ files: Array<{ path: string; size: number }> }>;
+  const types = packed!.files.filter((f) => f.path.endsWith('.d.ts'));
+  expect(types.map((f) => f.path)).toContain('dist/backends/wasm/core-bytes.d.ts');
+  const withCore = types.filter((f) => readFileSync(`${root}/${f.path}`, 'utf8').includes('AGFzbQ'));
+  expect(withCore.map((f) => `${f.path} (${f.size} bytes)`)).toEqual([]);
+});
+
 test('runtime dependencies are each justified in the README; dev dependencies are pinned exactly', () => {
   const readme = readFileSync(`${root}/README.md`, 'utf8');
   const section = readme.split(/^## /m).find((s) => s.startsWith('Dependencies')) ?? '';

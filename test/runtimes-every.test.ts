@@ -75,11 +75,11 @@ describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThr
 
 describe('workerd (through miniflare)', () => {
   const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-  // Where the "workerd" export condition sends `import 'elman'`, read from package.json as wrangler would.
+  // Where the "workerd" export condition sends `import 'elman-rnn'`, read from package.json as wrangler would.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
   const entry = pkg.exports['.']!.workerd!;
   // What a bundler hands workerd: every ES module, the .wasm as a compiled module (no bytes), and the
-  // name 'elman' bound to that entry (workerd looks bare names up beside the importing module).
+  // name 'elman-rnn' bound to that entry (workerd looks bare names up beside the importing module).
   const worker = (script: string) =>
     new Miniflare({
       modulesRoot: root,
@@ -87,7 +87,7 @@ describe('workerd (through miniflare)', () => {
       modules: [
         { type: 'ESModule', path: join(root, script) },
         { type: 'ESModule', path: join(root, 'test/runtimes/tutorial.mjs') },
-        { type: 'ESModule', path: join(root, 'test/runtimes/elman'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
+        { type: 'ESModule', path: join(root, 'test/runtimes/elman-rnn'), contents: `export * from '../../${entry.replace(/^\.\//, '')}';` },
         ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
         { type: 'CompiledWasm', path: join(root, 'build/elman.wasm') },
       ],
@@ -106,24 +106,24 @@ describe('workerd (through miniflare)', () => {
     const r = await get(worker('test/runtimes/worker-module.mjs'), '/default');
     expect(r.bytesRefused).toMatch(/CompileError|disallowed|not allowed/i);
     expect(r.name).toBe('InitError');
-    expect(r.message).toContain("import wasm from 'elman/elman.wasm'; await init(wasm);");
+    expect(r.message).toContain("import wasm from 'elman-rnn/elman.wasm'; await init(wasm);");
   });
 
   test('init(importedModule) lands on the same bits as Node', async () => {
     expect(await get(worker('test/runtimes/worker-module.mjs'), '/train')).toEqual(node);
   });
 
-  test('import \'elman\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
+  test('import \'elman-rnn\' under the "workerd" export condition makes init() work with no argument, same bits', async () => {
     expect(entry).toBe('./dist/workerd.js');
     expect(await get(worker('test/runtimes/worker-entry.mjs'), '/')).toEqual(node);
   });
 });
 
 describe.runIf(chromiumAvailable('Chromium runtime test'))('Chromium', () => {
-  // The import map stands in for a bundler resolving 'elman' to the package's default entry.
-  const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+  // The import map stands in for a bundler resolving 'elman-rnn' to the package's default entry.
+  const page = `<!doctype html><script type="importmap">{ "imports": { "elman-rnn": "/dist/index.js" } }</script>
     <script type="module">
-    import * as elman from 'elman';
+    import * as elman from 'elman-rnn';
     import { tutorialRuns } from '/test/runtimes/tutorial.mjs';
     try { await elman.init(undefined, { relaxedSimd: false }); window.result = tutorialRuns(elman); } catch (e) { window.result = { error: String(e) }; }
   </script>`;

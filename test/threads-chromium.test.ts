@@ -13,9 +13,9 @@ const root = resolve(import.meta.dirname, '..');
 const elmanOptions = { inputSize: 2, hiddenSize: 16, outputSize: 1, seed: 5 };
 const trainOptions = { epochs: 4, batchSize: 50, shuffle: 3 };
 
-const page = `<!doctype html><script type="importmap">{ "imports": { "elman": "/dist/index.js" } }</script>
+const page = `<!doctype html><script type="importmap">{ "imports": { "elman-rnn": "/dist/index.js" } }</script>
 <script type="module">
-import { init, ElmanRNN, LinearRNN, countOnes, RandomState, adam, train, lossSurface, lossSurfaceThreaded } from 'elman';
+import { init, ElmanRNN, LinearRNN, countOnes, RandomState, adam, train, lossSurface, lossSurfaceThreaded } from 'elman-rnn';
 // The test's data, rebuilt here from the same numbers (helpers/elman-data.ts ships no browser copy).
 const data = __DATA__;
 data.x = Float32Array.from(data.x);

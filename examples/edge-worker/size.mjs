@@ -24,7 +24,7 @@ export async function measure() {
   const js = Buffer.concat(chunks.map((c) => Buffer.from(c.code)));
   const parts = {
     'worker JS (minified)': js,
-    'elman.wasm': readFileSync(fileURLToPath(import.meta.resolve('elman/elman.wasm'))),
+    'elman.wasm': readFileSync(fileURLToPath(import.meta.resolve('elman-rnn/elman.wasm'))),
     'model.json + weights.bin': Buffer.concat([readFileSync(`${here}model/model.json`), readFileSync(`${here}model/weights.bin`)]),
   };
   return Object.fromEntries(Object.entries(parts).map(([name, b]) => [name, { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }]));

@@ -1,9 +1,9 @@
 // A Cloudflare worker serving forecasts from a model trained by elman and saved in TF.js's format.
 //   POST / {"sequences": [[v0, v1, ..., v31], ...]}  ->  {"outputs": [[next 4 values], ...]}
 //   GET  /                                          ->  what the model expects
-// `import 'elman'` resolves (the "workerd" export condition) to an entry that brings the .wasm core in
+// `import 'elman-rnn'` resolves (the "workerd" export condition) to an entry that brings the .wasm core in
 // as a compiled module, which workerd requires; init() then needs no argument.
-import { ElmanError, init, Predictor } from 'elman';
+import { ElmanError, init, Predictor } from 'elman-rnn';
 import modelJson from './model/model.json'; // text (wrangler.toml: rule "Text")
 import weights from './model/weights.bin'; // ArrayBuffer (wrangler.toml: rule "Data")
 

@@ -1,7 +1,7 @@
 // Forecast a noisy multi-frequency signal `horizon` steps ahead with a recurrent network, and compare it
 // with the naive forecast (the last value seen, repeated) on held-out data that comes after the training data.
 //   node examples/forecast/forecast.mjs [--model elman|gru|lstm] [--epochs 60] [--out DIR]   (DIR: write the model as TF.js model.json + weights.bin)
-import { adam, ElmanRNN, init, noisySignal, RandomState, RNN, saveTfjs, Scaler, splitByTime, train, windows } from 'elman';
+import { adam, ElmanRNN, init, noisySignal, RandomState, RNN, saveTfjs, Scaler, splitByTime, train, windows } from 'elman-rnn';
 
 const lookback = 32;
 const horizon = 4;

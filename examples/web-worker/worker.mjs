@@ -1,5 +1,5 @@
 // The worker: load the core, train the tutorial with the settings the page sent, post the result.
-// Import maps do not reach workers, so the package's entry is named by path; with a bundler, write 'elman'.
+// Import maps do not reach workers, so the package's entry is named by path; with a bundler, write 'elman-rnn'.
 import { countOnes, init, LinearRNN, RandomState, rmsprop, train } from '/dist/index.js';
 
 self.onmessage = async ({ data: { epochs, lr } }) => {

@@ -9,7 +9,7 @@ const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(jo
 
 /**
  * Miniflare's options for the edge worker, given what wrangler would hand it: the worker, every module
- * of the built package with 'elman' resolved through the "workerd" export condition, the .wasm as a
+ * of the built package with 'elman-rnn' resolved through the "workerd" export condition, the .wasm as a
  * compiled module, and model/model.json (Text) + model/weights.bin (Data): the example's own, or `model`'s.
  */
 export function workerOptions(model?: { json: string; weights: Uint8Array }) {
@@ -19,7 +19,7 @@ export function workerOptions(model?: { json: string; weights: Uint8Array }) {
     compatibilityDate: '2025-01-01',
     modules: [
       { type: 'ESModule' as const, path: join(example, 'worker.mjs') },
-      { type: 'ESModule' as const, path: join(example, 'elman'), contents: `export * from '../../${pkg.exports['.']!.workerd!.replace(/^\.\//, '')}';` },
+      { type: 'ESModule' as const, path: join(example, 'elman-rnn'), contents: `export * from '../../${pkg.exports['.']!.workerd!.replace(/^\.\//, '')}';` },
       ...walk(join(root, 'dist')).filter((p) => p.endsWith('.js')).map((path) => ({ type: 'ESModule' as const, path })),
       { type: 'CompiledWasm' as const, path: join(root, 'build/elman.wasm') },
       { type: 'Text' as const, path: join(example, 'model/model.json'), ...(model && { contents: model.json }) },

@@ -2,7 +2,7 @@
 // may import itself through its own "exports" map): init() with its default source, then the tutorial.
 // The plain SIMD core everywhere (relaxedSimd: false): runtimes with relaxed SIMD (Deno) would otherwise
 // load the relaxed core, whose fused multiply-adds move the GRU/LSTM run's bits (test/core-relaxed).
-import * as elman from 'elman';
+import * as elman from 'elman-rnn';
 import { tutorialRuns } from './tutorial.mjs';
 
 await elman.init(undefined, { relaxedSimd: false });

@@ -1,5 +1,5 @@
 // A threaded placement left undisposed must not keep the process alive (Node, Deno, Bun).
-import * as elman from 'elman';
+import * as elman from 'elman-rnn';
 
 await elman.init();
 const model = new elman.ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1 });

@@ -1,5 +1,5 @@
-// workerd through the package's "workerd" export condition, as wrangler resolves 'elman': init() needs no argument.
-import * as elman from 'elman';
+// workerd through the package's "workerd" export condition, as wrangler resolves 'elman-rnn': init() needs no argument.
+import * as elman from 'elman-rnn';
 import { tutorialRuns } from './tutorial.mjs';
 
 export default {

@@ -47,10 +47,10 @@ function defaultSource(): WasmSource {
   if (registered) return registered;
   if (inWorkerd()) {
     throw new InitError(
-      "workerd cannot compile WebAssembly from bytes: import the core as a module and pass it, `import wasm from 'elman/elman.wasm'; await init(wasm);` (or import 'elman' with the \"workerd\" export condition, as wrangler does)",
+      "workerd cannot compile WebAssembly from bytes: import the core as a module and pass it, `import wasm from 'elman-rnn/elman.wasm'; await init(wasm);` (or import 'elman-rnn' with the \"workerd\" export condition, as wrangler does)",
     );
   }
-  if (!embedded) throw new InitError("no core to load: pass init() a source, or import init from 'elman', whose default entry embeds the core");
+  if (!embedded) throw new InitError("no core to load: pass init() a source, or import init from 'elman-rnn', whose default entry embeds the core");
   return embedded();
 }
 
