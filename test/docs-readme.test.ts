@@ -4,8 +4,10 @@
 //     identifier) is exported by the package's entries `.` or `./plots` (read from their built
 //     declarations), and a `Name.member` has that member. Design guides that describe the source
 //     (DESIGN_DOCS) may also name an internal declared in src/ or assembly/, never a name declared nowhere.
-//  2. every ts/js block of README.md runs, in a project that resolves `elman-rnn` as users do
-//     (helpers/snippets.ts), type-checks there under strict NodeNext, and imports only `elman-rnn[/…]`;
+//  2. every ts/js block of README.md and docs/*.md runs, in a project that resolves `elman-rnn` as users
+//     do (helpers/snippets.ts), type-checks there under strict NodeNext, and imports only `elman-rnn[/…]`
+//     (a block whose first line says `// workerd only` is type-checked by no one here: Node cannot
+//     import a .wasm module; test/runtimes-every.test.ts runs that path under miniflare);
 //  3. every sh block of README.md made of `npx elman …` lines runs the built CLI and exits 0; the
 //     tutorial's log block appears line for line in `npx elman train`'s output; the clone's two commands
 //     stay as they are.
@@ -91,7 +93,7 @@ describe('every API name README.md and docs/*.md use is exported', () => {
   });
 });
 
-describe('README.md: every code block runs as a user runs it', () => {
+describe('README.md and docs/*.md: every code block runs as a user runs it', () => {
   const readme = read('README.md');
   const blocks = fencedBlocks(readme);
   let dir = '';
@@ -105,29 +107,31 @@ describe('README.md: every code block runs as a user runs it', () => {
     writeFileSync(join(dir, 'series.csv'), `month,value\n${rows.join('\n')}\n`);
   });
 
-  const code = blocks.filter((b) => /^(ts|js|mjs)$/.test(b.lang));
-  test('there are ts/js blocks, each importing the package only as elman-rnn', () => {
-    expect(code.length).toBeGreaterThanOrEqual(3);
-    for (const block of code) {
+  // Every ts/js block of every doc, but those written for workerd (a .wasm module import, which Node
+  // cannot load; test/runtimes-every.test.ts runs that path under miniflare).
+  const all = docFiles().flatMap((file) => fencedBlocks(read(file)).filter((b) => /^(ts|js|mjs)$/.test(b.lang)).map((b) => ({ ...b, file, name: `${file.replace(/\W/g, '-')}-${b.line}` })));
+  const code = all.filter((b) => !/^\/\/ workerd only/.test(b.code));
+  test('there are ts/js blocks, each importing the package only as elman-rnn; only one is workerd-only', () => {
+    expect(code.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(3);
+    expect(all.length - code.length).toBeLessThanOrEqual(1);
+    for (const block of all) {
       const imports = packageImports(block.code);
-      expect(imports.length, `README.md:${block.line} imports the package`).toBeGreaterThan(0);
-      for (const { from } of imports) expect(from, `README.md:${block.line}`).toMatch(/^elman-rnn(\/plots)?$/);
+      expect(imports.length, `${block.file}:${block.line} imports the package`).toBeGreaterThan(0);
+      for (const { from } of imports) expect(from, `${block.file}:${block.line}`).toMatch(/^elman-rnn(\/plots|\/elman\.wasm|\/elman\.relaxed\.wasm)?$/);
     }
   });
 
   test('the ts blocks type-check in a strict NodeNext project against the built declarations', () => {
     const files = code.map((block) => {
-      const file = `block-${block.line}.ts`;
-      writeFileSync(join(dir, file), `${block.code}\nexport {};\n`);
-      return file;
+      writeFileSync(join(dir, `${block.name}.ts`), `${block.code}\nexport {};\n`);
+      return `${block.name}.ts`;
     });
     expect(typeCheck(dir, files)).toBe('');
   }, 120_000);
 
-  test.each(code.map((b) => [b.line, b] as const))('the block at README.md:%i runs', async (line, block) => {
-    const file = `block-${line}.mjs`;
-    writeFileSync(join(dir, file), toModule(block.code));
-    const out = await runNode(dir, file);
+  test.each(code.map((b) => [`${b.file}:${b.line}`, b] as const))('the block at %s runs', async (_where, block) => {
+    writeFileSync(join(dir, `${block.name}.mjs`), toModule(block.code));
+    const out = await runNode(dir, `${block.name}.mjs`);
     expect(out).not.toMatch(/Error/);
   }, 240_000);
 
