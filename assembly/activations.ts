@@ -72,20 +72,26 @@ const LN2_HI: float = 0.693359375, LN2_LO: float = -2.12194440e-4;
 const C6: float = 1.9875691500e-4, C5: float = 1.3981999507e-3, C4: float = 8.3334519073e-3;
 const C3: float = 4.1665795894e-2, C2: float = 1.6666665459e-1, C1: float = 5.0000001201e-1;
 
+// The constants as one table in memory, read into registers once per call (loads are not folded
+// back into v128 constants for the host compiler to rebuild inside the loop); with two vectors per
+// pass, 4.7 → 3.7 cycles per value on Zen 5 (the same table gave tanh nothing: not separated further).
+const SIG = memory.data<f32>([E_HI, E_LO, LOG2E, ROUND, LN2_HI, LN2_LO, C6, C5, C4, C3, C2, C1, 1]);
+
+/** sigmoid on four lanes with the constants in registers (k: SIG's values, splatted). */
 // @ts-ignore: decorator
-@inline function sigmoid4(v: v128): v128 {
-  const y = f32x4.pmax(f32x4.pmin(f32x4.neg(v), f32x4.splat(E_HI)), f32x4.splat(E_LO));
-  const t = f32x4.add(f32x4.mul(y, f32x4.splat(LOG2E)), f32x4.splat(ROUND));
-  const n = f32x4.sub(t, f32x4.splat(ROUND));
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(C6), r), f32x4.splat(C5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(C1));
-  const er = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+@inline function sigmoid4k(v: v128, hi: v128, lo: v128, log2e: v128, round: v128, ln2hi: v128, ln2lo: v128, c6: v128, c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, one: v128): v128 {
+  const y = f32x4.pmax(f32x4.pmin(f32x4.neg(v), hi), lo);
+  const t = f32x4.add(f32x4.mul(y, log2e), round);
+  const n = f32x4.sub(t, round);
+  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
+  let p = f32x4.add(f32x4.mul(c6, r), c5);
+  p = f32x4.add(f32x4.mul(p, r), c4);
+  p = f32x4.add(f32x4.mul(p, r), c3);
+  p = f32x4.add(f32x4.mul(p, r), c2);
+  p = f32x4.add(f32x4.mul(p, r), c1);
+  const er = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
   const two = i32x4.add(i32x4.shl(t, 23), i32x4.splat(127 << 23));
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), f32x4.mul(er, two)));
+  return f32x4.div(one, f32x4.add(one, f32x4.mul(er, two)));
 }
 
 // @ts-ignore: decorator
@@ -126,9 +132,21 @@ export function activate(p: usize, len: i32, act: i32): void {
       store<float>(q, tanh1(load<float>(q)));
     }
   } else if (act == SIGMOID) {
+    const k = SIG;
+    const hi = v128.load32_splat(k), lo = v128.load32_splat(k, 4), log2e = v128.load32_splat(k, 8), round = v128.load32_splat(k, 12);
+    const ln2hi = v128.load32_splat(k, 16), ln2lo = v128.load32_splat(k, 20), c6 = v128.load32_splat(k, 24), c5 = v128.load32_splat(k, 28);
+    const c4 = v128.load32_splat(k, 32), c3 = v128.load32_splat(k, 36), c2 = v128.load32_splat(k, 40), c1 = v128.load32_splat(k, 44), one = v128.load32_splat(k, 48);
+    for (; i + 8 <= n4; i += 8) {
+      const q = p + (<usize>i << 2);
+      // Two independent vectors per pass, as for tanh.
+      const u = sigmoid4k(v128.load(q), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one);
+      const w = sigmoid4k(v128.load(q, 16), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one);
+      v128.store(q, u);
+      v128.store(q, w, 16);
+    }
     for (; i < n4; i += 4) {
       const q = p + (<usize>i << 2);
-      v128.store(q, sigmoid4(v128.load(q)));
+      v128.store(q, sigmoid4k(v128.load(q), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one));
     }
     for (; i < len; i++) {
       const q = p + (<usize>i << 2);

@@ -9,7 +9,7 @@ import {
   LJ_SCALE, LJ_SCRATCH, LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_X,
 } from '../src/abi/linear';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_BITS, STATUS_OK } from '../src/abi/codes';
-import { linearLossGrad, linearLossGradBytes, linearLossGradBytesScalar, linearLossGradScalar } from './linear';
+import { linearLossGrad, linearLossGradBytesScalar, linearLossGradGroups, linearLossGradScalar } from './linear';
 import { optimizerStep } from './optimizers';
 
 type float = f32;
@@ -37,7 +37,8 @@ export function linearTrain(job: usize): i32 {
   for (let e = 0; e < epochs; e++) {
     const wx = load<float>(p), wRec = load<float>(p, 4);
     if (bytes) {
-      if (simd) linearLossGradBytes(x, t, n, T, wx, wRec, c, scratch, out);
+      // u8 inputs for the SIMD kernel are group-major (src/backends/wasm/linear.ts lays them out so).
+      if (simd) linearLossGradGroups(x, t, n, T, wx, wRec, c, scratch, out);
       else linearLossGradBytesScalar(x, t, n, T, wx, wRec, c, scratch, out);
     } else if (simd) linearLossGrad(x, t, n, T, wx, wRec, c, scratch, out);
     else linearLossGradScalar(x, t, n, T, wx, wRec, c, scratch, out);

@@ -7,7 +7,9 @@
 // f64, so a large batch loses no digits to the order in which samples are added.
 // Inputs are f32, or u8 for 0/1 data (a quarter of the memory and of the bytes read per epoch);
 // u8 inputs give the same results bit for bit (see xTimes). Each kernel is generic over the input
-// type X and exported once per type.
+// type X and exported once per type. u8 inputs may also be laid out group-major (linearPackGroups):
+// groups of 16 samples, each group's T steps one 16-byte row after another, the last group padded,
+// so a group's pass reads one contiguous block instead of one line from each of T rows.
 
 import { GROUP } from '../src/abi/codes';
 
@@ -38,15 +40,27 @@ const CHECK: i32 = 16; // steps between the backward pass's checks for an early 
   return v128.andnot(w, m);
 }
 
-function states<X>(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+/** Byte offset of sample i's step-1 input from x: time-major (`rows` samples a row) or group-major (T steps). */
+// @ts-ignore: decorator
+@inline function colOf<X>(i: i32, rows: i32, T: i32, grouped: bool): usize {
+  return grouped ? <usize>(i >> 4) * GROUP * T + <usize>(i & (GROUP - 1)) : <usize>i * sizeof<X>();
+}
+
+// @ts-ignore: decorator
+@inline function stepOf<X>(rows: i32, grouped: bool): usize {
+  return grouped ? <usize>GROUP : <usize>rows * sizeof<X>();
+}
+
+function states<X>(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize, grouped: bool = false): void {
   memory.fill(s, 0, <usize>n << 2);
+  const step = stepOf<X>(n, grouped);
   for (let k = 1; k <= T; k++) {
-    const xk = x + <usize>(k - 1) * n * sizeof<X>();
+    const xk = x + <usize>(k - 1) * step;
     const sp = s + (<usize>(k - 1) * n << 2);
     const sk = s + (<usize>k * n << 2);
     for (let i = 0; i < n; i++) {
       const o = <usize>i << 2;
-      store<float>(sk + o, xAt<X>(xk + <usize>i * sizeof<X>()) * wx + load<float>(sp + o) * wRec);
+      store<float>(sk + o, xAt<X>(xk + colOf<X>(i, n, T, grouped)) * wx + load<float>(sp + o) * wRec);
     }
   }
 }
@@ -61,11 +75,14 @@ export function linearStatesBytes(x: usize, n: i32, T: i32, wx: float, wRec: flo
   states<u8>(x, n, T, wx, wRec, s);
 }
 
-/** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. Rows of x hold `rows` samples. */
+/** linearStatesBytes for 0/1 inputs laid out group-major (linearPackGroups). */
+export function linearStatesGroups(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
+  states<u8>(x, n, T, wx, wRec, s, true);
+}
+
+/** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. Its inputs: x + col, stride bytes apart. */
 // @ts-ignore: decorator
-@inline function sampleScalar<X>(x: usize, t: usize, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
-  const col = <usize>i * sizeof<X>();
-  const stride = <usize>rows * sizeof<X>();
+@inline function sampleScalar<X>(x: usize, t: usize, col: usize, stride: usize, T: i32, wx: float, wRec: float, c: float, scratch: usize, i: i32, out: usize): void {
   let s: float = 0;
   store<float>(scratch, 0);
   for (let k = 1; k <= T; k++) {
@@ -88,7 +105,7 @@ export function linearStatesBytes(x: usize, n: i32, T: i32, wx: float, wRec: flo
 
 function lossGradScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   memory.fill(out, 0, 24);
-  for (let i = 0; i < n; i++) sampleScalar<X>(x, t, n, T, wx, wRec, c, scratch, i, out);
+  for (let i = 0; i < n; i++) sampleScalar<X>(x, t, <usize>i * sizeof<X>(), <usize>n * sizeof<X>(), T, wx, wRec, c, scratch, i, out);
 }
 
 /** Scalar fused epoch: out f64[3] = [Σ e², ∂L/∂wx, ∂L/∂wRec]; scratch holds f32[T+1]. */
@@ -140,16 +157,18 @@ export function linearLossGradBytesScalar(x: usize, t: usize, n: i32, T: i32, wx
  * inputs too large for cache are first read into it a block of groups at a time, row by row
  * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
-export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize, grouped: bool = false): void {
   memory.fill(out, 0, 24);
   const size = <i32>sizeof<X>();
-  const stride = <usize>rows * size;
+  const stride = stepOf<X>(rows, grouped);
+  const groupBytes: usize = grouped ? <usize>GROUP * T : <usize>(GROUP * size); // from one group's first input to the next's
   const vwx = f32x4.splat(wx);
   const vwr = f32x4.splat(wRec);
   const vc = f32x4.splat(c);
   let loss: f64 = 0, gradX: f64 = 0, gradR: f64 = 0;
   const groups = n / GROUP;
-  const block = <i64>rows * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
+  // Group-major inputs are read front to back: nothing to gather into cache first.
+  const block = !grouped && <i64>rows * T * size > CACHED_BYTES ? max(1, min(groups, BLOCK_BYTES / (T * GROUP * size))) : groups + 1;
   let touched = f32x4.splat(0);
   // A backward pass may end early, its sums' bits unchanged: over 0/1 inputs once `settled` in every
   // lane; over f32 inputs once every lane's g is ±0 and the group's states are finite (a finite
@@ -164,12 +183,12 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   // that group's second backward pass (whose chains leave room for one more), their states in the
   // scratch slots the first backward pass has finished with: at 20 samples, a third off the epoch.
   const fuse = groups > 0 && n - groups * GROUP >= 4;
-  const xt0 = x + <usize>(groups * GROUP * size);
+  const xt0 = x + <usize>groups * groupBytes;
   let sTail = f32x4.splat(0);
   for (let q = 0; q < groups; q++) {
-    const col = <usize>(q * GROUP * size);
+    const col = <usize>q * groupBytes;
     if (q % block == 0 && block <= groups) {
-      const end = <usize>(min(q + block, groups) * GROUP * size);
+      const end = <usize>min(q + block, groups) * groupBytes;
       for (let k = 0; k < T; k++) {
         const row = x + <usize>k * stride;
         for (let b = col; b < end; b += 64) touched = v128.or(touched, v128.load(row + b));
@@ -229,7 +248,7 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   // states 64 bytes apart), then single samples.
   let i = groups * GROUP;
   for (let fused = fuse; i + 4 <= n; i += 4, fused = false) {
-    const col = <usize>i * size;
+    const col = colOf<X>(i, rows, T, grouped);
     const row: usize = fused ? 64 : 16;
     let s = sTail;
     if (!fused) {
@@ -255,7 +274,7 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   store<f64>(out, loss);
   store<f64>(out, gradX, 8);
   store<f64>(out, gradR, 16);
-  for (; i < n; i++) sampleScalar<X>(x, t, rows, T, wx, wRec, c, scratch, i, out);
+  for (; i < n; i++) sampleScalar<X>(x, t, colOf<X>(i, rows, T, grouped), stride, T, wx, wRec, c, scratch, i, out);
   v128.store(scratch, touched); // keeps the touching loads of large inputs alive (scratch is free by now)
 }
 
@@ -269,34 +288,97 @@ export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: floa
   lossGrad<u8>(x, t, n, n, T, wx, wRec, c, scratch, out);
 }
 
+/** The SIMD fused epoch over 0/1 inputs laid out group-major (linearPackGroups). */
+export function linearLossGradGroups(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
+  lossGrad<u8>(x, t, n, n, T, wx, wRec, c, scratch, out, true);
+}
+
+
+// x·(x − 1) is ±0 exactly for x ∈ {0, −0, 1} (near 1, x − 1 is at least 2⁻²⁴ and the product
+// cannot underflow; elsewhere |x − 1| ≥ 1/2; NaN and ±∞ give NaN or ±∞): the OR of every product's
+// bits, sign cleared, is zero iff every value is 0 or 1. Judged once per call, not per step.
+
+/** The bits of x·(x − 1) for sixteen values: zero, sign aside, in every lane iff all are 0 or 1. */
+// @ts-ignore: decorator
+@inline function offBinary(a: v128, b: v128, c: v128, d: v128): v128 {
+  const one = f32x4.splat(1);
+  return v128.or(
+    v128.or(f32x4.mul(a, f32x4.sub(a, one)), f32x4.mul(b, f32x4.sub(b, one))),
+    v128.or(f32x4.mul(c, f32x4.sub(c, one)), f32x4.mul(d, f32x4.sub(d, one))),
+  );
+}
+
+/** Sixteen bytes, 1 where the value is 1 and 0 elsewhere. */
+// @ts-ignore: decorator
+@inline function bytes16(a: v128, b: v128, c: v128, d: v128): v128 {
+  const one = f32x4.splat(1);
+  // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows; keep bit 0.
+  const w0 = i16x8.narrow_i32x4_s(f32x4.eq(a, one), f32x4.eq(b, one)), w1 = i16x8.narrow_i32x4_s(f32x4.eq(c, one), f32x4.eq(d, one));
+  return v128.and(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(1));
+}
+
+/** One f32 value as a byte at dst when it is 0, −0 or 1; false otherwise. */
+// @ts-ignore: decorator
+@inline function packOne(src: usize, dst: usize): bool {
+  const b = load<u32>(src);
+  if (b == 0x3f800000) store<u8>(dst, 1);
+  else if ((b & 0x7fffffff) == 0) store<u8>(dst, 0);
+  else return false;
+  return true;
+}
 
 /**
  * Copy `count` f32 inputs at src to bytes at dst when each is 0 or 1 (−0 counts as 0); returns
- * false, with dst partly written, at the first other value. Sixteen values per step.
+ * false, with dst written, when any other value is among them. Sixteen values per step.
  */
 export function linearPackBytes(src: usize, dst: usize, count: i32): bool {
-  const one = i32x4.splat(0x3f800000);
-  const abs = i32x4.splat(0x7fffffff);
+  let bad = i32x4.splat(0);
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const p = src + (<usize>i << 2);
     const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
-    const ia = i32x4.eq(a, one), ib = i32x4.eq(b, one), ic = i32x4.eq(c, one), id = i32x4.eq(d, one);
-    // Every lane must be a one or a zero: (is one) | (is zero) all set.
-    const ok = v128.and(
-      v128.and(v128.or(ia, i32x4.eq(v128.and(a, abs), i32x4.splat(0))), v128.or(ib, i32x4.eq(v128.and(b, abs), i32x4.splat(0)))),
-      v128.and(v128.or(ic, i32x4.eq(v128.and(c, abs), i32x4.splat(0))), v128.or(id, i32x4.eq(v128.and(d, abs), i32x4.splat(0)))),
-    );
-    if (!i32x4.all_true(ok)) return false;
-    // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows; keep bit 0.
-    const w0 = i16x8.narrow_i32x4_s(ia, ib), w1 = i16x8.narrow_i32x4_s(ic, id);
-    v128.store(dst + <usize>i, v128.and(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(1)));
+    bad = v128.or(bad, offBinary(a, b, c, d));
+    v128.store(dst + <usize>i, bytes16(a, b, c, d));
   }
+  if (v128.any_true(v128.and(bad, i32x4.splat(0x7fffffff)))) return false;
+  for (; i < count; i++) if (!packOne(src + (<usize>i << 2), dst + <usize>i)) return false;
+  return true;
+}
+
+/**
+ * linearPackBytes into the group-major layout (see the top of this file): `count` inputs of step k
+ * (0-based) of samples i0, i0 + 1, … (i0 a multiple of 16) from src, into dst laid out for T steps.
+ */
+export function linearPackGroups(src: usize, dst: usize, T: i32, k: i32, i0: i32, count: i32): bool {
+  let bad = i32x4.splat(0);
+  const row = dst + <usize>k * GROUP, group = <usize>GROUP * T;
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const p = src + (<usize>i << 2);
+    const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
+    bad = v128.or(bad, offBinary(a, b, c, d));
+    v128.store(row + <usize>((i0 + i) >> 4) * group, bytes16(a, b, c, d));
+  }
+  if (v128.any_true(v128.and(bad, i32x4.splat(0x7fffffff)))) return false;
   for (; i < count; i++) {
-    const b = load<u32>(src + (<usize>i << 2));
-    if (b == 0x3f800000) store<u8>(dst + <usize>i, 1);
-    else if ((b & 0x7fffffff) == 0) store<u8>(dst + <usize>i, 0);
-    else return false;
+    const j = i0 + i;
+    if (!packOne(src + (<usize>i << 2), row + <usize>(j >> 4) * group + <usize>(j & (GROUP - 1)))) return false;
   }
   return true;
+}
+
+/** Index of the first of `count` f32 values at p that is NaN or ±∞, or −1: sixteen values per step, x − x being NaN exactly for those. */
+export function firstNonFinite(p: usize, count: i32): i32 {
+  let i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const q = p + (<usize>i << 2);
+    const a = v128.load(q), b = v128.load(q, 16), c = v128.load(q, 32), d = v128.load(q, 48);
+    const z = f32x4.add(f32x4.add(f32x4.sub(a, a), f32x4.sub(b, b)), f32x4.add(f32x4.sub(c, c), f32x4.sub(d, d)));
+    if (!i32x4.all_true(f32x4.eq(z, z))) break; // NaN ≠ NaN: the first such value is in these sixteen
+  }
+  for (; i < count; i++) {
+    const v = load<f32>(p + (<usize>i << 2));
+    if (v - v != 0) return i;
+  }
+  return -1;
 }

@@ -141,6 +141,8 @@ export async function gatedSection({ say, tf, quick, clock, peak, fmt }) {
   for (const r of steps) r.dispose();
   say();
   return {
+    results,
+    pctPeak,
     targets(target) {
       if (quick || !tf) return say('- GRU and LSTM targets: full run only (`npm run bench` without --quick)');
       for (const cell of CELLS) {

@@ -11,7 +11,8 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 /** { tanh, sigmoid, relu } cycles per value and { mm, mmT } fraction of peak at B × H · H × H; `file`: the probes' build (the relaxed-SIMD one: build/kernels.relaxed.wasm). */
 export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
   const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
-  const need = 4 * (len + 3 * batch * 128 + 128 * 128) + 65536 * 2;
+  const Hmax = Math.max(128, ...hidden);
+  const need = 4 * (len + 3 * batch * Hmax + Hmax * Hmax) + 65536 * 2;
   if (e.memory.buffer.byteLength < need) e.memory.grow(Math.ceil((need - e.memory.buffer.byteLength) / 65536));
   const base = 65536;
   const f32 = new Float32Array(e.memory.buffer);

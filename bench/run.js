@@ -13,6 +13,7 @@ import { COUNTER_LATENCY_CYCLES, COUNTER_SIZES, counterBounds, counterData, coun
 import { ELMAN, elmanFlops, elmanRows, RELAXED_FLAG, relaxedRows } from './elman.js';
 import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
+import { issue23 } from './issue23.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
@@ -115,7 +116,7 @@ say();
 say(`The relaxed-SIMD rows run in child processes started with ${RELAXED_FLAG} (Node 20 validates relaxed SIMD only with it), alternating`);
 say('with a child on the plain core under the same flag (the A/B row); `init()` picks the relaxed core wherever the runtime validates it.');
 say();
-const kernels = quick ? undefined : kernelFigures({ clock: clock0 });
+const kernels = quick ? undefined : kernelFigures({ clock: clock0, hidden: [8, 32, 128, 256, 512] });
 
 // ---- GRU and LSTM (bench/gated.js) --------------------------------------------------------------
 const gated = await gatedSection({ say, tf, quick, clock: clock0, peak: PEAK_FLOP_PER_CYCLE, fmt: { time: fmtTime, ratio: fmtRatio } });
@@ -231,6 +232,8 @@ say('## Targets (issue 11: GRU and LSTM; CPU-time ratios in this run)');
 say();
 gated.targets(target);
 say();
+
+await issue23({ say, quick, cpu, clock: clock0, bw, counter, placed, kernels, elman, gated, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 if (write) {
   writeFileSync(here('./results.md'), out.join('\n') + '\n');

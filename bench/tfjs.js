@@ -2,10 +2,13 @@
 // over time steps inside `optimizer.minimize`, autodiff for BPTT. Used by bench/run.js.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { pathToFileURL } from 'node:url';
 
-const require = createRequire(import.meta.url);
+// TF.js is a yardstick, not a dependency: it lives in the test-only package (test/package.json),
+// which `npm run bench` installs first; resolved from there, the same files a bare import would load.
+const require = createRequire(new URL('../test/package.json', import.meta.url));
+const tf = await import(pathToFileURL(require.resolve('@tensorflow/tfjs')).href);
+const { setWasmPaths } = await import(pathToFileURL(require.resolve('@tensorflow/tfjs-backend-wasm')).href);
 // In Node the wasm backend finds its .wasm files through a path to its dist directory.
 setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
 

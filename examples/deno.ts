@@ -1,5 +1,5 @@
 // elman in Deno, from npm. Run: deno run examples/deno.ts
-// (in a project that has installed elman into node_modules, add --node-modules-dir=manual)
+// (in a project that has installed elman-rnn into node_modules, add --node-modules-dir=manual)
 import { countOnes, init, LinearRNN, RandomState, rprop, trainSync } from 'npm:elman-rnn';
 
 await init();

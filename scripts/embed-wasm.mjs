@@ -18,5 +18,5 @@ for (const [wasm, ts, name] of [
       // The annotation keeps the bytes out of the declaration file (`: string`, not the literal's type).
       `export const ${name}: string = '${bytes.toString('base64')}';\n`,
   );
-  console.log(`embedded build/${wasm} (${bytes.length} bytes) in src/backends/${ts}`);
+  console.log(`  embedded build/${wasm} (${bytes.length} bytes) in src/backends/${ts}`);
 }

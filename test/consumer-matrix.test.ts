@@ -1,6 +1,6 @@
 // The door users use: the packed tarball installed into a fresh project, then built with each bundler
-// (no configuration for elman), run in Node, Deno, Bun and Chromium, type-checked the ways TypeScript
-// projects resolve, and the `elman` command run through npm's bin link. Every runtime trains the
+// (no configuration for elman; Vite 7 and 8), run in Node 20, 22 and 24, Deno, Bun, workerd and
+// Chromium, type-checked the ways TypeScript projects resolve, and the `elman` command run through npm's bin link. Every runtime trains the
 // tutorial and must land on the float32 bits of the installed package in Node, on the plain SIMD core
 // (relaxedSimd: false; Chromium and Deno would load the relaxed one, see test/core-relaxed).
 import { execFile, spawn } from 'node:child_process';
@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { nodeBinary, otherNodes } from './helpers/nodes.js';
 import { serveStatic } from './helpers/static-server.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -91,14 +92,14 @@ describe('the installed package in Node, Deno and Bun', () => {
     printed.node = summary(reference);
   });
 
-  test("require('elman-rnn') works from CommonJS (Node >= 20.19, as engines says)", async () => {
+  test("require('elman-rnn') works from CommonJS (Node 20.19+ and 22.12+ load ES modules with require, as engines says)", async () => {
     const r = await sh(process.execPath, ['-e', "const e = require('elman-rnn'); e.initSync(); const m = new e.LinearRNN({ wx: 1, wRec: 1 }); console.log(m.predict([1, 1, 1]))"]);
     expect(r.stdout.trim()).toBe('3');
     printed.require = r.stdout.trim();
   });
 
   test('Deno runs the installed package from node_modules, same bits', async () => {
-    const r = await sh(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'node.mjs']);
+    const r = await sh(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', '--allow-env', 'node.mjs']);
     expect(r.stderr).not.toMatch(/error/i);
     expect(JSON.parse(r.stdout)).toEqual(reference);
     printed.deno = summary(JSON.parse(r.stdout) as Runs);
@@ -106,7 +107,7 @@ describe('the installed package in Node, Deno and Bun', () => {
 
   test("examples/deno.ts: Deno with an npm: specifier, resolved from the project's node_modules", async () => {
     cpSync(join(root, 'examples/deno.ts'), join(app, 'deno.ts'));
-    const r = await sh(join(root, 'node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-read', '--allow-env', 'deno.ts']);
+    const r = await sh(join(root, 'test/node_modules/.bin/deno'), ['run', '--node-modules-dir=manual', '--allow-read', '--allow-env', 'deno.ts']);
     const out = JSON.parse(r.stdout) as { runtime: string; epochs: number; wx: number; wRec: number };
     expect(out).toMatchObject({ runtime: 'deno', epochs: 500 });
     expect(Math.abs(out.wx - 1) + Math.abs(out.wRec - 1)).toBeLessThan(0.01);
@@ -114,7 +115,7 @@ describe('the installed package in Node, Deno and Bun', () => {
   });
 
   test('Bun runs the installed package, same bits', async () => {
-    const r = await sh(join(root, 'node_modules/.bin/bun'), ['node.mjs']);
+    const r = await sh(join(root, 'test/node_modules/.bin/bun'), ['node.mjs']);
     expect(JSON.parse(r.stdout)).toEqual(reference);
     printed.bun = summary(JSON.parse(r.stdout) as Runs);
   });
@@ -142,6 +143,45 @@ test('the core is embedded in bundles of the default entry, and left out under t
   expect(worker).not.toContain('AGFzbQ');
   printed['esbuild workerd bundle'] = `${worker.length} bytes, no embedded core`;
 });
+
+test('workerd (miniflare): a worker bundled as wrangler does (the "workerd" condition, the .wasm as a compiled module) trains to the same bits', async () => {
+  const esbuild = await import('esbuild');
+  const { Miniflare } = await import('miniflare');
+  const out = join(tmp, 'worker');
+  cpSync(join(root, 'test/runtimes/worker-entry.mjs'), join(app, 'worker-entry.mjs'));
+  // wrangler's CompiledWasm rule: the .wasm import stays an import, of a file beside the bundle.
+  const wasmBeside = {
+    name: 'wasm-beside',
+    setup(build: import('esbuild').PluginBuild) {
+      build.onResolve({ filter: /\.wasm$/ }, (args) => {
+        const file = resolve(args.resolveDir, args.path);
+        mkdirSync(out, { recursive: true });
+        cpSync(file, join(out, 'elman.wasm'));
+        return { path: './elman.wasm', external: true };
+      });
+    },
+  };
+  const r = await esbuild.build({ entryPoints: [join(app, 'worker-entry.mjs')], bundle: true, format: 'esm', platform: 'neutral', conditions: ['workerd', 'worker', 'browser'], outfile: join(out, 'worker.mjs'), plugins: [wasmBeside], logLevel: 'silent' });
+  expect(r.errors).toEqual([]);
+  expect(readFileSync(join(out, 'worker.mjs'), 'utf8')).not.toContain('AGFzbQ');
+  const mf = new Miniflare({
+    modulesRoot: out,
+    compatibilityDate: '2025-01-01',
+    modules: [
+      { type: 'ESModule', path: join(out, 'worker.mjs') },
+      { type: 'CompiledWasm', path: join(out, 'elman.wasm') },
+    ],
+  });
+  try {
+    const res = await mf.dispatchFetch('http://localhost/');
+    expect(res.status).toBe(200);
+    const runs = (await res.json()) as Runs;
+    expect(runs).toEqual(reference);
+    printed['workerd (miniflare), wrangler-style bundle'] = summary(runs);
+  } finally {
+    await mf.dispose();
+  }
+}, 120_000);
 
 describe('TypeScript projects type-check against the installed types', () => {
   const source = `import { init, initSync, LinearRNN, RandomState, countOnes, rmsprop, train, type WasmSource, type History } from 'elman-rnn';
@@ -184,6 +224,26 @@ export async function run(source?: WasmSource): Promise<number> {
     expect(r.code).toBe(0);
     printed[`tsc ${resolution}`] = 'no errors';
   }, 240_000);
+});
+
+// Node 22 and 24 validate relaxed SIMD: init() loads the relaxed core there; node.mjs pins the plain one,
+// whose bits must be those of the Node running the tests (20).
+describe.each(otherNodes)('the installed package on Node %s (npm node@…)', (version) => {
+  test("the tutorial on the plain core lands on this Node's bits; init() picks the relaxed core; require() and the elman bin work", async () => {
+    const bin = await nodeBinary(version);
+    const r = await sh(bin, ['node.mjs']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(reference);
+    const features = await sh(bin, ['--input-type=module', '-e', "import * as e from 'elman-rnn'; await e.init(); console.log(JSON.stringify(e.coreFeatures()))"]);
+    expect(JSON.parse(features.stdout)).toEqual({ relaxedSimd: true });
+    const required = await sh(bin, ['-e', "const e = require('elman-rnn'); e.initSync(); console.log(new e.LinearRNN({ wx: 1, wRec: 1 }).predict([1, 1, 1]))"]);
+    expect(required.stdout.trim()).toBe('3');
+    const cli = await sh(bin, [join(app, 'node_modules/.bin/elman'), 'train']);
+    expect(cli.code).toBe(0);
+    const [wx, wRec] = cli.stdout.trim().split('\n').at(-1)!.match(/-?\d+\.\d{4}/g)!.map(Number);
+    expect(Math.abs(wx! - 1) + Math.abs(wRec! - 1)).toBeLessThan(0.01);
+    printed[`node ${version}`] = `${summary(JSON.parse(r.stdout) as Runs)}; init() ${features.stdout.trim()}; require ${required.stdout.trim()}; elman train: ${cli.stdout.trim().split('\n').at(-1)}`;
+  }, 300_000);
 });
 
 describe('the elman command from the installed package (npx)', () => {
@@ -375,24 +435,28 @@ describe.runIf(chromiumAvailable('consumer matrix in Chromium'))('browser bundle
     printed['single-file CDN module in Chromium'] = summary(runs);
   });
 
-  test('Vite 8 build (Vite 7 cannot be installed beside the pinned Vite 8)', async () => {
-    const vite = await import('vite');
-    const out = join(app, 'out/vite');
+  // Vite 8 is the repository's own (with Vitest); Vite 7 is the test package's, installed under the alias vite7.
+  const vites = [['8', () => import('vite')], ['7', () => import('vite7') as unknown as Promise<typeof import('vite')>]] as const;
+
+  test.each(vites)('Vite %s build', async (major, load) => {
+    const vite = await load();
+    expect(vite.version.split('.')[0]).toBe(major);
+    const out = join(app, `out/vite${major}`);
     await vite.build({ root: app, logLevel: 'silent', configFile: false, build: { outDir: out, emptyOutDir: true } });
     noVega(out);
     const runs = await result(`${await serve(out)}/index.html`);
     expect(runs).toEqual(reference);
-    printed['Vite 8 build in Chromium'] = summary(runs);
+    printed[`Vite ${vite.version} build in Chromium`] = summary(runs);
   });
 
-  test('Vite 8 dev server', async () => {
-    const vite = await import('vite');
-    const server = await vite.createServer({ root: app, logLevel: 'silent', configFile: false, server: { host: '127.0.0.1', port: 0 }, cacheDir: join(tmp, 'vite-cache') });
+  test.each(vites)('Vite %s dev server', async (major, load) => {
+    const vite = await load();
+    const server = await vite.createServer({ root: app, logLevel: 'silent', configFile: false, server: { host: '127.0.0.1', port: 0 }, cacheDir: join(tmp, `vite${major}-cache`) });
     await server.listen();
     closers.push(() => server.close());
     const runs = await result(`${server.resolvedUrls!.local[0]}index.html`);
     expect(runs).toEqual(reference);
-    printed['Vite 8 dev in Chromium'] = summary(runs);
+    printed[`Vite ${vite.version} dev in Chromium`] = summary(runs);
   });
 });
 

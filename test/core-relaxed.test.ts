@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { init } from '../src/backends/wasm/embedded.js';
 import { InitError } from '../src/errors.js';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { nodeBinary, otherNodes } from './helpers/nodes.js';
 import { serveStatic } from './helpers/static-server.js';
 
 // The relaxed-SIMD core (build/elman.relaxed.wasm) through the built package: init() picks it where
@@ -31,8 +32,8 @@ const script = (options: string) => `import * as elman from '${url('dist/index.j
 await elman.init(undefined, ${options}); console.log(JSON.stringify(relaxedChecks(elman)));`;
 
 /** relaxedChecks (test/runtimes/relaxed.mjs) in a fresh Node process on the built package. */
-async function inNode(flags: string[], options: string): Promise<Checks> {
-  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script(options)]);
+async function inNode(flags: string[], options: string, node = process.execPath): Promise<Checks> {
+  const { stdout } = await run(node, [...flags, '--input-type=module', '-e', script(options)]);
   return JSON.parse(stdout) as Checks;
 }
 
@@ -42,7 +43,7 @@ async function inRuntime(bin: 'deno' | 'bun'): Promise<Checks> {
   try {
     writeFileSync(join(dir, 'checks.mjs'), script('{}'));
     const args = bin === 'deno' ? ['run', '--allow-read', join(dir, 'checks.mjs')] : [join(dir, 'checks.mjs')];
-    const { stdout } = await run(join(root, 'node_modules/.bin', bin), args);
+    const { stdout } = await run(join(root, 'test/node_modules/.bin', bin), args);
     return JSON.parse(stdout) as Checks;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -121,6 +122,27 @@ describe('Deno and Bun have relaxed SIMD: init() loads the relaxed core there', 
     // Unfused, relaxed_madd(a, b, c) is a·b rounded, then + c rounded: the plain core's c + a·b.
     if (r.madd === 0) expect(r.losses.wasm).toEqual(plain.losses.wasm);
   }, 120_000);
+});
+
+describe.each(otherNodes)('Node %s (npm node@…): relaxed SIMD is on, so init() loads the relaxed core', (version) => {
+  let relaxed: Checks, plain: Checks, node20: Checks;
+  beforeAll(async () => {
+    const bin = await nodeBinary(version);
+    [relaxed, plain, node20] = await Promise.all([inNode([], '{}', bin), inNode([], '{ relaxedSimd: false }', bin), inNode([], '{ relaxedSimd: false }')]);
+  }, 300_000);
+
+  test('init() with no options: the relaxed core, fused (V8), holding the contract', () => {
+    expect(relaxed.features).toEqual({ relaxedSimd: true });
+    expect(relaxed.madd).toBe(2 ** -24);
+    holdsContract(relaxed);
+  });
+
+  test("relaxedSimd: false: the plain core, Node 20's losses and gradients bit for bit; the relaxed losses differ from them within float32 rounding", () => {
+    expect(plain.features).toEqual({ relaxedSimd: false });
+    expect(plain).toEqual(node20);
+    relaxed.losses.wasm.forEach((l, e) => expect(Math.abs(l - node20.losses.wasm[e]!), `epoch ${e}`).toBeLessThan(1e-3 * node20.losses.wasm[e]!));
+    expect(relaxed.losses.wasm).not.toEqual(node20.losses.wasm);
+  });
 });
 
 test('plain Node 20 (no flag): the probe does not validate, init() loads the plain core', async () => {

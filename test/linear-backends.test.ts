@@ -5,6 +5,9 @@ import { WasmLinear } from '../src/backends/wasm/linear.js';
 import { countOnes, countOnesFrom } from '../src/data/count-ones.js';
 import { LinearRNN } from '../src/models/linear.js';
 import { RandomState } from '../src/random.js';
+import { DataError } from '../src/errors.js';
+import { rmsprop } from '../src/optimizers/rmsprop.js';
+import { trainSync } from '../src/training/train.js';
 import { oracleLossGrad } from './helpers/oracle-linear.js';
 import { randomSequences } from './helpers/data.js';
 
@@ -139,12 +142,82 @@ describe('0/1 inputs held as bytes in the core give the float32 results bit for 
     }
   });
 
+  test('group-major bytes train in the core with the float32 bits: every tail shape, losses and weights per epoch', () => {
+    // n % 16 of 0, 3, 4, 12 and 15 (no tail; scalar tail; one fused group of 4; three groups; 3 + 3 scalar); T = 1 up to 33.
+    const rule = rmsprop({ lr: 0.01 }).coreRule!;
+    for (const [n, T] of [[16, 7], [19, 1], [20, 33], [28, 5], [31, 12], [4111, 9]] as const) {
+      const data = countOnes({ samples: n, length: T, rng: new RandomState(n + T) });
+      const runs = [true, false].map((bytes) => {
+        const k = new WasmLinear(data, true, bytes);
+        const E = 40;
+        const job = { rule: rule.rule, hyper: rule.hyper, slots: [new Float32Array(2)], step: 0, params: new Float32Array([0.3, 0.95]), lastGood: new Float32Array(2), epochs: E, losses: new Float64Array(E + 1), weights: new Float32Array(2 * E) };
+        const outcome = { ...k.train(Math.fround(2 / n), 1 / n, job) };
+        const states = k.states(0.7, -0.9);
+        k.dispose();
+        return { bytes: k.bytes, outcome, losses: job.losses, weights: job.weights, params: job.params, states };
+      });
+      expect(runs.map((r) => r.bytes)).toEqual([true, false]);
+      expect(runs[0]!.outcome).toEqual(runs[1]!.outcome);
+      expect(runs[0]!.outcome.epochs).toBe(40);
+      expect(runs[0]!.losses).toEqual(runs[1]!.losses);
+      expect(runs[0]!.weights).toEqual(runs[1]!.weights);
+      expect(runs[0]!.params).toEqual(runs[1]!.params);
+      expect(runs[0]!.states).toEqual(runs[1]!.states);
+    }
+  });
+
   test('the binding picks bytes for large 0/1 data only', () => {
     const big = countOnes({ samples: 2048, length: 10, rng: new RandomState(1) });
     const real = randomSequences(2, 2048, 10);
     const picks = [new WasmLinear(big), new WasmLinear(real), new WasmLinear(tutorial()), new WasmLinear(real, true, true)];
     expect(picks.map((k) => k.bytes)).toEqual([true, false, false, false]);
     for (const k of picks) k.dispose();
+  });
+
+  test('packing takes exactly 0, -0 and 1: the nearest other floats keep float32, and the copy rejects NaN and ±∞ by index', () => {
+    // x·(x − 1) is ±0 only for 0, −0 and 1: the neighbours of 1 and of 0 (subnormals included) are not.
+    const near = [1 + 2 ** -23, 1 - 2 ** -24, 2 ** -149, -(2 ** -149), 2 ** -126, -1, 2, 0.5, 3.4e38];
+    for (const [i, v] of near.entries()) {
+      const data = countOnes({ samples: 20_483, length: 1, rng: new RandomState(5) });
+      const x = data.x.slice();
+      x[(i * 2311) % x.length] = v;
+      const k = new WasmLinear({ ...data, x }, true, true);
+      expect([v, k.bytes]).toEqual([v, false]);
+      k.dispose();
+    }
+    const arena = () => new WasmLinear(tutorial()); // a small placement after each failure: memory was given back
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, 15, 16, 9_000, 20_482]) {
+        const data = countOnes({ samples: 20_483, length: 1, rng: new RandomState(6) });
+        const x = data.x.slice();
+        x[at] = bad;
+        if (at > 0) x[at - 1] = 0.25; // not 0/1 but finite: the first non-finite value is the one named
+        for (const bytes of [true, false, undefined]) {
+          expect(() => new WasmLinear({ ...data, x }, true, bytes)).toThrow(DataError);
+          expect(() => new WasmLinear({ ...data, x }, true, bytes)).toThrow(`data.x[${at}] must be a finite number, got ${bad}`);
+        }
+      }
+    }
+    const t = tutorial();
+    const targets = t.targets.slice();
+    targets[19] = NaN;
+    expect(() => new WasmLinear({ ...t, targets })).toThrow('data.targets[19] must be a finite number');
+    arena().dispose();
+  });
+
+  test('train and place on the wasm backend, given bad values, throw the same DataError the scan did', () => {
+    const data = countOnes({ samples: 20_483, length: 2, rng: new RandomState(7) });
+    const x = data.x.slice();
+    x[30_001] = NaN;
+    const bad = { ...data, x };
+    const m = new LinearRNN({ backend: 'wasm' });
+    expect(() => trainSync(m, bad, { optimizer: rmsprop(), epochs: 1 })).toThrow('data.x[30001] must be a finite number, got NaN');
+    expect(() => m.place(bad)).toThrow(DataError);
+    expect(() => m.lossAndGrad(bad)).toThrow('data.x[30001]');
+    // A split data set is scanned whole before it is cut: the index is the whole set's.
+    expect(() => trainSync(m, bad, { optimizer: rmsprop(), epochs: 1, validationSplit: 0.5 })).toThrow('data.x[30001]');
+    expect(trainSync(m, data, { optimizer: rmsprop(), epochs: 2 }).loss).toHaveLength(2);
+    m.dispose();
   });
 
   test('packing checks every value: one 0.5 anywhere keeps float32; -0 counts as 0', () => {

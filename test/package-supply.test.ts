@@ -39,6 +39,14 @@ test('runtime dependencies are each justified in the README; dev dependencies ar
   for (const [name, range] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) expect(range, name).toMatch(/^\d+\.\d+\.\d+$/);
 });
 
+test("the test-only package (test/package.json) pins exactly, and shares no package with the clone's main install", () => {
+  const tests = JSON.parse(readFileSync(`${root}/test/package.json`, 'utf8')) as { devDependencies: Record<string, string>; config: { node: string[] } };
+  for (const [name, range] of Object.entries(tests.devDependencies)) expect(range, name).toMatch(name === 'elman-rnn' ? /^file:\.\.$/ : /^(npm:[a-z@/.-]+@)?\d+\.\d+\.\d+$/);
+  for (const version of tests.config.node) expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+  const main = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  expect(Object.keys(tests.devDependencies).filter((name) => main.includes(name))).toEqual([]);
+});
+
 test('the exports map lists types first for every entry that has them', () => {
   for (const target of Object.values(pkg.exports)) {
     if (typeof target === 'object' && target !== null && 'types' in target) expect(Object.keys(target)[0]).toBe('types');

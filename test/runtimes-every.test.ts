@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
+import { nodeBinary, otherNodes } from './helpers/nodes.js';
 import { serveStatic } from './helpers/static-server.js';
 
 // Every runtime trains the tutorial from the *built* package (dist/ + build/elman.wasm) with seed 1,
@@ -39,11 +40,23 @@ describe('Node (the reference)', () => {
 });
 
 test('Deno (npm package "deno") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/main.mjs'])).toEqual(node);
 });
 
 test('Bun (npm package "bun") lands on the same bits as Node', async () => {
-  expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+  expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/main.mjs'])).toEqual(node);
+});
+
+// Node 22 and 24 validate relaxed SIMD, so init() would load the relaxed core there (test/core-relaxed);
+// main.mjs pins the plain core, whose bits must be Node 20's.
+describe.each(otherNodes)('Node %s (npm node@…), the plain core pinned', (version) => {
+  test("trains the tutorial and the GRU → LSTM stack to the bits of this Node, and runs 2 threads to the bits of 1", async () => {
+    const bin = await nodeBinary(version);
+    expect(await json(bin, ['test/runtimes/main.mjs'])).toEqual(node);
+    const threads = (await json(bin, ['test/runtimes/threads-main.mjs'])) as unknown as Record<string, { threads: number; bits: string }>;
+    expect([threads[1]!.threads, threads[2]!.threads]).toEqual([1, 2]);
+    expect(threads[2]!.bits).toBe(threads[1]!.bits);
+  }, 300_000);
 });
 
 describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThreaded data, 1 and 2 threads', () => {
@@ -60,16 +73,16 @@ describe('threads (test/runtimes/threads-main.mjs): an Elman network on placeThr
 
   test.each([
     ['Node', process.execPath, []],
-    ['Deno', join(root, 'node_modules/.bin/deno'), ['run', '--allow-read']],
-    ['Bun', join(root, 'node_modules/.bin/bun'), []],
+    ['Deno', join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read']],
+    ['Bun', join(root, 'test/node_modules/.bin/bun'), []],
   ])('%s: a threaded placement left undisposed does not keep the process alive', async (_, cmd, args) => {
     const r = await run(cmd, [...args, 'test/runtimes/threads-undisposed.mjs'], { cwd: root, timeout: 30_000 });
     expect(JSON.parse(r.stdout)).toEqual({ threads: 2 });
   }, 40_000);
 
   test('Deno (worker_threads) and Bun (Web Workers) from the inline source: 2 threads ran, the bits of Node', async () => {
-    expect(await json(join(root, 'node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
-    expect(await json(join(root, 'node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/deno'), ['run', '--allow-read', 'test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
+    expect(await json(join(root, 'test/node_modules/.bin/bun'), ['test/runtimes/threads-main.mjs'])).toEqual(nodeThreads);
   }, 60_000);
 });
 

@@ -23,7 +23,7 @@ export const LJ_N = 26;
 export const LJ_STEPS = 27;
 /** Offset of the kernel's scratch. */
 export const LJ_SCRATCH = 28;
-/** 1 when the inputs are u8 (0/1 data), else 0. */
+/** 1 when the inputs are u8 (0/1 data), else 0; u8 inputs of the f32x4 kernel are group-major (assembly/linear.ts). */
 export const LJ_BYTES = 29;
 /** 1 for the f32x4 kernel, 0 for the scalar one. */
 export const LJ_SIMD = 30;

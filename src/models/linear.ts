@@ -65,6 +65,8 @@ const BACKEND: Record<BackendName, (data: Sequences, simd: boolean) => LinearBac
   wasm: (data, simd) => new WasmLinear(data, simd),
   js: (data) => new JsLinear(data),
 };
+/** Backends whose copy checks every value itself (WasmLinear: in core memory), so placing needs no scan first. */
+const CHECKS_AS_IT_COPIES: Readonly<Record<BackendName, boolean>> = { wasm: true, js: false };
 
 const LOSSES: readonly LinearLossName[] = ['sse', 'mse'];
 
@@ -181,7 +183,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
   place(data: Sequences): PlacedData {
     this.holdings.check();
-    checkSequences(data);
+    checkSequences(data, 'data', !CHECKS_AS_IT_COPIES[this.backend]);
     return this.placeChecked(data);
   }
 
@@ -239,7 +241,7 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
     const own = data instanceof Placement;
     // Check everything that can be checked before placing anything.
-    const { scale, c } = squaredLoss(options.loss ?? this.defaultLoss, own ? data.samples : checkSequences(data as Sequences).samples);
+    const { scale, c } = squaredLoss(options.loss ?? this.defaultLoss, own ? data.samples : checkSequences(data as Sequences, 'data', !CHECKS_AS_IT_COPIES[this.backend]).samples);
     const samples = own ? data.samples : (data as Sequences).samples;
     const steps = own ? data.steps : (data as Sequences).steps;
     if (options.batchSize !== undefined && !(Number.isInteger(options.batchSize) && options.batchSize >= samples)) {

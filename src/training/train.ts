@@ -90,9 +90,13 @@ class Session<W, L extends string> {
       const { batchSize, truncate } = o;
       let trainData = data;
       let valData = o.validationData;
+      // Values unchecked until placed: a data set placed whole is checked by the model's place (a
+      // backend may check as it copies, with no scan first); one to be split is checked here, whole.
+      let unchecked: Sequences | undefined;
       if (!isPlaced(data)) {
-        checkSequences(data);
         const held = Math.floor(data.samples * split);
+        checkSequences(data, 'data', held > 0);
+        if (held === 0) unchecked = data;
         if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
         if (held > 0) {
           trainData = valuesChecked(data, () => sliceSamples(data, 0, data.samples - held));
@@ -102,8 +106,8 @@ class Session<W, L extends string> {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
-      // Both data sets' values were checked above (a slice's with the whole): placing them does not scan them again.
-      const place = (d: Sequences) => this.taken.add(valuesChecked(d, () => model.place(d)));
+      // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
+      const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));
       this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
       if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;

@@ -15,6 +15,12 @@ export interface CoreExports {
   linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearPackBytes(src: number, dst: number, count: number): number;
+  /** The group-major twins (assembly/linear.ts): states, the SIMD fused epoch, and packing one step's inputs from sample i0. */
+  linearStatesGroups(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
+  linearLossGradGroups(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
+  linearPackGroups(src: number, dst: number, T: number, k: number, i0: number, count: number): number;
+  /** Index of the first NaN or ±∞ among `count` f32 values at p, or −1. */
+  firstNonFinite(p: number, count: number): number;
   /** Epochs of the counter inside the core; the job block is laid out in src/abi/linear.ts. */
   linearTrain(job: number): number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
@@ -55,6 +61,10 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   linearLossGradBytes: 9,
   linearLossGradBytesScalar: 9,
   linearPackBytes: 3,
+  linearStatesGroups: 6,
+  linearLossGradGroups: 9,
+  linearPackGroups: 6,
+  firstNonFinite: 2,
   linearTrain: 1,
   linearSurface: 10,
   optimizerStep: 7,

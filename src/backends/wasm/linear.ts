@@ -3,8 +3,8 @@ import {
   LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
   LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
 } from '../../abi/linear.js';
-import { DisposedError } from '../../errors.js';
-import type { Sequences } from '../../data/sequences.js';
+import { DataError, DisposedError } from '../../errors.js';
+import { checkFinite32, type Sequences } from '../../data/sequences.js';
 import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
@@ -28,34 +28,50 @@ export class WasmLinear {
   readonly T: number;
   /** Whether the inputs are held as u8 (0/1 data): a quarter of the memory and of the bytes each epoch reads. */
   readonly bytes: boolean;
+  /** u8 inputs for the SIMD kernel are laid out group-major (assembly/linear.ts): each group of 16 samples reads contiguous memory. */
+  private readonly grouped: boolean;
 
-  /** Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for large 0/1 data. */
-  constructor(data: Sequences, readonly simd = true, bytes?: boolean) {
+  /**
+   * Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for
+   * large 0/1 data. The copy checks every value (DataError naming `name`, nothing kept): 0/1 inputs
+   * are judged as they are packed, other inputs in core memory after the copy, targets here, so the
+   * caller need not scan them first (checkSequences with `values: false`).
+   */
+  constructor(data: Sequences, readonly simd = true, bytes?: boolean, name = 'data') {
     this.core = core();
     const { arena } = this.core;
     this.n = data.samples;
     this.T = data.steps;
     const values = this.n * this.T;
     const x = data.x.subarray(0, values);
-    // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block.
-    const sizes = [values + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
+    const targets = data.targets.subarray(0, this.n);
+    checkFinite32(`${name}.targets`, targets);
+    // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block. Group-major: the last group padded to 16.
+    const grouped = simd;
+    const sizes = [(grouped ? Math.ceil(this.n / GROUP) * GROUP * this.T : values) + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
     let blocks = bytes ?? values * 4 > BYTES_FROM ? arena.allocAll(sizes, 'data') : undefined;
-    if (blocks && !this.pack(x, blocks[0]!)) {
+    if (blocks && !this.pack(x, blocks[0]!, grouped)) {
       for (const b of blocks) arena.release(b);
       blocks = undefined;
     }
     this.bytes = blocks !== undefined;
+    this.grouped = this.bytes && grouped;
     if (!blocks) {
       sizes[0] = values * 4;
       blocks = arena.allocAll(sizes, 'data');
       arena.f32.set(x, blocks[0]! >>> 2);
+      const bad = this.core.exports.firstNonFinite(blocks[0]!, values);
+      if (bad >= 0) {
+        for (const b of blocks) arena.release(b);
+        throw new DataError(`${name}.x`, x[bad], bad, 'a finite number');
+      }
     }
     [this.x, this.t, this.scratch, this.out] = blocks as [number, number, number, number];
-    arena.f32.set(data.targets.subarray(0, this.n), this.t >>> 2);
+    arena.f32.set(targets, this.t >>> 2);
   }
 
-  /** Copy 0/1 inputs into bytes at `to`, through a 64 KiB staging block; false at the first other value. */
-  private pack(x: Float32Array, to: number): boolean {
+  /** Copy 0/1 inputs into bytes at `to` (time-major, or group-major), through a 64 KiB staging block; false when another value is among them. */
+  private pack(x: Float32Array, to: number, grouped: boolean): boolean {
     const { arena, exports } = this.core;
     const chunk = STAGE_BYTES >>> 2;
     let stage: number;
@@ -65,10 +81,22 @@ export class WasmLinear {
       return false; // no room to stage: keep the inputs as f32 (the caller releases its blocks)
     }
     try {
-      for (let o = 0; o < x.length; o += chunk) {
-        const part = x.subarray(o, o + chunk);
-        arena.f32.set(part, stage >>> 2);
-        if (!exports.linearPackBytes(stage, to + o, part.length)) return false;
+      if (!grouped) {
+        for (let o = 0; o < x.length; o += chunk) {
+          const part = x.subarray(o, o + chunk);
+          arena.f32.set(part, stage >>> 2);
+          if (!exports.linearPackBytes(stage, to + o, part.length)) return false;
+        }
+        return true;
+      }
+      // Step by step, each step's samples in chunks of whole groups (chunk is a multiple of 16).
+      const { n, T } = this;
+      for (let k = 0; k < T; k++) {
+        for (let o = 0; o < n; o += chunk) {
+          const part = x.subarray(k * n + o, k * n + Math.min(o + chunk, n));
+          arena.f32.set(part, stage >>> 2);
+          if (!exports.linearPackGroups(stage, to, T, k, o, part.length)) return false;
+        }
       }
       return true;
     } finally {
@@ -80,7 +108,7 @@ export class WasmLinear {
   lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void {
     this.check();
     const e = this.core.exports;
-    const kernel = this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
+    const kernel = this.grouped ? e.linearLossGradGroups : this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
     kernel(this.x, this.t, this.n, this.T, wx, wRec, c, this.scratch, this.out);
     const f64 = this.core.arena.f64;
     const o = this.out >>> 3;
@@ -96,7 +124,7 @@ export class WasmLinear {
     const bytes = (this.T + 1) * this.n * 4;
     const [s] = arena.allocAll([bytes], 'data') as [number];
     try {
-      (this.bytes ? exports.linearStatesBytes : exports.linearStates)(this.x, this.n, this.T, wx, wRec, s);
+      (this.grouped ? exports.linearStatesGroups : this.bytes ? exports.linearStatesBytes : exports.linearStates)(this.x, this.n, this.T, wx, wRec, s);
       return arena.f32.slice(s >>> 2, (s + bytes) >>> 2);
     } finally {
       arena.release(s);
