@@ -13,6 +13,7 @@ import { COUNTER_LATENCY_CYCLES, COUNTER_SIZES, counterBounds, counterData, coun
 import { ELMAN, elmanFlops, elmanRows, RELAXED_FLAG, relaxedRows } from './elman.js';
 import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
+import { sweepSection } from './sweep.js';
 import { issue23 } from './issue23.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
@@ -234,6 +235,9 @@ gated.targets(target);
 say();
 
 await issue23({ say, quick, cpu, clock: clock0, bw, counter, placed, kernels, elman, gated, fmt: { time: fmtTime, ratio: fmtRatio } });
+
+// Many small models (issue 24): the embedded runner and BullMQ against a plain loop over the same runs.
+await sweepSection(say, { quick });
 
 if (write) {
   writeFileSync(here('./results.md'), out.join('\n') + '\n');

@@ -19,6 +19,7 @@ export const LAYERS = [
   ['models/'],
   ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/'],
   ['plots/'],
+  ['sweep/'],
   ['index.ts', 'workerd.ts', 'cli/'],
 ];
 

@@ -13,7 +13,7 @@
 //     stay as they are.
 // Blocks run in a folder holding `series.csv`, a 240-row monthly series this test writes, standing in
 // for the user's own file that the README's "first model" reads.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { apiNames, packageImports, type DocName } from './helpers/doc-names.js';
@@ -55,7 +55,8 @@ describe('every API name README.md and docs/*.md use is exported', () => {
   test.each(docFiles())('%s', async (file) => {
     const index = await import(join(root, 'dist/index.js'));
     const plots = await import(join(root, 'dist/plots/index.js'));
-    const values: Record<string, unknown> = { ...index, ...plots };
+    const sweep = existsSync(join(root, 'dist/sweep/index.js')) ? await import(join(root, 'dist/sweep/index.js')) : {};
+    const values: Record<string, unknown> = { ...index, ...plots, ...sweep };
     // Methods and statics of the exported classes: what a span like `toJSON()` may name.
     const methods = new Set<string>();
     for (const value of Object.values(values)) {
@@ -66,7 +67,7 @@ describe('every API name README.md and docs/*.md use is exported', () => {
     for (const { name, member, where, span } of namesOf(file)) {
       if (!exported.has(name)) {
         const method = span && /^[a-z]/.test(name) && (methods.has(name) || members.has(name));
-        if (!method && !(DESIGN_DOCS.has(file) && declared(name))) wrong.push(`${where}: ${name} is not exported by ${PACKAGE} or ${PACKAGE}/plots${span && /^[a-z]/.test(name) ? ', nor a method of an exported class' : ''}`);
+        if (!method && !(DESIGN_DOCS.has(file) && declared(name))) wrong.push(`${where}: ${name} is not exported by an entry of ${PACKAGE}${span && /^[a-z]/.test(name) ? ', nor a method of an exported class' : ''}`);
         continue;
       }
       if (member !== undefined && name in values && !(member in (values[name] as object))) wrong.push(`${where}: ${name}.${member} does not exist`);
@@ -117,7 +118,7 @@ describe('README.md and docs/*.md: every code block runs as a user runs it', () 
     for (const block of all) {
       const imports = packageImports(block.code);
       expect(imports.length, `${block.file}:${block.line} imports the package`).toBeGreaterThan(0);
-      for (const { from } of imports) expect(from, `${block.file}:${block.line}`).toMatch(/^elman-rnn(\/plots|\/elman\.wasm|\/elman\.relaxed\.wasm)?$/);
+      for (const { from } of imports) expect(from, `${block.file}:${block.line}`).toMatch(/^elman-rnn(\/plots|\/sweep|\/elman\.wasm|\/elman\.relaxed\.wasm)?$/);
     }
   });
 

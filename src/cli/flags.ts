@@ -18,6 +18,17 @@ export const elmanFlags = {
   'test-samples': { type: 'string' },
 } as const;
 
+/** The flags of `elman train --data FILE`: the user's file and how it becomes windows. */
+export const dataFlags = {
+  data: { type: 'string' },
+  columns: { type: 'string' },
+  target: { type: 'string' },
+  lookback: { type: 'string' },
+  horizon: { type: 'string' },
+  stride: { type: 'string' },
+  split: { type: 'string' },
+} as const;
+
 /** An option key as a flag: `initialStep` → `initial-step`. */
 export const flagOf = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -49,6 +60,7 @@ const fixedFlags = {
   json: { type: 'boolean', default: false },
   plot: { type: 'string' },
   ...elmanFlags,
+  ...dataFlags,
 } as const;
 
 /** Flags of `elman train`, as node:util parseArgs declares them. */

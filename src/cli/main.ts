@@ -7,6 +7,7 @@ import { runTrain, trainFlags, trainHelp } from './train.js';
 import { plotHelp, runPlot } from './plot.js';
 import { runPlotUnrolled } from './plot-unrolled.js';
 import { predictHelp, runPredict } from './predict.js';
+import { runSweep, runWorker, sweepHelp } from './sweep.js';
 
 const help = `elman: recurrent networks trained by backpropagation through time, on a WebAssembly core
 
@@ -17,13 +18,17 @@ commands:
   plot      train, then write the loss curve, loss surface and gradient-flow SVGs (elman plot --help)
   plot unrolled   the network unrolled over a sequence, forward and backward (elman plot unrolled --help)
   predict   run a saved model on JSON sequences from stdin (elman predict --help)
+  sweep     train every run of a sweep file, here or through Redis workers (elman sweep --help)
+  worker    take runs from a sweep's Redis queue (elman worker --help)
   help      this text          (also --help, -h; --version, -v prints the version)
 
 ${trainHelp}
 
 ${plotHelp}
 
-${predictHelp}`;
+${predictHelp}
+
+${sweepHelp}`;
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], out = (l: string) => console.log(l), err = (l: string) => console.error(l)): Promise<number> {
@@ -48,6 +53,8 @@ export async function main(argv: string[], out = (l: string) => console.log(l), 
     if (command === 'plot' && rest[0] === 'unrolled') return await runPlotUnrolled(rest.slice(1), out);
     if (command === 'plot') return await runPlot(rest, out);
     if (command === 'predict') return await runPredict(rest, out);
+    if (command === 'sweep') return await runSweep(rest, out);
+    if (command === 'worker') return await runWorker(rest, out);
     err(`elman: unknown command "${command}" (try elman help)`);
     return 2;
   } catch (error) {

@@ -12,6 +12,7 @@ import { checkOutput, runName, writeFigures } from './figures.js';
 import { COUNTER_DEFAULTS, prepareTrain, trainFlags, type Prepared, type Values } from './train.js';
 import { OPTIMIZER_SPECS, type OptimizerName } from '../optimizers/index.js';
 import { flagOf, optimizerFlags } from './flags.js';
+import { progress } from './progress.js';
 
 /** Flags of `elman plot`: the training flags (optimizer and lr take comma lists), plus where and how to draw. */
 export const plotFlags = {
@@ -71,11 +72,16 @@ export async function runPlot(args: string[], out: (line: string) => void): Prom
     for (const [i, run] of runs.entries()) {
       const name = runName(names[i]!, lrs?.[lrs.length === 1 ? 0 : i] ?? String(COUNTER_DEFAULTS[names[i] as OptimizerName]));
       let history: History<LinearWeights>;
+      const bar = progress(run.epochs);
       try {
-        history = await train(run.model, run.data, { optimizer: run.optimizer, epochs: run.epochs, loss: run.loss, trackWeights: true });
+        // The callback only on a terminal: without it the loop keeps its fastest path.
+        const onEpoch = bar && (({ epoch, loss }: { epoch: number; loss: number }) => bar.tick(epoch + 1, loss));
+        history = await train(run.model, run.data, { optimizer: run.optimizer, epochs: run.epochs, loss: run.loss, trackWeights: true, ...(onEpoch && { onEpoch, logEvery: 1 }) });
       } catch (error) {
         if (error instanceof ElmanError) error.message = `${name}: ${error.message}`;
         throw error;
+      } finally {
+        bar?.clear();
       }
       curves.push({ name, loss: history.loss });
       paths.push({ name, weights: history.weights });

@@ -4,6 +4,7 @@ import { BACKENDS } from '../backends/backend.js';
 import { init } from '../backends/wasm/embedded.js';
 import { Predictor } from '../interop/predictor.js';
 import { oneOf, UsageError } from './args.js';
+import { readStdin } from './data-file.js';
 
 /** Flags of `elman predict`. */
 export const predictFlags = {
@@ -26,7 +27,7 @@ export const predictHelp = `elman predict --model FILE [flags]   run a saved mod
   prints one JSON array: per sequence, its outputs (a list per step when the model returns sequences)`;
 
 /** Run `elman predict`; resolves to the exit code. `stdin` is read when --input is absent. */
-export async function runPredict(args: string[], out: (line: string) => void, stdin: () => Promise<string> = readStdin): Promise<number> {
+export async function runPredict(args: string[], out: (line: string) => void, stdin: () => Promise<string> = () => readStdin('elman predict: reading JSON sequences from stdin (end with Ctrl-D; or give --input FILE)')): Promise<number> {
   const { values: v } = parseArgs({ args, options: predictFlags, strict: true, allowPositionals: false });
   if (v.help) {
     out(predictHelp);
@@ -53,10 +54,4 @@ export async function runPredict(args: string[], out: (line: string) => void, st
     predictor.dispose();
   }
   return 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

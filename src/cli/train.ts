@@ -4,7 +4,10 @@ import { LOSSES, type LossName } from '../losses.js';
 import { LinearRNN } from '../models/linear.js';
 import { createOptimizer, OPTIMIZER_SPECS, OPTIMIZERS, type OptimizerName } from '../optimizers/index.js';
 import { elmanHelp, runTrainElman } from './train-elman.js';
-import { elmanFlags, flagOf, optimizerFlags, type Values } from './flags.js';
+import { dataFlags, elmanFlags, flagOf, optimizerFlags, type Values } from './flags.js';
+import { dataHelp, runTrainData } from './train-data.js';
+import { readStdin } from './data-file.js';
+import { progress } from './progress.js';
 
 export { trainFlags, type Values } from './flags.js';
 import { RandomState } from '../random.js';
@@ -67,7 +70,9 @@ ${optimizerHelp}
   --json                  one JSON object per logged epoch instead of the log (same numbering)
   --plot DIR              after training, write DIR/loss-curve.svg (needs vega, vega-lite)
 
-${elmanHelp}`;
+${elmanHelp}
+
+${dataHelp}`;
 
 /** What the training flags describe, validated: data, a model at its initial weights, an optimizer and the loop's settings. */
 export interface Prepared {
@@ -86,6 +91,9 @@ export async function prepareTrain(given: Values, strict = true): Promise<Prepar
   if (given.model !== undefined && given.model !== 'linear') throw new UsageError('--model', given.model, '"linear" here: elman plot draws the counter (train elman, gru, lstm with elman train)');
   for (const flag of Object.keys(elmanFlags)) {
     if (flag !== 'model' && given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with --model elman, gru or lstm');
+  }
+  for (const flag of Object.keys(dataFlags)) {
+    if (given[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, given[flag as keyof Values], 'used with elman train --data (elman plot draws the counter)');
   }
   const v: Values = { ...COUNTER, ...defined(given) };
   oneOf('task', v.task, ['count']);
@@ -110,13 +118,19 @@ export async function prepareTrain(given: Values, strict = true): Promise<Prepar
 }
 
 /** Run `elman train`; resolves to the exit code. */
-export async function runTrain(v: Values, out: (line: string) => void): Promise<number> {
+export async function runTrain(v: Values, out: (line: string) => void, stdin: () => Promise<string> = readStdin): Promise<number> {
+  if (v.data !== undefined) return runTrainData(v, out, optimizerFrom, stdin);
+  for (const flag of Object.keys(dataFlags)) {
+    if (v[flag as keyof Values] !== undefined) throw new UsageError(`--${flag}`, v[flag as keyof Values], 'used with --data FILE');
+  }
   const which = oneOf('model', v.model, ['linear', 'elman', 'gru', 'lstm']) ?? (v.layers === undefined && (v.task === undefined || v.task === 'count') ? 'linear' : 'elman');
   if (which !== 'linear') return runTrainElman(v, out, optimizerFrom);
   const prepared = await prepareTrain(v);
   const { data, model, optimizer, epochs, loss, logEvery } = prepared;
+  let bar: ReturnType<typeof progress>;
   try {
     if (v.plot !== undefined) await checkOutput(v.plot, '--plot');
+    bar = progress(epochs);
     const w0 = model.weights;
     if (!v.json) out(`Initial weights: wx = ${f84(w0.wx)}, wRec = ${f84(w0.wRec)}`);
     const history = await train(model, data, {
@@ -128,11 +142,14 @@ export async function runTrain(v: Values, out: (line: string) => void): Promise<
       // The API's epoch is 0-based (history.loss[epoch]); the log counts updates from 1, as the tutorial does.
       onEpoch: ({ epoch, loss: cost, weights }) => {
         const n = epoch + 1;
+        bar?.tick(n, cost);
         if (n % logEvery !== 0) return;
+        bar?.clear();
         if (v.json) out(JSON.stringify({ epoch: n, loss: cost, wx: weights.wx, wRec: weights.wRec }));
         else out(epochLine(n, 'cost', cost));
       },
     });
+    bar?.clear();
     const w = model.weights;
     if (v.json) out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), wx: w.wx, wRec: w.wRec }));
     else out(`Final weights : wx = ${f84(w.wx)}, wRec = ${f84(w.wRec)}`);
@@ -141,6 +158,7 @@ export async function runTrain(v: Values, out: (line: string) => void): Promise<
       if (!v.json) out(`Loss curve: ${file}`);
     }
   } finally {
+    bar?.clear();
     model.dispose();
   }
   return 0;

@@ -92,12 +92,9 @@ export async function runShell(dir: string, line: string, timeout = 180_000): Pr
  */
 export function exportedNames(): { exports: Set<string>; members: Set<string> } {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, string | { types?: string }> };
-  const entries = ['.', './plots'].map((key) => {
-    const target = pkg.exports[key];
-    const types = typeof target === 'object' ? target.types : undefined;
-    if (!types) throw new Error(`package.json exports["${key}"] has no types`);
-    return join(root, types);
-  });
+  // Every entry with types: `.`, `./plots`, and any added later (`./sweep`).
+  const entries = Object.values(pkg.exports).flatMap((target) => (typeof target === 'object' && target.types ? [join(root, target.types)] : []));
+  if (entries.length < 2) throw new Error('package.json exports has fewer than two entries with types');
   const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true });
   const checker = program.getTypeChecker();
   const names = new Set<string>();
