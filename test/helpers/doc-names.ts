@@ -11,7 +11,7 @@
 //    an option such as `batchSize`). A lone lower-case word (`sse`, `js`, `engines`) is a value or a word.
 // Not names of the package: JavaScript and Web globals (`Float32Array`, `Math.pow`), names a snippet
 // declares or imports from elsewhere (`readFileSync`), formulas (a span with `·`, `Σ`, `²` or ` = `, where
-// `act(…)` is maths), and the foreign names listed in FOREIGN (other libraries' classes and words).
+// `act(…)` is maths), command lines (`elman sweep SPEC.json`), and the foreign names listed in FOREIGN (other libraries' classes and words).
 
 /** A name used as the package's API, whether it must have a static member, and whether a span names it. */
 export interface DocName {
@@ -29,6 +29,8 @@ export const FOREIGN = new Set([
   'Worker', 'require', 'CompiledWasm',
   // a browser global; a package.json field
   'crossOriginIsolated', 'typesVersions',
+  // BullMQ's options and queue methods (docs/scale.md)
+  'removeOnComplete', 'getJobCounts', 'moveToCompleted',
   // AssemblyScript's compile-time constant for a feature flag
   'ASC_FEATURE_RELAXED_SIMD',
   // CPU and WebAssembly terms
@@ -71,6 +73,8 @@ function codeOnly(code: string): string {
 /** The API names one code text uses (a fenced ts/js block, or one inline span). */
 export function apiNames(text: string, where: string, span: boolean): DocName[] {
   if (span && /[·Σ²√]| = /.test(text)) return [];
+  // A command line in a span (`elman sweep SPEC.json …`) holds file names and flags, not code.
+  if (span && /^(npx |elman |npm |node |--)/.test(text)) return [];
   const names: DocName[] = [];
   for (const { names: imported } of packageImports(text)) for (const name of imported) names.push({ name, where, span });
   const local = localNames(text);
