@@ -1,5 +1,5 @@
 // The form's fields, read and checked in the page so every refusal names the field and what was typed.
-import { OPTIMIZER_SPECS, type OptimizerName } from '../src/optimizers/index.js';
+import { OPTIMIZER_SPECS, type LinearWeights, type OptimizerName } from '../src/index.js';
 import type { RunSettings } from './protocol.js';
 
 /** The value each optimizer's box starts at: the registry's setting that converges on the tutorial's data. */
@@ -39,12 +39,16 @@ function number(input: HTMLInputElement, label: string, expected: string, ok: (v
   return v;
 }
 
-/** Read the form into run settings, or throw a FieldError naming the first bad field. */
-export function readSettings(f: { optimizer: HTMLSelectElement; lr: HTMLInputElement; epochs: HTMLInputElement; speed: HTMLInputElement }): RunSettings {
+/** The point's two weights from their fields, as float32 values (the model's precision), or a FieldError naming the bad one. */
+export function readPoint(f: { wx: HTMLInputElement; wRec: HTMLInputElement }): LinearWeights {
+  const finite = (v: number) => Number.isFinite(Math.fround(v));
+  return { wx: Math.fround(number(f.wx, 'w_x', 'a finite number', finite)), wRec: Math.fround(number(f.wRec, 'w_rec', 'a finite number', finite)) };
+}
+
+/** Read the form into run settings (starting at `start`), or throw a FieldError naming the first bad field. */
+export function readSettings(f: { optimizer: HTMLSelectElement; lr: HTMLInputElement; epochs: HTMLInputElement; speed: HTMLSelectElement }, start: LinearWeights): RunSettings {
   const optimizer = f.optimizer.value as OptimizerName;
   const lr = number(f.lr, lrLabel(optimizer), 'a number > 0', (v) => Number.isFinite(v) && v > 0);
-  const int = (max: number) => (v: number) => Number.isInteger(v) && v >= 1 && v <= max;
-  const epochs = number(f.epochs, 'epochs', 'an integer from 1 to 100,000', int(100_000));
-  const perFrame = number(f.speed, 'epochs per frame', 'an integer from 1 to 10,000', int(10_000));
-  return { optimizer, lr, epochs, perFrame };
+  const epochs = number(f.epochs, 'epochs', 'an integer from 1 to 100,000', (v) => Number.isInteger(v) && v >= 1 && v <= 100_000);
+  return { optimizer, lr, epochs, rate: Number(f.speed.value), start };
 }

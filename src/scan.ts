@@ -1,3 +1,4 @@
+import { checkKeys } from './data/sequences.js';
 import { ConfigError } from './errors.js';
 
 const MAX_STEPS = 2 ** 24;
@@ -58,6 +59,7 @@ export function scan<
   Non extends readonly unknown[] | [] = [],
   Ret = unknown,
 >(options: ScanOptions<Seqs, Info, Non, Ret>): ScanResult<Info, Ret> {
+  checkKeys('options', options, ['fn', 'sequences', 'outputsInfo', 'nonSequences', 'nSteps']);
   const { fn, sequences = [], outputsInfo = [undefined], nonSequences = [], nSteps } = options;
   if (typeof fn !== 'function') throw new ConfigError('fn', fn, 'a function');
   for (const [name, list] of [['sequences', sequences], ['outputsInfo', outputsInfo], ['nonSequences', nonSequences]] as const) {

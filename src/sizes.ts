@@ -45,3 +45,6 @@ export function totalBytes(argument: string, value: unknown, sizes: readonly num
   for (const s of sizes) sum += byteSize(argument, value, [s], limit);
   return byteSize(argument, value, [sum], limit);
 }
+
+/** The cap's reason for lossAt, whose float64 reference (gradCheck's) runs every sample at once. */
+export const LOSS_AT_CAP = '2 GiB of float64 scratch for lossAt (check a slice)';

@@ -21,8 +21,10 @@ test('bench/elman.js measures the relaxed-SIMD core and the plain one in child p
   const { relaxedRows } = (await import('../bench/elman.js')) as {
     relaxedRows: (h: number, o: object) => { relaxed: { cpu: number; epochs: number }; plain: { cpu: number; epochs: number } } | undefined;
   };
-  const r = relaxedRows(4, { epochs: 1, rounds: 1, children: 1 });
-  expect(r?.relaxed.epochs).toBe(1);
+  // 50 tiny epochs (about 10 ms of CPU): the thread clock (/proc/thread-self/schedstat) advances at
+  // scheduler ticks, so a single 0.2 ms epoch could read 0 under load.
+  const r = relaxedRows(4, { epochs: 50, rounds: 1, children: 1 });
+  expect(r?.relaxed.epochs).toBe(50);
   expect(r!.relaxed.cpu).toBeGreaterThan(0);
   expect(r!.plain.cpu).toBeGreaterThan(0);
 }, 60_000);

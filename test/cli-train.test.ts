@@ -90,6 +90,22 @@ describe('elman train reproduces the tutorial', () => {
     expect(Math.abs(lines[10]!.wRec! - 1)).toBeLessThan(0.01);
   });
 
+  test('--json: the final line pairs the final weights with their own loss (not epoch E\'s), on both backends', async () => {
+    await init();
+    const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+    for (const backend of ['wasm', 'js'] as const) {
+      const r = await run('train', '--epochs', '2000', '--log-every', '2000', '--json', '--backend', backend);
+      const [last, final] = r.out.map((l) => JSON.parse(l) as Record<string, number>);
+      expect(last).toMatchObject({ epoch: 2000 });
+      expect(final).toMatchObject({ final: true, epochs: 2000 });
+      const model = new LinearRNN({ wx: final!.wx!, wRec: final!.wRec!, backend });
+      // The loss at the printed weights, recomputed: the line's loss, bit for bit; epoch 2000's loss was computed a step earlier.
+      expect(final!.loss).toBe(model.lossAndGrad(data).loss);
+      expect(final!.loss).not.toBe(last!.loss);
+      model.dispose();
+    }
+  });
+
   test("the scalar core prints the SIMD core's log exactly; the float64 js backend agrees to 1e-3", async () => {
     const args = ['train', '--optimizer', 'rmsprop', '--lr', '0.001', '--epochs', '2001'];
     const simd = await run(...args);

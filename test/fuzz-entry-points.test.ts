@@ -11,7 +11,8 @@ import * as elman from '../src/index.js';
 import { ElmanError, RandomState, type Sequences } from '../src/index.js';
 import { fuzzSuite, ok, weird } from './helpers/fuzz.js';
 
-const fuzz = fuzzSuite('entry points');
+// Accepted shares under 5% by design (most generated calls are malformed): floors at about half the share seen.
+const fuzz = fuzzSuite('entry points', { 'scan with malformed arguments': 0.005, 'plot specs from generated series and options': 0.001 });
 
 /** Mostly small valid sizes, sometimes something else. */
 const size = (max: number) => fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max }) }, { weight: 1, arbitrary: weird });

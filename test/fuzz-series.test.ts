@@ -8,7 +8,11 @@ import * as elman from '../src/index.js';
 import { ElmanRNN, RandomState } from '../src/index.js';
 import { fuzzSuite, ok, weird } from './helpers/fuzz.js';
 
-const fuzz = fuzzSuite('series and serving');
+// Accepted shares under 5% by design (most generated arguments are malformed): floors at about half the share seen.
+const fuzz = fuzzSuite('series and serving', {
+  'windowCount and splitByTime with any arguments': 0.001,
+  'noisySignal: finite values of the asked length, or an ElmanError': 0.01,
+});
 const often = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: weird });
 const series = fc.oneof(
   { weight: 4, arbitrary: fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 0, maxLength: 24 }) },

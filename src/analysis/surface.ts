@@ -1,8 +1,8 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { linearLossGrad } from '../backends/js/linear.js';
-import { checkThreads, threadPlan } from '../backends/threads/support.js';
+import { checkThreads, isStartFailure, threadPlan } from '../backends/threads/support.js';
 import { wasmSurface } from '../backends/wasm/surface.js';
-import { checkSequences, type Sequences } from '../data/sequences.js';
+import { checkKeys, checkSequences, type Sequences } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { squaredLoss, type LossName } from '../losses.js';
 
@@ -66,6 +66,7 @@ export interface ThreadedSurfaceOptions extends SurfaceOptions {
 
 /** The checked data, axes, loss scale and backend of a surface request. */
 function request(data: Sequences, options: SurfaceOptions) {
+  checkKeys('options', options, ['wx', 'wRec', 'loss', 'backend']);
   checkSequences(data);
   if (data.inputSize !== 1 || data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data', data, 'be counter data (inputSize 1, one target per sample)');
   const wx = axis('wx', options.wx ?? { min: -3, max: 3, count: 50 });
@@ -81,6 +82,7 @@ function request(data: Sequences, options: SurfaceOptions) {
  * @category Plots
  */
 export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurfaceOptions = {}): Promise<Surface> {
+  checkKeys('options', options, ['wx', 'wRec', 'loss', 'backend', 'threads']);
   const { threads: option, ...rest } = options;
   const t = checkThreads(option);
   const { wx, wRec, scale, backend } = request(data, rest);
@@ -88,7 +90,13 @@ export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurf
   const threads = backend === 'wasm' ? threadPlan(t, wx.length * wRec.length * data.samples * data.steps, SURFACE_AUTO_MIN_WORK) : 0;
   if (threads === 0) return lossSurface(data, rest);
   const { threadedSurface } = await import('../backends/threads/surface.js');
-  return { wx, wRec, loss: await threadedSurface(data, wx, wRec, scale, threads) };
+  try {
+    return { wx, wRec, loss: await threadedSurface(data, wx, wRec, scale, threads) };
+  } catch (error) {
+    // 'auto' falls back to one thread where the runtime refuses to start a pool; an explicit count is told why.
+    if (t === 'auto' && isStartFailure(error)) return lossSurface(data, rest);
+    throw error;
+  }
 }
 
 const SURFACE_AUTO_MIN_WORK = 2 ** 28;
@@ -128,6 +136,7 @@ export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surf
 
 function axis(name: string, a: Axis): Float64Array {
   if (typeof a !== 'object' || a === null) throw new ConfigError(name, a, 'an axis { min, max, count }');
+  checkKeys(name, a, ['min', 'max', 'count']);
   if (typeof a.min !== 'number' || !Number.isFinite(Math.fround(a.min))) throw new ConfigError(`${name}.min`, a.min, 'a finite float32 number');
   if (typeof a.max !== 'number' || !Number.isFinite(Math.fround(a.max)) || !(a.max > a.min)) throw new ConfigError(`${name}.max`, a.max, `a finite float32 number > ${name}.min (${a.min})`);
   if (!Number.isInteger(a.count) || a.count < 2 || a.count > 4096) throw new ConfigError(`${name}.count`, a.count, 'an integer in [2, 4096]');

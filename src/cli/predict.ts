@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { BACKENDS } from '../backends/backend.js';
 import { init } from '../backends/wasm/embedded.js';
 import { Predictor } from '../interop/predictor.js';
@@ -44,10 +44,13 @@ export async function runPredict(args: string[], out: (line: string) => void, st
   } catch (error) {
     throw new UsageError(v.input === undefined ? 'stdin' : '--input', text.slice(0, 40), `JSON sequences (${(error as Error).message})`);
   }
-  if (backend === 'wasm') await init();
-  const predictor = await Predictor.load(v.model, { backend }).catch((e: Error & { code?: string }) => {
-    throw e.code === 'ENOENT' ? new UsageError('--model', v.model, 'an existing file') : e;
+  // The model path judged before anything is read: a folder or a device (/dev/zero never ends) is no model file.
+  const info = await stat(v.model).catch((e: Error & { code?: string }) => {
+    throw new UsageError('--model', v.model, `an existing file (${e.code ?? e.message})`);
   });
+  if (!info.isFile()) throw new UsageError('--model', v.model, `a model file, not ${info.isDirectory() ? 'a folder' : 'a device or socket'}`);
+  if (backend === 'wasm') await init();
+  const predictor = await Predictor.load(v.model, { backend });
   try {
     out(JSON.stringify(predictor.predict(sequences as never)));
   } finally {

@@ -67,7 +67,8 @@ ${optimizerHelp}
   --init wx,wrec          initial weights instead of the drawn ones
   --backend wasm|js       WebAssembly core or plain TypeScript  [wasm]
   --scalar                WebAssembly without SIMD, for comparison
-  --json                  one JSON object per logged epoch instead of the log (same numbering)
+  --json                  one JSON object per logged epoch instead of the log (same numbering), then a final
+                          one: the final weights and the loss at them
   --plot DIR              after training, write DIR/loss-curve.svg (needs vega, vega-lite)
 
 ${elmanHelp}
@@ -151,7 +152,8 @@ export async function runTrain(v: Values, out: (line: string) => void, stdin: ()
     });
     bar?.clear();
     const w = model.weights;
-    if (v.json) out(JSON.stringify({ final: true, epochs: history.loss.length, loss: history.loss.at(-1), wx: w.wx, wRec: w.wRec }));
+    // The final line pairs the final weights with their own loss (docs/conventions.md), not epoch E's (computed before its update).
+    if (v.json) out(JSON.stringify({ final: true, epochs: history.loss.length, loss: model.lossAndGrad(data, loss).loss, wx: w.wx, wRec: w.wRec }));
     else out(`Final weights : wx = ${f84(w.wx)}, wRec = ${f84(w.wRec)}`);
     if (v.plot !== undefined) {
       const file = await writeSvg(v.plot, 'loss-curve.svg', lossCurveSpec([{ name: runName(optimizer.name, v.lr), loss: history.loss }]), '--plot');

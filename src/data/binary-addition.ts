@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, checkKeys, type Sequences } from './sequences.js';
 
 /**
  * Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits).
@@ -28,7 +28,9 @@ export interface BinaryAdditionOptions {
  * ```
  * @category Data and time series
  */
-export function binaryAddition({ samples, bits = 8, rng }: BinaryAdditionOptions): Sequences {
+export function binaryAddition(options: BinaryAdditionOptions): Sequences {
+  checkKeys('options', options, ['samples', 'bits', 'rng']);
+  const { samples, bits = 8, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('bits', bits, 2, 31);
   checkGenerated(samples, [bits, 2]);

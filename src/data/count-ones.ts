@@ -1,5 +1,5 @@
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, timeMajor, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, checkKeys, timeMajor, type Sequences } from './sequences.js';
 import { ConfigError } from '../errors.js';
 
 /**
@@ -27,7 +27,9 @@ export interface CountOnesOptions {
  * ```
  * @category Data and time series
  */
-export function countOnes({ samples, length, rng }: CountOnesOptions): Sequences {
+export function countOnes(options: CountOnesOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng']);
+  const { samples, length, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 26);
   checkInteger('length', length, 1, 2 ** 20);
   checkGenerated(samples, [length]);

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkInteger, checkValues } from './sequences.js';
+import { checkInteger, checkKeys, checkValues } from './sequences.js';
 
 /**
  * Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width.
@@ -31,7 +31,9 @@ export interface NoisySignalOptions {
  * ```
  * @category Data and time series
  */
-export function noisySignal({ length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 }: NoisySignalOptions): Float32Array {
+export function noisySignal(options: NoisySignalOptions): Float32Array {
+  checkKeys('options', options, ['length', 'rng', 'frequencies', 'amplitudes', 'noise']);
+  const { length, rng, frequencies = [0.07, 0.19, 0.43], amplitudes = [1, 0.6, 0.3], noise = 0.1 } = options;
   checkInteger('length', length, 1, 2 ** 28);
   if (!(rng instanceof RandomState)) throw new ConfigError('rng', rng, 'a RandomState');
   if (!Array.isArray(frequencies) || frequencies.length === 0) throw new ConfigError('frequencies', frequencies, 'a non-empty array of numbers');

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, checkKeys, type Sequences } from './sequences.js';
 
 /**
  * Options of `parity`.
@@ -21,7 +21,9 @@ export interface ParityOptions {
  * hard case for vanishing gradients. Bits are numpy's `np.round(rng.rand(length))` per row, like countOnes.
  * @category Data and time series
  */
-export function parity({ samples, length, rng }: ParityOptions): Sequences {
+export function parity(options: ParityOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng']);
+  const { samples, length, rng } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
   checkGenerated(samples, [length]);

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError, NumericError, ShapeError } from '../errors.js';
 import { checkValues } from './sequences.js';
 import { seriesRows, type Series } from './windows.js';
 
@@ -41,7 +41,7 @@ export class Scaler {
     if (!Array.isArray(std) || std.length !== mean.length) throw new ShapeError('std', std, `be an array of ${mean.length} numbers like mean`);
     checkValues('mean', mean);
     std.forEach((s, i) => {
-      if (typeof s !== 'number' || !(s > 0) || !Number.isFinite(s)) throw new ConfigError(`std[${i}]`, s, 'a finite number > 0');
+      if (typeof s !== 'number' || !(Math.fround(s) > 0) || !Number.isFinite(Math.fround(s))) throw new ConfigError(`std[${i}]`, s, Number.isFinite(s) && s > 0 ? 'a finite number > 0 in float32' : 'a finite number > 0');
     });
     this.mean = mean.slice();
     this.std = std.slice();
@@ -69,12 +69,24 @@ export class Scaler {
 
   /** The series standardised (same shape as rows `[series][t]`). */
   transform(series: Series): number[][] {
-    return this.rows(series).map((row, s) => Array.from(row, (v) => (v - this.mean[s]!) / this.std[s]!));
+    return this.rows(series).map((row, s) =>
+      Array.from(row, (v, t) => {
+        const z = (v - this.mean[s]!) / this.std[s]!;
+        // Standardised values feed float32 models: one beyond float32's range is refused, not turned to Infinity.
+        if (!Number.isFinite(Math.fround(z))) throw new NumericError(`series[${s}][${t}] = ${v} standardises to ${z}, beyond float32's range (std ${this.std[s]})`, `series[${s}][${t}]`, v);
+        return z;
+      }),
+    );
   }
 
   /** Undo `transform` on values of series `s` (e.g. a model's predictions of that series), in place. */
   inverse<T extends Float32Array | number[]>(values: T, s = 0): T {
     if (!Number.isInteger(s) || s < 0 || s >= this.mean.length) throw new ConfigError('s', s, `a series index in [0, ${this.mean.length - 1}]`);
+    // Checked before any value is written: a result beyond float32's range (or a NaN given) leaves `values` as they were.
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]! * this.std[s]! + this.mean[s]!;
+      if (!Number.isFinite(Math.fround(v))) throw new NumericError(`values[${i}] = ${values[i]} maps back to ${v}, not finite in float32`, `values[${i}]`, values[i]);
+    }
     for (let i = 0; i < values.length; i++) values[i] = values[i]! * this.std[s]! + this.mean[s]!;
     return values;
   }

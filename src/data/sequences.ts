@@ -62,7 +62,8 @@ export function checkInteger(name: string, value: unknown, min: number, max = Nu
 export function checkValues(name: string, values: ArrayLike<number>, binary = false): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (binary ? v !== 0 && v !== 1 : !Number.isFinite(v)) throw new DataError(name, v, i, binary ? '0 or 1' : 'a finite number');
+    // Judged in float32, where every value lands: 1e39 is Infinity there.
+    if (binary ? v !== 0 && v !== 1 : typeof v !== 'number' || !Number.isFinite(Math.fround(v))) throw new DataError(name, v, i, binary ? '0 or 1' : Number.isFinite(v) ? 'a finite number in float32 (|v| < 3.4e38)' : 'a finite number');
   }
 }
 
@@ -164,4 +165,18 @@ export function timeMajor(
     for (let k = 0; k < steps; k++) x[k * samples + n] = row[k]!;
   }
   return { x, samples, steps };
+}
+
+/** Refuse anything but an object whose own keys are all in `keys`: an unknown key is an error naming it, not a silent default. */
+export function checkKeys(name: string, value: unknown, keys: readonly string[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(name, value, 'an options object');
+  for (const k of Object.keys(value)) {
+    if (!keys.includes(k)) throw new ConfigError(`${name}.${k}`, (value as Record<string, unknown>)[k], `absent: ${name} takes ${keys.join(', ')}`);
+  }
+}
+
+/** A saved file's object: exactly the own keys `keys`, each present (a missing key is not defaulted, an extra one not ignored). */
+export function strictKeys(name: string, value: unknown, keys: readonly string[]): void {
+  checkKeys(name, value, keys);
+  for (const k of keys) if (!Object.hasOwn(value as object, k)) throw new ConfigError(`${name}.${k}`, undefined, `present: ${name} needs ${keys.join(', ')}`);
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { checkGenerated, checkInteger, type Sequences } from './sequences.js';
+import { checkGenerated, checkInteger, checkKeys, type Sequences } from './sequences.js';
 
 /**
  * Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1).
@@ -23,7 +23,9 @@ export interface SineWaveOptions {
  * Draw order per sample: ω, φ, then the length + 1 noise values.
  * @category Data and time series
  */
-export function sineWave({ samples, length, rng, noise = 0.1 }: SineWaveOptions): Sequences {
+export function sineWave(options: SineWaveOptions): Sequences {
+  checkKeys('options', options, ['samples', 'length', 'rng', 'noise']);
+  const { samples, length, rng, noise = 0.1 } = options;
   checkInteger('samples', samples, 1, 2 ** 24);
   checkInteger('length', length, 1, 2 ** 16);
   checkGenerated(samples, [length]);

@@ -1,5 +1,5 @@
 import { ConfigError, ShapeError } from '../errors.js';
-import { checkInteger, checkValues, type Sequences } from './sequences.js';
+import { checkInteger, checkKeys, checkValues, type Sequences } from './sequences.js';
 
 /**
  * One series (`number[]`, a Float32Array) or several of the same length (`series[s][t]`): the values a
@@ -71,6 +71,7 @@ export function windowCount(length: number, lookback: number, horizon = 1, strid
  */
 export function windows(series: Series, options: WindowOptions): Sequences {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { lookback, horizon, stride, targets }');
+  checkKeys('options', options, ['lookback', 'horizon', 'stride', 'targets']);
   const rows = seriesRows(series);
   const S = rows.length;
   const length = rows[0]!.length;

@@ -83,7 +83,7 @@ export class Predictor {
       const series = scaler?.mean.length ?? model.inputSize;
       const targets = (metadata?.targets as number[] | undefined) ?? Array.from({ length: series }, (_, s) => s);
       if (scaler && scaler.mean.length !== model.inputSize) throw new ShapeError('metadata.scaler.mean', scaler.mean, `have ${model.inputSize} values (the model's inputSize)`, `${scaler.mean.length}`);
-      if (!Array.isArray(targets) || targets.some((t) => !Number.isInteger(t) || t < 0 || t >= series)) throw new ConfigError('metadata.targets', targets, `an array of series indices in [0, ${series - 1}]`);
+      if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => !Number.isInteger(t) || t < 0 || t >= series)) throw new ConfigError('metadata.targets', targets, `a non-empty array of series indices in [0, ${series - 1}]`);
       return new Predictor(model, scaler, targets, metadata);
     } catch (error) {
       model.dispose(); // a model loaded only to be served is not left behind
@@ -103,7 +103,10 @@ export class Predictor {
     sequences.forEach((seq, n) => {
       if (!Array.isArray(seq) || seq.length === 0) throw new ShapeError(`sequences[${n}]`, seq, 'be a non-empty array of steps');
       total += seq.length * I;
-      byLength.set(seq.length, [...(byLength.get(seq.length) ?? []), n]);
+      // One array per length, appended to: linear in the number of sequences.
+      const members = byLength.get(seq.length);
+      if (members) members.push(n);
+      else byLength.set(seq.length, [n]);
     });
     if (total > MAX_VALUES) throw new ConfigError('sequences', `${total} values`, `at most ${MAX_VALUES} input values per call`);
     const out: Array<number[] | number[][]> = new Array(sequences.length);

@@ -162,15 +162,21 @@ export function readWeights(specs: unknown, weightData: unknown): Map<string, { 
   return out;
 }
 
-/** The weight of layer `layer` called `weight` (TF.js "layer/kernel"; Python Keras "layer/cell/kernel:0"). */
+/**
+ * The weight of layer `layer` called `weight`: TF.js "layer/kernel", Keras 2 "layer/cell/kernel:0", or
+ * Keras 3 "model/layer/cell/kernel" (a Sequential's variables carry the model's name first).
+ */
 export function layerWeight(all: Map<string, { shape: number[]; values: Float32Array }>, layer: string, weight: string): { shape: number[]; values: Float32Array } {
   const exact = all.get(`${layer}/${weight}`);
   if (exact) return exact;
-  for (const [name, w] of all) {
-    const parts = name.replace(/:\d+$/, '').split('/');
-    if (parts[0] === layer && parts.at(-1) === weight) return w;
+  // The layer's own name first, then one level down (under the model's name): "model/layer/..." never shadows "layer/...".
+  for (const depth of [0, 1]) {
+    for (const [name, w] of all) {
+      const parts = name.replace(/:\d+$/, '').split('/');
+      if (parts.length > depth + 1 && parts[depth] === layer && parts.at(-1) === weight) return w;
+    }
   }
-  throw new ConfigError(`weightSpecs`, `${layer}/${weight}`, `to list the weight ${layer}/${weight} (found ${[...all.keys()].join(', ') || 'none'})`);
+  throw new ShapeError('weightSpecs', `${layer}/${weight}`, `name the weight ${layer}/${weight}`, `only ${[...all.keys()].join(', ') || 'none'}`);
 }
 
 /** The float32 weights in spec order as little-endian bytes (what TF.js's weightData holds). */

@@ -1,6 +1,7 @@
 import type { BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../models/elman.js';
+import { checkKeys } from '../models/options.js';
 import { RNN } from '../models/rnn.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
 import type { OutputActivation } from '../types.js';
@@ -31,7 +32,9 @@ export interface FromTfjsOptions {
  * recurrent_kernel [H][g·H], bias [g·H] or [2][3H] (GRU reset_after), g = 1, 3 (z, r, h), 4 (i, f, c, o).
  */
 const CLASS_OF: Readonly<Record<CellKind, string>> = { simple: 'SimpleRNN', gru: 'GRU', lstm: 'LSTM' };
-const CELL_OF: Readonly<Record<string, CellKind>> = Object.fromEntries(Object.entries(CLASS_OF).map(([cell, cls]) => [cls, cell as CellKind]));
+const CELL_BY_CLASS: ReadonlyMap<string, CellKind> = new Map(Object.entries(CLASS_OF).map(([cell, cls]) => [cls, cell as CellKind]));
+// A Map, not an object: a class_name of "constructor" or "__proto__" names no cell.
+const cellOf = (cls: string): CellKind | undefined => CELL_BY_CLASS.get(cls);
 
 const supported = () => `InputLayer, then one or more of ${Object.values(CLASS_OF).join(', ')} (all but the last with return_sequences), then Dense`;
 
@@ -64,12 +67,15 @@ interface Chain {
  */
 export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}): { model: InteropModel; metadata: Record<string, unknown> | undefined } {
   if (!isObject(artifacts)) throw new ConfigError('artifacts', artifacts, 'TF.js model artifacts { modelTopology, weightSpecs, weightData }');
+  checkKeys('options', options, ['backend']);
   const all = kerasLayers(artifacts.modelTopology);
+  const version = artifacts.modelTopology.keras_version;
+  if (version !== undefined && version !== null && typeof version !== 'string') throw new ConfigError('modelTopology.keras_version', version, 'a string like "3.5.0" or "tfjs-layers 4.22.0"');
   // Keras 3 changed hard_sigmoid's slope (1/6, not TF.js's 0.2) and the gated layers' defaults.
-  const keras3 = /^3\./.test(String(artifacts.modelTopology.keras_version ?? ''));
+  const keras3 = /^3\./.test(version ?? '');
   const layers = all.filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
   let top = 0;
-  while (layers[top] && CELL_OF[layers[top]!.class_name] !== undefined) top++;
+  while (layers[top] && cellOf(layers[top]!.class_name) !== undefined) top++;
   const rnns = layers.slice(0, top);
   const dense = layers[top];
   if (rnns.length === 0) throw unsupported(layers[0], 'a recurrent layer');
@@ -109,7 +115,7 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
   refuse(layer, { return_state: false, go_backwards: false, stateful: false, time_major: false });
   const cls = layer.class_name;
   if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
-  const cell = CELL_OF[cls]!;
+  const cell = cellOf(cls)!;
   const gated = cell !== 'simple';
   return {
     cell,
@@ -170,8 +176,9 @@ export interface ToTfjsOptions {
  */
 export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArtifacts {
   if (typeof model?.toJSON !== 'function') throw new ConfigError('model', model, 'an elman model (with toJSON)');
+  checkKeys('options', options, ['metadata']);
+  if (options.metadata !== undefined) checkMetadata(options.metadata);
   const c = chainOf(model.toJSON());
-  if (options.metadata !== undefined && !isObject(options.metadata)) throw new ConfigError('metadata', options.metadata, 'a JSON object');
   c.layers.forEach((l, k) => {
     if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
   });
@@ -217,6 +224,18 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     weightData: packWeights(specs),
     ...(options.metadata && { userDefinedMetadata: options.metadata }),
   };
+}
+
+/** Metadata must survive JSON.stringify as given: a plain object with no BigInt, cycle or function. */
+function checkMetadata(metadata: unknown): void {
+  if (!isObject(metadata)) throw new ConfigError('metadata', metadata, 'a JSON object');
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(metadata);
+  } catch (error) {
+    throw new ConfigError('metadata', metadata, `JSON: no BigInt and no cycle (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (text === undefined) throw new ConfigError('metadata', metadata, 'a JSON object');
 }
 
 function unsupported(layer: KerasLayer | undefined, wanted: string): ConfigError {

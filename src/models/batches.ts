@@ -1,6 +1,7 @@
 // The mini-batch binding shared by the models that train in batches (ElmanRNN, RNN): the schedule
 // from the bind options, a workspace per binding, checked shuffles, and release of what it placed.
 
+import type { Holdings } from './bindings.js';
 import { checkInteger } from '../data/sequences.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossKind } from '../types.js';
@@ -58,6 +59,8 @@ export function batchBinding(p: {
   grads: Float32Array;
   /** The model's own check (DisposedError once the model is disposed). */
   check: () => void;
+  /** The model's holdings: the binding joins them, so the model's dispose frees its scratch too. */
+  holdings?: Holdings<{ dispose(): void }>;
 }): BatchBinding {
   const { placed, owns, plan, kind, params, grads } = p;
   const { B, batches, window } = plan;
@@ -76,7 +79,7 @@ export function batchBinding(p: {
     if (!live) throw new DisposedError('binding');
     p.check();
   };
-  return {
+  const binding: BatchBinding = {
     samples: n,
     steps: placed.steps,
     ...(backend.threads !== undefined && { threads: backend.threads }),
@@ -97,8 +100,11 @@ export function batchBinding(p: {
     dispose: () => {
       if (!live) return;
       live = false;
+      p.holdings?.forget(binding);
       work.dispose();
       if (owns) placed.dispose();
     },
   };
+  p.holdings?.add(binding);
+  return binding;
 }

@@ -1,6 +1,7 @@
 import { checkBackend, type BackendName } from '../backends/backend.js';
 import { JsElman, type JsElmanWork } from '../backends/js/elman-bound.js';
 import { elmanLossGrad, elmanScratch, paramOffsets } from '../backends/js/elman.js';
+import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import { WasmElman, type WasmElmanWork } from '../backends/wasm/elman.js';
 import { checkInputs, checkInteger, checkSequences, checkValues, type Inputs, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
@@ -9,7 +10,7 @@ import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type ElmanDims, type 
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
 import { initialize, INITIALIZERS, type Initializer } from './init.js';
-import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
+import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { flatten, oneOf, plainObject } from './weights.js';
@@ -208,6 +209,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
 
   /** Set any of the weights by name (see `weights`); nothing changes unless every given weight is valid. */
   setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
+    checkNotTraining(this, 'setWeights');
     if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, `an object with some of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
     const offsets = this.offsets();
     const staged: Array<[number, Float32Array]> = [];
@@ -288,6 +290,8 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
     const { kind, scale } = elmanLoss(loss, this.outputActivation);
     const { samples: n, steps: T } = data;
     const { I, H, O } = this.dims;
+    // The float64 reference's scratch for every sample at once, sized in 64 bits before it is allocated.
+    byteSize('data', `${n} samples × ${T} steps`, [Math.min((2 * T + 2) * n * H + T * n * O, Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * I, t: data.targets, t0: 0, ts: n * O, B: n, T };
     return elmanLossGrad(view, this.dims, kind, scale(n, this.returnSequences ? T : 1, O), 0, params, null, elmanScratch(n, T, H, O));
   }
@@ -350,6 +354,7 @@ export class ElmanRNN implements Trainable<ElmanWeights, ElmanLossName> {
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
     });
   }
 

@@ -6,7 +6,7 @@ import { byteSize } from '../sizes.js';
 /** Largest side of an initialised matrix (the models' sizes are at most 4096). */
 const MAX_SIDE = 2 ** 16;
 /** The orthogonal initialiser's work, rows·cols·min(rows, cols) multiply-adds, is bounded: 2048³ takes seconds. */
-const ORTHOGONAL_WORK = 2 ** 33;
+export const ORTHOGONAL_WORK = 2 ** 33;
 
 /**
  * Weight initialisers of ElmanRNN, named as in Keras.

@@ -5,6 +5,15 @@
 
 import type { CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
+import { BusyError } from '../errors.js';
+
+/** Models a training call is running on (the loop adds and removes them): their weights are not set from outside meanwhile. */
+export const training = new WeakSet<object>();
+
+/** Refuse a change of weights while a training call runs on `model` (it would be overwritten, or mix into an epoch). */
+export function checkNotTraining(model: object, what: string): void {
+  if (training.has(model)) throw new BusyError('model', `${what}: the model is training`);
+}
 
 /** A data set validated and copied into a model's backend once, to be trained on many times. */
 export interface PlacedData {

@@ -4,18 +4,18 @@ import { JsStack } from '../backends/js/stack.js';
 import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmElman } from '../backends/wasm/elman.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
-import { checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkFinite32, checkInteger, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
-import { byteSize } from '../sizes.js';
+import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import { OUTPUT_ACTIVATIONS, type ElmanDims, type ElmanLossName, type OutputActivation } from '../types.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, elmanLoss } from './elman-losses.js';
-import { initialize } from './init.js';
-import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
+import { initialize, ORTHOGONAL_WORK } from './init.js';
+import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
 import { checkKeys, loadOptions, strictKeys } from './options.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
-import { flatten, oneOf, plainObject } from './weights.js';
+import { finite32, flatten, oneOf, plainObject } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
@@ -214,10 +214,15 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       checkKeys(name, l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter', 'unitForgetBias']);
       for (const flag of ['resetAfter', 'unitForgetBias'] as const) if (l[flag] !== undefined && typeof l[flag] !== 'boolean') throw new ConfigError(`${name}.${flag}`, l[flag], 'a boolean');
       const cell = oneOf(`${name}.cell`, l.cell, CELLS);
+      // A flag set for a cell that has no such thing is a mistake, not a no-op.
+      if (l.resetAfter === true && cell !== 'gru') throw new ConfigError(`${name}.resetAfter`, true, `false: ${cell} has no resetAfter`);
+      if (l.unitForgetBias === true && cell !== 'lstm') throw new ConfigError(`${name}.unitForgetBias`, true, `false: ${cell} has no unitForgetBias`);
       forget.push(cell === 'lstm' && (l.unitForgetBias ?? defaults.unitForgetBias));
+      // The recurrent kernel is drawn orthogonal: units × (gates·units) costs gates·units³ multiply-adds, bounded.
+      const most = Math.floor(Math.cbrt(ORTHOGONAL_WORK / GATES[cell]) + 1e-9);
       return {
         cell,
-        units: checkInteger(`${name}.units`, l.units, 1, 4096),
+        units: checkInteger(`${name}.units`, l.units, 1, Math.min(4096, most)),
         activation: oneOf(`${name}.activation`, l.activation ?? 'tanh', GATE_ACTIVATIONS),
         recurrentActivation: oneOf(`${name}.recurrentActivation`, l.recurrentActivation ?? defaults.recurrentActivation, GATE_ACTIVATIONS),
         resetAfter: cell === 'gru' && (l.resetAfter ?? defaults.resetAfter),
@@ -284,6 +289,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
 
   /** Set any weights by name (flat or as rows, finite in float32); nothing changes unless every given weight is valid. */
   setWeights(w: RNNWeightsInput): void {
+    checkNotTraining(this, 'setWeights');
     if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { layers?, outputKernel?, outputBias? }');
     checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias']);
     const o = stackOffsets(this.dims);
@@ -313,6 +319,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     const own = input instanceof Placement;
     const data = own ? undefined : this.inputs(input as RNNInputs);
     if (data) checkSequences(data, 'data', false);
+    // The inputs are judged in float32 (1e39 is Infinity there); the targets are zeros standing in.
+    if (data) checkFinite32('data.x', data.x);
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * this.outputSize;
@@ -344,7 +352,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     this.holdings.check();
     const I = this.inputSize;
     let flat: ArrayLike<number>;
-    if (x !== null && typeof x === 'object' && x.length > 0 && typeof x[0] === 'object') {
+    // A typed array is flat: its x[0] is never read here, since that read boxes a double at a site that has seen rows.
+    const typed = x instanceof Float32Array;
+    if (!typed && x !== null && typeof x === 'object' && x.length > 0 && typeof x[0] === 'object') {
       const rows = x as ArrayLike<ArrayLike<number>>;
       if (this.stepInput.length !== rows.length * I) this.stepInput = new Float32Array(rows.length * I);
       for (let s = 0; s < rows.length; s++) {
@@ -355,7 +365,9 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       flat = this.stepInput;
     } else flat = x as ArrayLike<number>;
     if (flat === null || typeof flat !== 'object' || !(flat.length >= I) || flat.length % I !== 0) throw new ShapeError('x', x, `be [streams][${I}] values, flat or as rows`);
-    checkValues('x', flat);
+    // A Float32Array's own check reads it at one monomorphic site: no value is boxed, nothing allocated.
+    if (flat instanceof Float32Array) checkFinite32('x', flat);
+    else checkValues('x', flat);
     const streams = flat.length / I;
     if (!this.stepper || this.stepper.streams !== streams) {
       if (this.stepper) this.release(this.stepper);
@@ -370,6 +382,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
   /** Zero the state `step` carries: of one stream, or of all. */
   resetState(stream?: number): void {
     this.holdings.check();
+    // Judged alike before and after the first step: with no stream stepped yet, no index names one.
+    if (stream !== undefined && !this.stepper) throw new ConfigError('stream', stream, 'undefined: no stream has stepped yet');
     if (!this.stepper) return;
     if (stream !== undefined) checkInteger('stream', stream, 0, this.stepper.streams - 1);
     this.stepper.resetState(stream);
@@ -431,6 +445,8 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
     const { kind, scale } = elmanLoss(loss, this.outputActivation);
     const { samples: n, steps: T } = data;
+    // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
+    byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
     return new JsStack(this.dims, n, T).lossGrad(view, kind, scale(n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
   }
@@ -487,6 +503,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
     });
   }
 
@@ -591,7 +608,7 @@ export class RNN implements Trainable<RNNWeights, ElmanLossName> {
       for (let k = 0; k < steps; k++) {
         const v = seq[k]!;
         if (v?.length !== I) throw new ShapeError(`data[${n}][${k}]`, v, `have ${I} values (inputSize)`, `${v?.length}`);
-        for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = v[i]!;
+        for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = finite32(`data[${n}][${k}]`, v[i], i);
       }
     }
     return { samples, steps, inputSize: I, outputSize: O, x, targets: new Float32Array((this.returnSequences ? steps : 1) * samples * O), targetsPerStep: this.returnSequences };

@@ -1,7 +1,7 @@
 // What every model's `placeThreaded` shares: the options' checks, the thread count, the fallback to
 // an ordinary placement, and a pool started by a dynamic import that the model then holds.
 import type { BackendName } from '../backends/backend.js';
-import { checkThreads, threadPlan } from '../backends/threads/support.js';
+import { checkThreads, isStartFailure, threadPlan } from '../backends/threads/support.js';
 import { ConfigError } from '../errors.js';
 import { holdPlacement, type Placement } from './model.js';
 import { checkKeys } from './options.js';
@@ -48,7 +48,14 @@ export async function placeOnThreads<B extends { dispose(): void }, P>(p: {
   p.checkData();
   const threads = p.backend === 'wasm' ? threadPlan(t, p.work(), p.autoFrom) : 0;
   if (threads === 0) return p.ordinary();
-  const backend = await p.start(threads);
+  let backend: B;
+  try {
+    backend = await p.start(threads);
+  } catch (error) {
+    // 'auto' promises one thread where threads cannot run: a pool the runtime refused to start is that case.
+    if (t === 'auto' && isStartFailure(error)) return p.ordinary();
+    throw error;
+  }
   try {
     return holdPlacement(p.holdings, p.owner, backend, p.data);
   } catch (error) {

@@ -40,7 +40,8 @@ class Adam extends SlotOptimizer {
     const { beta1, beta2, eps } = this;
     const m = this.slot('m');
     const v = this.slot('v');
-    const lrT = f((this.lr * Math.sqrt(1 - powi(beta2, this.t))) / (1 - powi(beta1, this.t)));
+    const t = adamStep(this.t);
+    const lrT = f((this.lr * Math.sqrt(1 - powi(beta2, t))) / (1 - powi(beta1, t)));
     const c1 = f(1 - beta1);
     const c2 = f(1 - beta2);
     for (let i = 0; i < p.length; i++) {
@@ -52,6 +53,15 @@ class Adam extends SlotOptimizer {
       p[i] = f(p[i]! - f(f(lrT * mi) / f(f(Math.sqrt(vi)) + eps)));
     }
   }
+}
+
+/**
+ * The step count Adam's bias correction uses: the count itself up to 2^31, then 2^31. For any float32
+ * β < 1, β^(2^31) ≤ (1 − 2^-24)^(2^31) ≈ e^-128, so 1 − β^t is exactly 1 in float64 from there on,
+ * as a float64 count would give; the core's 32-bit counter never wraps (4,294,967,303 is not step 7).
+ */
+export function adamStep(t: number): number {
+  return Math.min(t, 2 ** 31);
 }
 
 /** b^t for an integer t >= 0 by binary exponentiation in float64, the same multiplications as assembly/optimizers.ts. */

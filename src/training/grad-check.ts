@@ -1,3 +1,4 @@
+import { checkKeys } from '../data/sequences.js';
 import type { Sequences } from '../data/sequences.js';
 import { ConfigError } from '../errors.js';
 import type { Trainable } from '../models/model.js';
@@ -41,8 +42,10 @@ export interface GradCheckResult {
 export function gradCheck<W, L extends string>(
   model: Checkable<W, L>,
   data: Sequences,
-  { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 }: { loss?: L; eps?: number; tolerance?: number; floor?: number } = {},
+  options: { loss?: L; eps?: number; tolerance?: number; floor?: number } = {},
 ): GradCheckResult {
+  checkKeys('options', options, ['loss', 'eps', 'tolerance', 'floor']);
+  const { loss, eps = 1e-7, tolerance = 1e-4, floor = 1e-6 } = options;
   // Above 1 the step leaves any neighbourhood where a difference quotient means anything (and 2·eps can overflow).
   if (!(typeof eps === 'number' && eps > 0 && eps <= 1)) throw new ConfigError('eps', eps, 'a number in (0, 1]');
   if (!(tolerance > 0)) throw new ConfigError('tolerance', tolerance, 'a number > 0');

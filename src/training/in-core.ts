@@ -3,6 +3,7 @@
 // optimizer's slots move into core memory at the start of each call and back at its end, so
 // getState() stays exact, and the results equal the epoch-by-epoch loop's bit for bit.
 // A runner is made once per binding and rule and reused by later calls on the same placed data.
+import { adamStep } from '../optimizers/adam.js';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import type { CoreJob } from '../backends/backend.js';
 import type { Binding } from '../models/model.js';
@@ -95,7 +96,8 @@ export class InCore {
       this.slotsOf = live.slots;
       job.slots = rule.slots.map((name) => live.slots[name]!);
     }
-    job.step = live.step;
+    // The count the core's 32-bit counter starts from (Adam's bias correction is exact 1 past 2^31: see adamStep).
+    job.step = adamStep(live.step);
     job.params = params;
     job.lastGood = lastGood;
     job.epochs = count;

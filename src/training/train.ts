@@ -6,7 +6,7 @@ import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
-import { isPlaced, Placement, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import { isPlaced, Placement, training, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
@@ -20,7 +20,6 @@ const SLICE_MS = 20;
 
 // Models in a training call: a second call on the same model is refused, not interleaved. A Set,
 // not a WeakSet: every exit deletes its model, and a WeakSet's add/delete per call costs microseconds of GC.
-const busy = new Set<object>();
 
 // Placed data keeps its last binding, so a later call with the same loss and schedule binds nothing
 // anew; the binding's memory goes with the placement (its dispose, or the model's).
@@ -83,8 +82,8 @@ class Session<W, L extends string> {
   ) {
     this.plan = checkOptions(model, o);
     this.epochs = this.plan.epochs;
-    if (busy.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
-    busy.add(model);
+    if (training.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
+    training.add(model);
     try {
       const { split, loss } = this.plan;
       const { batchSize, truncate } = o;
@@ -206,6 +205,8 @@ class Session<W, L extends string> {
       const grads = model.grads.slice(); // the validation pass writes grads; keep the last update's
       valLoss = this.val.lossAndGrad(0);
       model.grads.set(grads);
+      // Judged in float32 on every backend: js's float64 6e58 is what wasm records, Infinity.
+      if (!Number.isFinite(Math.fround(valLoss))) valLoss = Math.fround(valLoss);
       // Early stopping judges a non-finite validation loss as no better; without it, it is divergence.
       if (!Number.isFinite(Math.fround(valLoss)) && this.plan.patience === undefined) this.diverge('validation loss', true);
     }
@@ -279,7 +280,7 @@ class Session<W, L extends string> {
 
   private release(): void {
     this.taken.releaseAll();
-    busy.delete(this.model);
+    training.delete(this.model);
   }
 }
 

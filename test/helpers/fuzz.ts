@@ -4,7 +4,7 @@
 // before the suite (wasm, Elman and counter) still compute the bit-identical loss and gradient on
 // their fixed data: no case reached into their memory.
 import fc from 'fast-check';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { core, init } from '../../src/backends/wasm/core.js';
 import { binaryAddition } from '../../src/data/binary-addition.js';
 import { countOnes } from '../../src/data/count-ones.js';
@@ -23,6 +23,38 @@ export const weird = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -0, 0.5, 1.5, 2 ** 31, 2 ** 32, 2 ** 33, 2 ** 53, 1e308, 6.4e-323, Number.MAX_VALUE),
   fc.constantFrom(3n, -1n, '2', '', 'tanh', 'mse', null, undefined, true, false, [], {}, [1, 0], new Float32Array(3), () => 1),
 );
+
+// Per test: the cases run and those rejected with an ElmanError (issue 18 item 7). A property whose
+// cases are all rejected proves nothing about the accepted path: a constructor that always throws
+// would pass it. Every fuzz test must note its cases, and accept at least its share of them.
+const tally = { cases: 0, rejected: 0 };
+
+/** Count one case's outcome: an ElmanError is a rejection, anything else an accepted case. Returns it. */
+export function note<T>(result: T): T {
+  tally.cases++;
+  if (result instanceof ElmanError) tally.rejected++;
+  return result;
+}
+
+/**
+ * Check after every test of the file that it noted cases (through `note` or the harness) and that at
+ * least `min` of them (default 5%) were accepted; `floors` sets another share for a test by its name
+ * ('not a property' for a single check that runs no generated cases).
+ */
+export function acceptedShareEach(min = 0.05, floors: Record<string, number | 'not a property'> = {}): void {
+  beforeEach(() => {
+    tally.cases = 0;
+    tally.rejected = 0;
+  });
+  afterEach((context) => {
+    const name = context.task.name;
+    const floor = floors[name] ?? min;
+    if (floor === 'not a property') return;
+    const accepted = tally.cases - tally.rejected;
+    if (tally.cases === 0) expect.fail(`fuzz test "${name}" noted no cases: pass its outcomes through note()`);
+    if (accepted < floor * tally.cases) expect.fail(`fuzz test "${name}": ${accepted} of ${tally.cases} cases accepted, below the floor of ${(floor * 100).toFixed(1)}%`);
+  });
+}
 
 /** Registers something a case made, to be disposed when the case ends. */
 type Keep = <D extends { dispose(): void }>(d: D) => D;
@@ -96,6 +128,7 @@ export class Fuzz {
     }
     if (result instanceof ElmanError) this.rejected++;
     this.cases++;
+    note(result);
     this.checkSentinels();
     return result;
   }
@@ -146,11 +179,13 @@ export const ok = <T>(r: T | ElmanError): r is T => !(r instanceof ElmanError);
 
 /**
  * Set up a fuzz file: the core loaded and a harness made before its tests, the summary line printed
- * after them, and fast-check seeded (FC_SEED=<n> explores other cases). Returns the harness's calls.
+ * after them, and fast-check seeded (FC_SEED=<n> explores other cases); every test must accept 5% of
+ * its cases, or its share in `floors`. Returns the harness's calls.
  */
-export function fuzzSuite(name: string): Pick<Fuzz, 'run' | 'runAsync' | 'attempt'> {
+export function fuzzSuite(name: string, floors: Record<string, number> = {}): Pick<Fuzz, 'run' | 'runAsync' | 'attempt'> {
   let fuzz: Fuzz | undefined;
   fc.configureGlobal({ seed: FUZZ_SEED });
+  acceptedShareEach(0.05, floors);
   beforeAll(async () => {
     await init();
     fuzz = new Fuzz(name);

@@ -55,3 +55,23 @@ export const statusIs = (page: Page, text: string | RegExp, timeout = 60_000) =>
     [typeof text === 'string' ? text : text.source, typeof text === 'string' ? null : text.flags] as const,
     { timeout },
   );
+
+/**
+ * For a describe block: build and serve the playground once (beforeAll), close it after, and return
+ * `open(query, viewport)`, which opens the page and waits until its status reads 'ready'.
+ */
+export function usePlayground(hooks: { beforeAll: (fn: () => Promise<void>, timeout?: number) => void; afterAll: (fn: () => Promise<void>) => void }, before?: () => Promise<unknown>) {
+  const state: { served?: Awaited<ReturnType<typeof servePlayground>> } = {};
+  hooks.beforeAll(async () => {
+    await before?.();
+    state.served = await servePlayground();
+  }, 180_000);
+  hooks.afterAll(async () => state.served?.close());
+  const open = async (query = '', viewport = { width: 1280, height: 800 }) => {
+    const opened = await openPage(state.served!.browser, `${state.served!.url}/index.html${query}`);
+    await opened.page.setViewportSize(viewport);
+    await statusIs(opened.page, 'ready');
+    return opened;
+  };
+  return { open, served: () => state.served! };
+}

@@ -34,6 +34,14 @@ export class JsStack {
   private readonly scratch: Scratch[];
   private readonly dz: Float64Array;
 
+  /** The float64 values the constructor allocates for these sizes, counted in float64 (exact far past 2^32). */
+  static floats(d: StackDims, maxB: number, T: number): number {
+    return d.layers.reduce((sum, l, i) => {
+      const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;
+      return sum + n * (l.cell === 'lstm' ? 2 : 1) + JS_CELLS[l.cell].work(maxB, T, inputs, l.units) + T * maxB * l.units;
+    }, T * maxB * d.O);
+  }
+
   constructor(readonly d: StackDims, readonly maxB: number, readonly T: number) {
     this.scratch = d.layers.map((l, i) => {
       const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;

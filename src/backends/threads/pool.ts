@@ -18,7 +18,7 @@ import { Arena } from '../wasm/arena.js';
 import { fromBase64 } from '../wasm/core.js';
 import { exportsMismatch } from '../wasm/exports.js';
 import { THREADS_FUNCTIONS, type ThreadsCore } from './exports.js';
-import { threadsCoreSource, threadsRuntime } from './support.js';
+import { startFailure, threadsCoreSource, threadsRuntime } from './support.js';
 import { CMD, DONE, FAILED, GEN, NODE_WORKER_SOURCE, RUN, STOP, TASK, WEB_WORKER_SOURCE, type WorkerStart } from './worker-source.js';
 
 /** Threads over one shared memory: the calling thread's core and allocator, and synchronous rounds. */
@@ -112,9 +112,18 @@ function canBlock(ctrl: Int32Array): boolean {
  * over it, and `threads` − 1 workers waiting for rounds. `what` names the argument the size comes from.
  */
 export async function startPool(threads: number, bytes: number, what: string): Promise<ThreadPool> {
-  const module = await threadsModule();
   const pages = Math.ceil(bytes / PAGE) + 2; // the core's static data and the control words fit in the first page
   if (pages > 65536) throw new ConfigError(what, `${bytes} bytes`, 'at most 4 GiB of WebAssembly memory for the threaded copy');
+  try {
+    return await openPool(threads, pages, what);
+  } catch (error) {
+    // What the runtime refused (memory under a ulimit, workers under a permission model) becomes one typed error.
+    throw error instanceof ElmanError ? error : startFailure(threads, error);
+  }
+}
+
+async function openPool(threads: number, pages: number, what: string): Promise<ThreadPool> {
+  const module = await threadsModule();
   const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const mismatch = exportsMismatch(exports, THREADS_FUNCTIONS);

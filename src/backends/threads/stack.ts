@@ -13,7 +13,7 @@ import type { LossKind } from '../../types.js';
 import type { WasmElman } from '../wasm/elman.js';
 import { WasmStack } from '../wasm/stack.js';
 import { WasmStackWork } from '../wasm/stack-bound.js';
-import { gradResultStride, largestBlock, MAX_BATCH_BLOCKS, setBatch, UNIT, up16 } from './blocks.js';
+import { batchBlocks, gradResultStride, largestBlock, MAX_BATCH_BLOCKS, setBatch, UNIT, up16 } from './blocks.js';
 import { writeTask, type ThreadPool } from './pool.js';
 
 const CELL: Readonly<Record<CellKind, number>> = { simple: CELL_SIMPLE, gru: CELL_GRU, lstm: CELL_LSTM };
@@ -40,7 +40,8 @@ export class ThreadedStackWork extends WasmStackWork {
     this.offsets = stackOffsets(d);
     this.stacks = [this.stack];
     try {
-      for (let q = 1; q < pool.threads; q++) this.stacks.push(new WasmStack(d, this.maxBatch, data.T, argument, core));
+      // A batch has at most MAX_BATCH_BLOCKS blocks, so at most that many threads work at once: one stack each.
+      for (let q = 1; q < Math.min(pool.threads, MAX_BATCH_BLOCKS); q++) this.stacks.push(new WasmStack(d, this.maxBatch, data.T, argument, core));
       [this.task, this.results, this.descs, this.out] = pool.arena.allocAll([TK_WORDS * 4, MAX_BATCH_BLOCKS * resultStride, pool.threads * this.descStride, 8], argument) as [number, number, number, number];
     } catch (error) {
       for (const s of this.stacks.slice(1)) s.dispose();
@@ -62,9 +63,13 @@ export class ThreadedStackWork extends WasmStackWork {
     arena.f32.set(params, this.p >>> 2);
     const { offsets } = this;
     const i32 = arena.i32;
-    // Each thread's blocks, written for its largest block; the core sets what depends on the block.
-    this.stacks.forEach((stack, q) => {
-      const { layers, head } = stack.prepare(xb, n * I, tb, n * O, this.maxBatch, T, kind, s, window, this.p, 0);
+    // Each stack prepared for its largest block; the core sets what depends on the block.
+    const prepared = this.stacks.map((stack) => stack.prepare(xb, n * I, tb, n * O, this.maxBatch, T, kind, s, window, this.p, 0));
+    // Thread q runs blocks [⌊q·k/T⌋, ⌊(q+1)·k/T⌋) (assembly/threads.ts): with k ≤ T blocks each working thread
+    // has one, block ⌊q·k/T⌋, so that index names its stack; with k > T, thread q (< 8) has stack q.
+    const k = batchBlocks(B), threads = this.pool.threads;
+    for (let q = 0; q < threads; q++) {
+      const { layers, head } = prepared[k <= threads ? Math.floor((q * k) / threads) : q]!;
       const w = (this.descs + q * this.descStride) >>> 2;
       i32[w + SD_LAYERS] = layers.length;
       i32[w + SD_HEAD_OFFSET] = offsets.head;
@@ -75,7 +80,7 @@ export class ThreadedStackWork extends WasmStackWork {
         i32[at + 2] = blk;
       });
       i32[w + SD_LAYER + SD_LAYER_WORDS * layers.length] = head;
-    });
+    }
     setBatch(i32, this.task, B);
     i32[(this.task >>> 2) + TG_X] = xb;
     i32[(this.task >>> 2) + TG_T] = tb;

@@ -85,3 +85,20 @@ export function threadPlan(t: number | 'auto', work: number, autoFrom: number, c
   if (!threadsAvailable()) return 0;
   return t === 'auto' ? (work >= autoFrom && cpus >= 2 ? 2 : 0) : t;
 }
+
+// The errors startPool throws when the runtime would not start a pool (memory refused under a
+// ulimit, workers denied by Node's permission model): 'auto' then runs on one thread, as documented.
+const startFailures = new WeakSet<object>();
+
+/** The ConfigError for a pool this runtime refused to start; `cause` is the runtime's own error. */
+export function startFailure(threads: number, cause: unknown): ConfigError {
+  const reason = cause instanceof Error ? `${(cause as { code?: string }).code ?? cause.name}: ${cause.message.split('\n')[0]}` : String(cause);
+  const error = new ConfigError('threads', threads, `a count this runtime can start (its worker pool failed: ${reason})`);
+  startFailures.add(error);
+  return error;
+}
+
+/** True for the error of a pool that could not start (see startFailure). */
+export function isStartFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && startFailures.has(error);
+}

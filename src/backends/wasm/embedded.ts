@@ -53,6 +53,7 @@ async function relaxedBytes(): Promise<Uint8Array | undefined> {
 export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
   useEmbeddedCore();
   if (typeof options !== 'object' || options === null) throw new InitError(`init(source, options) needs an options object, got ${options === null ? 'null' : typeof options}`, options);
+  for (const key of Object.keys(options)) if (key !== 'relaxedSimd') throw new InitError(`init's options.${key} is not an option: init takes relaxedSimd`, key);
   const { relaxedSimd = true } = options;
   if (typeof relaxedSimd !== 'boolean') throw new InitError(`init's relaxedSimd option must be true or false, got ${String(relaxedSimd)}`, relaxedSimd);
   // The core loads once per process: a later call cannot swap it, so asking for the plain core after the relaxed one is live is an error, not a silent no-op.
