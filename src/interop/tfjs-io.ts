@@ -10,7 +10,10 @@ import { isObject, weightBytes, type TfjsArtifacts, type TfjsModelJson } from '.
  */
 export type TfjsSource = TfjsArtifacts | URL | string;
 
-/** Options of `loadTfjs`: `fromTfjs`'s, and where a model.json read from a file may find its weight files. */
+/**
+ * Options of `loadTfjs`: `fromTfjs`'s, and where a model.json read from a file may find its weight files.
+ * @category Interop and serving
+ */
 export interface LoadTfjsOptions extends FromTfjsOptions {
   /**
    * 'beside' (default): a model.json file's weight paths stay in its folder (no `..`, no absolute path,
