@@ -10,7 +10,10 @@ function show(value: unknown): string {
   return typeof value;
 }
 
-/** Base class of every error elman throws on purpose; `argument` names the culprit, `value` is what it was. */
+/**
+ * Base class of every error elman throws on purpose; `argument` names the culprit, `value` is what it was.
+ * @category Errors
+ */
 export class ElmanError extends Error {
   /**
    * @param message The whole sentence shown to the user.
@@ -30,7 +33,10 @@ export class ElmanError extends Error {
   }
 }
 
-/** An option or hyper-parameter out of its domain: `lr must be a finite number > 0, got NaN`. */
+/**
+ * An option or hyper-parameter out of its domain: `lr must be a finite number > 0, got NaN`.
+ * @category Errors
+ */
 export class ConfigError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'ConfigError';
@@ -39,7 +45,10 @@ export class ConfigError extends ElmanError {
   }
 }
 
-/** An array of the wrong length or shape: `x must have length 200 (steps 10 × samples 20), got 199`. */
+/**
+ * An array of the wrong length or shape: `x must have length 200 (steps 10 × samples 20), got 199`.
+ * @category Errors
+ */
 export class ShapeError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'ShapeError';
@@ -48,7 +57,10 @@ export class ShapeError extends ElmanError {
   }
 }
 
-/** Data whose values break the model's contract (NaN, or non-binary where binary is required). */
+/**
+ * Data whose values break the model's contract (NaN, or non-binary where binary is required).
+ * @category Errors
+ */
 export class DataError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'DataError';
@@ -57,16 +69,25 @@ export class DataError extends ElmanError {
   }
 }
 
-/** A result overflowed float32 (the loss, a gradient or a state is not finite at these weights). */
+/**
+ * A result overflowed float32 (the loss, a gradient or a state is not finite at these weights).
+ * @category Errors
+ */
 export class NumericError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'NumericError';
 }
 
-/** What turned non-finite when training diverged. */
+/**
+ * What turned non-finite when training diverged.
+ * @category Errors
+ */
 export type DivergedValue = 'loss' | 'gradient' | 'weights' | 'validation loss';
 
-/** Training produced a non-finite loss, gradient or weight; the model was put back to `weights`. */
+/**
+ * Training produced a non-finite loss, gradient or weight; the model was put back to `weights`.
+ * @category Errors
+ */
 export class DivergenceError extends NumericError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static override readonly label: string = 'DivergenceError';
@@ -96,7 +117,10 @@ export class DivergenceError extends NumericError {
   }
 }
 
-/** A second training call on a model that is already training (one call per model at a time). */
+/**
+ * A second training call on a model that is already training (one call per model at a time).
+ * @category Errors
+ */
 export class BusyError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'BusyError';
@@ -105,7 +129,10 @@ export class BusyError extends ElmanError {
   }
 }
 
-/** The WebAssembly core was used before `init()` finished, or failed to load. */
+/**
+ * The WebAssembly core was used before `init()` finished, or failed to load.
+ * @category Errors
+ */
 export class InitError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'InitError';
@@ -114,7 +141,10 @@ export class InitError extends ElmanError {
   }
 }
 
-/** A model, batch or arena was used after `dispose()`. */
+/**
+ * A model, batch or arena was used after `dispose()`.
+ * @category Errors
+ */
 export class DisposedError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'DisposedError';
@@ -123,7 +153,10 @@ export class DisposedError extends ElmanError {
   }
 }
 
-/** Training was stopped by its AbortSignal; the model keeps the weights it had reached. */
+/**
+ * Training was stopped by its AbortSignal; the model keeps the weights it had reached.
+ * @category Errors
+ */
 export class AbortError extends ElmanError {
   /** This class's `error.name`, kept when a minifier renames the class. */
   static readonly label: string = 'AbortError';

@@ -36,6 +36,6 @@ export { windows, windowCount, splitByTime, type Series, type WindowOptions } fr
 export { Scaler, type ScalerJSON } from './data/scaler.js';
 export { noisySignal, type NoisySignalOptions } from './data/noisy-signal.js';
 export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './interop/tfjs.js';
-export { loadTfjs, saveTfjs, tfjsFiles, type TfjsSource } from './interop/tfjs-io.js';
+export { loadTfjs, saveTfjs, tfjsFiles, type LoadTfjsOptions, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';

@@ -8,7 +8,10 @@ import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED } from './abi/codes.js';
 import { ConfigError } from './errors.js';
 import type { OutputActivation } from './types.js';
 
-/** One loss. */
+/**
+ * One loss.
+ * @category Training
+ */
 export interface LossSpec {
   /** The head kernel's row for this loss (src/abi/codes.ts). */
   readonly code: number;
@@ -101,6 +104,7 @@ function cceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O
  * binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
  * both averaged as Keras averages them (bce over samples × output steps × outputs, cce over samples × output steps),
  * `huber` Keras's Huber loss (δ = 1) averaged over samples × output steps × outputs, robust to outliers.
+ * @category Training
  */
 export const LOSS_SPECS: Readonly<Record<ElmanLossName, LossSpec>> = {
   sse: { code: LOSS_SQUARED, mean: 'none', masking: false, counter: true, row: squaredRow },
@@ -110,19 +114,34 @@ export const LOSS_SPECS: Readonly<Record<ElmanLossName, LossSpec>> = {
   huber: { code: LOSS_HUBER, mean: 'outputs', masking: false, counter: false, row: huberRow },
 };
 
-/** A loss of the recurrent models (ElmanRNN, RNN): a key of LOSS_SPECS. */
+/**
+ * A loss of the recurrent models (ElmanRNN, RNN): a key of LOSS_SPECS.
+ * @category Training
+ */
 export type ElmanLossName = 'sse' | 'mse' | 'bce' | 'cce' | 'huber';
 
-/** The losses of the counter (LinearRNN), those LOSS_SPECS marks `counter`: `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it. */
+/**
+ * The losses of the counter (LinearRNN), those LOSS_SPECS marks `counter`: `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it.
+ * @category Training
+ */
 export type LinearLossName = 'sse' | 'mse';
 
-/** A loss name of the counter (LinearRNN). */
+/**
+ * A loss name of the counter (LinearRNN).
+ * @category Training
+ */
 export type LossName = LinearLossName;
 
-/** Every loss of the recurrent models. */
+/**
+ * Every loss of the recurrent models.
+ * @category Training
+ */
 export const ELMAN_LOSSES = Object.keys(LOSS_SPECS) as readonly ElmanLossName[];
 
-/** The loss names the counter accepts. */
+/**
+ * The loss names the counter accepts.
+ * @category Training
+ */
 export const LOSSES = ELMAN_LOSSES.filter((k) => LOSS_SPECS[k].counter) as readonly LinearLossName[];
 
 /** A loss of the recurrent models by name, checked against the output activation it needs. */

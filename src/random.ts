@@ -18,7 +18,18 @@ export interface RandomStateSnapshot {
   pos: number;
 }
 
-/** numpy's legacy global generator (`np.random.seed(seed)` then `rand`, `uniform`), reproduced bit for bit. */
+/**
+ * numpy's legacy global generator (`np.random.seed(seed)` then `rand`, `uniform`), reproduced bit for bit.
+ * @example
+ * ```ts
+ * import { RandomState } from 'elman-rnn';
+ *
+ * const rng = new RandomState(1);         // numpy: np.random.seed(1)
+ * console.log(rng.rand(3));               // np.random.rand(3), bit for bit
+ * console.log(rng.uniform(-0.1, 0.1));    // np.random.uniform(-0.1, 0.1)
+ * ```
+ * @category Data and time series
+ */
 export class RandomState {
   private readonly key = new Uint32Array(N);
   private pos = N;

@@ -36,14 +36,22 @@ export interface ScanOptions<Seqs extends readonly ArrayLike<unknown>[], Info ex
  * Taps other than -1, negative (backwards) `nSteps` and truncated gradients are not supported.
  *
  * @example Doubling a value three times; the non-sequence 5 is passed to every call but unused.
- * scan({ fn: (prior, a) => prior * 2, outputsInfo: [5], nonSequences: [5], nSteps: 3 }); // [10, 20, 40]
+ * ```ts
+ * import { scan } from 'elman-rnn';
+ *
+ * console.log(scan({ fn: (prior: number, a: number) => prior * 2, outputsInfo: [5], nonSequences: [5], nSteps: 3 })); // [10, 20, 40]
+ * ```
  *
  * @example A linear recurrence over the rows of a matrix, elementwise: s[t] = x[t] + 2 s[t-1].
- * scan({
- *   fn: (row, prior) => row.map((x, i) => x + prior[i]! * 2),
+ * ```ts
+ * import { scan } from 'elman-rnn';
+ *
+ * console.log(scan({
+ *   fn: (row: number[], prior: number[]) => row.map((x, i) => x + prior[i]! * 2),
  *   sequences: [[[1, 0], [0, 1], [1, 1]]],
  *   outputsInfo: [[0.5, 0.5]],
- * }); // [[2, 1], [4, 3], [9, 7]]
+ * })); // [[2, 1], [4, 3], [9, 7]]
+ * ```
  */
 export function scan<
   Seqs extends readonly ArrayLike<unknown>[] | [] = [],

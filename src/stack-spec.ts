@@ -7,7 +7,10 @@ import { GATE_ACTIVATIONS, type GateActivation, type OutputActivation } from './
 
 export { GATE_ACTIVATIONS, type CellKind, type GateActivation };
 
-/** One recurrent layer, fully specified. */
+/**
+ * One recurrent layer, fully specified.
+ * @category Models
+ */
 export interface LayerSpec {
   /** The recurrent cell. */
   readonly cell: CellKind;

@@ -14,7 +14,10 @@ export interface ElmanWeightsLike {
   outputBias: ArrayLike<number>;
 }
 
-/** One sequence through an Elman network with an output at every step, forward and backward, in float64. */
+/**
+ * One sequence through an Elman network with an output at every step, forward and backward, in float64.
+ * @category Plots
+ */
 export interface ElmanUnrolled {
   /** x[k][i], k = 0..T-1. */
   readonly x: number[][];
@@ -36,6 +39,7 @@ export interface ElmanUnrolled {
  *   h_k = act(x_k·K + h_{k-1}·R + b),  y_k = out(h_k·Wo + bo)
  *   dL/dz_k = y_k - t_k (sigmoid + bce) or 2(y_k - t_k) (linear + squared)
  *   dL/dh_k = dL/dz_k·Woᵀ + (dL/dh_{k+1} ⊙ act'(h_{k+1}))·Rᵀ
+ * @category Plots
  */
 export function unrollElman(
   w: ElmanWeightsLike,

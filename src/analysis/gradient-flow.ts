@@ -8,6 +8,7 @@ import type { LinearWeights } from '../models/linear.js';
  * How the error signal travels back through time in the counter: `grad[k]` = Σ_n ∂L/∂S_n[k] for
  * k = 0..T (float64), from the backward pass g[T] = dL/dy, g[k-1] = g[k]·wRec. It explodes for
  * |wRec| > 1, vanishes for |wRec| < 1 and alternates in sign for wRec < 0: the notes' figure.
+ * @category Plots
  */
 export function gradientFlow(data: Sequences, weights: LinearWeights, loss: LossName = 'sse'): Float64Array {
   checkSequences(data);

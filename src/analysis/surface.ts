@@ -7,7 +7,10 @@ import { checkSequences, type Sequences } from '../data/sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { squaredLoss, type LossName } from '../losses.js';
 
-/** An evenly spaced axis: `count` points from `min` to `max` inclusive. */
+/**
+ * An evenly spaced axis: `count` points from `min` to `max` inclusive.
+ * @category Plots
+ */
 export interface Axis {
   /** First value of the axis, finite in float32. */
   min: number;
@@ -20,6 +23,7 @@ export interface Axis {
 /**
  * Options of `lossSurface`: the two axes (the notes' 50×50 over [-3, 3]² by default), the loss, and the
  * backend: 'wasm' (default, needs `await init()`; float32 states, SIMD over samples) or 'js' (float64).
+ * @category Plots
  */
 export interface SurfaceOptions {
   /** Input-weight axis (default 50 points over [-3, 3]). */
@@ -35,7 +39,10 @@ export interface SurfaceOptions {
 /** The largest float32: where the loss overflows (steep walls at |wRec| > 1), the surface saturates here. */
 export const F32_MAX = 3.4028234663852886e38;
 
-/** The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]), saturated at F32_MAX. */
+/**
+ * The counter's loss over a grid: `loss[j * wx.length + i]` is the loss at (wx[i], wRec[j]), saturated at F32_MAX.
+ * @category Plots
+ */
 export interface Surface {
   /** The input-weight values, one per column. */
   readonly wx: Float64Array;
@@ -45,7 +52,10 @@ export interface Surface {
   readonly loss: Float32Array;
 }
 
-/** Options of `lossSurfaceThreaded`: those of `lossSurface` and the threads. */
+/**
+ * Options of `lossSurfaceThreaded`: those of `lossSurface` and the threads.
+ * @category Plots
+ */
 export interface ThreadedSurfaceOptions extends SurfaceOptions {
   /**
    * Threads sharing the grid's rows: an integer from 1 to 64, or 'auto' (default): 2 (given two CPUs or more) from 2^28
@@ -70,6 +80,7 @@ function request(data: Sequences, options: SurfaceOptions) {
  * `lossSurface` with the grid's rows shared out over threads (where they run: see ThreadOptions).
  * Every point is computed on its own by the same kernel, so the
  * grid is the same bits as `lossSurface`'s on the wasm backend, whatever the thread count.
+ * @category Plots
  */
 export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurfaceOptions = {}): Promise<Surface> {
   checkKeys('options', options, ['wx', 'wRec', 'loss', 'backend', 'threads']);
@@ -91,7 +102,20 @@ export async function lossSurfaceThreaded(data: Sequences, options: ThreadedSurf
 
 const SURFACE_AUTO_MIN_WORK = 2 ** 28;
 
-/** The counter's loss at every point of a (wx, wRec) grid for one data set: the reference notes' picture. */
+/**
+ * The counter's loss at every point of a (wx, wRec) grid for one data set: the reference notes' picture.
+ * @example
+ * ```ts
+ * import { init, countOnes, RandomState, lossSurface } from 'elman-rnn';
+ *
+ * await init();
+ * const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+ * const axis = { min: -0.1, max: 2.1, count: 50 };
+ * const surface = lossSurface(data, { wx: axis, wRec: axis });   // the loss at 50 × 50 weights
+ * console.log(surface.loss.length);                              // 2500
+ * ```
+ * @category Plots
+ */
 export function lossSurface(data: Sequences, options: SurfaceOptions = {}): Surface {
   const { wx, wRec, scale, backend } = request(data, options);
   if (backend === 'wasm') return { wx, wRec, loss: wasmSurface(data, wx, wRec, scale) };

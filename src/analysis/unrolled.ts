@@ -4,6 +4,7 @@ import type { LinearWeights } from '../models/linear.js';
 /**
  * The counter unrolled over one sequence, in float64, straight from the recurrence (shares no code
  * with the training kernels): the forward states, the output and loss, then the backward pass.
+ * @category Plots
  */
 export interface Unrolled {
   /** The inputs x_1..x_T (`x[k-1]` is x_k). */
@@ -26,7 +27,10 @@ export interface Unrolled {
   readonly gradWRec: number;
 }
 
-/** Unroll the counter over `sequence` (0s and 1s, at most 64 steps) at `weights`; the target defaults to the count of ones. */
+/**
+ * Unroll the counter over `sequence` (0s and 1s, at most 64 steps) at `weights`; the target defaults to the count of ones.
+ * @category Plots
+ */
 export function unrollCounter(sequence: ArrayLike<number>, weights: LinearWeights, target?: number): Unrolled {
   if (typeof sequence?.length !== 'number' || sequence.length < 1 || sequence.length > 64) throw new ConfigError('sequence', sequence, 'an array of 1 to 64 inputs');
   const x = Array.from(sequence);

@@ -8,11 +8,20 @@ import type { CellSpec } from './spec.js';
 
 export type { CellSpec };
 
-/** The recurrent cells a layer can be. */
+/**
+ * The recurrent cells a layer can be.
+ * @category Models
+ */
 export type CellKind = 'simple' | 'gru' | 'lstm' | 'mgu';
 
-/** Every cell by name. */
+/**
+ * Every cell by name.
+ * @category Models
+ */
 export const CELL_SPECS: Readonly<Record<CellKind, CellSpec>> = { simple, gru, lstm, mgu };
 
-/** Every cell name, in registry order. */
+/**
+ * Every cell name, in registry order.
+ * @category Models
+ */
 export const CELLS = Object.keys(CELL_SPECS) as readonly CellKind[];

@@ -6,7 +6,10 @@
 
 import type { LayerCall } from '../backends/js/layer.js';
 
-/** One recurrent cell: its shape, its kernels on each backend, its Keras/TF.js form. */
+/**
+ * One recurrent cell: its shape, its kernels on each backend, its Keras/TF.js form.
+ * @category Models
+ */
 export interface CellSpec {
   /** The kernel code the core dispatches on (src/abi/cells.ts). */
   readonly code: number;

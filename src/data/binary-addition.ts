@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
 
-/** Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits). */
+/**
+ * Options of `binaryAddition`: `bits` steps per sum (operands have bits − 1 bits, so the sum fits).
+ * @category Data and time series
+ */
 export interface BinaryAdditionOptions {
   /** Number of sums, an integer in [1, 2^24]. */
   samples: number;
@@ -17,6 +20,14 @@ export interface BinaryAdditionOptions {
  * The reference notes' second task: two numbers fed bit by bit, least significant first (inputs
  * [steps][samples][2]), the sum's bit at every step as target ([steps][samples][1]). Operands are
  * uniform on [0, 2^(bits−1)), drawn a then b per sample; with bits = 7 these are the notes' 6-bit numbers.
+ * @example
+ * ```ts
+ * import { binaryAddition, RandomState } from 'elman-rnn';
+ *
+ * const data = binaryAddition({ samples: 100, bits: 8, rng: new RandomState(2) });
+ * console.log(data.steps, data.inputSize, data.targetsPerStep);   // 8 2 true: two bits in, a sum bit out, per step
+ * ```
+ * @category Data and time series
  */
 export function binaryAddition(options: BinaryAdditionOptions): Sequences {
   checkKeys('options', options, ['samples', 'bits', 'rng']);

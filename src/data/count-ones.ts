@@ -3,7 +3,10 @@ import { RandomState } from '../random.js';
 import { checkGenerated, timeMajor, type Sequences } from './sequences.js';
 import { ConfigError } from '../errors.js';
 
-/** Options of the tutorial's task; `rng` is consumed in numpy's order (row by row). */
+/**
+ * Options of the tutorial's task; `rng` is consumed in numpy's order (row by row).
+ * @category Data and time series
+ */
 export interface CountOnesOptions {
   /** Number of sequences, an integer in [1, 2^26]. */
   samples: number;
@@ -16,6 +19,14 @@ export interface CountOnesOptions {
 /**
  * The tutorial's data: `samples` binary sequences of `length` steps (x time-major, f32) and, as
  * targets, how many ones each holds. Row n is numpy's `np.round(rng.rand(length))`.
+ * @example
+ * ```ts
+ * import { countOnes, RandomState } from 'elman-rnn';
+ *
+ * const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });   // the tutorial's data
+ * console.log(data.x.length, data.targets[0]);   // 200 (time-major [10][20]), the ones in sample 0: 2
+ * ```
+ * @category Data and time series
  */
 export function countOnes(options: CountOnesOptions): Sequences {
   checkKeys('options', options, ['samples', 'length', 'rng']);
@@ -40,7 +51,10 @@ export function countOnes(options: CountOnesOptions): Sequences {
   return { samples, steps: length, inputSize: 1, outputSize: 1, x, targets };
 }
 
-/** The counting task over sequences you supply (rows of 0/1): targets are their counts. */
+/**
+ * The counting task over sequences you supply (rows of 0/1): targets are their counts.
+ * @category Data and time series
+ */
 export function countOnesFrom(rows: ArrayLike<ArrayLike<number>>): Sequences {
   const { x, samples, steps } = timeMajor(rows, 'sequences', true);
   const targets = new Float32Array(samples);

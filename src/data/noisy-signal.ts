@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkValues } from './sequences.js';
 
-/** Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width. */
+/**
+ * Options of `noisySignal`; amplitudes pair with frequencies (rad per step), noise is a uniform half-width.
+ * @category Data and time series
+ */
 export interface NoisySignalOptions {
   /** Number of values, an integer in [1, 2^28]. */
   length: number;
@@ -20,6 +23,14 @@ export interface NoisySignalOptions {
 /**
  * One noisy multi-frequency series: v[t] = Σ_j a_j·sin(ω_j·t + φ_j) + U(−noise, noise), the phases φ_j
  * uniform in [0, 2π). Draw order: every φ_j, then one noise value per step.
+ * @example
+ * ```ts
+ * import { noisySignal, RandomState } from 'elman-rnn';
+ *
+ * const signal = noisySignal({ length: 1000, rng: new RandomState(7) });   // Σ a·sin(ωt + φ) + noise
+ * console.log(signal.length);   // 1000
+ * ```
+ * @category Data and time series
  */
 export function noisySignal(options: NoisySignalOptions): Float32Array {
   checkKeys('options', options, ['length', 'rng', 'frequencies', 'amplitudes', 'noise']);

@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
 
-/** Options of `parity`. */
+/**
+ * Options of `parity`.
+ * @category Data and time series
+ */
 export interface ParityOptions {
   /** Number of sequences, an integer in [1, 2^24]. */
   samples: number;
@@ -17,6 +20,7 @@ export interface ParityOptions {
  * The running XOR of random bits: target[k] = x[1] ⊕ … ⊕ x[k], per step ([steps][samples][1]).
  * Every target depends on the whole prefix, so gradients must travel all the way back: a classic
  * hard case for vanishing gradients. Bits are numpy's `np.round(rng.rand(length))` per row, like countOnes.
+ * @category Data and time series
  */
 export function parity(options: ParityOptions): Sequences {
   checkKeys('options', options, ['samples', 'length', 'rng']);

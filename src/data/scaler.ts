@@ -2,7 +2,10 @@ import { ConfigError, NumericError, ShapeError } from '../errors.js';
 import { checkValues } from './sequences.js';
 import { seriesRows, type Series } from './windows.js';
 
-/** The saved form of a Scaler (plain JSON, stored beside a model). */
+/**
+ * The saved form of a Scaler (plain JSON, stored beside a model).
+ * @category Data and time series
+ */
 export interface ScalerJSON {
   /** Identifies the object as a saved Scaler. */
   format: 'elman.Scaler';
@@ -17,6 +20,15 @@ export interface ScalerJSON {
 /**
  * Standardisation per series, `z = (v − mean) / std`, fitted on the training part only so that no
  * statistic of the held-out part leaks into the model. Mean and variance are summed in float64.
+ * @example
+ * ```ts
+ * import { Scaler } from 'elman-rnn';
+ *
+ * const scaler = Scaler.fit([10, 12, 14]);           // fit on the training part only
+ * console.log(scaler.transform([10, 12, 14]));       // [[-1.22…, 0, 1.22…]]
+ * console.log(scaler.inverse(Float32Array.of(0)));   // Float32Array [12]: back in the data's units
+ * ```
+ * @category Data and time series
  */
 export class Scaler {
   /** Mean of each series, as fitted. */

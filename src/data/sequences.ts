@@ -11,6 +11,7 @@ export function checkGenerated(samples: number, factors: readonly number[]): voi
  * A batch of sequences in time-major layout: `x[(k * samples + n) * inputSize + i]` is input i of
  * sample n at step k, so one step's batch is contiguous. Targets are `[samples][outputSize]`
  * (one per sequence) or, with `targetsPerStep`, `[steps][samples][outputSize]`.
+ * @category Data and time series
  */
 export interface Sequences {
   /** Number of sequences in the batch. */
@@ -29,7 +30,10 @@ export interface Sequences {
   readonly targetsPerStep?: boolean;
 }
 
-/** Inputs without targets, as `predict` takes them: the fields of Sequences that describe x. */
+/**
+ * Inputs without targets, as `predict` takes them: the fields of Sequences that describe x.
+ * @category Data and time series
+ */
 export type Inputs = Pick<Sequences, 'samples' | 'steps' | 'inputSize' | 'x'> & Partial<Pick<Sequences, 'outputSize' | 'targets' | 'targetsPerStep'>>;
 
 /** Validate inputs for a forward pass: sizes, x's length and finite values; targets, if any, are not looked at. */
@@ -126,6 +130,7 @@ export function checkSequences(data: Sequences, name = 'data', values = true): S
 /**
  * Turn rows of scalar sequences (`rows[n][k]`, all the same length) into time-major Float32Array x.
  * `binary` insists on 0/1 values, as the counting task does.
+ * @category Data and time series
  */
 export function timeMajor(
   rows: ArrayLike<ArrayLike<number>>,

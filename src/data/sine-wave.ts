@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { checkGenerated, type Sequences } from './sequences.js';
 
-/** Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1). */
+/**
+ * Options of `sineWave`: `noise` is the half-width of the uniform noise added to every value (default 0.1).
+ * @category Data and time series
+ */
 export interface SineWaveOptions {
   /** Number of sequences, an integer in [1, 2^24]. */
   samples: number;
@@ -19,6 +22,7 @@ export interface SineWaveOptions {
  * Predict the next value of a noisy sine: v[k] = sin(ω·k + φ) + U(−noise, noise), ω uniform in
  * [0.1, 0.5] rad per step and φ in [0, 2π) per sample; input v[k], target v[k+1] at every step.
  * Draw order per sample: ω, φ, then the length + 1 noise values.
+ * @category Data and time series
  */
 export function sineWave(options: SineWaveOptions): Sequences {
   checkKeys('options', options, ['samples', 'length', 'rng', 'noise']);

@@ -10,13 +10,22 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { sineWave } from './sine-wave.js';
 import { windows } from './windows.js';
 
-/** The tasks shipped with elman, by name. */
+/**
+ * The tasks shipped with elman, by name.
+ * @category Data and time series
+ */
 export type TaskName = 'countOnes' | 'binaryAddition' | 'sineWave' | 'parity' | 'forecast';
 
-/** How a task's outputs are scored: rounded to the nearest integer, thresholded at 0.5, or not at all. */
+/**
+ * How a task's outputs are scored: rounded to the nearest integer, thresholded at 0.5, or not at all.
+ * @category Data and time series
+ */
 export type Scoring = 'round' | 'threshold' | 'none';
 
-/** A task: its generator (`length` = steps) and the model shape, output, loss and scoring that suit it. */
+/**
+ * A task: its generator (`length` = steps) and the model shape, output, loss and scoring that suit it.
+ * @category Data and time series
+ */
 export interface Task {
   /** Generate `samples` sequences of `length` steps from `rng`. */
   readonly make: (samples: number, length: number, rng: RandomState) => Sequences;
@@ -34,7 +43,10 @@ export interface Task {
   readonly scoring: Scoring;
 }
 
-/** The one registry of tasks (what the CLI's --task refers to). */
+/**
+ * The one registry of tasks (what the CLI's --task refers to).
+ * @category Data and time series
+ */
 export const TASKS: Readonly<Record<TaskName, Task>> = {
   countOnes: { make: (samples, length, rng) => countOnes({ samples, length, rng }), inputSize: 1, outputSize: 1, returnSequences: false, outputActivation: 'linear', loss: 'mse', scoring: 'round' },
   binaryAddition: { make: (samples, bits, rng) => binaryAddition({ samples, bits, rng }), inputSize: 2, outputSize: 1, returnSequences: true, outputActivation: 'sigmoid', loss: 'bce', scoring: 'threshold' },
@@ -48,6 +60,7 @@ export const TASKS: Readonly<Record<TaskName, Task>> = {
  * Accuracy of outputs y (time-major like the targets): per output value, and per sequence (every value
  * right). `y` must have the targets' length and `scoring` be 'round' or 'threshold'; an output that is
  * not finite counts as wrong.
+ * @category Data and time series
  */
 export function accuracy(
   y: Float32Array,

@@ -5,10 +5,14 @@ import { checkValues, type Sequences } from './sequences.js';
 /**
  * One series (`number[]`, a Float32Array) or several of the same length (`series[s][t]`): the values a
  * forecaster reads. Several series are the input features of one step, in the order given.
+ * @category Data and time series
  */
 export type Series = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 
-/** Options of `windows`: how far back a sample reads, how far ahead it predicts, and where samples start. */
+/**
+ * Options of `windows`: how far back a sample reads, how far ahead it predicts, and where samples start.
+ * @category Data and time series
+ */
 export interface WindowOptions {
   /** Steps of input per sample (the sequence length), an integer >= 1. */
   lookback: number;
@@ -41,7 +45,10 @@ export function seriesRows(series: Series, name = 'series'): ArrayLike<number>[]
   return rows;
 }
 
-/** The number of samples `windows` makes from `length` steps (0 when the series is too short). */
+/**
+ * The number of samples `windows` makes from `length` steps (0 when the series is too short).
+ * @category Data and time series
+ */
 export function windowCount(length: number, lookback: number, horizon = 1, stride = 1): number {
   checkInteger('length', length, 0);
   checkInteger('lookback', lookback, 1);
@@ -54,6 +61,14 @@ export function windowCount(length: number, lookback: number, horizon = 1, strid
  * Cut series into many-to-one samples for forecasting: sample n reads steps [n·stride, n·stride + lookback)
  * of every series (time-major x, inputSize = number of series) and its targets are the next `horizon`
  * values of each target series, `targets[n][h·targets + j]` = series targets[j] at step n·stride + lookback + h.
+ * @example
+ * ```ts
+ * import { windows } from 'elman-rnn';
+ *
+ * const data = windows([1, 2, 3, 4, 5, 6], { lookback: 3, horizon: 1 });
+ * console.log(data.samples, Array.from(data.targets));   // 3 [4, 5, 6]: each window's next value
+ * ```
+ * @category Data and time series
  */
 export function windows(series: Series, options: WindowOptions): Sequences {
   if (typeof options !== 'object' || options === null) throw new ConfigError('options', options, 'an object { lookback, horizon, stride, targets }');
@@ -87,6 +102,14 @@ export function windows(series: Series, options: WindowOptions): Sequences {
  * Split series by time with no leakage: `train` holds steps [0, at) and `test` steps [at − lookback, end),
  * so the first test sample's first target is step `at` and no test target was ever seen in training.
  * `at` is a step index, or a fraction in (0, 1) of the length.
+ * @example
+ * ```ts
+ * import { splitByTime } from 'elman-rnn';
+ *
+ * const { train, test, at } = splitByTime([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.7, 2);
+ * console.log(train, test, at);   // [[1…7]] [[6…10]] 7: the test part's first target is step 7
+ * ```
+ * @category Data and time series
  */
 export function splitByTime(
   series: Series,

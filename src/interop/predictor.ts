@@ -8,10 +8,16 @@ import { fromTfjs, type InteropModel } from './tfjs.js';
 import { fromModelJson, parseJson, read, toUrl, type TfjsSource } from './tfjs-io.js';
 import { isObject, type TfjsArtifacts } from './tfjs-format.js';
 
-/** Sequences as users hold them: `[sequence][step]` numbers (one input), or `[sequence][step][input]`. */
+/**
+ * Sequences as users hold them: `[sequence][step]` numbers (one input), or `[sequence][step][input]`.
+ * @category Interop and serving
+ */
 export type NestedSequences = ReadonlyArray<ReadonlyArray<number | ReadonlyArray<number>>>;
 
-/** What a model can be served from: elman's JSON, TF.js artifacts, or a URL / path of either file. */
+/**
+ * What a model can be served from: elman's JSON, TF.js artifacts, or a URL / path of either file.
+ * @category Interop and serving
+ */
 export type ModelSource = ElmanJSON | RNNJSON | TfjsSource;
 
 /** The elman model a saved JSON describes (ElmanRNN or RNN, by its format), or undefined for anything else. */
@@ -29,6 +35,16 @@ const MAX_VALUES = 2 ** 26;
  * A model ready to serve: sequences in, outputs out, in the data's own units. When the model was saved
  * with a Scaler (TF.js userDefinedMetadata.scaler), inputs are standardised with it and outputs mapped back
  * (output o belongs to series `targets[o mod targets.length]`, targets defaulting to every series).
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, Predictor, Scaler } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 });
+ * const predictor = Predictor.of(model, { scaler: new Scaler([100], [10]).toJSON() });
+ * console.log(predictor.predict([[95, 100, 105], [110, 108]]));   // [[y], [y]], in the data's units
+ * ```
+ * @category Interop and serving
  */
 export class Predictor {
   private constructor(

@@ -4,10 +4,16 @@ import { oneOf } from '../checks.js';
 import { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropModel, type ToTfjsOptions } from './tfjs.js';
 import { isObject, weightBytes, type TfjsArtifacts, type TfjsModelJson } from './tfjs-format.js';
 
-/** Where a TF.js model can come from: artifacts in memory, a URL of its model.json (http(s): or file:), or a file path. */
+/**
+ * Where a TF.js model can come from: artifacts in memory, a URL of its model.json (http(s): or file:), or a file path.
+ * @category Interop and serving
+ */
 export type TfjsSource = TfjsArtifacts | URL | string;
 
-/** Options of `loadTfjs`: `fromTfjs`'s, and where a model.json read from a file may find its weight files. */
+/**
+ * Options of `loadTfjs`: `fromTfjs`'s, and where a model.json read from a file may find its weight files.
+ * @category Interop and serving
+ */
 export interface LoadTfjsOptions extends FromTfjsOptions {
   /**
    * 'beside' (default): a model.json file's weight paths stay in its folder (no `..`, no absolute path,
@@ -22,6 +28,16 @@ const MAX_JSON_BYTES = 64 * 2 ** 20;
 /**
  * Load a TF.js Layers model into elman: from artifacts (`tf.io.ModelArtifacts`), from the URL of its
  * model.json (fetched, weight files resolved beside it) or from a file path (node:fs, in Node, Deno, Bun).
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, saveTfjs, loadTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 });
+ * await saveTfjs(model, 'my-model/');                               // my-model/model.json + weights.bin
+ * const { model: loaded } = await loadTfjs('my-model/model.json');  // a path, a URL, or tf.io artifacts
+ * ```
+ * @category Interop and serving
  */
 export async function loadTfjs(source: TfjsSource, options: LoadTfjsOptions = {}): Promise<{ model: InteropModel; metadata: Record<string, unknown> | undefined }> {
   checkKeys('options', options, ['backend', 'weightPaths']);
@@ -73,7 +89,18 @@ function weightUrl(path: string, base: URL, name: string, anywhere: boolean): UR
   return at;
 }
 
-/** The files TF.js reads for a model: model.json (naming weights.bin) and weights.bin, as a browser download or a worker would ship them. */
+/**
+ * The files TF.js reads for a model: model.json (naming weights.bin) and weights.bin, as a browser download or a worker would ship them.
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, tfjsFiles } from 'elman-rnn';
+ *
+ * await init();
+ * const files = tfjsFiles(new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 }));
+ * console.log(Object.keys(files));   // ['model.json', 'weights.bin']: serve or upload them
+ * ```
+ * @category Interop and serving
+ */
 export function tfjsFiles(model: Exportable, options: ToTfjsOptions = {}): { 'model.json': string; 'weights.bin': Uint8Array } {
   const a = toTfjs(model, options);
   const { weightSpecs, weightData, ...rest } = a;
@@ -81,7 +108,19 @@ export function tfjsFiles(model: Exportable, options: ToTfjsOptions = {}): { 'mo
   return { 'model.json': JSON.stringify(json), 'weights.bin': new Uint8Array(weightBytes(weightData)) };
 }
 
-/** Write model.json and weights.bin into directory `dir` (created if missing), as TF.js's file:// handler does. */
+/**
+ * Write model.json and weights.bin into directory `dir` (created if missing), as TF.js's file:// handler does.
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, saveTfjs, loadTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new ElmanRNN({ inputSize: 1, hiddenSize: 4, outputSize: 1, seed: 1 });
+ * await saveTfjs(model, 'my-model/');                               // my-model/model.json + weights.bin
+ * const { model: loaded } = await loadTfjs('my-model/model.json');  // a path, a URL, or tf.io artifacts
+ * ```
+ * @category Interop and serving
+ */
 export async function saveTfjs(model: Exportable, dir: string | URL, options: ToTfjsOptions = {}): Promise<void> {
   if (!(dir instanceof URL) && (typeof dir !== 'string' || dir.trim() === '')) throw new ConfigError('dir', dir, 'a folder path or file: URL');
   if (dir instanceof URL && dir.protocol !== 'file:') throw new ConfigError('dir', dir.href, 'a folder path or file: URL');

@@ -13,10 +13,16 @@ export interface Exportable {
   toJSON(): { format: string; config: Record<string, unknown>; weights: Record<string, unknown> };
 }
 
-/** The models TF.js interop builds: an ElmanRNN for one SimpleRNN layer elman's Elman net can run, an RNN otherwise. */
+/**
+ * The models TF.js interop builds: an ElmanRNN for one SimpleRNN layer elman's Elman net can run, an RNN otherwise.
+ * @category Interop and serving
+ */
 export type InteropModel = ElmanRNN | RNN;
 
-/** Options of `fromTfjs`: the backend of the model built (default: the model's default, 'wasm'). */
+/**
+ * Options of `fromTfjs`: the backend of the model built (default: the model's default, 'wasm').
+ * @category Interop and serving
+ */
 export interface FromTfjsOptions {
   /** Where the model's loops run: 'wasm' (default, needs `await init()`) or 'js'. */
   backend?: BackendName;
@@ -48,6 +54,16 @@ interface Chain {
  * Build an elman model from a TF.js Layers model in memory (`tf.io.ModelArtifacts`): an optional
  * InputLayer, a chain of SimpleRNN / GRU / LSTM layers and a Dense layer. Returns the model and the
  * artifacts' userDefinedMetadata.
+ * @example
+ * ```ts
+ * import { init, RNN, toTfjs, fromTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new RNN({ inputSize: 2, outputSize: 1, layers: [{ cell: 'gru', units: 4 }], seed: 1 });
+ * const artifacts = toTfjs(model);              // what tf.loadLayersModel reads: modelTopology, weightSpecs, weightData
+ * const { model: again } = fromTfjs(artifacts); // an RNN again, same weights
+ * ```
+ * @category Interop and serving
  */
 export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}): { model: InteropModel; metadata: Record<string, unknown> | undefined } {
   if (!isObject(artifacts)) throw new ConfigError('artifacts', artifacts, 'TF.js model artifacts { modelTopology, weightSpecs, weightData }');
@@ -134,7 +150,10 @@ function chainOf(json: ReturnType<Exportable['toJSON']>): Chain {
   throw new ConfigError('model', json.format, 'a model TF.js can load: one of elman.ElmanRNN, elman.RNN');
 }
 
-/** Options of `toTfjs`: JSON saved with the model as TF.js's userDefinedMetadata (e.g. a Scaler's toJSON()). */
+/**
+ * Options of `toTfjs`: JSON saved with the model as TF.js's userDefinedMetadata (e.g. a Scaler's toJSON()).
+ * @category Interop and serving
+ */
 export interface ToTfjsOptions {
   /** JSON saved as the artifacts' userDefinedMetadata (a plain object). */
   metadata?: Record<string, unknown>;
@@ -144,6 +163,16 @@ export interface ToTfjsOptions {
  * The model as TF.js Layers artifacts (a Sequential: the recurrent layers + Dense), what `tf.io.fromMemory`
  * or `tf.loadLayersModel` of the written files take; TF.js then predicts what the model predicts.
  * A GRU with resetAfter is refused: tf.layers.gru does not support reset_after.
+ * @example
+ * ```ts
+ * import { init, RNN, toTfjs, fromTfjs } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new RNN({ inputSize: 2, outputSize: 1, layers: [{ cell: 'gru', units: 4 }], seed: 1 });
+ * const artifacts = toTfjs(model);              // what tf.loadLayersModel reads: modelTopology, weightSpecs, weightData
+ * const { model: again } = fromTfjs(artifacts); // an RNN again, same weights
+ * ```
+ * @category Interop and serving
  */
 export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArtifacts {
   if (typeof model?.toJSON !== 'function') throw new ConfigError('model', model, 'an elman model (with toJSON)');

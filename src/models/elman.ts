@@ -17,7 +17,10 @@ import { Recurrent } from './recurrent.js';
 
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
-/** Options of `new ElmanRNN`; sizes are required, the rest default as Keras' SimpleRNN + Dense do. */
+/**
+ * Options of `new ElmanRNN`; sizes are required, the rest default as Keras' SimpleRNN + Dense do.
+ * @category Models
+ */
 export interface ElmanRNNOptions {
   /** Inputs per step, an integer in [1, 4096]. */
   inputSize: number;
@@ -41,7 +44,10 @@ export interface ElmanRNNOptions {
   backend?: BackendName;
 }
 
-/** The weights by name, in the layout of Keras/TF.js SimpleRNN + Dense, row-major float32 copies. */
+/**
+ * The weights by name, in the layout of Keras/TF.js SimpleRNN + Dense, row-major float32 copies.
+ * @category Models
+ */
 export interface ElmanWeights {
   /** [inputSize][hiddenSize] */
   kernel: Float32Array;
@@ -55,7 +61,10 @@ export interface ElmanWeights {
   outputBias: Float32Array;
 }
 
-/** The names of the weights, in the order they sit in `params`. */
+/**
+ * The names of the weights, in the order they sit in `params`.
+ * @category Models
+ */
 export const ELMAN_WEIGHT_NAMES = ['kernel', 'recurrentKernel', 'bias', 'outputKernel', 'outputBias'] as const;
 
 /** Options of `bind`: the loss, mini-batch size (default: all samples) and a truncated-BPTT window in steps (default: none). */
@@ -64,7 +73,10 @@ export type ElmanBindOptions = BindOptions<ElmanLossName>;
 /** Data bound to an ElmanRNN: `lossAndGrad(i)` runs mini-batch i (of `batches`) in one call into the backend. */
 export type ElmanBound = BatchBinding;
 
-/** The saved form of an ElmanRNN: `toJSON()` output, read back exactly by `ElmanRNN.fromJSON`. */
+/**
+ * The saved form of an ElmanRNN: `toJSON()` output, read back exactly by `ElmanRNN.fromJSON`.
+ * @category Models
+ */
 export interface ElmanJSON {
   /** Identifies the object as a saved ElmanRNN. */
   format: 'elman.ElmanRNN';
@@ -96,6 +108,18 @@ export interface ElmanJSON {
  * model: `RNN` with one `'simple'` layer and the dense head, so it has everything RNN has (`step`,
  * `forecast`, `resetState`, threads). Parameters are one flat Float32Array
  * `[kernel | recurrentKernel | bias | outputKernel | outputBias]`.
+ * @example
+ * ```ts
+ * import { init, ElmanRNN, RandomState, binaryAddition, rmsprop, train, accuracy } from 'elman-rnn';
+ *
+ * await init();
+ * const data = binaryAddition({ samples: 500, bits: 8, rng: new RandomState(2) });   // a sum bit per step
+ * const model = new ElmanRNN({ inputSize: 2, hiddenSize: 8, outputSize: 1, outputActivation: 'sigmoid', returnSequences: true, seed: 2 });
+ * await train(model, data, { optimizer: rmsprop({ lr: 0.05 }), loss: 'bce', epochs: 20, batchSize: 50 });
+ * console.log(accuracy(model.predict(data), data, 'threshold'));                      // { perValue, perSequence }
+ * model.dispose();
+ * ```
+ * @category Models
  */
 export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>, ElmanJSON> {
   /** Hidden units. */

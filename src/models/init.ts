@@ -8,10 +8,16 @@ const MAX_SIDE = 2 ** 16;
 /** The orthogonal initialiser's work, rows·cols·min(rows, cols) multiply-adds, is bounded: 2048³ takes seconds. */
 export const ORTHOGONAL_WORK = 2 ** 33;
 
-/** Weight initialisers of ElmanRNN, named as in Keras. */
+/**
+ * Weight initialisers of ElmanRNN, named as in Keras.
+ * @category Models
+ */
 export type Initializer = 'glorotUniform' | 'orthogonal' | 'zeros';
 
-/** Every initialiser name. */
+/**
+ * Every initialiser name.
+ * @category Models
+ */
 export const INITIALIZERS: readonly Initializer[] = ['glorotUniform', 'orthogonal', 'zeros'];
 
 /** A standard normal draw as numpy's legacy `standard_normal` makes it (Marsaglia's polar method, pairs cached). */
@@ -37,7 +43,10 @@ export class Gauss {
   }
 }
 
-/** Glorot (Xavier) uniform: U(−l, l) with l = √(6 / (rows + cols)), row-major rows × cols. */
+/**
+ * Glorot (Xavier) uniform: U(−l, l) with l = √(6 / (rows + cols)), row-major rows × cols.
+ * @category Models
+ */
 export function glorotUniform(rng: RandomState, rows: number, cols: number): Float64Array {
   checkMatrix(rng, rows, cols);
   const limit = Math.sqrt(6 / (rows + cols));
@@ -52,6 +61,7 @@ export function glorotUniform(rng: RandomState, rows: number, cols: number): Flo
  * which is what modified Gram–Schmidt gives directly. Costs rows·cols·min(rows, cols) multiply-adds,
  * synchronously: about 1 s at 1024 × 1024 and 8 s at 2048 × 2048 on a 2-core test machine; more work
  * than 2048³ is a ConfigError (use glorotUniform for such matrices).
+ * @category Models
  */
 export function orthogonal(rng: RandomState, rows: number, cols: number): Float64Array {
   checkMatrix(rng, rows, cols);

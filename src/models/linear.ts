@@ -11,7 +11,10 @@ import { Holdings } from './bindings.js';
 import { holdPlacement, Placement, type BindOptions, type Binding, type PlacedData, type Trainable } from './model.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 
-/** The counter's two weights. */
+/**
+ * The counter's two weights.
+ * @category Models
+ */
 export interface LinearWeights {
   /** The input weight: x[k] enters the state as x[k]·wx. */
   wx: number;
@@ -19,7 +22,10 @@ export interface LinearWeights {
   wRec: number;
 }
 
-/** Options of `new LinearRNN`: initial weights (default 0) and the backend. */
+/**
+ * Options of `new LinearRNN`: initial weights (default 0) and the backend.
+ * @category Models
+ */
 export interface LinearRNNOptions {
   /** Initial input weight (default 0). */
   wx?: number;
@@ -65,6 +71,15 @@ const CHECKS_AS_IT_COPIES: Readonly<Record<BackendName, boolean>> = { wasm: true
 /**
  * The tutorial's recurrent network: `s[k] = x[k]·wx + s[k-1]·wRec`, `y = s[T]`, learning to count
  * the ones in binary sequences. Parameters are one flat Float32Array `[wx, wRec]`.
+ * @example
+ * ```ts
+ * import { init, LinearRNN } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new LinearRNN({ wx: 1, wRec: 1 });  // the exact solution: s[T] counts the ones
+ * console.log(model.predict([1, 0, 1, 1]));         // 3
+ * ```
+ * @category Models
  */
 export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   /** Flat parameters `[wx, wRec]`, float32; optimizers update them in place. */

@@ -26,7 +26,10 @@ import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
 import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
 
-/** Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize]. */
+/**
+ * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
+ * @category Models
+ */
 export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */

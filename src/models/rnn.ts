@@ -15,7 +15,10 @@ import { checkNotTraining } from './model.js';
 
 export { CELLS, GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec, type RNNInputs };
 
-/** One recurrent layer of `new RNN`; unset options come from the model's `defaults`. */
+/**
+ * One recurrent layer of `new RNN`; unset options come from the model's `defaults`.
+ * @category Models
+ */
 export interface LayerOptions {
   /** The recurrent cell: one of CELLS ('simple', 'gru', 'lstm'). */
   cell: CellKind;
@@ -31,7 +34,10 @@ export interface LayerOptions {
   unitForgetBias?: boolean;
 }
 
-/** Which library's defaults unset layer options take: TF.js's (tf.layers, loads there as is) or Keras 3's. */
+/**
+ * Which library's defaults unset layer options take: TF.js's (tf.layers, loads there as is) or Keras 3's.
+ * @category Models
+ */
 export type LayerDefaults = 'tfjs' | 'keras3';
 
 const DEFAULTS: Record<LayerDefaults, { recurrentActivation: GateActivation; resetAfter: boolean; unitForgetBias: boolean }> = {
@@ -39,7 +45,10 @@ const DEFAULTS: Record<LayerDefaults, { recurrentActivation: GateActivation; res
   keras3: { recurrentActivation: 'sigmoid', resetAfter: true, unitForgetBias: true },
 };
 
-/** Options of `new RNN`: sizes and layers are required. */
+/**
+ * Options of `new RNN`: sizes and layers are required.
+ * @category Models
+ */
 export interface RNNOptions {
   /** Inputs per step. */
   inputSize: number;
@@ -59,7 +68,10 @@ export interface RNNOptions {
   backend?: BackendName;
 }
 
-/** One layer's weights in Keras's layout: kernel [in][g·units], recurrentKernel [units][g·units], bias [g·units] or [2][3·units]. */
+/**
+ * One layer's weights in Keras's layout: kernel [in][g·units], recurrentKernel [units][g·units], bias [g·units] or [2][3·units].
+ * @category Models
+ */
 export interface LayerWeights {
   /** Input weights `[in][g·units]`, g = 1 (simple), 3 (GRU) or 4 (LSTM) gate blocks. */
   kernel: Float32Array;
@@ -69,7 +81,10 @@ export interface LayerWeights {
   bias: Float32Array;
 }
 
-/** The weights by name: each layer's, then the dense head's kernel [units][outputSize] and bias [outputSize]. */
+/**
+ * The weights by name: each layer's, then the dense head's kernel [units][outputSize] and bias [outputSize].
+ * @category Models
+ */
 export interface RNNWeights {
   /** Each recurrent layer's weights, bottom-up. */
   layers: LayerWeights[];
@@ -79,7 +94,10 @@ export interface RNNWeights {
   outputBias: Float32Array;
 }
 
-/** Weights to set: any layer's or the head's, flat or as rows. */
+/**
+ * Weights to set: any layer's or the head's, flat or as rows.
+ * @category Models
+ */
 export interface RNNWeightsInput {
   /** Weights of some layers, by position bottom-up; a missing layer or name is left as it is. */
   layers?: Array<Partial<Record<keyof LayerWeights, unknown>> | undefined>;
@@ -89,7 +107,10 @@ export interface RNNWeightsInput {
   outputBias?: unknown;
 }
 
-/** The saved form of an RNN: `toJSON()` output, read back exactly by `RNN.fromJSON`. */
+/**
+ * The saved form of an RNN: `toJSON()` output, read back exactly by `RNN.fromJSON`.
+ * @category Models
+ */
 export interface RNNJSON {
   /** Identifies the object as a saved RNN. */
   format: 'elman.RNN';
@@ -105,6 +126,18 @@ export interface RNNJSON {
  * A stacked recurrent network: simple (Keras SimpleRNN), GRU and LSTM layers in any mix, then a
  * dense head, with Keras/TF.js's weight layouts and gate orders. Parameters are one flat
  * Float32Array: per layer [kernel | recurrentKernel | bias], then [outputKernel | outputBias].
+ * @example
+ * ```ts
+ * import { init, RNN } from 'elman-rnn';
+ *
+ * await init();
+ * const model = new RNN({ inputSize: 1, outputSize: 1, layers: [{ cell: 'lstm', units: 8 }, { cell: 'gru', units: 4 }], seed: 1 });
+ * const y = model.predict([[[0.1], [0.2], [0.3]]]);  // f32[1][1][1]: one sample, the last step's output
+ * const ahead = model.forecast([0.1, 0.2, 0.3], 5);  // f32[5][1]: the context, then 5 steps fed back
+ * const now = model.step([[0.5]]);                   // one stream, one step; the state carries to the next call
+ * model.resetState();
+ * ```
+ * @category Models
  */
 export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   constructor(options: RNNOptions) {

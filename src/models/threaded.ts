@@ -6,7 +6,10 @@ import { checkThreads, isStartFailure, threadPlan } from '../backends/threads/su
 import { ConfigError } from '../errors.js';
 import { holdPlacement, type Placement } from './model.js';
 
-/** Options of `placeThreaded`. */
+/**
+ * Options of `placeThreaded`.
+ * @category Models
+ */
 export interface ThreadOptions {
   /**
    * Threads computing each loss and gradient: an integer from 1 to 64, or `'auto'` (default): 2 when

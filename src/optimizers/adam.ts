@@ -1,7 +1,10 @@
 import { RULE_ADAM } from '../abi/codes.js';
 import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
-/** Options of Adam. */
+/**
+ * Options of Adam.
+ * @category Training
+ */
 export interface AdamOptions {
   /** Learning rate, > 0 (default 0.001). */
   lr?: number;
@@ -87,7 +90,18 @@ export const ADAM: OptimizerSpec<AdamOptions> = {
   create: (o) => new Adam(parseOptions(ADAM, o)),
 };
 
-/** Adam (Kingma & Ba), with Keras' and TF.js's placement of epsilon. */
+/**
+ * Adam (Kingma & Ba), with Keras' and TF.js's placement of epsilon.
+ * @example
+ * ```ts
+ * import { adam } from 'elman-rnn';
+ *
+ * const optimizer = adam({ lr: 1e-3, beta1: 0.9, beta2: 0.999 });  // pass as train(model, data, { optimizer })
+ * const saved = optimizer.getState();                              // the moments and step count, to resume later
+ * optimizer.setState(saved);
+ * ```
+ * @category Training
+ */
 export function adam(o?: AdamOptions): SlotOptimizer {
   return ADAM.create(o) as SlotOptimizer;
 }

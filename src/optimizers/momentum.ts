@@ -1,7 +1,10 @@
 import { RULE_MOMENTUM } from '../abi/codes.js';
 import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
-/** Options of momentum gradient descent. */
+/**
+ * Options of momentum gradient descent.
+ * @category Training
+ */
 export interface MomentumOptions {
   /** Learning rate, > 0 (default 0.01). */
   lr?: number;
@@ -53,7 +56,10 @@ export const MOMENTUM: OptimizerSpec<MomentumOptions> = {
   create: (o) => new Momentum(parseOptions(MOMENTUM, o)),
 };
 
-/** Gradient descent with momentum, classic or Nesterov. */
+/**
+ * Gradient descent with momentum, classic or Nesterov.
+ * @category Training
+ */
 export function momentum(o?: MomentumOptions): SlotOptimizer {
   return MOMENTUM.create(o) as SlotOptimizer;
 }

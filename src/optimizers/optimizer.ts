@@ -38,7 +38,10 @@ export interface CoreRule {
   };
 }
 
-/** The one interface every optimizer implements: it updates flat float32 params in place. */
+/**
+ * The one interface every optimizer implements: it updates flat float32 params in place.
+ * @category Training
+ */
 export interface Optimizer {
   /** A name for logs and saved states; the built-in ones are the keys of OPTIMIZERS. */
   readonly name: string;

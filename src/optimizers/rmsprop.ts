@@ -1,7 +1,10 @@
 import { RULE_RMSPROP } from '../abi/codes.js';
 import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
-/** Options of RMSProp. */
+/**
+ * Options of RMSProp.
+ * @category Training
+ */
 export interface RmspropOptions {
   /** Learning rate, > 0 (default 0.001). */
   lr?: number;
@@ -70,7 +73,10 @@ export const RMSPROP: OptimizerSpec<RmspropOptions> = {
   create: (o) => new Rmsprop(parseOptions(RMSPROP, o)),
 };
 
-/** RMSProp (Hinton's), optionally with classic or Nesterov momentum as in the reference notes' part 2. */
+/**
+ * RMSProp (Hinton's), optionally with classic or Nesterov momentum as in the reference notes' part 2.
+ * @category Training
+ */
 export function rmsprop(o?: RmspropOptions): SlotOptimizer {
   return RMSPROP.create(o) as SlotOptimizer;
 }

@@ -2,7 +2,10 @@ import { RULE_RPROP } from '../abi/codes.js';
 import { ConfigError } from '../errors.js';
 import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
-/** Options of Rprop. */
+/**
+ * Options of Rprop.
+ * @category Training
+ */
 export interface RpropOptions {
   /** Every weight's first step size, > 0 (default 0.001). */
   initialStep?: number;
@@ -66,7 +69,10 @@ export const RPROP: OptimizerSpec<RpropOptions> = {
   create: (o) => new Rprop(parseOptions(RPROP, o)),
 };
 
-/** Rprop: sign-based steps that adapt per weight, immune to the loss surface's steep walls. */
+/**
+ * Rprop: sign-based steps that adapt per weight, immune to the loss surface's steep walls.
+ * @category Training
+ */
 export function rprop(o?: RpropOptions): SlotOptimizer {
   return RPROP.create(o) as SlotOptimizer;
 }

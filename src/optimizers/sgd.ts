@@ -1,7 +1,10 @@
 import { RULE_SGD } from '../abi/codes.js';
 import { fround as f, parseOptions, SlotOptimizer, type OptimizerSpec } from './optimizer.js';
 
-/** Options of plain gradient descent. */
+/**
+ * Options of plain gradient descent.
+ * @category Training
+ */
 export interface SgdOptions {
   /** Learning rate, > 0 (default 0.01). */
   lr?: number;
@@ -31,7 +34,10 @@ export const SGD: OptimizerSpec<SgdOptions> = {
   create: (o) => new Sgd(parseOptions(SGD, o)),
 };
 
-/** Plain gradient descent, as the tutorial first trained the counter. */
+/**
+ * Plain gradient descent, as the tutorial first trained the counter.
+ * @category Training
+ */
 export function sgd(o?: SgdOptions): SlotOptimizer {
   return SGD.create(o) as SlotOptimizer;
 }

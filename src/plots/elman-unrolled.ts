@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { formatNumber } from './format.js';
 import type { VegaLiteSpec } from './render.js';
 
-/** Options of `elmanUnrolledSpec`: title, names of the input rows, pixels per step. */
+/**
+ * Options of `elmanUnrolledSpec`: title, names of the input rows, pixels per step.
+ * @category Plots
+ */
 export interface ElmanUnrolledOptions {
   /** The figure's title (a default gives the loss). */
   title?: string;
@@ -19,6 +22,7 @@ type Cell = { step: number; row: string; value: number; label: string };
  * An Elman network unrolled over one sequence as three heat maps sharing the step axis: the inputs
  * with the target and output, the hidden states h_k (−1 blue … +1 red for tanh), and dL/dh_k (blue
  * negative, red positive, on a symmetric-log scale so small and large gradients both show).
+ * @category Plots
  */
 export function elmanUnrolledSpec(u: ElmanUnrolled, options: ElmanUnrolledOptions = {}): VegaLiteSpec {
   if (!u || !Array.isArray(u.states) || !Array.isArray(u.grads) || u.states.length !== u.x.length) throw new ConfigError('unrolled', u, 'the result of unrollElman()');

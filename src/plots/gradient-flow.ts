@@ -4,7 +4,10 @@ import { symlogTicks } from './ticks.js';
 import { plotOptions, type VegaLiteSpec } from './render.js';
 import { runColorScale } from './runs.js';
 
-/** One curve of the exploding/vanishing figure: `grad[k]` = ∂L/∂S[k] for k = 0..T, from `gradientFlow`. */
+/**
+ * One curve of the exploding/vanishing figure: `grad[k]` = ∂L/∂S[k] for k = 0..T, from `gradientFlow`.
+ * @category Plots
+ */
 export interface FlowSeries {
   /** The legend label of this series. */
   name: string;
@@ -14,7 +17,10 @@ export interface FlowSeries {
   color?: string;
 }
 
-/** Options of `gradientFlowSpec`: title and size in CSS pixels. */
+/**
+ * Options of `gradientFlowSpec`: title and size in CSS pixels.
+ * @category Plots
+ */
 export interface GradientFlowOptions {
   /** The figure's title (a default describes the figure). */
   title?: string;
@@ -27,6 +33,7 @@ export interface GradientFlowOptions {
 /**
  * ∂L/∂S[k] against the steps back from the output (T - k), one line and a dot per step for each
  * series, on a symmetric-log axis so sign changes and zeros stay visible: the notes' figure.
+ * @category Plots
  */
 export function gradientFlowSpec(series: readonly FlowSeries[], given?: GradientFlowOptions): VegaLiteSpec {
   const options = plotOptions(given, ['title', 'width', 'height']);

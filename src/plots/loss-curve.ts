@@ -4,7 +4,10 @@ import { plotOptions, type VegaLiteSpec } from './render.js';
 import { downsampleCurve, runColorScale } from './runs.js';
 import { logTicks } from './ticks.js';
 
-/** One training run's loss per epoch (`loss[e]` before epoch e's update), under a legend name. */
+/**
+ * One training run's loss per epoch (`loss[e]` before epoch e's update), under a legend name.
+ * @category Plots
+ */
 export interface LossSeries {
   /** The legend label of this run. */
   name: string;
@@ -16,7 +19,10 @@ export interface LossSeries {
   diverged?: boolean;
 }
 
-/** Options of `lossCurveSpec`: log-scale y axis (default true), title, size in CSS pixels. */
+/**
+ * Options of `lossCurveSpec`: log-scale y axis (default true), title, size in CSS pixels.
+ * @category Plots
+ */
 export interface LossCurveOptions {
   /** Log-scale loss axis (default true). */
   log?: boolean;
@@ -32,6 +38,15 @@ export interface LossCurveOptions {
  * The loss per epoch of one or more runs on one chart, one coloured line each, a dot at each run's end
  * (a cross where it diverged): the tutorial's loss-curve figure. Runs longer than MAX_VERTICES epochs
  * are drawn from each stretch's lowest and highest loss, so the SVG stays small and no spike is lost.
+ * @example
+ * ```ts
+ * import { lossCurveSpec, renderSvg } from 'elman-rnn/plots';
+ *
+ * const spec = lossCurveSpec([{ name: 'adam', loss: [4, 2, 1, 0.5, 0.3] }]);   // plain Vega-Lite JSON
+ * const svg = await renderSvg(spec);   // needs the optional peers vega and vega-lite installed
+ * console.log(svg.startsWith('<svg'));
+ * ```
+ * @category Plots
  */
 export function lossCurveSpec(series: readonly LossSeries[], given?: LossCurveOptions): VegaLiteSpec {
   const options = plotOptions(given, ['log', 'title', 'width', 'height']);

@@ -5,7 +5,10 @@ import { LABEL_EXPR } from './format.js';
 import { plotOptions, type VegaLiteSpec } from './render.js';
 import { runColorScale, simplifyPath } from './runs.js';
 
-/** One optimizer's path over the surface: the weights before every update, then the final ones. */
+/**
+ * One optimizer's path over the surface: the weights before every update, then the final ones.
+ * @category Plots
+ */
 export interface WeightPath {
   /** The legend label of this run. */
   name: string;
@@ -17,7 +20,10 @@ export interface WeightPath {
   diverged?: boolean;
 }
 
-/** Options of `lossSurfaceSpec`: title and size in CSS pixels. */
+/**
+ * Options of `lossSurfaceSpec`: title and size in CSS pixels.
+ * @category Plots
+ */
 export interface LossSurfaceOptions {
   /** The figure's title (a default describes the figure). */
   title?: string;
@@ -44,6 +50,7 @@ export const STEP_DOTS_UP_TO = 100;
  * ring at the start, a star at the end (a cross where the run diverged), and a dot per step on short
  * paths. The reference notes' figure. Long paths are drawn through points at least 1/400 of the
  * picture apart, so the SVG stays small.
+ * @category Plots
  */
 export function lossSurfaceSpec(surface: Surface, paths: readonly WeightPath[] = [], given?: LossSurfaceOptions): VegaLiteSpec {
   const options = plotOptions(given, ['title', 'width', 'height']);

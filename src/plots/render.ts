@@ -1,6 +1,9 @@
 import { ConfigError, ElmanError } from '../errors.js';
 
-/** A Vega-Lite specification as plain JSON: what every `*Spec` builder returns, renderable anywhere Vega runs. */
+/**
+ * A Vega-Lite specification as plain JSON: what every `*Spec` builder returns, renderable anywhere Vega runs.
+ * @category Plots
+ */
 export type VegaLiteSpec = Record<string, unknown>;
 
 /** The exact versions elman's plots are tested with; they are optional peer dependencies. */
@@ -29,6 +32,15 @@ let libs: Promise<[Vega, VegaLite]> | undefined;
 /**
  * Render a Vega-Lite spec to an SVG document string, headless (no canvas, no DOM), in Node and in
  * browsers alike. Loads `vega` and `vega-lite` on first use; throws an ElmanError naming them if absent.
+ * @example
+ * ```ts
+ * import { lossCurveSpec, renderSvg } from 'elman-rnn/plots';
+ *
+ * const spec = lossCurveSpec([{ name: 'adam', loss: [4, 2, 1, 0.5, 0.3] }]);   // plain Vega-Lite JSON
+ * const svg = await renderSvg(spec);   // needs the optional peers vega and vega-lite installed
+ * console.log(svg.startsWith('<svg'));
+ * ```
+ * @category Plots
  */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   if (typeof spec !== 'object' || spec === null) throw new ElmanError(`spec must be a Vega-Lite object, got ${spec === null ? 'null' : typeof spec}`, 'spec', spec);

@@ -1,6 +1,9 @@
 // What every figure shares about runs: one colour per run, downsampling to a size budget.
 
-/** The run colours, in order (Tableau 10): run i gets `RUN_COLORS[i % 10]` unless it names its own. */
+/**
+ * The run colours, in order (Tableau 10): run i gets `RUN_COLORS[i % 10]` unless it names its own.
+ * @category Plots
+ */
 export const RUN_COLORS: readonly string[] = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#ff9da6', '#9d755d', '#bab0ac'];
 
 /** The colour scale for runs: the same run name gets the same colour in every figure built from the same list. */

@@ -3,7 +3,10 @@ import { ConfigError } from '../errors.js';
 import { formatNumber } from './format.js';
 import type { VegaLiteSpec } from './render.js';
 
-/** Options of `unrolledSpec`: which frame of the animation (default: the last, everything shown), size. */
+/**
+ * Options of `unrolledSpec`: which frame of the animation (default: the last, everything shown), size.
+ * @category Plots
+ */
 export interface UnrolledOptions {
   /** 0..T: the forward pass has computed s_0..s_step; T+1: the output and loss; T+2+j: dL/ds_k for k = T..T-j. */
   step?: number;
@@ -50,6 +53,7 @@ export function gradientFill(g: number, largest: number): string {
  * The tutorial's "expanded" network for one sequence: inputs x_k (bottom), states s_k with w_x and
  * w_rec on the edges (middle), the output and loss, and the backward pass dL/ds_k (top, right to left,
  * filled deeper as |dL/ds_k| grows, so exploding and vanishing gradients show). Frame `step` of the animation.
+ * @category Plots
  */
 export function unrolledSpec(u: Unrolled, options: UnrolledOptions = {}): VegaLiteSpec {
   if (!u || !Array.isArray(u.states) || !Array.isArray(u.grads) || u.states.length !== u.x.length + 1) throw new ConfigError('unrolled', u, 'the result of unrollCounter()');

@@ -9,7 +9,10 @@ export interface Checkable<W, L extends string = string> extends Trainable<W, L>
   lossAt(params: ArrayLike<number>, data: Sequences, loss?: L): number;
 }
 
-/** The result of `gradCheck`: both gradients and their worst relative disagreement. */
+/**
+ * The result of `gradCheck`: both gradients and their worst relative disagreement.
+ * @category Training
+ */
 export interface GradCheckResult {
   /** The backend's BPTT gradient, flat like the parameters. */
   analytic: Float32Array;
@@ -25,6 +28,16 @@ export interface GradCheckResult {
  * Compare the backend's BPTT gradient with central differences of the float64 loss:
  * (L(p + ε·e_i) − L(p − ε·e_i)) / 2ε, ε = 1e-7 as in the reference notes.
  * Relative error is |a − n| / max(|a|, |n|, floor); `ok` when every one is within `tolerance`.
+ * @example
+ * ```ts
+ * import { init, RandomState, sineWave, RNN, gradCheck } from 'elman-rnn';
+ *
+ * await init();
+ * const data = sineWave({ samples: 4, length: 6, rng: new RandomState(3) });
+ * const model = new RNN({ inputSize: 1, outputSize: 1, returnSequences: true, layers: [{ cell: 'gru', units: 3 }], seed: 3, backend: 'js' });
+ * console.log(gradCheck(model, data, { loss: 'mse' }).ok);   // BPTT's gradient agrees with central differences
+ * ```
+ * @category Training
  */
 export function gradCheck<W, L extends string>(
   model: Checkable<W, L>,

@@ -2,7 +2,10 @@
 // tracked, of weights). A run longer than that keeps every 2nd, then every 4th … epoch: the
 // stride `every` doubles and the entries kept are epochs 0, every, 2·every, … (plus the final weights).
 
-/** `loss[i]` is the loss of epoch i·every before its update; `weights[i]` the weights it was computed at, plus the final weights last. */
+/**
+ * `loss[i]` is the loss of epoch i·every before its update; `weights[i]` the weights it was computed at, plus the final weights last.
+ * @category Training
+ */
 export interface History<W> {
   /** `loss[i]`: the loss of epoch i·every, computed before its update. */
   readonly loss: number[];

@@ -7,7 +7,10 @@ import { ConfigError } from '../errors.js';
 import type { PlacedData, Trainable } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
-/** What `onEpoch` receives: the epoch, the loss before its update, and the weights after it. */
+/**
+ * What `onEpoch` receives: the epoch, the loss before its update, and the weights after it.
+ * @category Training
+ */
 export interface EpochInfo<W> {
   /** The 0-based index of the epoch just run. */
   epoch: number;
@@ -19,7 +22,10 @@ export interface EpochInfo<W> {
   valLoss?: number;
 }
 
-/** Options of `train`; only `optimizer` and `epochs` are required, and an unknown key is an error. */
+/**
+ * Options of `train`; only `optimizer` and `epochs` are required, and an unknown key is an error.
+ * @category Training
+ */
 export interface TrainOptions<W, L extends string = string> {
   /** An optimizer made like `rmsprop({ lr: 1e-3 })`, or any object implementing Optimizer; its state carries over between calls. */
   optimizer: Optimizer;

@@ -293,6 +293,17 @@ class Session<W, L extends string> {
  * `model.place(data)`) and return the loss and weight history. Yields to the event loop between
  * batches about every 20 ms, so timers, messages and AbortSignal.timeout fire. Throws
  * DivergenceError (model reset to its last weights with a finite loss), AbortError or BusyError.
+ * @example
+ * ```ts
+ * import { init, RandomState, countOnes, LinearRNN, adam, train } from 'elman-rnn';
+ *
+ * await init();
+ * const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+ * const model = new LinearRNN({ wx: 0.1, wRec: 0.1 });
+ * const history = await train(model, data, { optimizer: adam({ lr: 0.01 }), loss: 'mse', epochs: 1000 });
+ * console.log(history.loss.at(-1), model.weights);   // a small loss; weights near { wx: 1, wRec: 1 }
+ * ```
+ * @category Training
  */
 export async function train<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
   const session = new Session(model, data, options);
@@ -303,7 +314,20 @@ export async function train<W, L extends string>(model: Trainable<W, L>, data: S
   return session.finish();
 }
 
-/** `train` without yielding: for scripts and benchmarks; the signal is checked every batch. */
+/**
+ * `train` without yielding: for scripts and benchmarks; the signal is checked every batch.
+ * @example
+ * ```ts
+ * import { initSync, RandomState, countOnes, LinearRNN, rprop, trainSync } from 'elman-rnn';
+ *
+ * initSync();
+ * const data = countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
+ * const model = new LinearRNN({ wx: -1.5, wRec: 2 });
+ * const history = trainSync(model, data, { optimizer: rprop({ initialStep: 1e-3 }), loss: 'mse', epochs: 500 });
+ * console.log(history.loss.at(-1));
+ * ```
+ * @category Training
+ */
 export function trainSync<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): History<W> {
   const session = new Session(model, data, options);
   session.advance(Infinity);

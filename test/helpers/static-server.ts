@@ -4,7 +4,7 @@ import { extname, join, normalize } from 'node:path';
 
 const types: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.map': 'application/json',
+  '.wasm': 'application/wasm', '.map': 'application/json', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png',
 };
 
 /**

@@ -137,7 +137,7 @@ export interface CoreFeatures {
   /**
    * True when the live core is the relaxed-SIMD build (`elman.relaxed.wasm`): its matrix products
    * use `f32x4.relaxed_madd`, which the engine may fuse (one rounding) or not (two), so results
-   * differ from the plain SIMD core's by float32 rounding (see the README's Precision section).
+   * differ from the plain SIMD core's by float32 rounding (see docs/precision.md).
    */
   readonly relaxedSimd: boolean;
 }

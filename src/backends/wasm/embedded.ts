@@ -41,6 +41,14 @@ async function relaxedBytes(): Promise<Uint8Array | undefined> {
  * is forbidden (Cloudflare workerd). Rejects with `InitError`; a failed call leaves nothing behind,
  * so a later call with a good source succeeds. `relaxedSimd: false` after the relaxed core is live
  * rejects too (the choice belongs to the first call).
+ * @example
+ * ```ts
+ * import { init, coreFeatures } from 'elman-rnn';
+ *
+ * await init();                 // the core embedded in the package: no file, no fetch, no bundler rule
+ * console.log(coreFeatures());  // { relaxedSimd: true } where the engine has relaxed SIMD
+ * ```
+ * @category Models
  */
 export async function init(source?: WasmSource, options: InitOptions = {}): Promise<void> {
   useEmbeddedCore();
@@ -67,6 +75,7 @@ export async function init(source?: WasmSource, options: InitOptions = {}): Prom
  * Load the core synchronously from a `WebAssembly.Module` or bytes (the embedded plain SIMD core
  * when given none: the relaxed one is loaded only by `init()`). Returns at once if a core is already
  * loaded; throws `InitError` on failure.
+ * @category Models
  */
 export function initSync(source?: WebAssembly.Module | ArrayBuffer | ArrayBufferView): void {
   useEmbeddedCore();
