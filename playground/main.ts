@@ -353,7 +353,8 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
     status.textContent = `error: ${m.message}`;
   }
   listRuns();
-  schedule();
+  // A run's end is drawn at once, with its list entry: no frame shows the new state beside an older curve.
+  redraw();
 };
 
 fields.optimizer.addEventListener('change', () => {

@@ -2,6 +2,7 @@
 // same checks (one divergence predicate, judged in float32, the core's precision); a run that
 // ends in any way — return, throw from a callback, abort, divergence — releases what it bound.
 
+import { checkInteger } from '../checks.js';
 import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
 import { sliceSamples } from '../data/split.js';
@@ -97,7 +98,8 @@ class Session<W, L extends string> {
       // backend may check as it copies, with no scan first); one to be split is checked here, whole.
       let unchecked: Sequences | undefined;
       if (!isPlaced(data)) {
-        const held = Math.floor(data.samples * split);
+        // The count first: a BigInt or a string must be refused by name before any arithmetic.
+        const held = Math.floor(checkInteger('data.samples', data.samples, 1) * split);
         checkSequences(data, 'data', held > 0);
         if (held === 0) unchecked = data;
         if (held > 0 && held === data.samples) throw new ConfigError('validationSplit', split, 'small enough to leave training samples');
