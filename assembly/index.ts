@@ -15,3 +15,5 @@ export { linearTrain } from './in-core';
 export { linearSurface } from './surface';
 export { headWorkFloats, headForward, headLossGrad } from './head';
 export { cellForward, cellStep, cellBackward } from './cells';
+// The copies between layers of RepeatVector and Bidirectional.
+export { biMerge, biSplit, addReversed, sumSteps } from './wiring';

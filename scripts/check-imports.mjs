@@ -17,7 +17,7 @@ export const LAYERS = [
   ['abi/', 'errors.ts', 'types.ts', 'checks.ts'],
   ['random.ts', 'data/', 'losses.ts', 'sizes.ts'],
   ['optimizers/'],
-  ['backends/', 'cells/', 'stack-spec.ts'],
+  ['backends/', 'cells/', 'stack-spec.ts', 'stack-wiring.ts'],
   ['models/'],
   ['training/', 'scan.ts', 'analysis/', 'interop/', 'inference/'],
   ['plots/'],

@@ -26,6 +26,9 @@ export { gradientFlow } from './analysis/gradient-flow.js';
 export { ElmanRNN, ELMAN_WEIGHT_NAMES, type ElmanRNNOptions, type ElmanWeights, type ElmanBindOptions, type ElmanBound, type ElmanJSON } from './models/elman.js';
 export type { BatchBinding, BatchWork } from './models/batches.js';
 export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type LayerDefaults, type LayerSpec, type LayerWeights, type RNNWeights, type RNNWeightsInput, type RNNJSON, type RNNInputs, type CellKind, type GateActivation } from './models/rnn.js';
+// Encoder–decoder and bidirectional layers (issue 19): the wiring entries of RNN's layer list.
+export { type LayerEntry, type RepeatVectorOptions, type BidirectionalOptions } from './models/rnn.js';
+export { MERGE_MODES, type MergeMode } from './stack-spec.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
 export { sineWave, type SineWaveOptions } from './data/sine-wave.js';

@@ -1,6 +1,7 @@
 // The shape of a stacked recurrent network: recurrent layers (simple, GRU, LSTM, any mix) and one
 // Dense output head, with the flat parameter layout both backends read: per layer Keras's
-// [kernel | recurrentKernel | bias], then the head's [kernel | bias].
+// [kernel | recurrentKernel | bias] (a bidirectional layer: the forward copy's, then the backward
+// copy's, Keras's order), then the head's [kernel | bias].
 
 import { CELL_SPECS, type CellKind } from './cells/index.js';
 import { GATE_ACTIVATIONS, type GateActivation, type OutputActivation } from './types.js';
@@ -22,6 +23,24 @@ export interface LayerSpec {
   readonly recurrentActivation: GateActivation;
   /** Keras's reset_after (bias [2][gates·H]), for cells that read it (GRU); else false. */
   readonly resetAfter: boolean;
+  /** Keras's RepeatVector before this layer: it reads the last output of the layer below, repeated this many steps (absent: every step below). */
+  readonly repeat?: number;
+  /** Keras's Bidirectional: a forward and a backward copy of the cell over the sequence, their outputs merged this way (absent: forward only). */
+  readonly merge?: MergeMode;
+}
+
+/**
+ * How a bidirectional layer merges its two copies' outputs, as Keras's merge_mode: 'concat' [forward | backward] (2·units wide) or 'sum'.
+ * @category Models
+ */
+export type MergeMode = 'concat' | 'sum';
+
+/** Every merge mode. */
+export const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum'];
+
+/** A layer's output width: its units, twice them for a bidirectional concat. */
+export function layerWidth(l: LayerSpec): number {
+  return l.merge === 'concat' ? 2 * l.units : l.units;
 }
 
 /** A whole network: input width, layers bottom-up, the head. */
@@ -47,6 +66,8 @@ export interface LayerOffsets {
   readonly inputs: number;
   /** Bias shape as Keras stores it: [3H] or [2][3H] (GRU resetAfter). */
   readonly biasShape: readonly number[];
+  /** Bidirectional: where the backward copy's kernel starts (its recurrentKernel and bias follow as the forward's do); else undefined. */
+  readonly backward?: number;
 }
 
 /** Offsets of every layer, then of the head (kernel [H][O], bias [O]), and the total size. */
@@ -57,10 +78,12 @@ export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: numb
     const G = GATES[l.cell] * l.units;
     const biasShape = l.resetAfter ? [2, G] : [G]; // resetAfter is true only for cells that read it
     const kernel = at, recurrentKernel = kernel + inputs * G, bias = recurrentKernel + l.units * G;
-    const end = bias + biasShape.reduce((a, b) => a * b, 1);
-    layers.push({ kernel, recurrentKernel, bias, end, inputs, biasShape });
+    const one = bias + biasShape.reduce((a, b) => a * b, 1);
+    // The backward copy's weights follow the forward's, laid out alike.
+    const end = l.merge ? 2 * one - kernel : one;
+    layers.push({ kernel, recurrentKernel, bias, end, inputs, biasShape, ...(l.merge && { backward: one }) });
     at = end;
-    inputs = l.units;
+    inputs = layerWidth(l);
   }
   return { layers, head: at, headBias: at + inputs * d.O, size: at + inputs * d.O + d.O };
 }

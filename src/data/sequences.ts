@@ -10,7 +10,8 @@ export function checkGenerated(samples: number, factors: readonly number[]): voi
 /**
  * A batch of sequences in time-major layout: `x[(k * samples + n) * inputSize + i]` is input i of
  * sample n at step k, so one step's batch is contiguous. Targets are `[samples][outputSize]`
- * (one per sequence) or, with `targetsPerStep`, `[steps][samples][outputSize]`.
+ * (one per sequence) or, with `targetsPerStep`, `[steps][samples][outputSize]` (`[outputSteps][samples][outputSize]`
+ * when the outputs have steps of their own, as an encoder–decoder's do).
  * @category Data and time series
  */
 export interface Sequences {
@@ -28,6 +29,13 @@ export interface Sequences {
   readonly targets: Float32Array;
   /** True when there is a target at every step rather than one per sequence. */
   readonly targetsPerStep?: boolean;
+  /** With `targetsPerStep`: steps of the targets when they differ from `steps` (an encoder–decoder's decoder steps); default `steps`. */
+  readonly outputSteps?: number;
+}
+
+/** Steps of a data set's targets: its outputSteps (or steps) with a target per step, else 1. */
+export function targetSteps(data: Pick<Sequences, 'steps' | 'targetsPerStep' | 'outputSteps'>): number {
+  return data.targetsPerStep ? data.outputSteps ?? data.steps : 1;
 }
 
 /**
@@ -115,7 +123,11 @@ export function checkSequences(data: Sequences, name = 'data', values = true): S
   if (data.x.length !== xLength) {
     throw new ShapeError(`${name}.x`, data.x, `have length ${xLength} (steps ${data.steps} × samples ${data.samples} × inputSize ${data.inputSize})`, `length ${data.x.length}`);
   }
-  const tLength = (data.targetsPerStep ? data.steps : 1) * data.samples * data.outputSize;
+  if (data.outputSteps !== undefined) {
+    checkInteger(`${name}.outputSteps`, data.outputSteps, 1);
+    if (!data.targetsPerStep) throw new ConfigError(`${name}.outputSteps`, data.outputSteps, 'undefined: without targetsPerStep there is one target per sequence');
+  }
+  const tLength = targetSteps(data) * data.samples * data.outputSize;
   if (!(data.targets instanceof Float32Array)) throw new ConfigError(`${name}.targets`, data.targets, 'a Float32Array');
   if (data.targets.length !== tLength) {
     throw new ShapeError(`${name}.targets`, data.targets, `have length ${tLength}`, `length ${data.targets.length}`);

@@ -46,6 +46,7 @@ export const LAYER_OPTIONS = {
   recurrentActivation: { kind: 'any', doc: "Activation of the gates (default: the model's defaults)." },
   resetAfter: { kind: 'any', doc: "Cells that read it (GRU): Keras's reset_after (default: the model's defaults)." },
   unitForgetBias: { kind: 'any', doc: "Cells that read it (LSTM): start the forget gate's bias at 1 (default: the model's defaults)." },
+  returnSequences: { kind: 'any', doc: 'False: hand up the last output only, to a { repeatVector } entry above (checked by src/models/wiring.ts).' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** Load options of a saved model: only `backend` (the file decides the rest). */

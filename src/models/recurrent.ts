@@ -20,7 +20,8 @@ import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
 import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { stackOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { layerWidth, stackOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { outputSteps, planFloats, stackPlan, wired } from '../stack-wiring.js';
 import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
@@ -110,9 +111,19 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return { ...o.layers[0]!, head: o.head, headBias: o.headBias };
   }
 
-  /** Units of the top layer (the head's input width). */
+  /** Output width of the top layer (the head's input width). */
   protected get top(): number {
-    return this.layers[this.layers.length - 1]!.units;
+    return layerWidth(this.layers[this.layers.length - 1]!);
+  }
+
+  /** Output steps for T input steps: T (a decoder's n) with returnSequences, else 1. */
+  outputSteps(T: number): number {
+    return outputSteps(this.dims, T);
+  }
+
+  /** Refuse what needs one step at a time from a stack that needs whole sequences (repeatVector, bidirectional). */
+  private stepwise(what: string): void {
+    if (wired(this.dims)) throw new ConfigError(what, 'a model with repeatVector or bidirectional layers', 'a model without them: those layers need the whole sequence before their first output (use predict)');
   }
 
   /** The weights by name (copies) of a flat parameter array of this model's layout. */
@@ -134,7 +145,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return this.weightsOf(this.grads);
   }
 
-  /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
+  /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = `outputSteps(steps)`: the steps, or a decoder's, with returnSequences; else 1). */
   predict(input: RNNInputs | Sequences | PlacedData): Float32Array {
     this.holdings.check();
     const own = input instanceof Placement;
@@ -144,7 +155,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (data) checkFinite32('data.x', data.x);
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
-    const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * this.outputSize;
+    const perSample = planFloats(stackPlan(this.dims, 1, steps)) + outputSteps(this.dims, steps) * this.outputSize;
     const B = Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
     const placed = own ? this.owned(input as PlacedData) : this.placeChecked(data!);
     try {
@@ -171,6 +182,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    */
   step(x: ArrayLike<number> | ArrayLike<ArrayLike<number>>): Float32Array {
     this.holdings.check();
+    this.stepwise('step');
     const I = this.inputSize;
     let flat: ArrayLike<number>;
     // A typed array is flat: its x[0] is never read here, since that read boxes a double at a site that has seen rows.
@@ -217,6 +229,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    */
   forecast(context: ArrayLike<number> | ArrayLike<ArrayLike<number>>, steps: number): Float32Array {
     this.holdings.check();
+    this.stepwise('forecast');
     const I = this.inputSize, O = this.outputSize;
     if (I !== O) throw new ConfigError('forecast', `inputSize ${I}, outputSize ${O}`, 'a model whose outputs are its next inputs (inputSize = outputSize)');
     checkInteger('steps', steps, 1);
@@ -277,7 +290,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
-    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
+    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, outputSteps(this.dims, T), this.outputSize), 0, params, null);
   }
 
   /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
@@ -297,12 +310,16 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    */
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
-    const offsets = stackOffsets(this.dims).layers;
+    const offsets = stackOffsets(this.dims).layers, whole = wired(this.dims);
+    // RepeatVector and Bidirectional run on the calling thread: 'auto' picks one, a count is refused.
+    if (whole && plainObject(options) && options.threads !== undefined && options.threads !== 'auto') {
+      throw new ConfigError('threads', options.threads, "'auto' (one thread): repeatVector and bidirectional layers do not run on threads");
+    }
     return placeOnThreads<WasmPlaced, PlacedData>({
       options,
       backend: this.backend,
       checkData: () => this.checkData(data),
-      work: () => data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
+      work: () => whole ? 0 : data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
       start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: this.outputSize }, threads),
@@ -316,12 +333,13 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
+    if (options.truncate !== undefined && wired(this.dims)) throw new ConfigError('truncate', options.truncate, 'unset: repeatVector and bidirectional layers need the whole sequence');
     const kind = lossSpec(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
     const placed = own ? this.owned(data as PlacedData) : this.placeChecked(data as Sequences);
-    const outSteps = this.returnSequences ? data.steps : 1;
+    const outSteps = outputSteps(this.dims, data.steps);
     return batchBinding({
       placed,
       owns: !own,
@@ -362,8 +380,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       // The inputs' length first, in 64 bits: a claim of 2^33 samples allocates nothing.
       const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
       if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
-      const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
-      return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences };
+      return this.noTargets(samples, steps, s.x);
     }
     const rows = input as ArrayLike<ArrayLike<ArrayLike<number>>>;
     if (rows === null || typeof rows !== 'object' || !(rows.length >= 1)) throw new ConfigError('data', input, 'a { x, samples, steps } object or nested [samples][steps][inputSize] arrays');
@@ -381,7 +398,14 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
         for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = finite32(`data[${n}][${k}]`, v[i], i);
       }
     }
-    return { samples, steps, inputSize: I, outputSize: O, x, targets: new Float32Array((this.returnSequences ? steps : 1) * samples * O), targetsPerStep: this.returnSequences };
+    return this.noTargets(samples, steps, x);
+  }
+
+  /** Sequences of inputs x with zero targets of the model's output shape standing in. */
+  private noTargets(samples: number, steps: number, x: Float32Array): Sequences {
+    const outSteps = outputSteps(this.dims, steps);
+    const targets = new Float32Array(byteSize('data', `${samples} samples × ${outSteps} output steps`, [outSteps, samples, this.outputSize, 4], { kind: 'shape' }) / 4);
+    return { samples, steps, inputSize: this.inputSize, outputSize: this.outputSize, x, targets, targetsPerStep: this.returnSequences, ...(outSteps !== steps && this.returnSequences && { outputSteps: outSteps }) };
   }
 
   private checkData(data: Sequences): void {
@@ -390,6 +414,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (data.outputSize !== this.outputSize) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize)`);
     if (Boolean(data.targetsPerStep) !== this.returnSequences) {
       throw new ShapeError('data.targetsPerStep', data.targetsPerStep, this.returnSequences ? 'be true: returnSequences needs a target per step' : 'be false: the model outputs only at the last step');
+    }
+    const outSteps = outputSteps(this.dims, data.steps);
+    if (this.returnSequences && (data.outputSteps ?? data.steps) !== outSteps) {
+      throw new ShapeError('data.outputSteps', data.outputSteps, `be ${outSteps === data.steps ? `${outSteps} or unset (the steps)` : `${outSteps} (the decoder's steps: targets [${outSteps}][samples][${this.outputSize}])`}`);
     }
   }
 
@@ -407,12 +435,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   /** Scratch for batches of up to B samples, its size checked (in float64) before anything is allocated. */
   private workspace(placed: Placement<Placed>, B: number, argument: string): Work {
     const T = placed.steps;
-    // States h (and c), the cell's scratch (its spec's formula) and dh per layer, then the head's outputs and Woᵀ.
-    let floats = T * B * this.outputSize + this.top * this.outputSize + 64;
-    stackOffsets(this.dims).layers.forEach((lo, i) => {
-      const l = this.layers[i]!, H = l.units, spec = CELL_SPECS[l.cell];
-      floats += (spec.cellState ? 2 : 1) * (T + 1) * B * H + spec.work(B, T, lo.inputs, H) + T * B * H + 64;
-    });
+    // Every layer's states, scratch, dh and wiring (src/stack-wiring.ts), then the head's outputs and Woᵀ.
+    const floats = planFloats(stackPlan(this.dims, B, T)) + 64 * this.layers.length + outputSteps(this.dims, T) * B * this.outputSize + this.top * this.outputSize + 64;
     if (!(floats * 4 <= MAX_SCRATCH_BYTES)) {
       throw new ConfigError(argument, argument === 'batchSize' ? B : T, `small enough for the scratch (${Math.ceil((floats * 4) / 2 ** 20)} MiB for batch ${B} × ${T} steps) to fit in ${MAX_SCRATCH_BYTES / 2 ** 30} GiB`);
     }

@@ -8,12 +8,13 @@ import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
 import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, layerWidth, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type MergeMode, type StackDims } from '../stack-spec.js';
+import { readWiring, wiringEntries, type BidirectionalOptions, type RepeatVectorOptions } from './wiring.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 import { checkNotTraining } from './model.js';
 
-export { CELLS, GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec, type RNNInputs };
+export { CELLS, GATE_ACTIVATIONS, type BidirectionalOptions, type CellKind, type GateActivation, type LayerSpec, type MergeMode, type RepeatVectorOptions, type RNNInputs };
 
 /**
  * One recurrent layer of `new RNN`; unset options come from the model's `defaults`.
@@ -32,7 +33,16 @@ export interface LayerOptions {
   resetAfter?: boolean;
   /** LSTM: start the forget gate's bias at 1 (TF.js default false, Keras 3 true). */
   unitForgetBias?: boolean;
+  /** False: hand up the last output only, to a `{ repeatVector }` entry above (default: every step below the top, the model's returnSequences at the top). */
+  returnSequences?: boolean;
 }
+
+/**
+ * One entry of `new RNN`'s layers: a recurrent layer, a `{ repeatVector: n }` between two of them
+ * (an encoder–decoder), or a `{ bidirectional: layer, merge }` wrapper.
+ * @category Models
+ */
+export type LayerEntry = LayerOptions | RepeatVectorOptions | BidirectionalOptions<LayerOptions>;
 
 /**
  * Which library's defaults unset layer options take: TF.js's (tf.layers, loads there as is) or Keras 3's.
@@ -52,8 +62,8 @@ const DEFAULTS: Record<LayerDefaults, { recurrentActivation: GateActivation; res
 export interface RNNOptions {
   /** Inputs per step. */
   inputSize: number;
-  /** The recurrent layers, bottom-up (any mix of 'simple', 'gru', 'lstm'). */
-  layers: LayerOptions[];
+  /** The layers, bottom-up: recurrent layers (any mix of cells), `{ repeatVector: n }` between two of them, `{ bidirectional: layer, merge }` wrappers. */
+  layers: LayerEntry[];
   /** Outputs per step of the dense head. */
   outputSize: number;
   /** Output activation of the dense head (default 'linear'). */
@@ -79,7 +89,16 @@ export interface LayerWeights {
   recurrentKernel: Float32Array;
   /** Bias `[g·units]`, or `[2][3·units]` for a GRU with resetAfter. */
   bias: Float32Array;
+  /** A bidirectional layer's backward copy: kernel, recurrentKernel and bias shaped as the forward copy's (absent otherwise). */
+  backwardKernel?: Float32Array;
+  backwardRecurrentKernel?: Float32Array;
+  backwardBias?: Float32Array;
 }
+
+/** The weight names of a layer: its backward copy's too when it is bidirectional. */
+const weightNames = (l: LayerSpec): Array<keyof LayerWeights> => (l.merge ? [...FORWARD, ...BACKWARD] : [...FORWARD]);
+const FORWARD = ['kernel', 'recurrentKernel', 'bias'] as const;
+const BACKWARD = ['backwardKernel', 'backwardRecurrentKernel', 'backwardBias'] as const;
 
 /**
  * The weights by name: each layer's, then the dense head's kernel [units][outputSize] and bias [outputSize].
@@ -119,7 +138,7 @@ export interface RNNJSON {
   /** The model's shape: input width, every layer fully specified, the head. */
   config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] };
+  weights: { layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[] };
 }
 
 /**
@@ -147,9 +166,9 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     const defaults = DEFAULTS[opt.defaults];
     if (!Array.isArray(options.layers) || options.layers.length < 1 || options.layers.length > 64) throw new ConfigError('layers', options.layers, 'an array of 1 to 64 layers { cell, units, ... }');
     const forget: boolean[] = [];
-    // Array.from visits the holes of a sparse array (map skips them), so a missing layer is refused.
-    const layers = Array.from(options.layers, (l: LayerOptions, i): LayerSpec => {
-      const name = `layers[${i}]`;
+    // RepeatVector and Bidirectional entries read into the recurrent layers' wiring (./wiring.ts).
+    const wiring = readWiring<LayerOptions>(options.layers, options.returnSequences === undefined ? undefined : opt.returnSequences);
+    const layers = wiring.layers.map(({ layer: l, name, repeat, merge }): LayerSpec => {
       // The model's defaults fill what the layer leaves unset, then the table checks every option.
       const given = plainObject(l) ? { ...l, recurrentActivation: l.recurrentActivation ?? defaults.recurrentActivation, resetAfter: l.resetAfter ?? defaults.resetAfter, unitForgetBias: l.unitForgetBias ?? defaults.unitForgetBias } : l;
       const lo = readOptions(name, given, LAYER_OPTIONS, `${name}.`) as Required<LayerOptions>;
@@ -164,9 +183,10 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       const most = Math.floor(Math.cbrt(ORTHOGONAL_WORK / CELL_SPECS[lo.cell].gates) + 1e-9);
       if (lo.units > most) throw new ConfigError(`${name}.units`, lo.units, `an integer in [1, ${most}]`);
       forget.push(reads.includes('unitForgetBias') && lo.unitForgetBias);
-      return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
+      const spec: LayerSpec = { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
+      return { ...spec, ...(repeat !== undefined && { repeat }), ...(merge && { merge }) };
     });
-    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences };
+    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: wiring.seq };
     super({
       name: 'RNN',
       dims,
@@ -178,20 +198,26 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
         const rng = new RandomState(options.seed ?? 0);
         layers.forEach((l, i) => {
           const lo = o.layers[i]!, spec = CELL_SPECS[l.cell], G = spec.gates * l.units;
-          params.set(initialize('glorotUniform', rng, lo.inputs, G), lo.kernel);
-          params.set(initialize('orthogonal', rng, l.units, G), lo.recurrentKernel);
-          if (forget[i]) params.fill(1, lo.bias + spec.forgetGate! * l.units, lo.bias + (spec.forgetGate! + 1) * l.units);
+          // A bidirectional layer's backward copy is drawn after its forward one, laid out alike.
+          for (const shift of lo.backward === undefined ? [0] : [0, lo.backward - lo.kernel]) {
+            params.set(initialize('glorotUniform', rng, lo.inputs, G), lo.kernel + shift);
+            params.set(initialize('orthogonal', rng, l.units, G), lo.recurrentKernel + shift);
+            if (forget[i]) params.fill(1, lo.bias + shift + spec.forgetGate! * l.units, lo.bias + shift + (spec.forgetGate! + 1) * l.units);
+          }
         });
-        params.set(initialize('glorotUniform', rng, layers[layers.length - 1]!.units, O), o.head);
+        params.set(initialize('glorotUniform', rng, layerWidth(layers[layers.length - 1]!), O), o.head);
       },
     });
   }
 
   /** The shapes of every weight, as Keras stores them. */
-  get shapes(): { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] } {
+  get shapes(): { layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[] } {
     const o = stackOffsets(this.dims);
     return {
-      layers: this.layers.map((l, i) => ({ kernel: [o.layers[i]!.inputs, CELL_SPECS[l.cell].gates * l.units], recurrentKernel: [l.units, CELL_SPECS[l.cell].gates * l.units], bias: [...o.layers[i]!.biasShape] })),
+      layers: this.layers.map((l, i) => {
+        const one = { kernel: [o.layers[i]!.inputs, CELL_SPECS[l.cell].gates * l.units], recurrentKernel: [l.units, CELL_SPECS[l.cell].gates * l.units], bias: [...o.layers[i]!.biasShape] };
+        return l.merge ? { ...one, backwardKernel: one.kernel, backwardRecurrentKernel: one.recurrentKernel, backwardBias: one.bias } : one;
+      }),
       outputKernel: [this.top, this.outputSize],
       outputBias: [this.outputSize],
     };
@@ -201,7 +227,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   weightsOf(params: Float32Array): RNNWeights {
     const o = stackOffsets(this.dims);
     return {
-      layers: o.layers.map((lo) => ({ kernel: params.slice(lo.kernel, lo.recurrentKernel), recurrentKernel: params.slice(lo.recurrentKernel, lo.bias), bias: params.slice(lo.bias, lo.end) })),
+      layers: o.layers.map((lo) => {
+        const one = (at: number) => ({ kernel: params.slice(at, at + lo.recurrentKernel - lo.kernel), recurrentKernel: params.slice(at + lo.recurrentKernel - lo.kernel, at + lo.bias - lo.kernel), bias: params.slice(at + lo.bias - lo.kernel, at + (lo.backward ?? lo.end) - lo.kernel) });
+        const b = lo.backward === undefined ? undefined : one(lo.backward);
+        return { ...one(lo.kernel), ...(b && { backwardKernel: b.kernel, backwardRecurrentKernel: b.recurrentKernel, backwardBias: b.bias }) };
+      }),
       outputKernel: params.slice(o.head, o.headBias),
       outputBias: params.slice(o.headBias, o.size),
     };
@@ -220,11 +250,13 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       if (!Array.isArray(w.layers) || w.layers.length > this.layers.length) throw new ConfigError('weights.layers', w.layers, `an array of at most ${this.layers.length} layers' weights`);
       w.layers.forEach((lw, i) => {
         if (lw === undefined) return;
-        checkKeys(`weights.layers[${i}]`, lw, ['kernel', 'recurrentKernel', 'bias']);
-        for (const key of ['kernel', 'recurrentKernel', 'bias'] as const) {
+        const names = weightNames(this.layers[i]!);
+        checkKeys(`weights.layers[${i}]`, lw, names);
+        const lo = o.layers[i]!, shift = (lo.backward ?? lo.kernel) - lo.kernel;
+        for (const key of names) {
           if (lw[key] === undefined) continue;
-          const shape = shapes.layers[i]![key];
-          staged.push([o.layers[i]![key], flatten(`weights.layers[${i}].${key}`, lw[key], shape.length === 2 ? shape[0]! : 1, shape.length === 2 ? shape[1]! : size(shape))]);
+          const shape = shapes.layers[i]![key]!, at = key.startsWith('backward') ? lo[FORWARD[BACKWARD.indexOf(key as typeof BACKWARD[number])]!] + shift : lo[key as typeof FORWARD[number]];
+          staged.push([at, flatten(`weights.layers[${i}].${key}`, lw[key], shape.length === 2 ? shape[0]! : 1, shape.length === 2 ? shape[1]! : size(shape))]);
         }
       });
     }
@@ -241,7 +273,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       version: 1,
       config: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences },
       weights: {
-        layers: w.layers.map((l) => ({ kernel: Array.from(l.kernel), recurrentKernel: Array.from(l.recurrentKernel), bias: Array.from(l.bias) })),
+        layers: w.layers.map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, Array.from(v as Float32Array)]))),
         outputKernel: Array.from(w.outputKernel),
         outputBias: Array.from(w.outputBias),
       },
@@ -264,20 +296,25 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
     const specs = Array.from(layers, (l: unknown, i) => {
-      strictKeys(`json.config.layers[${i}]`, l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter']);
-      return { ...(l as LayerSpec), unitForgetBias: false };
+      // The wiring keys are written only when set: files without them are the layouts of before.
+      const { repeat, merge, ...rest } = plainObject(l) ? l : { repeat: undefined, merge: undefined };
+      strictKeys(`json.config.layers[${i}]`, plainObject(l) ? rest : l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter']);
+      return { ...(rest as unknown as LayerSpec), ...(repeat !== undefined && { repeat }), ...(merge !== undefined && { merge }) } as LayerSpec;
     });
     const c = config as RNNJSON['config'];
-    const model = new RNN({ inputSize: c.inputSize, layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, backend: options.backend });
+    const entries = wiringEntries(specs, ({ repeat: _r, merge: _m, ...l }): LayerOptions => ({ ...l, unitForgetBias: false }));
+    const model = new RNN({ inputSize: c.inputSize, layers: entries, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
       const wl = weights.layers;
       if (!Array.isArray(wl) || wl.length !== model.layers.length) throw new ShapeError('json.weights.layers', wl, `be an array of ${model.layers.length} layers' weights`);
       wl.forEach((lw: unknown, i) => {
-        if (!plainObject(lw)) throw new ConfigError(`json.weights.layers[${i}]`, lw, 'an object { kernel, recurrentKernel, bias }');
-        const lo = o.layers[i]!;
-        arrays.push([`layers[${i}].kernel`, lw.kernel, lo.recurrentKernel - lo.kernel], [`layers[${i}].recurrentKernel`, lw.recurrentKernel, lo.bias - lo.recurrentKernel], [`layers[${i}].bias`, lw.bias, lo.end - lo.bias]);
+        const names = weightNames(model.layers[i]!);
+        if (!plainObject(lw)) throw new ConfigError(`json.weights.layers[${i}]`, lw, `an object { ${names.join(', ')} }`);
+        const lo = o.layers[i]!, one = (lo.backward ?? lo.end) - lo.kernel;
+        const length = { kernel: lo.recurrentKernel - lo.kernel, recurrentKernel: lo.bias - lo.recurrentKernel, bias: one - (lo.bias - lo.kernel) };
+        for (const key of names) arrays.push([`layers[${i}].${key}`, lw[key], length[key.startsWith('backward') ? FORWARD[BACKWARD.indexOf(key as typeof BACKWARD[number])]! : key as typeof FORWARD[number]]]);
       });
       arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.size - o.headBias]);
       for (const [name, a, n] of arrays) {

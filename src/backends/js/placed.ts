@@ -1,7 +1,7 @@
 // A recurrent model's data placed once on the plain-TypeScript backend (model.place): a copy of
 // the arrays, a shuffled copy when asked. Workspaces of a layer stack (./stack-bound.ts) read it.
 import { DisposedError } from '../../errors.js';
-import type { Sequences } from '../../data/sequences.js';
+import { targetSteps, type Sequences } from '../../data/sequences.js';
 import type { PlacedWidths } from '../backend.js';
 
 /** A data set on the plain-TypeScript backend: a copy of the arrays, a shuffled copy when asked. */
@@ -34,7 +34,7 @@ export class JsPlaced {
     }
     const { n, T } = this;
     this.x = gather(this.data.x, order, n, T, this.d.I, this.x === this.data.x ? undefined : this.x);
-    this.t = gather(this.data.targets, order, n, this.data.targetsPerStep ? T : 1, this.d.O, this.t === this.data.targets ? undefined : this.t);
+    this.t = gather(this.data.targets, order, n, targetSteps(this.data), this.d.O, this.t === this.data.targets ? undefined : this.t);
   }
 
   /** @internal The current order's arrays, or the original ones. */

@@ -4,6 +4,7 @@
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
+import { outputSteps } from '../../stack-wiring.js';
 import type { LossSpec } from '../../losses.js';
 import type { JsPlaced } from './placed.js';
 import { JsStack } from './stack.js';
@@ -36,7 +37,7 @@ export class JsStackWork {
     const { n, T } = this.data;
     const { I, O } = this.d;
     const { x, t } = this.data.arrays(true);
-    const steps = this.d.seq ? T : 1;
+    const steps = outputSteps(this.d, T);
     const yb = new Float64Array(steps * this.maxBatch * O);
     return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
       this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb);

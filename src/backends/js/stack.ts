@@ -1,13 +1,16 @@
 // A stacked recurrent network on the plain-TypeScript backend: the layers' forward passes bottom-up,
-// the head's loss, then the layers' backward passes top-down, each layer's dx the dh of the one below.
+// the head's loss, then the layers' backward passes top-down, each layer's dx the dh of the one below
+// (wired by src/stack-wiring.ts: a RepeatVector's sum over steps, a bidirectional layer's two copies).
 // Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
 
 import { CELL_SPECS } from '../../cells/index.js';
 import type { StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
+import { outputSteps, planFloats, stackPlan, type LayerPlan } from '../../stack-wiring.js';
 import type { LossSpec } from '../../losses.js';
 import { headForward, headLossGrad, type HeadCall } from './head.js';
 import type { LayerCall } from './layer.js';
+import { addReversed, biMerge, biSplit, sumSteps } from './wiring.js';
 
 /** Where one batch lives in time-major arrays: sample 0 of step k at x[x0 + k·xs] (rows of I), targets likewise at t[t0 + k·ts]. */
 export interface StackBatch {
@@ -21,66 +24,117 @@ export interface StackBatch {
   readonly T: number;
 }
 
-interface Scratch {
+/** One copy of a layer's cell: its states, scratch and dh. */
+interface Dir {
   hs: Float64Array;
   cs: Float64Array;
   work: Float64Array;
   dh: Float64Array;
 }
 
+/** One layer's scratch (src/stack-wiring.ts sizes it): one or two copies, the merged outputs, the wiring's dx. */
+interface Scratch {
+  plan: LayerPlan;
+  dirs: Dir[];
+  y: Float64Array;
+  dy: Float64Array;
+  dxr: Float64Array;
+  dxs: Float64Array;
+}
+
+/** Where a layer's outputs [Tout][B][W] lie, and where the layer above (or the head) writes their gradients. */
+interface Outputs {
+  buf: Float64Array;
+  at: number;
+  grad: Float64Array;
+}
+
 /** Scratch for batches of up to maxB samples of T steps, reused across calls. */
 export class JsStack {
   private readonly scratch: Scratch[];
   private readonly dz: Float64Array;
+  private readonly offsets: ReturnType<typeof stackOffsets>;
 
   /** The float64 values the constructor allocates for these sizes, counted in float64 (exact far past 2^32). */
   static floats(d: StackDims, maxB: number, T: number): number {
-    return d.layers.reduce((sum, l, i) => {
-      const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;
-      return sum + n * (CELL_SPECS[l.cell].cellState ? 2 : 1) + CELL_SPECS[l.cell].work(maxB, T, inputs, l.units) + T * maxB * l.units;
-    }, T * maxB * d.O);
+    return planFloats(stackPlan(d, maxB, T)) + outputSteps(d, T) * maxB * d.O;
   }
 
   constructor(readonly d: StackDims, readonly maxB: number, readonly T: number) {
-    this.scratch = d.layers.map((l, i) => {
-      const inputs = i === 0 ? d.I : d.layers[i - 1]!.units, n = (T + 1) * maxB * l.units;
-      return {
+    this.offsets = stackOffsets(d);
+    this.scratch = stackPlan(d, maxB, T).map((plan, i) => {
+      const n = (plan.T + 1) * maxB * plan.H, cell = CELL_SPECS[d.layers[i]!.cell];
+      const dirs = Array.from({ length: plan.dirs }, () => ({
         hs: new Float64Array(n),
-        cs: new Float64Array(CELL_SPECS[l.cell].cellState ? n : 0),
-        work: new Float64Array(CELL_SPECS[l.cell].work(maxB, T, inputs, l.units)),
-        dh: new Float64Array(T * maxB * l.units),
-      };
+        cs: new Float64Array(cell.cellState ? n : 0),
+        work: new Float64Array(plan.work),
+        dh: new Float64Array(plan.dh),
+      }));
+      return { plan, dirs, y: new Float64Array(plan.y), dy: new Float64Array(plan.y), dxr: new Float64Array(plan.dxr), dxs: new Float64Array(plan.dxs) };
     });
-    this.dz = new Float64Array(T * maxB * d.O);
+    this.dz = new Float64Array(outputSteps(d, T) * maxB * d.O);
   }
 
-  private call(i: number, v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall {
-    const { d } = this, l = d.layers[i]!, s = this.scratch[i]!, o = stackOffsets(d).layers[i]!;
-    const below = i === 0 ? null : this.scratch[i - 1]!;
-    const I = o.inputs;
+  /** Layer i's outputs for a batch of B: the merged ones, its states from h[1] (every step), or its last state alone. */
+  private outputs(i: number, B: number): Outputs {
+    const s = this.scratch[i]!, { T, Tout, H } = s.plan, f = s.dirs[0]!;
+    if (s.plan.dirs === 2) return { buf: s.y, at: 0, grad: s.dy };
+    return { buf: f.hs, at: (T - Tout + 1) * B * H, grad: Tout === 1 ? f.dh.subarray((T - 1) * B * H) : f.dh };
+  }
+
+  /** The call of copy r of layer i (r = 1: the backward copy, reading its input from the last step back). */
+  private call(i: number, r: number, v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall {
+    const { d } = this, l = d.layers[i]!, s = this.scratch[i]!, o = this.offsets.layers[i]!, dir = s.dirs[r]!;
+    const { T, I } = s.plan, B = v.B;
+    const below = i === 0 ? null : this.outputs(i - 1, B);
+    // RepeatVector reads the one row below at every step: a stride of 0.
+    let x0 = below ? below.at : v.x0, xs = below ? (l.repeat !== undefined ? 0 : B * I) : v.xs;
+    if (r === 1) [x0, xs] = [x0 + (T - 1) * xs, -xs];
+    const dx = !below ? null : r === 1 ? s.dxr : l.repeat !== undefined ? s.dxs : below.grad;
+    const w0 = r === 1 ? o.backward! : o.kernel;
     return {
-      T: v.T, B: v.B, I, H: l.units, act: l.activation, recAct: l.recurrentActivation, resetAfter: l.resetAfter, window,
-      x: below ? below.hs : v.x, x0: below ? v.B * I : v.x0, xs: below ? v.B * I : v.xs,
-      hs: s.hs, cs: s.cs, p, p0: o.kernel, g, g0: o.kernel, work: s.work, dh: s.dh, dx: below ? below.dh : null,
+      T, B, I, H: l.units, act: l.activation, recAct: l.recurrentActivation, resetAfter: l.resetAfter, window,
+      x: below ? below.buf : v.x, x0, xs, hs: dir.hs, cs: dir.cs, p, p0: w0, g, g0: w0, work: dir.work, dh: dir.dh, dx,
     };
   }
 
   private head(v: StackBatch, p: ArrayLike<number>): HeadCall {
-    const { d } = this, top = d.layers[d.layers.length - 1]!;
-    return { T: v.T, B: v.B, H: top.units, O: d.O, outAct: d.outAct, seq: d.seq, hs: this.scratch[d.layers.length - 1]!.hs, h0: v.B * top.units, p, p0: stackOffsets(d).head };
+    const { d } = this, top = this.scratch[d.layers.length - 1]!.plan, out = this.outputs(d.layers.length - 1, v.B);
+    // A many-to-one top layer hands up its last state alone: the head reads it as one step.
+    return { T: top.Tout, B: v.B, H: top.W, O: d.O, outAct: d.outAct, seq: d.seq, hs: out.buf, h0: out.at, p, p0: this.offsets.head };
   }
 
-  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall[] {
-    const calls: LayerCall[] = [];
-    this.d.layers.forEach((l, i) => {
-      const c = this.call(i, v, p, g, window);
-      const BH = v.B * l.units;
-      c.hs.fill(0, 0, BH); // zero initial state
-      c.cs.fill(0, 0, BH);
-      CELL_SPECS[l.cell].js.forward(c);
-      calls.push(c);
+  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall[][] {
+    return this.d.layers.map((l, i) => {
+      const s = this.scratch[i]!, { T, H } = s.plan, BH = v.B * H;
+      const calls = s.dirs.map((dir, r) => {
+        const c = this.call(i, r, v, p, g, window);
+        dir.hs.fill(0, 0, BH); // zero initial state
+        dir.cs.fill(0, 0, BH);
+        CELL_SPECS[l.cell].js.forward(c);
+        return c;
+      });
+      if (s.plan.dirs === 2) {
+        const last = s.plan.Tout === 1 ? T : 1;
+        biMerge(s.y, s.dirs[0]!.hs.subarray(last * BH), s.dirs[1]!.hs.subarray(last * BH), s.plan.Tout, v.B, H, l.merge === 'concat');
+      }
+      return calls;
     });
-    return calls;
+  }
+
+  /** Backward through layer i after the layer above (or the head) wrote its outputs' gradients. */
+  private backward(i: number, calls: LayerCall[], B: number): void {
+    const l = this.d.layers[i]!, s = this.scratch[i]!, { T, Tout, H, I } = s.plan, BH = B * H;
+    if (s.plan.dirs === 2) {
+      for (const dir of s.dirs) dir.dh.fill(0, 0, T * BH);
+      const last = Tout === 1 ? T - 1 : 0;
+      biSplit(s.dy, s.dirs[0]!.dh.subarray(last * BH), s.dirs[1]!.dh.subarray(last * BH), Tout, B, H, l.merge === 'concat');
+    }
+    for (const c of calls) CELL_SPECS[l.cell].js.backward(c);
+    if (i === 0) return;
+    const dx = calls[0]!.dx!;
+    if (s.plan.dirs === 2) addReversed(dx, s.dxr, T, B * I);
+    if (l.repeat !== undefined) sumSteps(this.outputs(i - 1, B).grad, s.dxs, T, B * I);
   }
 
   /** Outputs y [Tout][B][O] of one batch (the targets are not read). */
@@ -94,7 +148,7 @@ export class JsStack {
     const B = this.maxB, none = new Float64Array(0);
     const v: StackBatch = { x, x0, xs: 0, t: none, t0: 0, ts: 0, B, T: 1 };
     this.d.layers.forEach((l, i) => {
-      const c = { ...this.call(i, v, p, none, 0), x0: i === 0 ? x0 : 0 }; // the layer below's state is its input
+      const c = { ...this.call(i, 0, v, p, none, 0), x0: i === 0 ? x0 : 0 }; // the layer below's state is its input
       CELL_SPECS[l.cell].js.step(c);
     });
     headForward({ ...this.head(v, p), h0: 0, seq: true }, y);
@@ -103,7 +157,7 @@ export class JsStack {
   /** Zero the carried state of one stream, or of all. */
   resetState(stream?: number): void {
     this.d.layers.forEach((l, i) => {
-      const s = this.scratch[i]!, H = l.units;
+      const s = this.scratch[i]!.dirs[0]!, H = l.units;
       const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
       s.hs.fill(0, from, to);
       s.cs.fill(0, from, to);
@@ -114,11 +168,13 @@ export class JsStack {
   lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
     const acc = g ?? new Float64Array(0);
     const calls = this.forward(v, p, acc, window);
-    const top = this.scratch[this.scratch.length - 1]!;
-    const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, stackOffsets(this.d).head, g ? top.dh : null);
+    // A layer that hands up its last state alone gets one row of dh: the rows before stay zero (the twins read every row).
+    for (const sc of this.scratch) if (sc.plan.dirs === 1 && sc.plan.Tout === 1) sc.dirs[0]!.dh.fill(0);
+    const top = this.outputs(calls.length - 1, v.B);
+    const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, this.offsets.head, g ? top.grad : null);
     if (!g) return L;
-    g.fill(0, 0, stackOffsets(this.d).head);
-    for (let i = calls.length - 1; i >= 0; i--) CELL_SPECS[this.d.layers[i]!.cell].js.backward(calls[i]!);
+    g.fill(0, 0, this.offsets.head);
+    for (let i = calls.length - 1; i >= 0; i--) this.backward(i, calls[i]!, v.B);
     return L;
   }
 }

@@ -34,6 +34,11 @@ export interface CoreExports {
   cellForward(cell: number, blk: number): void;
   cellStep(cell: number, blk: number): void;
   cellBackward(cell: number, blk: number): void;
+  /** The copies between layers of RepeatVector and Bidirectional (assembly/wiring.ts). */
+  biMerge(y: number, hf: number, hb: number, T: number, B: number, H: number, concat: number): void;
+  biSplit(dy: number, dhf: number, dhb: number, T: number, B: number, H: number, concat: number): void;
+  addReversed(dst: number, src: number, T: number, n: number): void;
+  sumSteps(dst: number, src: number, T: number, n: number): void;
 }
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
@@ -63,6 +68,10 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   cellForward: 2,
   cellStep: 2,
   cellBackward: 2,
+  biMerge: 7,
+  biSplit: 7,
+  addReversed: 4,
+  sumSteps: 4,
 };
 
 /**

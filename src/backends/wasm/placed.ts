@@ -1,7 +1,7 @@
 // A recurrent model's data placed in WebAssembly memory once (model.place): the inputs and targets,
 // a shuffled copy made on the first shuffle. Workspaces of a layer stack (./stack-bound.ts) read it.
 import { DisposedError } from '../../errors.js';
-import type { Sequences } from '../../data/sequences.js';
+import { targetSteps, type Sequences } from '../../data/sequences.js';
 import type { PlacedWidths } from '../backend.js';
 import { core, type Core } from './core.js';
 
@@ -45,7 +45,7 @@ export class WasmPlaced {
     const f32 = this.core.arena.f32;
     const { n, T } = this;
     const { I, O } = this.d;
-    const tSteps = this.data.targetsPerStep ? T : 1;
+    const tSteps = targetSteps(this.data);
     permute(f32, this.x >>> 2, this.xShuf >>> 2, order, n, T, I);
     permute(f32, this.t >>> 2, this.tShuf >>> 2, order, n, tSteps, O);
     this.shuffled = true;

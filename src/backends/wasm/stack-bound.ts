@@ -4,6 +4,7 @@
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims } from '../../stack-spec.js';
+import { outputSteps } from '../../stack-wiring.js';
 import type { LossSpec } from '../../losses.js';
 import type { Core } from './core.js';
 import { core } from './core.js';
@@ -50,7 +51,7 @@ export class WasmStackWork {
     const { arena } = this.core;
     const { n, T } = this.data;
     const { I, O } = this.d;
-    const steps = this.d.seq ? T : 1;
+    const steps = outputSteps(this.d, T);
     const [yb] = arena.allocAll([steps * this.maxBatch * O * 4], 'data') as [number];
     try {
       arena.f32.set(params, this.p >>> 2);

@@ -1,7 +1,8 @@
 // A stacked recurrent network in WebAssembly memory: one layer block per layer (src/abi/gated.ts)
 // pointing at its states, scratch and dh, one head block, all allocated once for batches of up to
 // maxB samples of T steps. Training calls run the layers' forward kernels bottom-up, the head's
-// loss kernel, then the layers' backward kernels top-down (each layer's dx is the dh of the one below).
+// loss kernel, then the layers' backward kernels top-down (each layer's dx is the dh of the one below,
+// wired by src/stack-wiring.ts: a RepeatVector's sum over steps, a bidirectional layer's two copies).
 
 import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
@@ -10,6 +11,7 @@ import { DisposedError, ShapeError } from '../../errors.js';
 import type { GateActivation, StackDims } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import { LOSS_SPECS, type LossSpec } from '../../losses.js';
+import { outputSteps, stackPlan, type LayerPlan } from '../../stack-wiring.js';
 import { core, type Core } from './core.js';
 
 /** Activation codes of the core. */
@@ -18,12 +20,23 @@ export const ACT_CODES: Readonly<Record<GateActivation, number>> = {
 };
 const OUT_CODES = { linear: C.OUT_LINEAR, sigmoid: C.OUT_SIGMOID, softmax: C.OUT_SOFTMAX } as const;
 
+/** One copy of a layer's cell in the core: its block, states, scratch and dh (byte offsets). */
 interface LayerMem {
   blk: number;
   hs: number;
   cs: number;
   work: number;
   dh: number;
+}
+
+/** One layer: its copies (two when bidirectional), the merged outputs and their gradients, the wiring's dx (src/stack-wiring.ts). */
+interface Layer {
+  plan: LayerPlan;
+  dirs: LayerMem[];
+  y: number;
+  dy: number;
+  dxr: number;
+  dxs: number;
 }
 
 /** States, scratch and blocks of a stack for up to maxB samples of T steps (T = 1 with `step` for stepping). */
@@ -34,9 +47,11 @@ export class WasmStack {
   /** Where each layer's and the head's weights sit in the flat params, computed once. */
   private readonly offsets: ReturnType<typeof stackOffsets>;
   private readonly blocks: number[];
-  private readonly mem: LayerMem[];
+  private readonly mem: Layer[];
   private readonly head: { blk: number; y: number; work: number; out: number };
   private disposed = false;
+  /** Input steps of the call the blocks were last written for. */
+  private callT = 0;
 
   /** `c`: the core whose memory the stack lives in (a thread pool's, for threaded placements). */
   constructor(readonly d: StackDims, readonly maxB: number, readonly T: number, argument = 'batchSize', c: Core = core()) {
@@ -45,70 +60,92 @@ export class WasmStack {
     this.codes = d.layers.map((l) => CELL_SPECS[l.cell].code);
     const sizes: number[] = [];
     this.offsets = stackOffsets(d);
-    const offs = this.offsets.layers;
-    d.layers.forEach((l, i) => {
-      const n = (T + 1) * maxB * l.units * 4, spec = CELL_SPECS[l.cell];
-      sizes.push(W.L_WORDS * 4, n, spec.cellState ? n : 0, spec.work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
+    const plans = stackPlan(d, maxB, T);
+    plans.forEach((plan, i) => {
+      const n = (plan.T + 1) * maxB * plan.H * 4, cellState = CELL_SPECS[d.layers[i]!.cell].cellState;
+      for (let r = 0; r < plan.dirs; r++) sizes.push(W.L_WORDS * 4, n, cellState ? n : 0, plan.work * 4, plan.dh * 4);
+      sizes.push(plan.y * 4, plan.y * 4, plan.dxr * 4, plan.dxs * 4);
     });
-    const H = d.layers[d.layers.length - 1]!.units;
-    sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
+    const top = plans[plans.length - 1]!;
+    sizes.push(W.HD_WORDS * 4, outputSteps(d, T) * maxB * d.O * 4, e.headWorkFloats(top.W, d.O) * 4, 8);
     this.blocks = this.core.arena.allocAll(sizes, argument);
-    this.mem = d.layers.map((_, i) => {
-      const [blk, hs, cs, work, dh] = this.blocks.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
-      return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh };
+    let at = 0;
+    const next = () => this.blocks[at++]!;
+    this.mem = plans.map((plan, i) => {
+      const dirs = Array.from({ length: plan.dirs }, () => {
+        const [blk, hs, cs, work, dh] = [next(), next(), next(), next(), next()];
+        return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh };
+      });
+      return { plan, dirs, y: next(), dy: next(), dxr: next(), dxs: next() };
     });
-    const [blk, y, work, out] = this.blocks.slice(5 * d.layers.length) as [number, number, number, number];
-    this.head = { blk, y, work, out };
+    this.head = { blk: next(), y: next(), work: next(), out: next() };
+  }
+
+  /** Layer i's outputs for a batch of B (byte offset; rows of B·W), and where the layer above or the head writes their gradients. */
+  private outputs(i: number, B: number): { at: number; grad: number } {
+    const m = this.mem[i]!, T = this.layerT(i, this.callT), Tout = m.plan.Tout === 1 ? 1 : T, H = m.plan.H, f = m.dirs[0]!;
+    if (m.plan.dirs === 2) return { at: m.y, grad: m.dy };
+    // Every step from h[1], or the last state alone (its gradient one row, from L_DH_FROM).
+    return { at: f.hs + (T - Tout + 1) * B * H * 4, grad: f.dh + (T - Tout) * B * H * 4 };
   }
 
   /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
     const { i32 } = this.core.arena;
+    this.callT = T;
     const offs = this.offsets.layers;
     for (let i = 0; i < this.mem.length; i++) {
-      const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
-      const w = m.blk >>> 2;
-      i32[w + W.L_T] = T;
-      i32[w + W.L_B] = B;
-      i32[w + W.L_I] = I;
-      i32[w + W.L_H] = l.units;
-      i32[w + W.L_ACT] = ACT_CODES[l.activation];
-      i32[w + W.L_REC_ACT] = ACT_CODES[l.recurrentActivation];
-      i32[w + W.L_RESET_AFTER] = l.resetAfter ? 1 : 0;
-      i32[w + W.L_WINDOW] = window;
-      i32[w + W.L_X] = below ? below.hs + B * I * 4 : x;
-      i32[w + W.L_XS] = below ? B * I : xs;
-      i32[w + W.L_HS] = m.hs;
-      i32[w + W.L_CS] = m.cs;
-      i32[w + W.L_P] = p + offs[i]!.kernel * 4;
-      i32[w + W.L_G] = g + offs[i]!.kernel * 4;
-      i32[w + W.L_WORK] = m.work;
-      i32[w + W.L_DH] = m.dh;
-      i32[w + W.L_DX] = below ? below.dh : 0;
-      // A many-to-one head writes the top layer's dh at the last step only; the layers below get dx at every step.
-      i32[w + W.L_DH_FROM] = i === this.mem.length - 1 && !this.d.seq ? T - 1 : 0;
+      const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.outputs(i - 1, B);
+      // The first layer runs the call's T; the others their plan's (a RepeatVector's n), the same as T without one.
+      const { I, Tout } = m.plan, lT = this.layerT(i, T);
+      m.dirs.forEach((dir, r) => {
+        const w = dir.blk >>> 2;
+        // RepeatVector reads the one row below at every step (stride 0); the backward copy reads from the last step back.
+        let x0 = below ? below.at : x, s0 = below ? (l.repeat !== undefined ? 0 : B * I) : xs;
+        if (r === 1) [x0, s0] = [x0 + (lT - 1) * s0 * 4, -s0];
+        i32[w + W.L_T] = lT;
+        i32[w + W.L_B] = B;
+        i32[w + W.L_I] = I;
+        i32[w + W.L_H] = l.units;
+        i32[w + W.L_ACT] = ACT_CODES[l.activation];
+        i32[w + W.L_REC_ACT] = ACT_CODES[l.recurrentActivation];
+        i32[w + W.L_RESET_AFTER] = l.resetAfter ? 1 : 0;
+        i32[w + W.L_WINDOW] = window;
+        i32[w + W.L_X] = x0;
+        i32[w + W.L_XS] = s0;
+        i32[w + W.L_HS] = dir.hs;
+        i32[w + W.L_CS] = dir.cs;
+        i32[w + W.L_P] = p + (r === 1 ? offs[i]!.backward! : offs[i]!.kernel) * 4;
+        i32[w + W.L_G] = g + (r === 1 ? offs[i]!.backward! : offs[i]!.kernel) * 4;
+        i32[w + W.L_WORK] = dir.work;
+        i32[w + W.L_DH] = dir.dh;
+        i32[w + W.L_DX] = !below ? 0 : r === 1 ? m.dxr : l.repeat !== undefined ? m.dxs : below.grad;
+        // A layer that hands up its last state alone gets dh at its last step only; the layers below get dx at every step.
+        i32[w + W.L_DH_FROM] = Tout === 1 ? lT - 1 : 0;
+      });
     }
   }
 
   private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
     const { i32, f32 } = this.core.arena;
-    const { d } = this, top = this.mem[this.mem.length - 1]!, H = d.layers[d.layers.length - 1]!.units;
+    const { d } = this, top = this.mem.length - 1, out = this.outputs(top, B), W0 = this.mem[top]!.plan.W;
     const w = this.head.blk >>> 2;
-    i32[w + W.HD_T] = T;
+    // The head reads the top layer's outputs: every step, or its last state alone as one step.
+    i32[w + W.HD_T] = d.seq ? this.layerT(top, T) : 1;
     i32[w + W.HD_B] = B;
-    i32[w + W.HD_H] = H;
+    i32[w + W.HD_H] = W0;
     i32[w + W.HD_O] = d.O;
     i32[w + W.HD_OUT_ACT] = OUT_CODES[d.outAct];
     i32[w + W.HD_LOSS] = loss.code;
     i32[w + W.HD_SEQ] = d.seq ? 1 : 0;
     f32[w + W.HD_SCALE] = s;
-    i32[w + W.HD_HS] = top.hs + B * H * 4;
+    i32[w + W.HD_HS] = out.at;
     i32[w + W.HD_P] = p + this.offsets.head * 4;
     i32[w + W.HD_G] = g + this.offsets.head * 4;
     i32[w + W.HD_TGT] = t;
     i32[w + W.HD_TS] = ts;
     i32[w + W.HD_Y] = this.head.y;
-    i32[w + W.HD_DH] = top.dh;
+    i32[w + W.HD_DH] = out.grad;
     i32[w + W.HD_OUT] = this.head.out;
     i32[w + W.HD_WORK] = this.head.work;
   }
@@ -116,11 +153,41 @@ export class WasmStack {
   private forward(B: number): void {
     const { f32 } = this.core.arena, e = this.core.exports;
     for (let i = 0; i < this.mem.length; i++) {
-      const m = this.mem[i]!, n = B * this.d.layers[i]!.units;
-      f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + n); // zero initial state
-      if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + n);
-      e.cellForward(this.codes[i]!, m.blk);
+      const m = this.mem[i]!, n = B * m.plan.H;
+      for (const dir of m.dirs) {
+        f32.fill(0, dir.hs >>> 2, (dir.hs >>> 2) + n); // zero initial state
+        if (dir.cs) f32.fill(0, dir.cs >>> 2, (dir.cs >>> 2) + n);
+        e.cellForward(this.codes[i]!, dir.blk);
+      }
+      if (m.plan.dirs === 2) {
+        const T = this.layerT(i, this.callT), Tout = m.plan.Tout === 1 ? 1 : T, from = (T - Tout + 1) * n * 4;
+        e.biMerge(m.y, m.dirs[0]!.hs + from, m.dirs[1]!.hs + from, Tout, B, m.plan.H, this.d.layers[i]!.merge === 'concat' ? 1 : 0);
+      }
     }
+  }
+
+  /** Backward through every layer, top-down, after the head's loss wrote the top layer's output gradients. */
+  private backward(B: number): void {
+    const e = this.core.exports;
+    for (let i = this.mem.length - 1; i >= 0; i--) {
+      const m = this.mem[i]!, l = this.d.layers[i]!, T = this.layerT(i, this.callT), n = B * m.plan.H;
+      if (m.plan.dirs === 2) {
+        const Tout = m.plan.Tout === 1 ? 1 : T, from = (T - Tout) * n * 4;
+        e.biSplit(m.dy, m.dirs[0]!.dh + from, m.dirs[1]!.dh + from, Tout, B, m.plan.H, l.merge === 'concat' ? 1 : 0);
+      }
+      for (const dir of m.dirs) e.cellBackward(this.codes[i]!, dir.blk);
+      if (i === 0) continue;
+      const rows = B * m.plan.I, dx = this.core.arena.i32[(m.dirs[0]!.blk >>> 2) + W.L_DX]!;
+      if (m.plan.dirs === 2) e.addReversed(dx, m.dxr, T, rows);
+      if (l.repeat !== undefined) e.sumSteps(this.outputs(i - 1, B).grad, m.dxs, T, rows);
+    }
+  }
+
+  /** The steps layer i runs for a call of T input steps. */
+  private layerT(i: number, T: number): number {
+    let steps = T;
+    for (let k = 0; k <= i; k++) steps = this.d.layers[k]!.repeat ?? steps;
+    return steps;
   }
 
   /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]). */
@@ -143,7 +210,7 @@ export class WasmStack {
     this.forward(B);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
-    for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
+    this.backward(B);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
 
@@ -156,7 +223,7 @@ export class WasmStack {
     this.check(B, T);
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
-    return { layers: this.mem.map((m) => m.blk), head: this.head.blk };
+    return { layers: this.mem.map((m) => m.dirs[0]!.blk), head: this.head.blk };
   }
 
   /**
@@ -170,11 +237,11 @@ export class WasmStack {
     this.setup(x, B * this.d.I, B, 1, 0, p, 0);
     const { i32 } = this.core.arena;
     this.mem.forEach((m, i) => {
-      if (i > 0) i32[(m.blk >>> 2) + W.L_X] = this.mem[i - 1]!.hs; // the state the layer below just advanced
+      if (i > 0) i32[(m.dirs[0]!.blk >>> 2) + W.L_X] = this.mem[i - 1]!.dirs[0]!.hs; // the state the layer below just advanced
     });
     this.setupHead(B, 1, p, 0, 0, 0, LOSS_SPECS.mse, 1);
     const top = this.mem[this.mem.length - 1]!;
-    i32[(this.head.blk >>> 2) + W.HD_HS] = top.hs;
+    i32[(this.head.blk >>> 2) + W.HD_HS] = top.dirs[0]!.hs;
     i32[(this.head.blk >>> 2) + W.HD_SEQ] = 1;
     i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.resetState();
@@ -184,7 +251,7 @@ export class WasmStack {
   step(): void {
     if (this.disposed) throw new DisposedError('stack binding');
     const e = this.core.exports;
-    for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.blk);
+    for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.dirs[0]!.blk);
     e.headForward(this.head.blk);
   }
 
@@ -193,7 +260,7 @@ export class WasmStack {
     if (this.disposed) throw new DisposedError('stack binding');
     const { f32 } = this.core.arena;
     this.d.layers.forEach((l, i) => {
-      const m = this.mem[i]!, H = l.units;
+      const m = this.mem[i]!.dirs[0]!, H = l.units;
       const from = stream === undefined ? 0 : stream * H, to = stream === undefined ? this.maxB * H : from + H;
       f32.fill(0, (m.hs >>> 2) + from, (m.hs >>> 2) + to);
       if (m.cs) f32.fill(0, (m.cs >>> 2) + from, (m.cs >>> 2) + to);
