@@ -4,9 +4,10 @@ import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../mo
 import { checkKeys } from '../checks.js';
 import { RNN } from '../models/rnn.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
-import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, GATES, layerWidth, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
 import type { OutputActivation } from '../types.js';
 import { isObject, kerasLayers, layerWeight, packWeights, readWeights, type KerasLayer, type TfjsArtifacts } from './tfjs-format.js';
+import { checkReturnSequences, exportedNames, kerasChain, wiredExport, wiredWeight } from './tfjs-wiring.js';
 
 /** What TF.js interop needs of a model: its saved JSON (format, config, weights flat row-major by name). */
 export interface Exportable {
@@ -36,13 +37,16 @@ export interface FromTfjsOptions {
 const CELL_OF: ReadonlyMap<string, CellKind> = new Map(CELLS.flatMap((cell) => (CELL_SPECS[cell].keras ? [[CELL_SPECS[cell].keras!.className, cell] as const] : [])));
 const cellOf = (cls: string): CellKind | undefined => CELL_OF.get(cls);
 
-const supported = () => `InputLayer, then one or more of ${[...CELL_OF.keys()].join(', ')} (all but the last with return_sequences), then Dense`;
+const supported = () => `InputLayer, then one or more of ${[...CELL_OF.keys()].join(', ')} (each alone or in a Bidirectional, a RepeatVector between two; all but the last with return_sequences, but the one below a RepeatVector), then Dense (alone or in a TimeDistributed, an Activation after it)`;
+
+/** Weight names of a layer: the forward copy's (every layer's), the backward copy's (a bidirectional layer's). */
+type LayerWeightName = 'kernel' | 'recurrentKernel' | 'bias' | 'backwardKernel' | 'backwardRecurrentKernel' | 'backwardBias';
 
 /** A model in interop's terms: layers bottom-up with their weights, then the Dense head. */
 interface Chain {
   inputSize: number;
   layers: LayerSpec[];
-  weights: Array<Record<'kernel' | 'recurrentKernel' | 'bias', number[]>>;
+  weights: Array<Partial<Record<LayerWeightName, number[]>>>;
   outputSize: number;
   outputActivation: OutputActivation;
   returnSequences: boolean;
@@ -74,48 +78,59 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
   // Keras 3 changed hard_sigmoid's slope (1/6, not TF.js's 0.2) and the gated layers' defaults.
   const keras3 = /^3\./.test(version ?? '');
   const layers = all.filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
-  let top = 0;
-  while (layers[top] && cellOf(layers[top]!.class_name) !== undefined) top++;
-  const rnns = layers.slice(0, top);
-  const dense = layers[top];
+  // Recurrent layers with their RepeatVector and Bidirectional wiring, then the head (./tfjs-wiring.ts).
+  const { rnns, dense, denseOuter, activation: after, extra } = kerasChain(layers, (cls) => cellOf(cls) !== undefined);
   if (rnns.length === 0) throw unsupported(layers[0], 'a recurrent layer');
-  if (!dense || dense.class_name !== 'Dense') throw unsupported(dense ?? rnns.at(-1), 'a recurrent or Dense layer after the recurrent one');
-  if (layers[top + 1]) throw unsupported(layers[top + 1], 'nothing after the Dense layer');
-  const specs = rnns.map((l, k) => layerSpec(l, keras3, k < rnns.length - 1));
+  if (!dense || !denseOuter) throw unsupported(denseOuter ?? rnns.at(-1)!.outer, 'a recurrent or Dense layer after the recurrent one');
+  if (extra) throw unsupported(extra, 'nothing after the Dense layer (and its Activation)');
+  checkReturnSequences(rnns);
+  const specs = rnns.map((r): LayerSpec => ({ ...layerSpec(r.layer, keras3), ...(r.repeat !== undefined && { repeat: r.repeat }), ...(r.merge && { merge: r.merge }) }));
   const weights = readWeights(artifacts.weightSpecs, artifacts.weightData);
-  const inputSize = layerWeight(weights, rnns[0]!.name, 'kernel').shape[0]!;
+  const inputSize = wiredWeight(weights, rnns[0]!, 'forward', 'kernel').shape[0]!;
   const declared = inputShape(layers[0]!, all[0]!);
-  if (declared !== undefined && declared !== inputSize) throw new ShapeError(`${rnns[0]!.name}/kernel`, inputSize, `have ${declared} rows (the input's last dimension)`, `${inputSize}`);
-  const take = (layer: KerasLayer, tfName: string, shape: readonly number[]): number[] => {
-    if (tfName === 'bias' && layer.config.use_bias === false) return new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0);
-    const w = layerWeight(weights, layer.name, tfName);
+  if (declared !== undefined && declared !== inputSize) throw new ShapeError(`${rnns[0]!.outer.name}/kernel`, inputSize, `have ${declared} rows (the input's last dimension)`, `${inputSize}`);
+  const check = (layer: KerasLayer, tfName: string, w: { shape: number[]; values: Float32Array }, shape: readonly number[]): number[] => {
     if (w.shape.join() !== shape.join()) throw new ShapeError(`${layer.name}/${tfName}`, w.shape.join('×'), `have shape ${shape.join('×')} for ${layer.class_name} of ${String(layer.config.units)} units`, w.shape.join('×'));
     return Array.from(w.values);
   };
+  const zeros = (shape: readonly number[]) => new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0);
+  const take = (layer: KerasLayer, tfName: string, shape: readonly number[]): number[] =>
+    tfName === 'bias' && layer.config.use_bias === false ? zeros(shape) : check(layer, tfName, layerWeight(weights, denseOuter.name, tfName), shape);
   const outputSize = units(dense);
   const o = stackOffsets({ I: inputSize, layers: specs, O: outputSize, outAct: 'linear', seq: false });
   const chain: Chain = {
     inputSize,
     layers: specs,
-    weights: rnns.map((l, k) => {
+    weights: rnns.map((r, k) => {
       const { inputs, biasShape } = o.layers[k]!, G = GATES[specs[k]!.cell] * specs[k]!.units;
-      return { kernel: take(l, 'kernel', [inputs, G]), recurrentKernel: take(l, 'recurrent_kernel', [specs[k]!.units, G]), bias: take(l, 'bias', biasShape) };
+      const copy = (c: 'forward' | 'backward', tfName: string, shape: readonly number[]) =>
+        tfName === 'bias' && r.layer.config.use_bias === false ? zeros(shape) : check(r.layer, tfName, wiredWeight(weights, r, c, tfName), shape);
+      const one = (c: 'forward' | 'backward') => ({ kernel: copy(c, 'kernel', [inputs, G]), recurrentKernel: copy(c, 'recurrent_kernel', [specs[k]!.units, G]), bias: copy(c, 'bias', biasShape) });
+      const b = r.merge ? one('backward') : undefined;
+      return { ...one('forward'), ...(b && { backwardKernel: b.kernel, backwardRecurrentKernel: b.recurrentKernel, backwardBias: b.bias }) };
     }),
     outputSize,
-    outputActivation: activation(dense, OUTPUT_ACTIVATIONS, 'linear'),
-    returnSequences: rnns.at(-1)!.config.return_sequences === true,
-    outputKernel: take(dense, 'kernel', [specs.at(-1)!.units, outputSize]),
+    outputActivation: headActivation(dense, after),
+    returnSequences: rnns.at(-1)!.layer.config.return_sequences === true,
+    outputKernel: take(dense, 'kernel', [layerWidth(specs.at(-1)!), outputSize]),
     outputBias: take(dense, 'bias', [outputSize]),
   };
+  if (denseOuter.class_name === 'TimeDistributed' && !chain.returnSequences) throw new ConfigError(`layer ${rnns.at(-1)!.layer.name} (${rnns.at(-1)!.layer.class_name}).return_sequences`, false, 'true: the TimeDistributed head above it reads every step');
   return { model: revive(chain, options), metadata: isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata : undefined };
 }
 
+/** The head's activation: the Dense layer's, or a linear Dense's Activation layer after it (TF.js's addition-rnn writes its softmax so). */
+function headActivation(dense: KerasLayer, after: KerasLayer | undefined): OutputActivation {
+  const own = activation(dense, OUTPUT_ACTIVATIONS, 'linear');
+  if (!after) return own;
+  if (own !== 'linear') throw new ConfigError(`layer ${after.name} (Activation)`, after.config.activation, `absent: the Dense layer below already applies ${own}`);
+  return activation(after, OUTPUT_ACTIVATIONS, 'linear');
+}
+
 /** One recurrent layer's elman spec from its Keras config; refuses what elman cannot honour. */
-function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpec {
+function layerSpec(layer: KerasLayer, keras3: boolean): LayerSpec {
   refuse(layer, { return_state: false, go_backwards: false, stateful: false, time_major: false });
-  const cls = layer.class_name;
-  if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
-  const cell = cellOf(cls)!;
+  const cell = cellOf(layer.class_name)!;
   const { gated, options } = CELL_SPECS[cell];
   return {
     cell,
@@ -130,9 +145,9 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
 function revive(c: Chain, options: FromTfjsOptions): InteropModel {
   const [only] = c.layers;
   const head = { outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences };
-  if (c.layers.length === 1 && only!.cell === 'simple' && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
+  if (c.layers.length === 1 && only!.cell === 'simple' && !only!.merge && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
     const config = { inputSize: c.inputSize, hiddenSize: only!.units, activation: only!.activation as ElmanJSON['config']['activation'], ...head };
-    return ElmanRNN.fromJSON({ format: 'elman.ElmanRNN', version: 1, config, weights: { ...c.weights[0]!, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
+    return ElmanRNN.fromJSON({ format: 'elman.ElmanRNN', version: 1, config, weights: { kernel: c.weights[0]!.kernel!, recurrentKernel: c.weights[0]!.recurrentKernel!, bias: c.weights[0]!.bias!, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
   }
   const config = { inputSize: c.inputSize, layers: c.layers, ...head };
   return RNN.fromJSON({ format: 'elman.RNN', version: 1, config, weights: { layers: c.weights, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
@@ -185,14 +200,19 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
   });
   const specs: Array<{ name: string; shape: number[]; values: number[] }> = [];
   const o = stackOffsets({ I: c.inputSize, layers: c.layers, O: c.outputSize, outAct: 'linear', seq: false });
-  const layers: Array<Record<string, unknown>> = c.layers.map((l, k) => {
+  const layers: Array<Record<string, unknown>> = c.layers.flatMap((l, k) => {
     const keras = CELL_SPECS[l.cell].keras!;
     const cls = keras.className;
     const name = `${cls.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_${k + 1}`;
-    const G = GATES[l.cell] * l.units;
-    specs.push({ name: `${name}/kernel`, shape: [o.layers[k]!.inputs, G], values: c.weights[k]!.kernel });
-    specs.push({ name: `${name}/recurrent_kernel`, shape: [l.units, G], values: c.weights[k]!.recurrentKernel });
-    specs.push({ name: `${name}/bias`, shape: [G], values: c.weights[k]!.bias });
+    const G = GATES[l.cell] * l.units, w = c.weights[k]!, names = exportedNames(l, k, name);
+    specs.push({ name: `${names.forward}/kernel`, shape: [o.layers[k]!.inputs, G], values: w.kernel! });
+    specs.push({ name: `${names.forward}/recurrent_kernel`, shape: [l.units, G], values: w.recurrentKernel! });
+    specs.push({ name: `${names.forward}/bias`, shape: [G], values: w.bias! });
+    if (names.backward) {
+      specs.push({ name: `${names.backward}/kernel`, shape: [o.layers[k]!.inputs, G], values: w.backwardKernel! });
+      specs.push({ name: `${names.backward}/recurrent_kernel`, shape: [l.units, G], values: w.backwardRecurrentKernel! });
+      specs.push({ name: `${names.backward}/bias`, shape: [G], values: w.backwardBias! });
+    }
     const gates = keras.config(l);
     const config = {
       name,
@@ -203,7 +223,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
       activation: l.activation,
       ...gates,
       use_bias: true,
-      return_sequences: k < c.layers.length - 1 || c.returnSequences,
+      return_sequences: k < c.layers.length - 1 ? c.layers[k + 1]!.repeat === undefined : c.returnSequences,
       dropout: 0,
       recurrent_dropout: 0,
       return_state: false,
@@ -211,12 +231,16 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
       stateful: false,
       unroll: false,
     };
-    return { class_name: cls, config };
+    return wiredExport(l, k, { class_name: cls, config });
   });
-  const H = c.layers.at(-1)!.units;
-  specs.push({ name: 'dense_1/kernel', shape: [H, c.outputSize], values: c.outputKernel });
-  specs.push({ name: 'dense_1/bias', shape: [c.outputSize], values: c.outputBias });
-  layers.push({ class_name: 'Dense', config: { name: 'dense_1', trainable: true, units: c.outputSize, activation: c.outputActivation, use_bias: true } });
+  const H = layerWidth(c.layers.at(-1)!);
+  // An encoder–decoder's or a bidirectional stack's per-step head goes out as Keras writes it: TimeDistributed(Dense).
+  const distributed = c.returnSequences && c.layers.some((l) => l.repeat !== undefined || l.merge);
+  const head = distributed ? 'time_distributed_1' : 'dense_1';
+  specs.push({ name: `${head}/kernel`, shape: [H, c.outputSize], values: c.outputKernel });
+  specs.push({ name: `${head}/bias`, shape: [c.outputSize], values: c.outputBias });
+  const dense = { class_name: 'Dense', config: { name: 'dense_1', trainable: true, units: c.outputSize, activation: c.outputActivation, use_bias: true } };
+  layers.push(distributed ? { class_name: 'TimeDistributed', config: { name: head, trainable: true, layer: dense } } : dense);
   return {
     modelTopology: { class_name: 'Sequential', config: { name: 'elman', layers }, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
     format: 'layers-model',
