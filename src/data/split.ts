@@ -1,5 +1,5 @@
 import { checkInteger } from '../checks.js';
-import { checkSequences, type Sequences } from './sequences.js';
+import { checkSequences, targetSteps, type Sequences } from './sequences.js';
 
 /** Samples [from, to) of a data set as a new time-major Sequences (copied). */
 export function sliceSamples(data: Sequences, from: number, to: number): Sequences {
@@ -13,6 +13,6 @@ export function sliceSamples(data: Sequences, from: number, to: number): Sequenc
     for (let k = 0; k < steps; k++) out.set(a.subarray((k * n + from) * width, (k * n + to) * width), k * m * width);
     return out;
   };
-  const tSteps = data.targetsPerStep ? data.steps : 1;
+  const tSteps = targetSteps(data);
   return { ...data, samples: m, x: take(data.x, data.steps, data.inputSize), targets: take(data.targets, tSteps, data.outputSize) };
 }

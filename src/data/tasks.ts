@@ -5,7 +5,7 @@ import { binaryAddition } from './binary-addition.js';
 import { countOnes } from './count-ones.js';
 import { noisySignal } from './noisy-signal.js';
 import { parity } from './parity.js';
-import { checkSequences, type Sequences } from './sequences.js';
+import { checkSequences, targetSteps, type Sequences } from './sequences.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { sineWave } from './sine-wave.js';
 import { windows } from './windows.js';
@@ -75,7 +75,7 @@ export function accuracy(
   checkSequences(data);
   if (scoring !== 'round' && scoring !== 'threshold') throw new ConfigError('scoring', scoring, "'round' or 'threshold' (a task scored 'none' has no accuracy)");
   const { samples: n, outputSize: O } = data;
-  const steps = data.targetsPerStep ? data.steps : 1;
+  const steps = targetSteps(data);
   if (!(y instanceof Float32Array)) throw new ConfigError('y', y, 'a Float32Array of outputs (as predict returns)');
   if (y.length !== data.targets.length) {
     throw new ShapeError('y', y, `have the targets' length ${data.targets.length} (${steps} steps × ${n} samples × ${O} outputs)`, `length ${y.length}`);
