@@ -124,10 +124,12 @@ export class Predictor {
       const O = this.model.outputSize;
       const seq = this.model.returnSequences;
       // ElmanRNN.predict checks targets' shape too: zeros of the right length stand in for them.
-      const targets = new Float32Array((seq ? steps : 1) * B * O);
-      const y = this.model.predict({ samples: B, steps, inputSize: I, outputSize: O, x, targets, targetsPerStep: seq });
+      // An encoder–decoder outputs its decoder's steps.
+      const outSteps = seq ? this.model.outputSteps(steps) : 1;
+      const targets = new Float32Array(outSteps * B * O);
+      const y = this.model.predict({ samples: B, steps, inputSize: I, outputSize: O, x, targets, targetsPerStep: seq, ...(outSteps !== steps && seq && { outputSteps: outSteps }) });
       const row = (k: number, b: number) => Array.from({ length: O }, (_, o) => this.unscale(y[(k * B + b) * O + o]!, o));
-      members.forEach((n, b) => (out[n] = seq ? Array.from({ length: steps }, (_, k) => row(k, b)) : row(0, b)));
+      members.forEach((n, b) => (out[n] = seq ? Array.from({ length: outSteps }, (_, k) => row(k, b)) : row(0, b)));
     }
     return out as number[][] | number[][][];
   }
