@@ -128,10 +128,13 @@ export class WasmStack {
 
   private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
     const { i32, f32 } = this.core.arena;
-    const { d } = this, top = this.mem.length - 1, out = this.outputs(top, B), W0 = this.mem[top]!.plan.W;
+    const { d } = this, top = this.mem.length - 1, m = this.mem[top]!, W0 = m.plan.W, lT = this.layerT(top, T);
+    // The head reads a one-copy top layer's states from h[1] (a many-to-one head their last, as the
+    // threads core expects), a bidirectional one's merged outputs (every step, or the last alone).
+    const bi = m.plan.dirs === 2, f = m.dirs[0]!;
+    const out = bi ? { at: m.y, grad: m.dy } : { at: f.hs + B * m.plan.H * 4, grad: f.dh };
     const w = this.head.blk >>> 2;
-    // The head reads the top layer's outputs: every step, or its last state alone as one step.
-    i32[w + W.HD_T] = d.seq ? this.layerT(top, T) : 1;
+    i32[w + W.HD_T] = bi && !d.seq ? 1 : lT;
     i32[w + W.HD_B] = B;
     i32[w + W.HD_H] = W0;
     i32[w + W.HD_O] = d.O;
