@@ -1,6 +1,6 @@
 // RNN, the stacked face of the one recurrent model (./recurrent.ts): layers of any registered cell
 // given as options, the weights named per layer as Keras stores them, saved as 'elman.RNN' JSON.
-import { checkBoolean, oneOf, plainObject, readOptions, strictKeys, checkKeys } from '../checks.js';
+import { checkBoolean, checkInteger, oneOf, plainObject, readOptions, strictKeys, checkKeys } from '../checks.js';
 import { type BackendName } from '../backends/backend.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -8,7 +8,7 @@ import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
 import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, layerWidth, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type MergeMode, type StackDims } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, layerWidth, MERGE_MODES, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type MergeMode, type StackDims } from '../stack-spec.js';
 import { readWiring, wiringEntries, type BidirectionalOptions, type RepeatVectorOptions } from './wiring.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
@@ -299,6 +299,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       // The wiring keys are written only when set: files without them are the layouts of before.
       const { repeat, merge, ...rest } = plainObject(l) ? l : { repeat: undefined, merge: undefined };
       strictKeys(`json.config.layers[${i}]`, plainObject(l) ? rest : l, ['cell', 'units', 'activation', 'recurrentActivation', 'resetAfter']);
+      if (repeat !== undefined) checkInteger(`json.config.layers[${i}].repeat`, repeat, 1);
+      if (merge !== undefined) oneOf(`json.config.layers[${i}].merge`, merge, MERGE_MODES);
       return { ...(rest as unknown as LayerSpec), ...(repeat !== undefined && { repeat }), ...(merge !== undefined && { merge }) } as LayerSpec;
     });
     const c = config as RNNJSON['config'];
