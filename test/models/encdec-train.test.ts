@@ -3,7 +3,8 @@
 // per-step Dense softmax, trained with cce and Adam through the public entry on both backends. The
 // two backends' loss curves agree, the loss falls, and the model saves and loads exactly.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { adam, init, RNN, train, type Sequences } from '../../src/index.js';
+import { adam, init, RNN, train, trainSync, type Sequences } from '../../src/index.js';
+import { core } from '../../src/backends/wasm/core.js';
 
 beforeAll(async () => {
   await init();
@@ -60,4 +61,18 @@ describe('addition-rnn as TF.js publishes it', () => {
     expect(again.layers[1]!.repeat).toBe(OUT_LEN);
     for (const r of [...runs.map((r) => r.m), again]) r.dispose();
   });
+});
+
+test('a wired model gives back every byte it took: bindings, placements and predictions on wasm', () => {
+  const { arena } = core();
+  const base = arena.bytesInUse;
+  const m = new RNN({ inputSize: CHARS.length, outputSize: CHARS.length, outputActivation: 'softmax', returnSequences: true, layers: [{ bidirectional: { cell: 'gru', units: 6 }, merge: 'sum' }, { repeatVector: OUT_LEN }, { bidirectional: { cell: 'lstm', units: 5 } }] });
+  const data = additions(40, 2);
+  const placed = m.place(data);
+  m.bind(placed, { loss: 'cce', batchSize: 16 }).lossAndGrad(1); // left bound: the model's dispose frees it
+  trainSync(m, placed, { epochs: 2, batchSize: 16, optimizer: adam({ lr: 0.01 }), loss: 'cce' });
+  m.predict({ x: data.x, samples: data.samples, steps: data.steps });
+  expect(arena.bytesInUse).toBeGreaterThan(base);
+  m.dispose();
+  expect(arena.bytesInUse).toBe(base);
 });
