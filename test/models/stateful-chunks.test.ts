@@ -46,6 +46,20 @@ describe.each(['wasm', 'js'] as const)('stateful chunks on %s', (backend) => {
     stateful.dispose();
   });
 
+  test('step continues the streams a stateful predict left, and predict what step left, bit for bit (one state per model)', () => {
+    const unrolled = new RNN(options(backend, { returnSequences: true }));
+    const stateful = new RNN(options(backend, { returnSequences: true, stateful: true }));
+    const whole = unrolled.predict({ x: full, samples: S, steps: CHUNKS * L });
+    stateful.predict({ x: steps(0, L), samples: S, steps: L });
+    const stepped = new Float32Array(L * S * O);
+    for (let k = 0; k < L; k++) stepped.set(stateful.step(full.subarray((L + k) * S * I, (L + k + 1) * S * I)), k * S * O);
+    const last = stateful.predict({ x: steps(2 * L, 3 * L), samples: S, steps: L });
+    expect(stepped).toEqual(whole.subarray(L * S * O, 2 * L * S * O));
+    expect(last).toEqual(whole.subarray(2 * L * S * O));
+    unrolled.dispose();
+    stateful.dispose();
+  });
+
   test("each batch's gradients equal the unrolled run's with the loss in that chunk, truncated at the chunk edges", () => {
     const targets = values(CHUNKS * S * O, 11);
     // Batch c holds chunk c of the S streams: samples c·S + s, steps k = step c·L + k of stream s.
