@@ -176,6 +176,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const B = flow ? samples : Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
     const placed = own ? this.owned(input as PlacedData) : this.placeChecked(data!);
     try {
+      if (flow) this.refuseThreads(placed);
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
       try {
@@ -466,13 +467,18 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   /** A stateful model's batches continue the same B streams: B divides the samples, and the data is not split over threads. */
   private checkStreams(B: number, n: number, placed: Placement<Placed> | undefined): void {
     if (!this.stateful && !this.learnInitialState) return;
-    if (placed?.backend && (placed.backend as { threads?: number }).threads !== undefined) {
-      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
-    }
+    if (placed) this.refuseThreads(placed);
     if (this.stateful && n % B !== 0) throw new ConfigError('batchSize', B, `a divisor of the ${n} samples: every batch of a stateful model continues the same ${B} streams (Keras needs a fixed batch size)`);
   }
 
-  private release(k: { dispose(): void }): void {
+  /** States flow on one thread: a threaded placement's blocks start from zeros in the core. */
+  private refuseThreads(placed: Placement<Placed>): void {
+    if ((placed.backend as { threads?: number } | undefined)?.threads !== undefined) {
+      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
+    }
+  }
+
+    private release(k: { dispose(): void }): void {
     k.dispose();
     this.holdings.forget(k);
   }

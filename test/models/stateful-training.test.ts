@@ -110,5 +110,6 @@ test('a threaded placement of a stateful model is refused by name (its blocks st
   const model = new RNN({ inputSize: I, outputSize: O, returnSequences: true, layers: [{ cell: 'simple', units: 3 }], stateful: true });
   const placed = await model.placeThreaded(data, { threads: 2 });
   expect(thrown(() => trainSync(model, placed, { optimizer: sgd(), epochs: 1, batchSize: S }))).toEqual(['ConfigError', 'data']);
+  expect(thrown(() => model.predict(placed))).toEqual(['ConfigError', 'data']);
   model.dispose();
 });
