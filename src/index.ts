@@ -14,6 +14,7 @@ export { momentum, type MomentumOptions } from './optimizers/momentum.js';
 export { rmsprop, type RmspropOptions } from './optimizers/rmsprop.js';
 export { rprop, type RpropOptions } from './optimizers/rprop.js';
 export { adam, type AdamOptions } from './optimizers/adam.js';
+export { adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, OPTIMIZERS, OPTIMIZER_SPECS, type OptimizerName } from './optimizers/index.js';
 export type { CoreRule, HyperSpec, Optimizer, OptimizerSpec, OptimizerState, SlotOptimizer } from './optimizers/optimizer.js';
 export { train, trainSync, type EpochInfo, type History, type TrainOptions } from './training/train.js';

@@ -51,7 +51,7 @@ describe('elman train reproduces the tutorial', () => {
     expect(r.out.at(-1)).toBe(`Final weights : wx = ${f84(replay.rmsprop.final[0]!)}, wRec = ${f84(replay.rmsprop.final[1]!)}`);
   });
 
-  test.each(['sgd', 'momentum', 'rmsprop', 'adam', 'rprop'])("%s's default learning rate converges on the tutorial: within 0.01 of (1, 1)", async (name) => {
+  test.each(['sgd', 'momentum', 'rmsprop', 'adam', 'rprop', 'adagrad'])("%s's default learning rate converges on the tutorial: within 0.01 of (1, 1)", async (name) => {
     const r = await run('train', '--optimizer', name, '--json');
     expect(r.code).toBe(0);
     const last = JSON.parse(r.out.at(-1)!) as { wx: number; wRec: number; loss: number; epochs: number };

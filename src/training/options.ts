@@ -53,13 +53,15 @@ export interface TrainOptions<W, L extends string = string> {
   validationData?: Sequences | PlacedData;
   /** Stop after this many epochs without a lower (validation, else training) loss, and restore the best weights. */
   patience?: number;
-  /** Scale each update's gradient down to this global L2 norm when it is longer. */
+  /** Scale each update's gradient down to this global L2 norm when it is longer (Keras's global_clipnorm); not with clipValue. */
   clipNorm?: number;
+  /** Clip each element of each update's gradient to [−clipValue, clipValue] (Keras's clipvalue); not with clipNorm, as Keras 3 refuses both. */
+  clipValue?: number;
   /** Truncated BPTT: the gradient flows back at most through windows of this many steps. */
   truncate?: number;
 }
 
-const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'truncate'];
+const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate'];
 
 /** Every option validated before anything is placed or bound. */
 export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {
@@ -86,8 +88,13 @@ export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: Tra
   if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && o.clipNorm > 0 && Number.isFinite(Math.fround(o.clipNorm)))) {
     throw new ConfigError('clipNorm', o.clipNorm, 'a finite number > 0 in float32');
   }
+  if (o.clipValue !== undefined && !(typeof o.clipValue === 'number' && Math.fround(o.clipValue) > 0 && Number.isFinite(Math.fround(o.clipValue)))) {
+    throw new ConfigError('clipValue', o.clipValue, 'a finite number > 0 in float32');
+  }
+  // Keras 3 refuses more than one of clipnorm, clipvalue, global_clipnorm: no order to guess.
+  if (o.clipNorm !== undefined && o.clipValue !== undefined) throw new ConfigError('clipValue', o.clipValue, 'unset when clipNorm is given (one clipping at a time, as Keras 3)');
   const patience = o.patience === undefined ? undefined : checkInteger('patience', o.patience, 1);
   const seed = o.shuffle === undefined || o.shuffle === false ? undefined : o.shuffle === true ? 0 : o.shuffle;
-  return { epochs, logEvery, limit: limit - (limit % 2), loss, split, patience, seed, clip: o.clipNorm, track: o.trackWeights ?? model.params.length <= 64 };
+  return { epochs, logEvery, limit: limit - (limit % 2), loss, split, patience, seed, clip: o.clipNorm, clipValue: o.clipValue === undefined ? 0 : Math.fround(o.clipValue), track: o.trackWeights ?? model.params.length <= 64 };
 }
 

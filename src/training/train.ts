@@ -171,7 +171,7 @@ class Session<W, L extends string> {
     if (o.signal?.aborted) this.abort();
     const loss = binding.lossAndGrad(this.batch);
     if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
-    if (!clipped(model.grads, this.plan.clip)) this.diverge('gradient');
+    if (!clipped(model.grads, this.plan.clip, this.plan.clipValue)) this.diverge('gradient');
     // The epoch's loss: the sum of batch losses for a summed loss, else their mean weighted by batch size.
     this.epochLoss += this.summed ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(this.batch) / this.n);
     this.lastGood.set(model.params);
@@ -246,7 +246,7 @@ class Session<W, L extends string> {
     const { before } = this;
     // The chunk's starting weights, for the history's first entry (the core path uses them for nothing else).
     if (plan.track) for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
-    inCore.run(model.params, this.lastGood, count, plan.track);
+    inCore.run(model.params, this.lastGood, count, plan.track, plan.clipValue);
     const { losses, weights, epochs, status } = inCore;
     // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
     recorder.recordRun(this.epoch, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
@@ -352,8 +352,11 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Scale g in place to global L2 norm ≤ max (norm summed in float64); false when g holds a non-finite value. */
-export function clipped(g: Float32Array, max: number | undefined): boolean {
+/**
+ * Scale g in place to global L2 norm ≤ max (norm summed in float64), or clamp each element to
+ * [−value, value] when value > 0 (a float32, as assembly/in-core.ts clamps); false when g holds a non-finite value.
+ */
+export function clipped(g: Float32Array, max: number | undefined, value = 0): boolean {
   let sq = 0;
   for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
   if (!Number.isFinite(sq)) return false;
@@ -364,6 +367,7 @@ export function clipped(g: Float32Array, max: number | undefined): boolean {
       for (let i = 0; i < g.length; i++) g[i]! *= s;
     }
   }
+  if (value > 0) for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i]!, -value), value);
   return true;
 }
 
