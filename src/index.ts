@@ -40,3 +40,6 @@ export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropMo
 export { loadTfjs, saveTfjs, tfjsFiles, type LoadTfjsOptions, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';
+// Issue 19: users' arrays in and out (nested or typed with a shape), evaluate with metrics.
+export { type ArrayData, type DataInput, type NestedInputs, type NestedTargets, type Shaped, type ShapedInput } from './data/arrays.js';
+export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName } from './training/evaluate.js';

@@ -2,7 +2,7 @@
 // bound, unknown keys refused with the key named.
 
 import { checkInteger } from '../checks.js';
-import { type Sequences } from '../data/sequences.js';
+import type { DataInput } from '../data/arrays.js';
 import { ConfigError } from '../errors.js';
 import type { PlacedData, Trainable } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -49,8 +49,8 @@ export interface TrainOptions<W, L extends string = string> {
   shuffle?: boolean | number;
   /** Fraction in [0, 1) of the samples, taken from the end before any shuffling, held out for validation. */
   validationSplit?: number;
-  /** Held-out data (a data set, or data placed by this model) evaluated after every epoch. */
-  validationData?: Sequences | PlacedData;
+  /** Held-out data (arrays `{ x, y }`, a data set, or data placed by this model) evaluated after every epoch. */
+  validationData?: DataInput | PlacedData;
   /** Stop after this many epochs without a lower (validation, else training) loss, and restore the best weights. */
   patience?: number;
   /** Scale each update's gradient down to this global L2 norm when it is longer (Keras's global_clipnorm); not with clipValue. */

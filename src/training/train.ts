@@ -5,6 +5,7 @@
 import { checkInteger } from '../checks.js';
 import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
+import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { LOSS_SPECS, type LossSpec } from '../losses.js';
@@ -81,10 +82,12 @@ class Session<W, L extends string> {
 
   constructor(
     private readonly model: Trainable<W, L>,
-    data: Sequences | PlacedData,
+    given: DataInput | PlacedData,
     private readonly o: TrainOptions<W, L>,
   ) {
     this.plan = checkOptions(model, o);
+    // Users' arrays ({ x, y } nested or typed) made time-major once, here, before anything is bound.
+    const data = sequencesOf(given);
     this.summed = (LOSS_SPECS as Record<string, LossSpec>)[this.plan.loss]?.mean === 'none';
     this.epochs = this.plan.epochs;
     if (training.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
@@ -93,7 +96,7 @@ class Session<W, L extends string> {
       const { split, loss } = this.plan;
       const { batchSize, truncate } = o;
       let trainData = data;
-      let valData = o.validationData;
+      let valData = sequencesOf(o.validationData, 'validationData.');
       // Values unchecked until placed: a data set placed whole is checked by the model's place (a
       // backend may check as it copies, with no scan first); one to be split is checked here, whole.
       let unchecked: Sequences | undefined;
@@ -291,8 +294,8 @@ class Session<W, L extends string> {
 }
 
 /**
- * Train a model for `epochs` passes over `data` (a data set, or data placed once with
- * `model.place(data)`) and return the loss and weight history. Yields to the event loop between
+ * Train a model for `epochs` passes over `data` (nested or typed arrays `{ x, y }` as ArrayData
+ * describes them, time-major Sequences, or data placed once with `model.place(data)`) and return the loss and weight history. Yields to the event loop between
  * batches about every 20 ms, so timers, messages and AbortSignal.timeout fire. Throws
  * DivergenceError (model reset to its last weights with a finite loss), AbortError or BusyError.
  * @example
@@ -307,7 +310,7 @@ class Session<W, L extends string> {
  * ```
  * @category Training
  */
-export async function train<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
+export async function train<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
   const session = new Session(model, data, options);
   while (!session.done) {
     session.advance(performance.now() + SLICE_MS);
@@ -330,7 +333,7 @@ export async function train<W, L extends string>(model: Trainable<W, L>, data: S
  * ```
  * @category Training
  */
-export function trainSync<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): History<W> {
+export function trainSync<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): History<W> {
   const session = new Session(model, data, options);
   session.advance(Infinity);
   return session.finish();
