@@ -59,9 +59,11 @@ export interface TrainOptions<W, L extends string = string> {
   clipValue?: number;
   /** Truncated BPTT: the gradient flows back at most through windows of this many steps. */
   truncate?: number;
+  /** 0: silent (default); 1: a line per logged epoch (epoch, loss, validation loss, time per epoch, ETA) through console.log; 2: a live bar on a terminal (lines elsewhere). */
+  verbose?: 0 | 1 | 2;
 }
 
-const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate'];
+const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate', 'verbose'];
 
 /** Every option validated before anything is placed or bound. */
 export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {

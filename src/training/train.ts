@@ -15,6 +15,7 @@ import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
 import { FAILED, InCore } from './in-core.js';
 import { checkOptions, type EpochInfo, type TrainOptions } from './options.js';
+import { withProgress } from './progress.js';
 
 export type { EpochInfo, History, TrainOptions, Trainable };
 
@@ -311,12 +312,17 @@ class Session<W, L extends string> {
  * @category Training
  */
 export async function train<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
-  const session = new Session(model, data, options);
-  while (!session.done) {
-    session.advance(performance.now() + SLICE_MS);
-    if (!session.done) await yieldToEventLoop();
+  const progress = withProgress(options);
+  try {
+    const session = new Session(model, data, progress.options);
+    while (!session.done) {
+      session.advance(performance.now() + SLICE_MS);
+      if (!session.done) await yieldToEventLoop();
+    }
+    return session.finish();
+  } finally {
+    progress.end();
   }
-  return session.finish();
 }
 
 /**
@@ -334,9 +340,14 @@ export async function train<W, L extends string>(model: Trainable<W, L>, data: D
  * @category Training
  */
 export function trainSync<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): History<W> {
-  const session = new Session(model, data, options);
-  session.advance(Infinity);
-  return session.finish();
+  const progress = withProgress(options);
+  try {
+    const session = new Session(model, data, progress.options);
+    session.advance(Infinity);
+    return session.finish();
+  } finally {
+    progress.end();
+  }
 }
 
 /** Let timers and messages run: setImmediate where there is one (Node, Bun), a message elsewhere (no 4 ms clamp of nested timers). */
