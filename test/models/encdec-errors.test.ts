@@ -71,3 +71,12 @@ describe('what a wired stack cannot do, and data of the wrong shape', () => {
     m.dispose();
   });
 });
+
+test('stateful, learnInitialState and initialState are refused for wired stacks', () => {
+  const layers: LayerEntry[] = [lstm, { repeatVector: 2 }, lstm];
+  expect(make(layers, { stateful: true })).toThrow(/^stateful must be false: repeatVector and bidirectional layers carry no state/);
+  expect(make([{ bidirectional: lstm }], { learnInitialState: true })).toThrow(/^learnInitialState must be false/);
+  const m = new RNN({ ...base, layers: [{ bidirectional: lstm }], backend: 'js' });
+  expect(() => m.predict({ x: new Float32Array(6), samples: 1, steps: 3 }, { initialState: [{ h: [0, 0, 0] }] })).toThrow(/^initialState must be undefined/);
+  m.dispose();
+});

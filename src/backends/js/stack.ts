@@ -4,7 +4,7 @@
 // Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
 
 import { CELL_SPECS } from '../../cells/index.js';
-import type { StackDims } from '../../stack-spec.js';
+import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import { outputSteps, planFloats, stackPlan, type LayerPlan } from '../../stack-wiring.js';
 import type { LossSpec } from '../../losses.js';
@@ -104,13 +104,14 @@ export class JsStack {
     return { T: top.Tout, B: v.B, H: top.W, O: d.O, outAct: d.outAct, seq: d.seq, hs: out.buf, h0: out.at, p, p0: this.offsets.head };
   }
 
-  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall[][] {
-    return this.d.layers.map((l, i) => {
+  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number, flow?: StateFlow): LayerCall[][] {
+    const calls = this.d.layers.map((l, i) => {
       const s = this.scratch[i]!, { T, H } = s.plan, BH = v.B * H;
       const calls = s.dirs.map((dir, r) => {
         const c = this.call(i, r, v, p, g, window);
-        dir.hs.fill(0, 0, BH); // zero initial state
-        dir.cs.fill(0, 0, BH);
+        // States flow into the one-copy layers only (the model refuses state for wired stacks); else zero.
+        if (r === 0) this.start(i, v.B, flow?.from ?? null);
+        else (dir.hs.fill(0, 0, BH), dir.cs.fill(0, 0, BH));
         CELL_SPECS[l.cell].js.forward(c);
         return c;
       });
@@ -120,6 +121,8 @@ export class JsStack {
       }
       return calls;
     });
+    if (flow?.to) this.rows(v.B, v.T, flow.to, true);
+    return calls;
   }
 
   /** Backward through layer i after the layer above (or the head) wrote its outputs' gradients. */
@@ -137,10 +140,45 @@ export class JsStack {
     if (l.repeat !== undefined) sumSteps(this.outputs(i - 1, B).grad, s.dxs, T, B * I);
   }
 
-  /** Outputs y [Tout][B][O] of one batch (the targets are not read). */
-  predict(v: StackBatch, p: ArrayLike<number>, y: Float32Array | Float64Array): void {
-    this.forward(v, p, new Float64Array(0), 0);
+  /** Layer i's hs[0] (cs[0]) of B rows from `from`, or zeros. */
+  private start(i: number, B: number, from: StateRows | null): void {
+    const s = this.scratch[i]!.dirs[0]!, n = B * this.d.layers[i]!.units;
+    if (from) s.hs.set(from.h[i]!.subarray(0, n));
+    else s.hs.fill(0, 0, n);
+    if (s.cs.length > 0 && from?.c[i]) s.cs.set(from.c[i]!.subarray(0, n));
+    else s.cs.fill(0, 0, n);
+  }
+
+  /** Every layer's states at step k (B rows) into `to`, or (out = false) `to` into them. */
+  private rows(B: number, k: number, to: StateRows, out: boolean): void {
+    this.d.layers.forEach((l, i) => {
+      const s = this.scratch[i]!.dirs[0]!, n = B * l.units;
+      for (const [mine, theirs] of [[s.hs, to.h[i]], [s.cs, to.c[i]]] as const) {
+        if (!theirs || mine.length === 0) continue;
+        if (out) theirs.set(mine.subarray(k * n, (k + 1) * n));
+        else mine.set(theirs.subarray(0, n), k * n);
+      }
+    });
+  }
+
+  /** Each layer's ∂L/∂h[0] (∂L/∂c[0]), the backward carry after step 1, into d0 (B rows). */
+  private carries(B: number, T: number, d0: StateRows): void {
+    this.d.layers.forEach((l, i) => {
+      const w = this.scratch[i]!.dirs[0]!.work, n = B * l.units, at = CELL_SPECS[l.cell].carry(B, T, l.units, (m) => m);
+      d0.h[i]!.set(w.subarray(at.h, at.h + n));
+      if (at.c !== undefined && d0.c[i]) d0.c[i]!.set(w.subarray(at.c, at.c + n));
+    });
+  }
+
+  /** Outputs y [Tout][B][O] of one batch (the targets are not read); states flow as `flow` says. */
+  predict(v: StackBatch, p: ArrayLike<number>, y: Float32Array | Float64Array, flow?: StateFlow): void {
+    this.forward(v, p, new Float64Array(0), 0, flow);
     headForward(this.head(v, p), y);
+  }
+
+  /** The states `step` carries (maxB streams) into `to`, or (load) from it. */
+  stepState(to: StateRows, load: boolean): void {
+    this.rows(this.maxB, 0, to, !load);
   }
 
   /** Advance maxB independent streams by one step: x [maxB][I] at x[x0], outputs into y [maxB][O]; states carried in the scratch. */
@@ -165,9 +203,9 @@ export class JsStack {
   }
 
   /** Loss (scaled by s) of one batch; when g is given, overwrites it with ∂L/∂params. */
-  lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
+  lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null, flow?: StateFlow): number {
     const acc = g ?? new Float64Array(0);
-    const calls = this.forward(v, p, acc, window);
+    const calls = this.forward(v, p, acc, window, flow);
     // A layer that hands up its last state alone gets one row of dh: the rows before stay zero (the twins read every row).
     for (const sc of this.scratch) if (sc.plan.dirs === 1 && sc.plan.Tout === 1) sc.dirs[0]!.dh.fill(0);
     const top = this.outputs(calls.length - 1, v.B);
@@ -175,6 +213,7 @@ export class JsStack {
     if (!g) return L;
     g.fill(0, 0, this.offsets.head);
     for (let i = calls.length - 1; i >= 0; i--) this.backward(i, calls[i]!, v.B);
+    if (flow?.d0) this.carries(v.B, v.T, flow.d0);
     return L;
   }
 }
