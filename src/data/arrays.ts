@@ -134,7 +134,7 @@ export function fromTimeMajor(y: Float32Array, samples: number, steps: number, w
 }
 
 type XPart = Pick<Sequences, 'samples' | 'steps' | 'inputSize' | 'x'>;
-type YPart = Pick<Sequences, 'outputSize' | 'targets' | 'targetsPerStep'>;
+type YPart = Pick<Sequences, 'outputSize' | 'targets' | 'targetsPerStep' | 'outputSteps'>;
 
 /** The length of `v` if it is an array-like of at least one element, else a ShapeError naming it. */
 function lengthOf(name: string, v: unknown, what: string): number {
@@ -192,13 +192,15 @@ function nestedTargets(rows: NestedTargets, name: string, samples: number, steps
     return { outputSize: O, targets, targetsPerStep: false };
   }
   const O = widthOf(`${name}[0][0]`, (first as ArrayLike<unknown>)[0]);
-  const targets = new Float32Array(byteSize(name, rows, [steps, samples, O, 4], { kind: 'shape' }) / 4);
+  // Targets may have steps of their own (an encoder–decoder's decoder steps): every sample as many as y[0].
+  const tSteps = (first as ArrayLike<unknown>).length;
+  const targets = new Float32Array(byteSize(name, rows, [tSteps, samples, O, 4], { kind: 'shape' }) / 4);
   for (let s = 0; s < samples; s++) {
     const seq = rows[s] as ArrayLike<unknown>;
-    if (seq === null || typeof seq !== 'object' || seq.length !== steps) throw new ShapeError(`${name}[${s}]`, seq, `have ${steps} steps like x`, `${seq?.length}`);
-    for (let k = 0; k < steps; k++) copyStep(`${name}[${s}][${k}]`, seq[k], O, targets, (k * samples + s) * O);
+    if (seq === null || typeof seq !== 'object' || seq.length !== tSteps) throw new ShapeError(`${name}[${s}]`, seq, `have ${tSteps} steps like ${name}[0]`, `${seq?.length}`);
+    for (let k = 0; k < tSteps; k++) copyStep(`${name}[${s}][${k}]`, seq[k], O, targets, (k * samples + s) * O);
   }
-  return { outputSize: O, targets, targetsPerStep: true };
+  return { outputSize: O, targets, targetsPerStep: true, ...(tSteps !== steps && { outputSteps: tSteps }) };
 }
 
 /** The shape's sizes, checked: integers >= 1, `ranks` entries. */
@@ -234,6 +236,7 @@ function shapedTargets(v: ShapedInput, name: string, samples: number, steps: num
   const shape = checkShape(name, v, [2, 3]);
   if (shape[0] !== samples) throw new ShapeError(`${name}.shape[0]`, shape[0], `be ${samples} samples like x`);
   if (shape.length === 2) return { outputSize: shape[1]!, targets: transpose(name, v.data, samples, 1, shape[1]!, false), targetsPerStep: false };
-  if (shape[1] !== steps) throw new ShapeError(`${name}.shape[1]`, shape[1], `be ${steps} steps like x`);
-  return { outputSize: shape[2]!, targets: transpose(name, v.data, samples, steps, shape[2]!), targetsPerStep: true };
+  // Targets may have steps of their own (an encoder–decoder's decoder steps).
+  const tSteps = shape[1]!;
+  return { outputSize: shape[2]!, targets: transpose(name, v.data, samples, tSteps, shape[2]!), targetsPerStep: true, ...(tSteps !== steps && { outputSteps: tSteps }) };
 }

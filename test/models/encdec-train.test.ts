@@ -76,3 +76,18 @@ test('a wired model gives back every byte it took: bindings, placements and pred
   m.dispose();
   expect(arena.bytesInUse).toBe(base);
 });
+
+test("nested arrays in and out: targets [samples][decoder steps][O] train, predictions come back [samples][decoder steps][O]", async () => {
+  const data = additions(24, 3), V = CHARS.length, N = data.samples;
+  const nest = (a: Float32Array, steps: number) => Array.from({ length: N }, (_, s) => Array.from({ length: steps }, (_, k) => Array.from(a.subarray((k * N + s) * V, (k * N + s + 1) * V))));
+  const x = nest(data.x, IN_LEN), y = nest(data.targets, OUT_LEN);
+  const nested = model('wasm'), flat = model('wasm');
+  const h1 = await train(nested, { x, y }, { optimizer: adam({ lr: 0.01 }), epochs: 3, loss: 'cce' });
+  const h2 = await train(flat, data, { optimizer: adam({ lr: 0.01 }), epochs: 3, loss: 'cce' });
+  expect(h1.loss).toEqual(h2.loss); // the same data set, time-major or nested
+  const out = nested.predict(x) as number[][][];
+  expect([out.length, out[0]!.length, out[0]![0]!.length]).toEqual([N, OUT_LEN, V]);
+  expect(out[5]![2]![7]).toBe(nested.predict({ x: data.x, samples: N, steps: IN_LEN })[(2 * N + 5) * V + 7]);
+  nested.dispose();
+  flat.dispose();
+});
