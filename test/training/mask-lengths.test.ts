@@ -42,34 +42,40 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, rel: number): void {
   for (let i = 0; i < b.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(rel * Math.max(scale, 1e-3));
 }
 
+/**
+ * The batch's outputs, sse loss and gradients against each sample run alone (`one(n)`): at step k a
+ * sequence output equals the lone run's output at(n, k) (none before its first kept step, −1); sse
+ * sums, so the batch's loss and gradients are the sums of the lone runs'.
+ */
+function againstAlone(model: RNN, data: Sequences, seq: boolean, one: (n: number) => Sequences, at: (n: number, k: number) => number): void {
+  const y = model.predict(data);
+  const batch = model.lossAndGrad(data, 'sse');
+  const grads = model.grads.slice();
+  let loss = 0;
+  const sum = new Float64Array(grads.length);
+  for (let n = 0; n < S; n++) {
+    const lone = one(n), y1 = model.predict(lone);
+    if (seq) {
+      for (let k = 0; k < T; k++) {
+        const j = at(n, k);
+        if (j >= 0) close(y.subarray((k * S + n) * O, (k * S + n + 1) * O), y1.subarray(j * O, (j + 1) * O), 1e-6);
+      }
+    } else close(y.subarray(n * O, (n + 1) * O), y1, 1e-6);
+    loss += model.lossAndGrad(lone, 'sse').loss;
+    model.grads.forEach((g, i) => (sum[i]! += g));
+  }
+  expect(Math.abs(batch.loss - loss)).toBeLessThan(1e-5 * loss);
+  close(grads, sum, 1e-5);
+}
+
 const cases = CELLS.flatMap((cell) => [false, true].map((seq) => [cell, seq] as [CellKind, boolean]));
 
 describe.each(['wasm', 'js'] as const)('a padded batch on %s', (backend) => {
   test.each(cases)('%s, returnSequences %s: each sample as if alone at its length', (cell, seq) => {
     const model = new RNN({ inputSize: I, outputSize: O, returnSequences: seq, layers: [{ cell, units: 4 }, { cell, units: 3 }], seed: 7, backend });
     const data = padded(11, seq);
-    const y = model.predict(data);
-    // sse sums, so the batch's loss and gradient are the sums of the samples' alone.
-    const batch = model.lossAndGrad(data, 'sse');
-    const grads = model.grads.slice();
-    let loss = 0;
-    const sum = new Float64Array(grads.length);
-    for (let n = 0; n < S; n++) {
-      const one = alone(data, n, LENGTHS[n]!);
-      const y1 = model.predict(one);
-      const len = LENGTHS[n]!;
-      if (seq) {
-        for (let k = 0; k < T; k++) {
-          // Past its length a sample's state holds, so its output repeats the last step's (Keras 3 returns the same).
-          const at = Math.min(k, len - 1);
-          close(y.subarray((k * S + n) * O, (k * S + n + 1) * O), y1.subarray(at * O, (at + 1) * O), 1e-6);
-        }
-      } else close(y.subarray(n * O, (n + 1) * O), y1, 1e-6);
-      loss += model.lossAndGrad(one, 'sse').loss;
-      model.grads.forEach((g, i) => (sum[i]! += g));
-    }
-    expect(Math.abs(batch.loss - loss)).toBeLessThan(1e-5 * loss);
-    close(grads, sum, 1e-5);
+    // Past its length a sample's state holds, so its output repeats the last step's (Keras 3 returns the same).
+    againstAlone(model, data, seq, (n) => alone(data, n, LENGTHS[n]!), (n, k) => Math.min(k, LENGTHS[n]! - 1));
     model.dispose();
   });
 });
@@ -100,26 +106,7 @@ describe.each(['wasm', 'js'] as const)('a mask with holes on %s', (backend) => {
   test.each(cases)('%s, returnSequences %s: each sample as its kept steps alone', (cell, seq) => {
     const model = new RNN({ inputSize: I, outputSize: O, returnSequences: seq, layers: [{ cell, units: 4 }, { cell, units: 3 }], seed: 8, backend });
     const data = { ...randomElmanData(12, S, T, I, O, seq), mask: HOLES };
-    const y = model.predict(data);
-    const batch = model.lossAndGrad(data, 'sse');
-    const grads = model.grads.slice();
-    let loss = 0;
-    const sum = new Float64Array(grads.length);
-    for (let n = 0; n < S; n++) {
-      const one = kept(data, HOLES, n);
-      const y1 = model.predict(one);
-      if (seq) {
-        let j = -1;
-        for (let k = 0; k < T; k++) {
-          if (HOLES[n * T + k] === 1) j++;
-          if (j >= 0) close(y.subarray((k * S + n) * O, (k * S + n + 1) * O), y1.subarray(j * O, (j + 1) * O), 1e-6);
-        }
-      } else close(y.subarray(n * O, (n + 1) * O), y1, 1e-6);
-      loss += model.lossAndGrad(one, 'sse').loss;
-      model.grads.forEach((g, i) => (sum[i]! += g));
-    }
-    expect(Math.abs(batch.loss - loss)).toBeLessThan(1e-5 * loss);
-    close(grads, sum, 1e-5);
+    againstAlone(model, data, seq, (n) => kept(data, HOLES, n), (n, k) => HOLES.slice(n * T, n * T + k + 1).reduce((a, b) => a + b, 0) - 1);
     model.dispose();
   });
 });
