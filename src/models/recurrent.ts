@@ -30,7 +30,7 @@ import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
  * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
  * @category Models
  */
-export type RNNInputs = (Pick<Sequences, 'x' | 'samples' | 'steps'> & Pick<Sequences, 'lengths' | 'mask'>) | ArrayLike<ArrayLike<ArrayLike<number>>>;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps' | 'lengths' | 'mask' | 'sampleWeights'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */
 type Placed = (WasmPlaced | JsPlaced) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
@@ -367,8 +367,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
       if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
       const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
-      // Lengths or a mask hold the states of padded steps when predicting too (checked with the rest).
-      const held = { ...(s.lengths !== undefined && { lengths: s.lengths }), ...(s.mask !== undefined && { mask: s.mask }) };
+      // Lengths or a mask hold the states of padded steps when predicting too; weights are checked, then unused.
+      const held = { ...(s.lengths !== undefined && { lengths: s.lengths }), ...(s.mask !== undefined && { mask: s.mask }), ...(s.sampleWeights !== undefined && { sampleWeights: s.sampleWeights }) };
       return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences, ...held };
     }
     const rows = input as ArrayLike<ArrayLike<ArrayLike<number>>>;
