@@ -110,13 +110,16 @@ export function maskRoute(blk: usize, k: i32, carry: usize, carryC: usize): void
   for (let r = 0; r < B; r++) {
     if (load<f32>(at(mk, r)) != 0) continue;
     const e = r * H;
-    for (let j = 0; j < H; j++) {
-      store<f32>(at(save, e + j), (dk ? load<f32>(at(dk, e + j)) : <f32>0) + load<f32>(at(carry, e + j)));
-      if (carryC) store<f32>(at(save, BH + e + j), load<f32>(at(carryC, e + j)));
-    }
-    if (dk) memory.fill(at(dk, e), 0, bytes);
+    memory.copy(at(save, e), at(carry, e), bytes);
     memory.fill(at(carry, e), 0, bytes);
-    if (carryC) memory.fill(at(carryC, e), 0, bytes);
+    if (dk) {
+      addTo(at(save, e), at(dk, e), H);
+      memory.fill(at(dk, e), 0, bytes);
+    }
+    if (carryC) {
+      memory.copy(at(save, BH + e), at(carryC, e), bytes);
+      memory.fill(at(carryC, e), 0, bytes);
+    }
   }
 }
 
