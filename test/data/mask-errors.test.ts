@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError, DataError, ElmanError, init, RNN, sgd, ShapeError, train, type Sequences } from '../../src/index.js';
+import { ConfigError, DataError, ElmanError, init, LinearRNN, RNN, sgd, ShapeError, train, type Sequences } from '../../src/index.js';
 import { randomElmanData } from '../helpers/elman-data.js';
 
 // Bad lengths, masks and sample weights are typed errors that name the argument, the sample (and the
@@ -43,6 +43,18 @@ test('a threaded placement refuses masks and weights by name: its blocks run unm
     const p = model.placeThreaded({ ...data, [key]: value }, { threads: 2 });
     await expect(p).rejects.toThrowError(ConfigError);
     await expect(model.placeThreaded({ ...data, [key]: value }, { threads: 2 })).rejects.toThrowError(new RegExp(`^data\\.${key} must be absent on a threaded placement`));
+  }
+  model.dispose();
+});
+
+test('the counter refuses masks and weights by name rather than ignoring them', () => {
+  const model = new LinearRNN({ wx: 0.5, wRec: 0.5 });
+  const counts = { samples: 2, steps: 3, inputSize: 1, outputSize: 1, x: new Float32Array(6), targets: new Float32Array(2) };
+  for (const [key, value] of [['lengths', [3, 2]], ['mask', [1, 1, 1, 1, 1, 0]], ['sampleWeights', [1, 2]]] as const) {
+    for (const run of [() => model.place({ ...counts, [key]: value }), () => model.bind({ ...counts, [key]: value })]) {
+      expect(run).toThrowError(ConfigError);
+      expect(run).toThrowError(new RegExp(`^data\\.${key} must be absent for LinearRNN`));
+    }
   }
   model.dispose();
 });
