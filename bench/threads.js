@@ -55,6 +55,7 @@ export async function threadBound(cell, units, { rounds = 9 } = {}) {
   const [x, t, p, g] = c.arena.allocAll([T * B * I * 4, B * 4, P * 4, P * 4], 'bench');
   const data = elmanData();
   c.arena.f32.set(data.x.subarray(0, T * B * I), x >>> 2);
+  c.arena.f32.fill(0, t >>> 2, (t >>> 2) + B); // targets: freshly allocated memory may hold anything
   const model = makeModel(cell, units)();
   c.arena.f32.set(model.params, p >>> 2);
   const run = (n0, n) => stack.lossGrad(x + n0 * I * 4, B * I, t + n0 * 4, 1, n, T, LOSS_SPECS.mse, 1 / B, 0, p, g);
