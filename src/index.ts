@@ -39,3 +39,7 @@ export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropMo
 export { loadTfjs, saveTfjs, tfjsFiles, type LoadTfjsOptions, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';
+// Tokens: an embedding of integer ids, class-id targets (sparseCce), a vocabulary, sampling (issue 19).
+export { Vocabulary, tokens, tokenSequences, type VocabularyJSON } from './data/tokens.js';
+export { sample, type Samplable, type SampleOptions } from './models/sample.js';
+export type { EmbeddingSpec } from './stack-spec.js';

@@ -34,6 +34,7 @@ export const RNN_OPTIONS = {
   outputActivation,
   returnSequences,
   defaults: { kind: 'oneOf', choices: ['tfjs', 'keras3'], default: 'tfjs', doc: "Which library's defaults unset layer options take." },
+  embedding: { kind: 'any', doc: 'Token ids in: { vocab, dim }, a table [vocab][dim] looked up before the first layer (inputSize 1).' },
   seed,
   backend,
 } as const satisfies Record<string, OptionSpec>;

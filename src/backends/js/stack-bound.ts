@@ -22,7 +22,8 @@ export class JsStackWork {
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
     this.check();
-    const { I, O } = this.d;
+    // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
+    const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
     const { x, t } = this.data.arrays(false);
     const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T }, kind, s, window, params, this.g);

@@ -55,7 +55,7 @@ export class ThreadedStackWork extends WasmStackWork {
   override lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
     this.check();
     const { arena } = this.core;
-    const { I, O } = this.d;
+    const { I } = this.d, O = this.data.d.O; // the placed targets' width: O, or 1 (class ids)
     const { n, T } = this.data;
     const { x, t } = this.data.source();
     const xb = x + n0 * I * 4, tb = t + n0 * O * 4;
