@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError, DataError, gradCheck, init, RNN, type RNNOptions } from '../../src/index.js';
+import { ConfigError, DataError, gradCheck, init, Predictor, RNN, type RNNOptions } from '../../src/index.js';
 import { oneHotInputs, randomTokenData } from '../helpers/token-data.js';
 
 // The embedding input layer: its gradients against float64 central differences, its forward
@@ -79,7 +79,7 @@ describe.each(['wasm', 'js'] as const)('embedding on %s', (backend) => {
     model.dispose();
   });
 
-  test('toJSON / fromJSON keep the embedding and its table', () => {
+  test('toJSON / fromJSON keep the embedding and its table; Predictor serves it', async () => {
     const model = new RNN({ ...base, backend });
     const json = JSON.parse(JSON.stringify(model.toJSON()));
     expect(json.config.embedding).toEqual({ vocab: 8, dim: 3 });
@@ -89,6 +89,13 @@ describe.each(['wasm', 'js'] as const)('embedding on %s', (backend) => {
     expect(back.shapes.embeddings).toEqual([8, 3]);
     const data = randomTokenData(24, 3, 4, 8, 5, true);
     expect(back.predict(data)).toEqual(model.predict(data));
+    // Served from the saved JSON: sequences of ids of any lengths, one output row per step.
+    const served = await Predictor.load(json, { backend });
+    const out = served.predict([[1, 2, 3], [4, 5]]) as number[][][];
+    expect(out.map((s) => s.length)).toEqual([3, 2]);
+    expect(out[1]![1]!).toEqual(Array.from(model.predict([[[4], [5]]]).subarray(5, 10)));
+    expect(() => served.predict([[1, 8]])).toThrow(/sample 0, step 1\), got 8/);
+    served.dispose();
     model.dispose();
     back.dispose();
   });
