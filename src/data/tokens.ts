@@ -112,7 +112,12 @@ export class Vocabulary {
  * A text as token ids with its vocabulary (`Vocabulary.fromText(text)`).
  * @category Data and time series
  */
-export function tokens(text: string): { vocabulary: Vocabulary; ids: Int32Array } {
+export function tokens(text: string): {
+  /** Every distinct character of the text, ids in code-point order. */
+  vocabulary: Vocabulary;
+  /** The text's characters as ids. */
+  ids: Int32Array;
+} {
   const vocabulary = Vocabulary.fromText(text);
   return { vocabulary, ids: vocabulary.encode(text) };
 }

@@ -15,11 +15,20 @@ import type { OutputActivation } from '../types.js';
  * @category Models
  */
 export interface Samplable {
+  /** 1 with an embedding (one id a step), else the one-hot width. */
   readonly inputSize: number;
+  /** Ids the head draws from. */
   readonly outputSize: number;
+  /** 'softmax' (outputs are probabilities) or 'linear' (logits). */
   readonly outputActivation: OutputActivation;
-  readonly embedding?: { readonly vocab: number } | undefined;
+  /** The embedding of token ids, if the model has one. */
+  readonly embedding?: {
+    /** Ids the embedding reads. */
+    readonly vocab: number;
+  } | undefined;
+  /** One step of one stream: outputs f32[outputSize]. */
   step(x: ArrayLike<number>): Float32Array;
+  /** Zero the state `step` carries. */
   resetState(): void;
 }
 
