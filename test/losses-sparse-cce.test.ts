@@ -34,8 +34,9 @@ describe.each(['wasm', 'js'] as const)('sparseCce on %s', (backend) => {
     const runs = [];
     for (const [data, loss] of [[ids, 'sparseCce'], [oneHotTargets(ids, 6), 'cce']] as const) {
       const model = new RNN({ ...models[0]![1], backend });
-      const h = await train(model, data, { loss, epochs: 5, batchSize: 4, optimizer: adam({ lr: 0.05 }) });
-      runs.push({ losses: h.loss, params: bits(model.params) });
+      // Shuffled batches and a validation split: the placed targets are permuted and sliced at their own width.
+      const h = await train(model, data, { loss, epochs: 5, batchSize: 4, shuffle: 7, validationSplit: 0.25, optimizer: adam({ lr: 0.05 }) });
+      runs.push({ losses: h.loss, val: h.valLoss, params: bits(model.params) });
       model.dispose();
     }
     expect(runs[0]!.losses[4]!).toBeLessThan(runs[0]!.losses[0]!);
