@@ -55,9 +55,9 @@ export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: f
   return 0;
 }
 
-/** Floats of target per row: one class id for sparse cross-entropy, else O values. */
+/** Floats of target per row: one class id for sparse cross-entropy, else O values (the threads core offsets a block's targets by it). */
 // @ts-ignore: decorator
-@inline function targetWidth(loss: i32, O: i32): i32 {
+@inline export function targetWidth(loss: i32, O: i32): i32 {
   return loss == LOSS_SPARSE_CCE ? 1 : O;
 }
 

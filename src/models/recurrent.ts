@@ -312,7 +312,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       work: () => data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
-      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: this.outputSize }, threads),
+      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: data.outputSize }, threads),
       data,
       owner: this,
       holdings: this.holdings,
@@ -326,8 +326,6 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const own = data instanceof Placement;
     const placement = own ? this.owned(data as PlacedData) : undefined;
     const kind = this.lossFor(options.loss ?? this.defaultLoss, placement ? placement.backend!.d.O : (data as Sequences)?.outputSize);
-    // The threads' core offsets a block's targets by O values a row: class ids (one a row) stay on one thread.
-    if (kind.sparse && placement?.backend?.stackWork) throw new ConfigError('loss', options.loss, 'a dense loss on threaded data: class-id targets train on one thread (model.place) for now');
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
     const placed = placement ?? this.placeChecked(data as Sequences);
