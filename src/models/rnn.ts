@@ -7,8 +7,8 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
-import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type EmbeddingSpec, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { LAYER_OPTIONS, loadOptions, optionalFlags, RNN_OPTIONS } from './options.js';
+import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type EmbeddingSpec, type GateActivation, type InitialOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 import { checkNotTraining } from './model.js';
@@ -64,6 +64,10 @@ export interface RNNOptions {
   defaults?: LayerDefaults;
   /** Token ids in: a table [vocab][dim] (Keras's Embedding) looked up before the first layer; needs inputSize 1 (one id per step). */
   embedding?: EmbeddingSpec;
+  /** Carry each layer's final state of a batch (or predict call) into the next, per stream (default false). */
+  stateful?: boolean;
+  /** Learn each layer's initial state, weights `initialStates` (default false; not with stateful). */
+  learnInitialState?: boolean;
   /** Seed of the RandomState the initial weights are drawn from (default 0). */
   seed?: number;
   /** Where the loops run: 'wasm' (default, needs `await init()`) or 'js'. */
@@ -96,6 +100,8 @@ export interface RNNWeights {
   outputKernel: Float32Array;
   /** The head's bias `[outputSize]`. */
   outputBias: Float32Array;
+  /** With learnInitialState: each layer's learned initial state, h `[units]` (and c `[units]` for a cell state). */
+  initialStates?: Array<{ h: Float32Array; c?: Float32Array }>;
 }
 
 /**
@@ -111,6 +117,8 @@ export interface RNNWeightsInput {
   outputKernel?: unknown;
   /** The head's bias `[outputSize]`. */
   outputBias?: unknown;
+  /** With learnInitialState: some layers' initial states `{ h, c? }`, each `[units]`. */
+  initialStates?: Array<{ h?: unknown; c?: unknown } | undefined>;
 }
 
 /**
@@ -123,9 +131,9 @@ export interface RNNJSON {
   /** Layout version of this form. */
   version: 1;
   /** The model's shape: input width, every layer fully specified, the head. */
-  config: { inputSize: number; embedding?: EmbeddingSpec; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean };
+  config: { inputSize: number; embedding?: EmbeddingSpec; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { embeddings?: number[]; layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] };
+  weights: { embeddings?: number[]; layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
 }
 
 /**
@@ -173,10 +181,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
     });
     const embedding = embeddingOption(options.embedding, I);
-    const dims: StackDims = { I, embedding, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences };
+    const dims: StackDims = { I, embedding, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences, learnS0: opt.learnInitialState };
     super({
       name: 'RNN',
       dims,
+      stateful: opt.stateful,
       backend: opt.backend,
       // Keras's initialisers, drawn in this order from one stream: per layer kernel (Glorot uniform)
       // and recurrentKernel (orthogonal over all gates), then the head's kernel; biases start at 0,
@@ -214,15 +223,16 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       ...(this.embedding && { embeddings: params.slice(o.embedding, o.layers[0]!.kernel) }),
       layers: o.layers.map((lo) => ({ kernel: params.slice(lo.kernel, lo.recurrentKernel), recurrentKernel: params.slice(lo.recurrentKernel, lo.bias), bias: params.slice(lo.bias, lo.end) })),
       outputKernel: params.slice(o.head, o.headBias),
-      outputBias: params.slice(o.headBias, o.size),
+      outputBias: params.slice(o.headBias, o.headEnd),
+      ...(this.learnInitialState && { initialStates: initialStatesOf(params, o.initial, this.layers) }),
     };
   }
 
   /** Set any weights by name (flat or as rows, finite in float32); nothing changes unless every given weight is valid. */
   setWeights(w: RNNWeightsInput): void {
     checkNotTraining(this, 'setWeights');
-    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { embeddings?, layers?, outputKernel?, outputBias? }');
-    checkKeys('weights', w, this.embedding ? ['embeddings', 'layers', 'outputKernel', 'outputBias'] : ['layers', 'outputKernel', 'outputBias']);
+    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { embeddings?, layers?, outputKernel?, outputBias?, initialStates? }');
+    checkKeys('weights', w, [...(this.embedding ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', 'initialStates']);
     const o = stackOffsets(this.dims);
     const staged: Array<[number, Float32Array]> = [];
     if (w.embeddings !== undefined) staged.push([o.embedding, flatten('weights.embeddings', w.embeddings, this.embedding!.vocab, this.embedding!.dim)]);
@@ -242,6 +252,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     }
     if (w.outputKernel !== undefined) staged.push([o.head, flatten('weights.outputKernel', w.outputKernel, this.top, this.outputSize)]);
     if (w.outputBias !== undefined) staged.push([o.headBias, flatten('weights.outputBias', w.outputBias, 1, this.outputSize)]);
+    if (w.initialStates !== undefined) staged.push(...stageInitialStates(w.initialStates, o.initial, this.layers, this.learnInitialState));
     for (const [at, flat] of staged) this.params.set(flat, at);
   }
 
@@ -251,12 +262,16 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return {
       format: 'elman.RNN',
       version: 1,
-      config: { inputSize: this.inputSize, ...(this.embedding && { embedding: { ...this.embedding } }), layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences },
+      config: {
+        inputSize: this.inputSize, ...(this.embedding && { embedding: { ...this.embedding } }), layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
+        ...(this.stateful && { stateful: true as const }), ...(this.learnInitialState && { learnInitialState: true as const }),
+      },
       weights: {
         ...(w.embeddings && { embeddings: Array.from(w.embeddings) }),
         layers: w.layers.map((l) => ({ kernel: Array.from(l.kernel), recurrentKernel: Array.from(l.recurrentKernel), bias: Array.from(l.bias) })),
         outputKernel: Array.from(w.outputKernel),
         outputBias: Array.from(w.outputBias),
+        ...(w.initialStates && { initialStates: w.initialStates.map((l) => (l.c ? { h: Array.from(l.h), c: Array.from(l.c) } : { h: Array.from(l.h) })) }),
       },
     };
   }
@@ -270,10 +285,12 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     strictKeys('json', json, ['format', 'version', 'config', 'weights']);
     const config = json.config as unknown;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
-    strictKeys('json.config', config, ['inputSize', ...('embedding' in config ? ['embedding'] : []), 'layers', 'outputSize', 'outputActivation', 'returnSequences']);
+    const flags = optionalFlags('json.config', config);
+    strictKeys('json.config', config, ['inputSize', ...('embedding' in config ? ['embedding'] : []), 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
     const weights = json.weights as unknown;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    strictKeys('json.weights', weights, [...('embedding' in config ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias']);
+    // The learned initial states are saved exactly when the config learns them.
+    strictKeys('json.weights', weights, [...('embedding' in config ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
     const specs = Array.from(layers, (l: unknown, i) => {
@@ -281,7 +298,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       return { ...(l as LayerSpec), unitForgetBias: false };
     });
     const c = config as RNNJSON['config'];
-    const model = new RNN({ inputSize: c.inputSize, ...('embedding' in c && { embedding: c.embedding }), layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, backend: options.backend });
+    const model = new RNN({ inputSize: c.inputSize, ...('embedding' in c && { embedding: c.embedding }), layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
@@ -293,7 +310,15 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
         arrays.push([`layers[${i}].kernel`, lw.kernel, lo.recurrentKernel - lo.kernel], [`layers[${i}].recurrentKernel`, lw.recurrentKernel, lo.bias - lo.recurrentKernel], [`layers[${i}].bias`, lw.bias, lo.end - lo.bias]);
       });
       if (model.embedding) arrays.push(['embeddings', weights.embeddings, o.layers[0]!.kernel - o.embedding]);
-      arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.size - o.headBias]);
+      arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.headEnd - o.headBias]);
+      if (flags.learnInitialState) {
+        const wi = weights.initialStates;
+        if (!Array.isArray(wi) || wi.length !== model.layers.length) throw new ShapeError('json.weights.initialStates', wi, `be an array of ${model.layers.length} layers' { h, c? }`);
+        wi.forEach((s: unknown, i) => {
+          strictKeys(`json.weights.initialStates[${i}]`, s, o.initial[i]!.c >= 0 ? ['h', 'c'] : ['h']);
+          for (const k of o.initial[i]!.c >= 0 ? (['h', 'c'] as const) : (['h'] as const)) arrays.push([`initialStates[${i}].${k}`, (s as Record<string, unknown>)[k], model.layers[i]!.units]);
+        });
+      }
       for (const [name, a, n] of arrays) {
         if (!Array.isArray(a)) throw new ConfigError(`json.weights.${name}`, a, `an array of ${n} numbers`);
         if (a.length !== n) throw new ShapeError(`json.weights.${name}`, a, `have ${n} numbers for the config`, `${a.length}`);
@@ -317,4 +342,28 @@ function embeddingOption(e: unknown, inputSize: number): EmbeddingSpec | undefin
   const vocab = checkInteger('embedding.vocab', e.vocab, 1, 2 ** 24), dim = checkInteger('embedding.dim', e.dim, 1, 4096);
   if (inputSize !== 1) throw new ConfigError('inputSize', inputSize, '1 with an embedding: each step\'s input is one token id');
   return { vocab, dim };
+}
+
+/** Each layer's learned initial state (copies) from flat params. */
+function initialStatesOf(params: Float32Array, at: readonly InitialOffsets[], layers: readonly LayerSpec[]): Array<{ h: Float32Array; c?: Float32Array }> {
+  return at.map((o, i) => {
+    const H = layers[i]!.units, h = params.slice(o.h, o.h + H);
+    return o.c >= 0 ? { h, c: params.slice(o.c, o.c + H) } : { h };
+  });
+}
+
+/** The learned initial states a user sets, checked, as [offset, values] pairs. */
+function stageInitialStates(given: unknown, at: readonly InitialOffsets[], layers: readonly LayerSpec[], learns: boolean): Array<[number, Float32Array]> {
+  if (!learns) throw new ConfigError('weights.initialStates', given, 'absent: the model does not learn its initial state (learnInitialState: false)');
+  if (!Array.isArray(given) || given.length > layers.length) throw new ConfigError('weights.initialStates', given, `an array of at most ${layers.length} layers' { h, c? }`);
+  const staged: Array<[number, Float32Array]> = [];
+  given.forEach((s: unknown, i) => {
+    if (s === undefined) return;
+    const o = at[i]!, keys = o.c >= 0 ? ['h', 'c'] : ['h'];
+    checkKeys(`weights.initialStates[${i}]`, s, keys);
+    const v = s as Record<string, unknown>;
+    if (v.h !== undefined) staged.push([o.h, flatten(`weights.initialStates[${i}].h`, v.h, 1, layers[i]!.units)]);
+    if (o.c >= 0 && v.c !== undefined) staged.push([o.c, flatten(`weights.initialStates[${i}].c`, v.c, 1, layers[i]!.units)]);
+  });
+  return staged;
 }
