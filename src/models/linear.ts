@@ -5,6 +5,7 @@ import { linearLossGrad } from '../backends/js/linear.js';
 import { AUTO_MIN_WORK } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
+import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { LOSSES, squaredLoss, type LinearLossName } from '../losses.js';
 import { Holdings } from './bindings.js';
@@ -179,10 +180,11 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   }
 
   /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
-  place(data: Sequences): PlacedData {
+  place(data: DataInput): PlacedData {
     this.holdings.check();
-    checkSequences(data, 'data', !CHECKS_AS_IT_COPIES[this.backend]);
-    return this.placeChecked(data);
+    const seqs = sequencesOf(data) as Sequences;
+    checkSequences(seqs, 'data', !CHECKS_AS_IT_COPIES[this.backend]);
+    return this.placeChecked(seqs);
   }
 
   /**
@@ -311,5 +313,9 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   private checkShape(data: Sequences): void {
     if (data.inputSize !== 1) throw new ShapeError('data.inputSize', data.inputSize, 'be 1 for LinearRNN');
     if (data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data.targets', data.targets, 'hold one count per sample for LinearRNN');
+    // The counter's kernels run every step of every sample alike: refused rather than ignored.
+    for (const key of ['lengths', 'mask', 'sampleWeights'] as const) {
+      if (data[key] !== undefined) throw new ConfigError(`data.${key}`, data[key], 'absent for LinearRNN (masks and sample weights are for RNN and ElmanRNN)');
+    }
   }
 }
