@@ -61,6 +61,7 @@ const OPTIONS: Record<string, Array<() => unknown>> = {
     () => new LinearRNN().placeThreaded(data(), { thread: 2 } as never),
   ],
   Predictor: [() => Predictor.load(small().toJSON(), { backnd: 'js' } as never)],
+  sample: [() => elman.sample(new RNN({ inputSize: 2, layers: [{ cell: 'simple', units: 2 }], outputSize: 2, outputActivation: 'softmax' }), { lenght: 3 } as never)],
 };
 
 /** Exports that take no options object, and why. */
@@ -74,6 +75,7 @@ const TAKES_NONE: Record<string, string> = {
   glorotUniform: 'rng, rows, cols', orthogonal: 'rng, rows, cols', gradientFlow: 'data, weights { wx, wRec } and a loss name',
   initSync: 'a module or bytes', isInitialized: 'no arguments', sliceSamples: 'data and two indices',
   splitByTime: 'series and two numbers', timeMajor: 'rows', windowCount: 'four integers',
+  Vocabulary: 'an array of symbols', tokens: 'a text', tokenSequences: 'ids and a number of steps',
 };
 
 beforeAll(async () => {
