@@ -6,7 +6,7 @@ import type { Holdings } from './bindings.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
 import type { StateFlow } from '../stack-spec.js';
-import type { BindOptions, Binding, PlacedData } from './model.js';
+import { Placement, type BindOptions, type Binding, type PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples. */
 export interface BatchBinding extends Binding {
@@ -62,8 +62,8 @@ export function batchBinding(p: {
   check: () => void;
   /** How each batch of b samples' states start and end (stateful streams, a learned initial state), and what to do with ∂L/∂h[0] after. */
   states?: ((b: number) => { flow: StateFlow; after?: (grads: Float32Array) => void }) | undefined;
-  /** The model's holdings: the binding joins them, so the model's dispose frees its scratch too. */
-  holdings?: Holdings<{ dispose(): void }>;
+  /** The model's holdings: the binding joins them (and the placement's, for data placed before), so either's dispose frees its scratch. */
+  holdings: Holdings<{ dispose(): void }>;
 }): BatchBinding {
   const { placed, owns, plan, kind, params, grads } = p;
   const { B, batches, window } = plan;
@@ -76,6 +76,7 @@ export function batchBinding(p: {
     throw error;
   }
   const backend = placed.backend!;
+  const placement = placed instanceof Placement ? placed : undefined;
   const length = (i: number) => Math.min(B, n - i * B);
   let live = true;
   const check = () => {
@@ -107,11 +108,13 @@ export function batchBinding(p: {
     dispose: () => {
       if (!live) return;
       live = false;
-      p.holdings?.forget(binding);
+      p.holdings.forget(binding);
+      if (!owns) placement?.detach(binding);
       work.dispose();
       if (owns) placed.dispose();
     },
   };
-  p.holdings?.add(binding);
+  p.holdings.add(binding);
+  if (!owns) placement?.attach(binding);
   return binding;
 }

@@ -383,6 +383,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
       states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
     });
     if (this.stateful) {
