@@ -67,6 +67,9 @@ describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
     const model = make();
     expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: 3 }))).toEqual(['ConfigError', 'batchSize']);
     expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, shuffle: true }))).toEqual(['ConfigError', 'shuffle']);
+    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationSplit: 0.25 }))).toEqual(['ConfigError', 'validationSplit']);
+    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationData: data }))).toEqual(['ConfigError', 'validationData']);
+    expect(model.state).toBeUndefined();
     // Two streams carried: a call with three is refused until resetState.
     model.predict({ x: new Float32Array(L * S), samples: S, steps: L });
     expect(thrown(() => model.predict({ x: new Float32Array(L * 3), samples: 3, steps: L }))).toEqual(['ShapeError', 'data.samples']);
