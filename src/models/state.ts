@@ -100,6 +100,8 @@ export class ModelState {
   /** The carried rows and their stream count; undefined after a full reset (any count may start). */
   rows: StateRows | undefined;
   streams = 0;
+  /** A stateful model's rows as its last training batch started (lossAt's start). */
+  private started: StateRows | undefined;
 
   /** `pull`: take the state back from wherever it is newer (the model's stepper). */
   constructor(private readonly dims: StackDims, private readonly backend: BackendName, private readonly stateful = false, private readonly pull: () => void = () => {}) {}
@@ -123,6 +125,7 @@ export class ModelState {
     if (this.stateful) {
       this.pull();
       const rows = this.carry(b, params, 'batchSize');
+      this.keepStart(rows);
       return { flow: { from: rows, to: rows, d0: null } };
     }
     const d0 = this.scratch(b);
@@ -132,9 +135,17 @@ export class ModelState {
   /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
   referenceFlow(n: number, params: ArrayLike<number>): StateFlow | undefined {
     if (this.dims.learnS0) return { from: new ModelState(this.dims, 'js').fresh(n, params), to: null, d0: null };
-    this.pull();
-    const rows = this.stateful && this.streams === n ? this.rows : undefined;
+    // The state the last batch started from: gradCheck's analytic pass has moved the carried one on.
+    const rows = this.stateful && this.streams === n ? this.started : undefined;
     return rows && { from: rows, to: null, d0: null };
+  }
+
+  /** A copy of the rows a stateful batch starts from (reused while the stream count holds), for lossAt. */
+  private keepStart(rows: StateRows): void {
+    const same = this.started?.h.every((h, i) => h.length === rows.h[i]!.length);
+    if (!same) this.started = { h: rows.h.map((h) => h.slice()), c: rows.c.map((c) => c?.slice() ?? null) };
+    else rows.h.forEach((h, i) => this.started!.h[i]!.set(h));
+    if (same) rows.c.forEach((c, i) => c && this.started!.c[i]!.set(c));
   }
 
   /** A stateful model's batches continue the same B streams: B divides the samples. */

@@ -3,7 +3,7 @@
 // of lossAndGrad and the optimizer; resetState in onEpoch starts each pass afresh (min-char-rnn's
 // hprev = 0). Every misuse is a typed error naming its argument, before any work.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError, ElmanRNN, init, RNN, sgd, ShapeError, trainSync, type Sequences } from 'elman-rnn';
+import { ConfigError, ElmanRNN, gradCheck, init, RNN, sgd, trainSync, type Sequences } from 'elman-rnn';
 
 beforeAll(async () => {
   await init();
@@ -61,6 +61,14 @@ describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
     expect(b.state![1]!.c!.length).toBe(S * 3);
     a.dispose();
     b.dispose();
+  });
+
+  test("gradCheck of a stateful model: lossAt starts where the analytic pass started, not where it left the streams", () => {
+    const model = make();
+    model.predict({ x: new Float32Array(L * CHUNKS * S).map((_, i) => Math.cos(i)), samples: CHUNKS * S, steps: L });
+    const r = gradCheck(model, data, { loss: 'mse', eps: 1e-5 });
+    expect(r.maxRelativeError).toBeLessThan(1e-3);
+    model.dispose();
   });
 
   test('misuse is a typed error naming the argument', async () => {
