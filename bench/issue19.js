@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as elman from '../dist/index.js';
-import { interleaved } from './rounds.js';
+import { additionPairs, CHARS, decode, oneHot, scores } from '../examples/addition-rnn/data.mjs';
+import { interleaved, threadCpuMs } from './rounds.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export const CHAR = { hidden: 100, steps: 25, lr: 0.1, clip: 5, chunks: 40 };
@@ -49,7 +50,7 @@ export function features() {
   return {
     adagrad: typeof elman.adagrad === 'function',
     stateful: probe(() => new elman.RNN({ ...layer, stateful: true, backend: 'js' })),
-    encdec: typeof elman.repeatVector === 'function' || probe(() => new elman.RNN({ ...layer, layers: [{ cell: 'lstm', units: 2 }, { repeatVector: 2 }, { cell: 'lstm', units: 2 }], backend: 'js' })),
+    encdec: probe(() => new elman.RNN({ ...layer, layers: [{ cell: 'lstm', units: 2 }, { cell: 'lstm', units: 2, repeat: 2 }], returnSequences: true, backend: 'js' })),
   };
 }
 
@@ -59,13 +60,14 @@ async function elmanCharRows(data, V, has) {
   for (const stateful of has.stateful ? [true, false] : [false]) {
     const model = new elman.RNN({ inputSize: V, layers: [{ cell: 'simple', units: CHAR.hidden }], outputSize: V, outputActivation: 'softmax', returnSequences: true, seed: 1, ...(stateful && { stateful: true }) });
     const placed = model.place(data);
-    const optimizer = elman.adagrad({ lr: CHAR.lr, epsilon: 1e-8 });
+    // min-char-rnn's step on 'cce' (the mean over the chunk's steps, g / 25): ε / 25² and clip 5 / 25 (test/training/min-char-rnn.test.ts).
+    const optimizer = elman.adagrad({ lr: CHAR.lr, initialAccumulator: 0, eps: 1e-8 / CHAR.steps ** 2 });
     rows.push({
       key: stateful ? 'stateful' : 'stateless',
       name: `elman wasm, ${stateful ? 'stateful (state carried chunk to chunk)' : 'stateless (every chunk from h = 0)'}`,
       run: async () => {
         if (stateful) model.resetState();
-        await elman.train(model, placed, { optimizer, loss: 'cce', epochs: 1, batchSize: 1, clipValue: CHAR.clip });
+        await elman.train(model, placed, { optimizer, loss: 'cce', epochs: 1, batchSize: 1, clipValue: CHAR.clip / CHAR.steps });
       },
       dispose: () => {
         placed.dispose();
@@ -126,6 +128,85 @@ async function tfCharRow(tfm, data, V) {
   };
 }
 
+/** addition-rnn at the TF.js example's sizes: digits 3, 5,000 questions (4,500 to train), LSTM 128 → RepeatVector 4 → LSTM 128 → softmax Dense per step, Adam 1e-3, batches of 128. */
+export const ADDITION = { digits: 3, size: 5000, train: 4500, units: 128, batch: 128, lr: 1e-3 };
+
+/** The elman model of addition-rnn (the `encdec` work's layer option `repeat`: Keras's RepeatVector before the layer). */
+export function additionModel(seed = 1) {
+  const { digits, units } = ADDITION;
+  return new elman.RNN({ inputSize: CHARS.length, layers: [{ cell: 'lstm', units }, { cell: 'lstm', units, repeat: digits + 1 }], outputSize: CHARS.length, outputActivation: 'softmax', returnSequences: true, seed });
+}
+
+/** The TF.js example's model, as it builds it. */
+function tfAdditionModel(tf) {
+  const { digits, units } = ADDITION;
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units, recurrentInitializer: 'glorotNormal', inputShape: [2 * digits + 1, CHARS.length] }));
+  model.add(tf.layers.repeatVector({ n: digits + 1 }));
+  model.add(tf.layers.lstm({ units, recurrentInitializer: 'glorotNormal', returnSequences: true }));
+  model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: CHARS.length }) }));
+  model.add(tf.layers.activation({ activation: 'softmax' }));
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: tf.train.adam(ADDITION.lr), metrics: ['accuracy'] });
+  return model;
+}
+
+/**
+ * addition-rnn, elman against TF.js wasm `model.fit`, `epochs` epochs each from fresh weights, their
+ * epochs taking turns (interleaved rounds); medians of per-epoch wall and CPU time, and the held-out
+ * scores after the last epoch. TF.js alone when elman lacks the encoder–decoder layers.
+ */
+export async function additionRun({ tfm, epochs, has }) {
+  const { digits, train: split, batch } = ADDITION;
+  const { questions, answers } = additionPairs({ digits, size: ADDITION.size, seed: 1 });
+  const [qTrain, aTrain, qVal, aVal] = [questions.slice(0, split), answers.slice(0, split), questions.slice(split), answers.slice(split)];
+  const C = CHARS.length, Tin = 2 * digits + 1, Tout = digits + 1;
+  const runners = [];
+  if (has.encdec) {
+    const model = additionModel();
+    const data = { samples: split, steps: Tin, inputSize: C, outputSize: C, x: oneHot(qTrain), targets: oneHot(aTrain), targetsPerStep: true };
+    const placed = model.place(data);
+    const optimizer = elman.adam({ lr: ADDITION.lr, eps: 1e-7 });
+    let e = 0;
+    runners.push({
+      key: 'elman',
+      name: 'elman wasm `train`',
+      epoch: () => elman.train(model, placed, { optimizer, loss: 'cce', epochs: 1, batchSize: batch, shuffle: ++e }),
+      answers: () => decode(model.predict({ samples: qVal.length, steps: Tin, inputSize: C, x: oneHot(qVal) }), qVal.length, Tout),
+      dispose: () => (placed.dispose(), model.dispose()),
+    });
+  }
+  if (tfm) {
+    const tf = tfm.tf;
+    await tfm.switchTo('wasm');
+    const sampleMajor = (strings) => tf.tidy(() => tf.tensor3d(oneHot(strings), [strings[0].length, strings.length, C]).transpose([1, 0, 2]));
+    const [xs, ys, vx] = [sampleMajor(qTrain), sampleMajor(aTrain), sampleMajor(qVal)];
+    const model = tfAdditionModel(tf);
+    runners.push({
+      key: 'tfwasm',
+      name: 'TF.js wasm `model.fit`',
+      epoch: async () => {
+        await tfm.switchTo('wasm');
+        await model.fit(xs, ys, { epochs: 1, batchSize: batch, shuffle: true, verbose: 0 });
+      },
+      answers: () => tf.tidy(() => decode(model.predict(vx).transpose([1, 0, 2]).dataSync(), qVal.length, Tout)),
+      dispose: () => (tf.dispose([xs, ys, vx]), model.dispose()),
+    });
+  }
+  const times = runners.map(() => ({ wall: [], cpu: [] }));
+  for (let e = 0; e < epochs; e++) {
+    for (const [i, r] of runners.entries()) {
+      const c0 = threadCpuMs(), t0 = performance.now();
+      await r.epoch();
+      times[i].wall.push(performance.now() - t0);
+      times[i].cpu.push(threadCpuMs() - c0);
+    }
+  }
+  const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const out = runners.map((r, i) => ({ key: r.key, name: r.name, wall: median(times[i].wall), cpu: median(times[i].cpu), ...scores(r.answers(), aVal) }));
+  for (const r of runners) r.dispose();
+  return out;
+}
+
 /** The section: rows, then the targets beside their figures; `tf` is bench/tfjs.js's module. */
 export async function issue19({ say, quick, tf, fmt }) {
   await elman.init();
@@ -157,17 +238,34 @@ export async function issue19({ say, quick, tf, fmt }) {
   say();
   for (const r of got) r.dispose();
 
-  say('### Targets (issue 19; CPU-time ratios in this run)');
-  say();
   const target = (label, value, goal, atMost = false) => {
     if (value === undefined) return say(`- ${label}: ${goal}`);
     const met = atMost ? value <= goal : value >= goal;
     say(`- ${label}: ${fmt.ratio(value)} (target ${atMost ? '≤' : '≥'} ${goal}×) ${met ? '— met' : '— **missed**'}`);
   };
+  say(`### addition-rnn (TF.js's example: digits ${ADDITION.digits}, ${ADDITION.size.toLocaleString('en')} questions, LSTM ${ADDITION.units} → RepeatVector → LSTM ${ADDITION.units} → softmax per step, Adam, batches of ${ADDITION.batch})`);
+  say();
+  const epochs = quick ? 1 : 10;
+  const add = await additionRun({ tfm: tf, epochs, has });
+  const addBy = Object.fromEntries(add.map((r) => [r.key, r]));
+  say(`Each implementation trains ${epochs} epoch${epochs > 1 ? 's' : ''} from fresh weights, the two taking turns epoch by epoch; times are medians per epoch, scores on the 500 held-out questions after the last epoch.`);
+  say();
+  say('| implementation | wall per epoch | CPU per epoch | × vs TF.js wasm | characters right | answers right |');
+  say('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of add) say(`| ${r.name} | ${fmt.time(r.wall)} | ${fmt.time(r.cpu)} | ${addBy.tfwasm ? fmt.ratio(addBy.tfwasm.cpu / r.cpu) : '—'} | ${(100 * r.chars).toFixed(1)}% | ${(100 * r.whole).toFixed(1)}% |`);
+  if (!has.encdec) say(`| elman | ${need('`repeat` (RepeatVector) layers', 'encdec')} | | | | |`);
+  say();
+
+  say('### Targets (issue 19; CPU-time ratios in this run)');
+  say();
   target('Char model vs numpy min-char-rnn, per iteration', fast && by.numpy.cpu / fast.cpu, fast ? 5 : need('`adagrad` and `clipValue`', 'api'));
   target('Char model vs TF.js wasm, per iteration', fast && by.tfwasm && by.tfwasm.cpu / fast.cpu, fast && by.tfwasm ? 20 : fast ? 'TF.js not loaded' : need('`adagrad` and `clipValue`', 'api'));
   target('Stateful chunks over stateless ones', by.stateful && by.stateful.cpu / by.stateless.cpu, by.stateful ? 1 : need('`stateful: true`', 'state'), true);
-  if (!has.encdec) say(`- addition-rnn vs TF.js wasm \`model.fit\` per epoch (target ≥ 10×), accuracy after the same epochs: ${need('`repeatVector` / `timeDistributed`', 'encdec')}`);
+  if (addBy.elman && addBy.tfwasm) {
+    target('addition-rnn vs TF.js wasm `model.fit`, per epoch', addBy.tfwasm.cpu / addBy.elman.cpu, 10);
+    const ok = addBy.elman.chars >= addBy.tfwasm.chars;
+    say(`- addition-rnn characters right after ${epochs} epochs: elman ${(100 * addBy.elman.chars).toFixed(1)}%, TF.js ${(100 * addBy.tfwasm.chars).toFixed(1)}% (target: at least TF.js's) ${ok ? '— met' : '— **missed**'}`);
+  } else say(`- addition-rnn vs TF.js wasm \`model.fit\` per epoch (target ≥ 10×), accuracy after the same epochs: ${has.encdec ? 'TF.js not loaded' : need('`repeat` (RepeatVector) layers', 'encdec')}`);
   say();
   return { by, has };
 }
