@@ -50,7 +50,7 @@ export function features() {
   return {
     adagrad: typeof elman.adagrad === 'function',
     stateful: probe(() => new elman.RNN({ ...layer, stateful: true, backend: 'js' })),
-    encdec: probe(() => new elman.RNN({ ...layer, layers: [{ cell: 'lstm', units: 2 }, { cell: 'lstm', units: 2, repeat: 2 }], returnSequences: true, backend: 'js' })),
+    encdec: probe(() => new elman.RNN({ ...layer, layers: [{ cell: 'lstm', units: 2 }, { repeatVector: 2 }, { cell: 'lstm', units: 2 }], returnSequences: true, backend: 'js' })),
   };
 }
 
@@ -131,10 +131,10 @@ async function tfCharRow(tfm, data, V) {
 /** addition-rnn at the TF.js example's sizes: digits 3, 5,000 questions (4,500 to train), LSTM 128 → RepeatVector 4 → LSTM 128 → softmax Dense per step, Adam 1e-3, batches of 128. */
 export const ADDITION = { digits: 3, size: 5000, train: 4500, units: 128, batch: 128, lr: 1e-3 };
 
-/** The elman model of addition-rnn (the `encdec` work's layer option `repeat`: Keras's RepeatVector before the layer). */
+/** The elman model of addition-rnn (a `{ repeatVector: n }` entry between the encoder and the decoder, Keras's RepeatVector). */
 export function additionModel(seed = 1) {
   const { digits, units } = ADDITION;
-  return new elman.RNN({ inputSize: CHARS.length, layers: [{ cell: 'lstm', units }, { cell: 'lstm', units, repeat: digits + 1 }], outputSize: CHARS.length, outputActivation: 'softmax', returnSequences: true, seed });
+  return new elman.RNN({ inputSize: CHARS.length, layers: [{ cell: 'lstm', units }, { repeatVector: digits + 1 }, { cell: 'lstm', units }], outputSize: CHARS.length, outputActivation: 'softmax', returnSequences: true, seed });
 }
 
 /** The TF.js example's model, as it builds it. */
@@ -163,7 +163,7 @@ export async function additionRun({ tfm, epochs, has }) {
   const runners = [];
   if (has.encdec) {
     const model = additionModel();
-    const data = { samples: split, steps: Tin, inputSize: C, outputSize: C, x: oneHot(qTrain), targets: oneHot(aTrain), targetsPerStep: true };
+    const data = { samples: split, steps: Tin, inputSize: C, outputSize: C, x: oneHot(qTrain), targets: oneHot(aTrain), targetsPerStep: true, outputSteps: digits + 1 };
     const placed = model.place(data);
     const optimizer = elman.adam({ lr: ADDITION.lr, eps: 1e-7 });
     let e = 0;
@@ -208,7 +208,7 @@ export async function additionRun({ tfm, epochs, has }) {
 }
 
 /** The section: rows, then the targets beside their figures; `tf` is bench/tfjs.js's module. */
-export async function issue19({ say, quick, tf, fmt }) {
+export async function issue19({ say, quick, tf, fmt, addition = true }) {
   await elman.init();
   const has = features();
   const need = (what, branch) => `waiting on ${what} (issue 19, the \`${branch}\` work): not run`;
@@ -243,18 +243,20 @@ export async function issue19({ say, quick, tf, fmt }) {
     const met = atMost ? value <= goal : value >= goal;
     say(`- ${label}: ${fmt.ratio(value)} (target ${atMost ? '≤' : '≥'} ${goal}×) ${met ? '— met' : '— **missed**'}`);
   };
-  say(`### addition-rnn (TF.js's example: digits ${ADDITION.digits}, ${ADDITION.size.toLocaleString('en')} questions, LSTM ${ADDITION.units} → RepeatVector → LSTM ${ADDITION.units} → softmax per step, Adam, batches of ${ADDITION.batch})`);
-  say();
   const epochs = quick ? 1 : 10;
-  const add = await additionRun({ tfm: tf, epochs, has });
+  const add = addition ? await additionRun({ tfm: tf, epochs, has }) : [];
   const addBy = Object.fromEntries(add.map((r) => [r.key, r]));
-  say(`Each implementation trains ${epochs} epoch${epochs > 1 ? 's' : ''} from fresh weights, the two taking turns epoch by epoch; times are medians per epoch, scores on the 500 held-out questions after the last epoch.`);
-  say();
-  say('| implementation | wall per epoch | CPU per epoch | × vs TF.js wasm | characters right | answers right |');
-  say('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of add) say(`| ${r.name} | ${fmt.time(r.wall)} | ${fmt.time(r.cpu)} | ${addBy.tfwasm ? fmt.ratio(addBy.tfwasm.cpu / r.cpu) : '—'} | ${(100 * r.chars).toFixed(1)}% | ${(100 * r.whole).toFixed(1)}% |`);
-  if (!has.encdec) say(`| elman | ${need('`repeat` (RepeatVector) layers', 'encdec')} | | | | |`);
-  say();
+  if (addition) {
+    say(`### addition-rnn (TF.js's example: digits ${ADDITION.digits}, ${ADDITION.size.toLocaleString('en')} questions, LSTM ${ADDITION.units} → RepeatVector → LSTM ${ADDITION.units} → softmax per step, Adam, batches of ${ADDITION.batch})`);
+    say();
+    say(`Each implementation trains ${epochs} epoch${epochs > 1 ? 's' : ''} from fresh weights, the two taking turns epoch by epoch; times are medians per epoch, scores on the 500 held-out questions after the last epoch.`);
+    say();
+    say('| implementation | wall per epoch | CPU per epoch | × vs TF.js wasm | characters right | answers right |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of add) say(`| ${r.name} | ${fmt.time(r.wall)} | ${fmt.time(r.cpu)} | ${addBy.tfwasm ? fmt.ratio(addBy.tfwasm.cpu / r.cpu) : '—'} | ${(100 * r.chars).toFixed(1)}% | ${(100 * r.whole).toFixed(1)}% |`);
+    if (!has.encdec) say(`| elman | ${need('`{ repeatVector }` layers', 'encdec')} | | | | |`);
+    say();
+  }
 
   say('### Targets (issue 19; CPU-time ratios in this run)');
   say();
@@ -265,7 +267,7 @@ export async function issue19({ say, quick, tf, fmt }) {
     target('addition-rnn vs TF.js wasm `model.fit`, per epoch', addBy.tfwasm.cpu / addBy.elman.cpu, 10);
     const ok = addBy.elman.chars >= addBy.tfwasm.chars;
     say(`- addition-rnn characters right after ${epochs} epochs: elman ${(100 * addBy.elman.chars).toFixed(1)}%, TF.js ${(100 * addBy.tfwasm.chars).toFixed(1)}% (target: at least TF.js's) ${ok ? '— met' : '— **missed**'}`);
-  } else say(`- addition-rnn vs TF.js wasm \`model.fit\` per epoch (target ≥ 10×), accuracy after the same epochs: ${has.encdec ? 'TF.js not loaded' : need('`repeat` (RepeatVector) layers', 'encdec')}`);
+  } else say(`- addition-rnn vs TF.js wasm \`model.fit\` per epoch (target ≥ 10×), accuracy after the same epochs: ${!addition ? 'not run (--no-addition)' : has.encdec ? 'TF.js not loaded' : need('`{ repeatVector }` layers', 'encdec')}`);
   say();
   return { by, has };
 }
@@ -275,5 +277,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (tf) await tf.useBackend('wasm');
   const time = (ms) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1e3).toFixed(1)} µs`);
   const ratio = (x) => `${x.toFixed(1)}×`;
-  await issue19({ say: (l = '') => console.log(l), quick: process.argv.includes('--quick'), tf, fmt: { time, ratio } });
+  await issue19({ say: (l = '') => console.log(l), quick: process.argv.includes('--quick'), tf, fmt: { time, ratio }, addition: !process.argv.includes('--no-addition') });
 }
