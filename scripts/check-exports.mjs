@@ -4,7 +4,7 @@
 // `export { … } from`, with each function's parameter count) and holds src/backends/wasm/exports.ts
 // (CORE_FUNCTIONS and the CoreExports interface) and src/backends/threads/exports.ts to it, before
 // anything is compiled. A name or a parameter count that differs stops the build with the difference.
-// Usage: node scripts/check-exports.mjs   (npm run build:wasm runs it; test/abi-exports.test.ts too)
+// Usage: node scripts/check-exports.mjs   (npm run build:wasm runs it; test/backends/abi-exports.test.ts too)
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,7 @@ import { checkInteger } from '../checks.js';
 import type { Holdings } from './bindings.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
-import type { BindOptions, Binding, PlacedData } from './model.js';
+import { Placement, type BindOptions, type Binding, type PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples. */
 export interface BatchBinding extends Binding {
@@ -59,8 +59,8 @@ export function batchBinding(p: {
   grads: Float32Array;
   /** The model's own check (DisposedError once the model is disposed). */
   check: () => void;
-  /** The model's holdings: the binding joins them, so the model's dispose frees its scratch too. */
-  holdings?: Holdings<{ dispose(): void }>;
+  /** The model's holdings: the binding joins them (and the placement's, for data placed before), so either's dispose frees its scratch. */
+  holdings: Holdings<{ dispose(): void }>;
 }): BatchBinding {
   const { placed, owns, plan, kind, params, grads } = p;
   const { B, batches, window } = plan;
@@ -73,6 +73,7 @@ export function batchBinding(p: {
     throw error;
   }
   const backend = placed.backend!;
+  const placement = placed instanceof Placement ? placed : undefined;
   const length = (i: number) => Math.min(B, n - i * B);
   let live = true;
   const check = () => {
@@ -100,11 +101,13 @@ export function batchBinding(p: {
     dispose: () => {
       if (!live) return;
       live = false;
-      p.holdings?.forget(binding);
+      p.holdings.forget(binding);
+      if (!owns) placement?.detach(binding);
       work.dispose();
       if (owns) placed.dispose();
     },
   };
-  p.holdings?.add(binding);
+  p.holdings.add(binding);
+  if (!owns) placement?.attach(binding);
   return binding;
 }

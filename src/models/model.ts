@@ -3,6 +3,7 @@
 // (`bind`), and the loop drives the binding. What a model or binding can do beyond the minimum
 // (mini-batches, truncated BPTT, epochs inside the core) it declares; the loop never asks for a name.
 
+import { Holdings } from './bindings.js';
 import type { CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
 import { BusyError } from '../errors.js';
@@ -113,16 +114,22 @@ export class Placement<B extends { dispose(): void }> implements PlacedData {
     const b = this.backendData;
     if (!b) return;
     this.backendData = undefined;
-    for (const d of this.attached.splice(0)) d.dispose();
+    this.attached.disposeAll();
     b.dispose();
     this.release(this);
   }
 
-  private readonly attached: Array<{ dispose(): void }> = [];
+  /** What is released with this placement: the bindings over it (the same holder a model keeps its placements in). */
+  private readonly attached = new Holdings<{ dispose(): void }>('placed data');
 
-  /** @internal Release `d` with this placement (a binding the training loop keeps for later calls). */
+  /** @internal Release `d` with this placement (a binding over it); attaching twice holds it once. */
   attach(d: { dispose(): void }): void {
-    this.attached.push(d);
+    this.attached.add(d);
+  }
+
+  /** @internal `d` was released on its own: the placement no longer holds it. */
+  detach(d: { dispose(): void }): void {
+    this.attached.forget(d);
   }
 
   [Symbol.dispose](): void {

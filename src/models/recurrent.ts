@@ -332,6 +332,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       params: this.params,
       grads: this.grads,
       check: () => this.holdings.check(),
+      holdings: this.holdings,
     });
   }
 

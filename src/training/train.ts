@@ -34,7 +34,7 @@ function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: Plac
   cached?.binding.dispose();
   const binding = model.bind(placed, options);
   bindings.set(placed, { key, binding });
-  if (placed instanceof Placement) placed.attach(binding); // released with the placement, whatever the model
+  if (placed instanceof Placement) placed.attach(binding); // released with the placement, whatever the model (held once if its bind attached it)
   return binding;
 }
 

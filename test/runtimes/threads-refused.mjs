@@ -1,4 +1,4 @@
-// Run by test/harden-threads.test.ts in a Node whose worker pool cannot start (a permission model
+// Run by test/backends/harden-threads.test.ts in a Node whose worker pool cannot start (a permission model
 // without --allow-worker, or a ulimit -v too low for shared memory): prints what each call did.
 const elman = await import(new URL('../../dist/index.js', import.meta.url).href);
 await elman.init();

@@ -1,6 +1,6 @@
 // The threads core's exports (build/elman.threads.wasm: the core plus the dispatcher of
 // assembly/threads.ts), declared once and checked against the module when a pool compiles it (and
-// by test/abi-exports.test.ts).
+// by test/backends/abi-exports.test.ts).
 import { CORE_FUNCTIONS, type CoreExports } from '../wasm/exports.js';
 
 /** What one thread's instance of the threads core offers: the core's functions and the dispatcher. */

@@ -1,5 +1,5 @@
 // The core's exports as the TypeScript side calls them, declared once and checked against the
-// built module when it is instantiated (and by test/abi-exports.test.ts), so a stale or foreign
+// built module when it is instantiated (and by test/backends/abi-exports.test.ts), so a stale or foreign
 // .wasm fails at init with a message instead of computing garbage.
 
 /** The raw exports of build/elman.wasm: functions over byte offsets into `memory`. */

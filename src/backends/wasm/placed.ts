@@ -15,7 +15,6 @@ export class WasmPlaced {
   private shuffled = false;
   private disposed = false;
   /** Workspaces over this data: released with it. */
-  private readonly workspaces = new Set<{ dispose(): void }>();
   readonly n: number;
   readonly T: number;
 
@@ -61,21 +60,10 @@ export class WasmPlaced {
     return this.x;
   }
 
-  /** @internal Track a workspace over this data, released with it (`forget` when it goes first). */
-  track(w: { dispose(): void }): void {
-    this.workspaces.add(w);
-  }
-
-  /** @internal */
-  forget(w: { dispose(): void }): void {
-    this.workspaces.delete(w);
-  }
-
   /** Release the data and every workspace made over it. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const w of [...this.workspaces]) w.dispose();
     const { arena } = this.core;
     for (const b of [this.x, this.t, this.xShuf, this.tShuf]) if (b) arena.release(b);
   }

@@ -28,7 +28,6 @@ export class WasmStackWork {
       for (const b of [this.p, this.g]) this.core.arena.release(b);
       throw error;
     }
-    data.track(this);
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
@@ -69,7 +68,6 @@ export class WasmStackWork {
     this.disposed = true;
     this.stack.dispose();
     for (const b of [this.p, this.g]) this.core.arena.release(b);
-    this.data.forget(this);
   }
 
   protected check(): void {
