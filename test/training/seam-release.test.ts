@@ -105,3 +105,30 @@ test('training on placed data keeps its binding with the placement, and disposin
   model.dispose();
   expect(inUse()).toBe(before);
 });
+
+test('a binding over placed data is released by whichever goes first, the placement or the model, on every model; its later use is a DisposedError', async () => {
+  const { RNN } = await import('../../src/models/rnn.js');
+  const { DisposedError } = await import('../../src/errors.js');
+  const models = () => [new RNN({ inputSize: 2, outputSize: 1, layers: [{ cell: 'lstm', units: 3 }] }), elman('wasm')];
+  for (const model of models()) {
+    const before = inUse();
+    const placed = model.place(elmanData());
+    const binding = model.bind(placed, { batchSize: 3 });
+    expect(binding.lossAndGrad(1)).toBeGreaterThan(0);
+    placed.dispose(); // the placement goes first: its binding goes with it
+    expect(inUse()).toBe(before);
+    expect(() => binding.lossAndGrad(0)).toThrow(DisposedError);
+    binding.dispose(); // a second release is nothing
+    model.dispose();
+    expect(inUse()).toBe(before);
+  }
+  for (const model of [...models(), new LinearRNN({ wx: 0.1, wRec: 0.1 })]) {
+    const before = inUse();
+    const data = model instanceof LinearRNN ? tutorial() : elmanData();
+    const bindings = [model.bind(model.place(data as never)), model.bind(data as never)];
+    expect(inUse()).toBeGreaterThan(before);
+    model.dispose(); // the model goes first: every binding, placed or not, goes with it
+    expect(inUse()).toBe(before);
+    for (const b of bindings) expect(() => b.lossAndGrad(0)).toThrow(DisposedError);
+  }
+});
