@@ -262,7 +262,7 @@ export async function issue19({ say, quick, tf, fmt, addition = true }) {
   say();
   target('Char model vs numpy min-char-rnn, per iteration', fast && by.numpy.cpu / fast.cpu, fast ? 5 : need('`adagrad` and `clipValue`', 'api'));
   target('Char model vs TF.js wasm, per iteration', fast && by.tfwasm && by.tfwasm.cpu / fast.cpu, fast && by.tfwasm ? 20 : fast ? 'TF.js not loaded' : need('`adagrad` and `clipValue`', 'api'));
-  target('Stateful chunks over stateless ones', by.stateful && by.stateful.cpu / by.stateless.cpu, by.stateful ? 1 : need('`stateful: true`', 'state'), true);
+  target('Stateful chunks over stateless ones', by.stateful && by.stateful.cpu / by.stateless.cpu, by.stateful ? 1 : !has.adagrad ? need('`adagrad` and `clipValue`', 'api') : need('`stateful: true`', 'state'), true);
   if (addBy.elman && addBy.tfwasm) {
     target('addition-rnn vs TF.js wasm `model.fit`, per epoch', addBy.tfwasm.cpu / addBy.elman.cpu, 10);
     const ok = addBy.elman.chars >= addBy.tfwasm.chars;
