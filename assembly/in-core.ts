@@ -1,11 +1,12 @@
 // Many epochs of full-batch training in one call, so the JS↔WASM boundary is crossed once per
 // chunk instead of once per epoch. Each epoch does exactly what src/training/train.ts does:
-//   L = scale·Σe²;  stop if L (as f32) or a gradient is not finite;  lastGood ← p;  record L;
+//   L = scale·Σe²;  stop if L (as f32) or a gradient is not finite;  clip g to [−v, v] (clipValue);
+//   lastGood ← p;  record L;
 //   one optimizer step (assembly/optimizers.ts);  stop if p is not finite;  record p.
 // The host reads back how far it got and why it stopped, and rebuilds the same history and errors.
 
 import {
-  LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_GRADS, LJ_HYPER, LJ_KERNEL_OUT, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE,
+  LJ_BYTES, LJ_C, LJ_CLIP, LJ_EPOCHS, LJ_GRADS, LJ_HYPER, LJ_KERNEL_OUT, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE,
   LJ_SCALE, LJ_SCRATCH, LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_X,
 } from '../src/abi/linear';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_BITS, STATUS_OK } from '../src/abi/codes';
@@ -31,6 +32,7 @@ export function linearTrain(job: usize): i32 {
   const bytes = load<i32>(word(job, LJ_BYTES)) != 0, simd = load<i32>(word(job, LJ_SIMD)) != 0;
   const rule = load<i32>(word(job, LJ_RULE)), step = load<i32>(word(job, LJ_STEP)), epochs = load<i32>(word(job, LJ_EPOCHS));
   const losses = <usize>load<i32>(word(job, LJ_LOSSES)), weights = <usize>load<i32>(word(job, LJ_WEIGHTS));
+  const clip = load<float>(word(job, LJ_CLIP));
   const c = load<float>(word(job, LJ_C)), scale = load<f64>(word(job, LJ_SCALE));
   const p = word(job, LJ_PARAMS), lastGood = word(job, LJ_LAST_GOOD), g = word(job, LJ_GRADS), out = word(job, LJ_KERNEL_OUT);
   const hyper = word(job, LJ_HYPER), slots = word(job, LJ_SLOTS);
@@ -44,8 +46,13 @@ export function linearTrain(job: usize): i32 {
     else linearLossGradScalar(x, t, n, T, wx, wRec, c, scratch, out);
     const loss = load<f64>(out) * scale;
     if (!isFinite(<float>loss)) return e << STATUS_BITS | STATUS_BAD_LOSS; // judged in f32, as train.ts judges it
-    const gx = <float>load<f64>(out, 8), gr = <float>load<f64>(out, 16);
+    let gx = <float>load<f64>(out, 8), gr = <float>load<f64>(out, 16);
     if (!isFinite(gx) || !isFinite(gr)) return e << STATUS_BITS | STATUS_BAD_GRADIENT;
+    if (clip > 0) {
+      // Element-wise, as train.ts's clipped(): min(max(g, −v), v).
+      gx = min<float>(max<float>(gx, -clip), clip);
+      gr = min<float>(max<float>(gr, -clip), clip);
+    }
     store<float>(g, gx);
     store<float>(g, gr, 4);
     store<u64>(lastGood, load<u64>(p));

@@ -1,4 +1,4 @@
-// The five closed-form optimizer updates, float32 twins of src/optimizers/*.ts: the same
+// The six closed-form optimizer updates, float32 twins of src/optimizers/*.ts: the same
 // operations in the same order, each rounded to f32 as the TypeScript side rounds with fround,
 // so a run inside the core matches the epoch-by-epoch run bit for bit.
 // Every rule updates p f32[P] in place from g f32[P]; `h` holds the f32 hyper-parameters and
@@ -14,7 +14,8 @@ type float = f32;
 //   RULE_RMSPROP  h = [lr, ρ, 1−ρ, ε, μ, nesterov];   st = [meanSquare, velocity]
 //   RULE_RPROP    h = [η+, η−, stepMin, stepMax];     st = [step, previousSign]
 //   RULE_ADAM     h = [lr, β1, β2, ε, 1−β1, 1−β2];    st = [m, v]
-import { RULE_ADAM, RULE_MOMENTUM, RULE_RMSPROP, RULE_RPROP, RULE_SGD } from '../src/abi/codes';
+//   RULE_ADAGRAD  h = [lr, ε];                         st = [accumulator]
+import { RULE_ADAGRAD, RULE_ADAM, RULE_MOMENTUM, RULE_RMSPROP, RULE_RPROP, RULE_SGD } from '../src/abi/codes';
 
 /** b^t by binary exponentiation in f64: the reproducible power both sides use for Adam's bias correction. */
 export function powi(b: f64, t: i32): f64 {
@@ -33,65 +34,97 @@ export function powi(b: f64, t: i32): f64 {
   return load<float>(hyper + (<usize>i << 2));
 }
 
-/** One update of rule `rule` (RULE_SGD … RULE_ADAM) on P parameters at byte offsets p, g; slots at st. */
+/** One update of rule `rule` (RULE_SGD … RULE_ADAGRAD) on P parameters at byte offsets p, g; slots at st. An unknown rule traps. */
 export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usize, st: usize, t: i32): void {
+  switch (rule) {
+    case RULE_SGD: sgd(p, g, P, hyper); break;
+    case RULE_MOMENTUM: momentum(p, g, P, hyper, st); break;
+    case RULE_RMSPROP: rmsprop(p, g, P, hyper, st); break;
+    case RULE_RPROP: rprop(p, g, P, hyper, st); break;
+    case RULE_ADAM: adam(p, g, P, hyper, st, t); break;
+    case RULE_ADAGRAD: adagrad(p, g, P, hyper, st); break;
+    default: unreachable();
+  }
+}
+
+/** p ← p − lr·g */
+function sgd(p: usize, g: usize, P: i32, hyper: usize): void {
+  const lr = h(hyper, 0);
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    store<float>(p + o, load<float>(p + o) - lr * load<float>(g + o));
+  }
+}
+
+/** v ← μ·v − lr·g;  p ← p + v (classic) or p ← p + μ·v − lr·g (Nesterov) */
+function momentum(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
+  const lr = h(hyper, 0), mu = h(hyper, 1), nesterov = h(hyper, 2) != 0;
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    const step = lr * load<float>(g + o);
+    const v = mu * load<float>(st + o) - step;
+    store<float>(st + o, v);
+    store<float>(p + o, load<float>(p + o) + (nesterov ? mu * v - step : v));
+  }
+}
+
+/** ms ← ρ·ms + (1−ρ)·g²;  d ← lr·g / √(ms + ε);  v ← μ·v + d;  p ← p − v or p − (μ·v + d) */
+function rmsprop(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
   const slot = <usize>P << 2;
-  if (rule == RULE_SGD) {
-    // p ← p − lr·g
-    const lr = h(hyper, 0);
-    for (let i = 0; i < P; i++) {
-      const o = <usize>i << 2;
-      store<float>(p + o, load<float>(p + o) - lr * load<float>(g + o));
-    }
-  } else if (rule == RULE_MOMENTUM) {
-    // v ← μ·v − lr·g;  p ← p + v (classic) or p ← p + μ·v − lr·g (Nesterov)
-    const lr = h(hyper, 0), mu = h(hyper, 1), nesterov = h(hyper, 2) != 0;
-    for (let i = 0; i < P; i++) {
-      const o = <usize>i << 2;
-      const step = lr * load<float>(g + o);
-      const v = mu * load<float>(st + o) - step;
-      store<float>(st + o, v);
-      store<float>(p + o, load<float>(p + o) + (nesterov ? mu * v - step : v));
-    }
-  } else if (rule == RULE_RMSPROP) {
-    // ms ← ρ·ms + (1−ρ)·g²;  d ← lr·g / √(ms + ε);  v ← μ·v + d;  p ← p − v or p − (μ·v + d)
-    const lr = h(hyper, 0), rho = h(hyper, 1), oneMinusRho = h(hyper, 2), eps = h(hyper, 3), mu = h(hyper, 4);
-    const nesterov = h(hyper, 5) != 0;
-    for (let i = 0; i < P; i++) {
-      const o = <usize>i << 2;
-      const gi = load<float>(g + o);
-      const m = rho * load<float>(st + o) + oneMinusRho * (gi * gi);
-      store<float>(st + o, m);
-      const d = (lr * gi) / Mathf.sqrt(m + eps);
-      const v = mu * load<float>(st + slot + o) + d;
-      store<float>(st + slot + o, v);
-      store<float>(p + o, load<float>(p + o) - (nesterov ? mu * v + d : v));
-    }
-  } else if (rule == RULE_RPROP) {
-    // step ← step·η+ if sign(g) = previous sign, else step·η−, clamped;  p ← p − sign(g)·step
-    const etaPlus = h(hyper, 0), etaMinus = h(hyper, 1), stepMin = h(hyper, 2), stepMax = h(hyper, 3);
-    for (let i = 0; i < P; i++) {
-      const o = <usize>i << 2;
-      const gi = load<float>(g + o);
-      const s: float = gi > 0 ? 1 : gi < 0 ? -1 : gi; // Math.sign: keeps ±0
-      const grown = load<float>(st + o) * (s == load<float>(st + slot + o) ? etaPlus : etaMinus);
-      const d = min<float>(max<float>(grown, stepMin), stepMax);
-      store<float>(st + o, d);
-      store<float>(st + slot + o, s);
-      store<float>(p + o, load<float>(p + o) - s * d);
-    }
-  } else if (rule == RULE_ADAM) {
-    // m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  lr_t = lr·√(1−β2^t)/(1−β1^t) in f64;  p ← p − lr_t·m/(√v + ε)
-    const lr = h(hyper, 0), beta1 = h(hyper, 1), beta2 = h(hyper, 2), eps = h(hyper, 3), c1 = h(hyper, 4), c2 = h(hyper, 5);
-    const lrT = <float>((<f64>lr * Math.sqrt(1 - powi(<f64>beta2, t))) / (1 - powi(<f64>beta1, t)));
-    for (let i = 0; i < P; i++) {
-      const o = <usize>i << 2;
-      const gi = load<float>(g + o);
-      const m = beta1 * load<float>(st + o) + c1 * gi;
-      const v = beta2 * load<float>(st + slot + o) + c2 * gi * gi;
-      store<float>(st + o, m);
-      store<float>(st + slot + o, v);
-      store<float>(p + o, load<float>(p + o) - (lrT * m) / (Mathf.sqrt(v) + eps));
-    }
+  const lr = h(hyper, 0), rho = h(hyper, 1), oneMinusRho = h(hyper, 2), eps = h(hyper, 3), mu = h(hyper, 4);
+  const nesterov = h(hyper, 5) != 0;
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    const gi = load<float>(g + o);
+    const m = rho * load<float>(st + o) + oneMinusRho * (gi * gi);
+    store<float>(st + o, m);
+    const d = (lr * gi) / Mathf.sqrt(m + eps);
+    const v = mu * load<float>(st + slot + o) + d;
+    store<float>(st + slot + o, v);
+    store<float>(p + o, load<float>(p + o) - (nesterov ? mu * v + d : v));
+  }
+}
+
+/** step ← step·η+ if sign(g) = previous sign, else step·η−, clamped;  p ← p − sign(g)·step */
+function rprop(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
+  const slot = <usize>P << 2;
+  const etaPlus = h(hyper, 0), etaMinus = h(hyper, 1), stepMin = h(hyper, 2), stepMax = h(hyper, 3);
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    const gi = load<float>(g + o);
+    const s: float = gi > 0 ? 1 : gi < 0 ? -1 : gi; // Math.sign: keeps ±0
+    const grown = load<float>(st + o) * (s == load<float>(st + slot + o) ? etaPlus : etaMinus);
+    const d = min<float>(max<float>(grown, stepMin), stepMax);
+    store<float>(st + o, d);
+    store<float>(st + slot + o, s);
+    store<float>(p + o, load<float>(p + o) - s * d);
+  }
+}
+
+/** m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  lr_t = lr·√(1−β2^t)/(1−β1^t) in f64;  p ← p − lr_t·m/(√v + ε) */
+function adam(p: usize, g: usize, P: i32, hyper: usize, st: usize, t: i32): void {
+  const slot = <usize>P << 2;
+  const lr = h(hyper, 0), beta1 = h(hyper, 1), beta2 = h(hyper, 2), eps = h(hyper, 3), c1 = h(hyper, 4), c2 = h(hyper, 5);
+  const lrT = <float>((<f64>lr * Math.sqrt(1 - powi(<f64>beta2, t))) / (1 - powi(<f64>beta1, t)));
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    const gi = load<float>(g + o);
+    const m = beta1 * load<float>(st + o) + c1 * gi;
+    const v = beta2 * load<float>(st + slot + o) + c2 * gi * gi;
+    store<float>(st + o, m);
+    store<float>(st + slot + o, v);
+    store<float>(p + o, load<float>(p + o) - (lrT * m) / (Mathf.sqrt(v) + eps));
+  }
+}
+
+/** acc ← acc + g²;  p ← p − lr·g / √(acc + ε) */
+function adagrad(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
+  const lr = h(hyper, 0), eps = h(hyper, 1);
+  for (let i = 0; i < P; i++) {
+    const o = <usize>i << 2;
+    const gi = load<float>(g + o);
+    const a = load<float>(st + o) + gi * gi;
+    store<float>(st + o, a);
+    store<float>(p + o, load<float>(p + o) - (lr * gi) / Mathf.sqrt(a + eps));
   }
 }

@@ -14,6 +14,7 @@ export { momentum, type MomentumOptions } from './optimizers/momentum.js';
 export { rmsprop, type RmspropOptions } from './optimizers/rmsprop.js';
 export { rprop, type RpropOptions } from './optimizers/rprop.js';
 export { adam, type AdamOptions } from './optimizers/adam.js';
+export { adagrad, type AdagradOptions } from './optimizers/adagrad.js';
 export { createOptimizer, OPTIMIZERS, OPTIMIZER_SPECS, type OptimizerName } from './optimizers/index.js';
 export type { CoreRule, HyperSpec, Optimizer, OptimizerSpec, OptimizerState, SlotOptimizer } from './optimizers/optimizer.js';
 export { train, trainSync, type EpochInfo, type History, type TrainOptions } from './training/train.js';
@@ -42,3 +43,6 @@ export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropMo
 export { loadTfjs, saveTfjs, tfjsFiles, type LoadTfjsOptions, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';
+// Issue 19: users' arrays in and out (nested or typed with a shape), evaluate with metrics.
+export { type ArrayData, type DataInput, type NestedInputs, type NestedTargets, type Shaped, type ShapedInput } from './data/arrays.js';
+export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName } from './training/evaluate.js';

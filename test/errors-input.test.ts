@@ -37,7 +37,7 @@ describe('bad input throws a typed error naming the argument and the value', () 
     ['backend', () => new LinearRNN({ backend: 'gpu' as 'js' }), ConfigError, '"gpu"'],
     ['lr', () => sgd({ lr: Infinity }), ConfigError, 'Infinity'],
     ['lr', () => createOptimizer('rmsprop', { lr: NaN }), ConfigError, 'NaN'],
-    ['optimizer', () => createOptimizer('adagrad'), ConfigError, '"adagrad"'],
+    ['optimizer', () => createOptimizer('adadelta'), ConfigError, '"adadelta"'],
     ['data.x', () => new LinearRNN().lossAndGrad({ ...good(), x: new Float32Array(11) }), ShapeError, 'length 11'],
     ['data.targets', () => new LinearRNN().lossAndGrad({ ...good(), targets: new Float32Array(5) }), ShapeError, 'length 5'],
     ['data.x', () => new LinearRNN().lossAndGrad({ ...good(), x: new Float32Array(12).fill(NaN) }), DataError, 'NaN'],

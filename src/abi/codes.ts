@@ -53,6 +53,8 @@ export const RULE_RMSPROP = 2;
 export const RULE_RPROP = 3;
 /** Adam; slots: m, v. */
 export const RULE_ADAM = 4;
+/** Adagrad; slots: accumulator. */
+export const RULE_ADAGRAD = 5;
 /** Most float32 hyper-parameters a rule reads. */
 export const RULE_HYPER_WORDS = 8;
 /** Most slots (f32[P] each) a rule keeps. */

@@ -41,5 +41,7 @@ export const LJ_WEIGHTS = 35;
 export const LJ_C = 36;
 /** f64 (8-byte aligned): the loss scale (1 for sse, 1/n for mse). */
 export const LJ_SCALE = 38;
-/** Words in the block. */
-export const LJ_WORDS = 40;
+/** f32: clip each gradient element to [−v, v] (train's clipValue), or 0 for no clipping. */
+export const LJ_CLIP = 40;
+/** Words in the block (even: the losses after it are f64). */
+export const LJ_WORDS = 42;

@@ -21,6 +21,8 @@ export interface CoreJob {
   /** The optimizer's live slots, f32[P] each, in the rule's slot order. */
   slots: readonly Float32Array[];
   step: number;
+  /** Clip each gradient element to [−clipValue, clipValue] before the update; 0 or absent for none. */
+  clipValue?: number;
   params: Float32Array;
   lastGood: Float32Array;
   epochs: number;

@@ -5,6 +5,7 @@ import { linearLossGrad } from '../backends/js/linear.js';
 import { AUTO_MIN_WORK } from '../backends/threads/support.js';
 import { WasmLinear } from '../backends/wasm/linear.js';
 import { checkSequences, checkValues, timeMajor, type Sequences } from '../data/sequences.js';
+import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { LOSSES, squaredLoss, type LinearLossName } from '../losses.js';
 import { Holdings } from './bindings.js';
@@ -179,10 +180,11 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   }
 
   /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
-  place(data: Sequences): PlacedData {
+  place(data: DataInput): PlacedData {
     this.holdings.check();
-    checkSequences(data, 'data', !CHECKS_AS_IT_COPIES[this.backend]);
-    return this.placeChecked(data);
+    const seqs = sequencesOf(data) as Sequences;
+    checkSequences(seqs, 'data', !CHECKS_AS_IT_COPIES[this.backend]);
+    return this.placeChecked(seqs);
   }
 
   /**

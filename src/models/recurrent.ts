@@ -13,6 +13,7 @@ import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
 import { checkFinite32, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { fromTimeMajor, predictInputs, sequencesOf, toSequences, type ArrayData, type DataInput, type NestedInputs, type Shaped, type ShapedInput } from '../data/arrays.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import type { OutputActivation } from '../types.js';
@@ -31,7 +32,7 @@ import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
  * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
  * @category Models
  */
-export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | ArrayLike<ArrayLike<ArrayLike<number>>>;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | NestedInputs;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */
 type Placed = (WasmPlaced | JsPlaced) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
@@ -159,10 +160,26 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return this.weightsOf(this.grads);
   }
 
-  /** Outputs, time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1). */
-  predict(input: RNNInputs | Sequences | PlacedData, options: PredictOptions = {}): Float32Array {
+  /**
+   * Outputs in the shape the inputs came in: nested `[samples][steps][inputs]` (bare or as `{ x }`) gives
+   * nested `[samples][outputSize]` (`[samples][steps][outputSize]` with returnSequences); a typed
+   * `{ data, shape }` (bare or as `{ x }`) gives `{ data, shape }` batch-major; time-major Sequences or
+   * `{ x, samples, steps }` give time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1).
+   */
+  predict(input: NestedInputs | (ArrayData & { readonly x: NestedInputs }), options?: PredictOptions): number[][] | number[][][];
+  predict(input: ShapedInput | (ArrayData & { readonly x: ShapedInput }), options?: PredictOptions): Shaped;
+  predict(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData, options?: PredictOptions): Float32Array;
+  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options?: PredictOptions): Float32Array | number[][] | number[][][] | Shaped;
+  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options: PredictOptions = {}): Float32Array | number[][] | number[][][] | Shaped {
     this.holdings.check();
     checkKeys('predict options', options, ['initialState']);
+    const arrays = predictInputs(input);
+    if (!arrays) return this.predictTimeMajor(input as Sequences | PlacedData, options);
+    const d = toSequences(arrays.data, { inputSize: this.inputSize, outputSize: this.outputSize, perStep: this.returnSequences }, arrays.names);
+    return fromTimeMajor(this.predictTimeMajor(d, options), d.samples, d.steps, this.outputSize, this.returnSequences, arrays.form);
+  }
+
+  private predictTimeMajor(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData, options: PredictOptions): Float32Array {
     const own = input instanceof Placement;
     const data = own ? undefined : this.inputs(input as RNNInputs);
     if (data) checkSequences(data, 'data', false);
@@ -329,11 +346,12 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.referenceFlow(n, params));
   }
 
-  /** Validate a data set and copy it into this model's backend once, for any number of `train` calls. */
-  place(data: Sequences): PlacedData {
+  /** Validate a data set (Sequences, or nested / typed arrays `{ x, y }`) and copy it into this model's backend once, for any number of `train` calls. */
+  place(data: DataInput): PlacedData {
     this.holdings.check();
-    this.checkData(data);
-    return this.placeChecked(data);
+    const seqs = sequencesOf(data) as Sequences;
+    this.checkData(seqs);
+    return this.placeChecked(seqs);
   }
 
   /**
@@ -484,7 +502,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.holdings.forget(k);
   }
 
-  /** Time-major Sequences (zero targets) from the accepted input forms. */
+  /** Time-major Sequences (zero targets) from time-major inputs. */
   private inputs(input: RNNInputs | Sequences): Sequences {
     const I = this.inputSize, O = this.outputSize;
     if (plainObject(input) && 'x' in input) {
@@ -497,23 +515,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
       return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences };
     }
-    const rows = input as ArrayLike<ArrayLike<ArrayLike<number>>>;
-    if (rows === null || typeof rows !== 'object' || !(rows.length >= 1)) throw new ConfigError('data', input, 'a { x, samples, steps } object or nested [samples][steps][inputSize] arrays');
-    const samples = rows.length, steps = rows[0]?.length ?? 0;
-    if (!(steps >= 1)) throw new ShapeError('data[0]', rows[0], 'have at least one step');
-    checkInteger('data.length', samples, 1);
-    checkInteger('data[0].length', steps, 1);
-    const x = new Float32Array(byteSize('data', input, [steps, samples, I, 4], { kind: 'shape' }) / 4);
-    for (let n = 0; n < samples; n++) {
-      const seq = rows[n]!;
-      if (seq?.length !== steps) throw new ShapeError(`data[${n}]`, seq, `have ${steps} steps like data[0]`, `${seq?.length}`);
-      for (let k = 0; k < steps; k++) {
-        const v = seq[k]!;
-        if (v?.length !== I) throw new ShapeError(`data[${n}][${k}]`, v, `have ${I} values (inputSize)`, `${v?.length}`);
-        for (let i = 0; i < I; i++) x[(k * samples + n) * I + i] = finite32(`data[${n}][${k}]`, v[i], i);
-      }
-    }
-    return { samples, steps, inputSize: I, outputSize: O, x, targets: new Float32Array((this.returnSequences ? steps : 1) * samples * O), targetsPerStep: this.returnSequences };
+    throw new ConfigError('data', input, 'nested [samples][steps][inputSize] arrays, { x, y } of nested or typed arrays, a { data, shape } typed array, or time-major { x, samples, steps }');
   }
 
   private checkData(data: Sequences): void {

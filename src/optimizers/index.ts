@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { ADAGRAD } from './adagrad.js';
 import { ADAM } from './adam.js';
 import { MOMENTUM } from './momentum.js';
 import type { Optimizer, OptimizerSpec } from './optimizer.js';
@@ -23,6 +24,8 @@ export const OPTIMIZER_SPECS = {
   rprop: RPROP,
   /** Adam: bias-corrected moments of the gradient and its square. */
   adam: ADAM,
+  /** Adagrad: steps divided by the root of the summed squared gradients. */
+  adagrad: ADAGRAD,
 } as const satisfies Record<string, Pick<OptimizerSpec, 'name' | 'summary'>>;
 
 /**

@@ -50,7 +50,7 @@ export class InCore {
     this.rule = rule;
     this.losses = results.losses;
     this.weights = results.weights;
-    this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, params: this.weights, lastGood: this.weights, epochs: 0, losses: this.losses, weights: undefined };
+    this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, clipValue: 0, params: this.weights, lastGood: this.weights, epochs: 0, losses: this.losses, weights: undefined };
   }
 
   /** A runner when the binding can train in the core, has one batch, and the optimizer's rule has a core twin; else undefined. */
@@ -83,10 +83,11 @@ export class InCore {
 
   /**
    * Run `count` (<= maxEpochs) epochs from `params`, updating `params`, `lastGood` and the
-   * optimizer in place, as that many calls of the epoch-by-epoch loop would; `epochs`, `status`,
+   * optimizer in place, as that many calls of the epoch-by-epoch loop would (each gradient element
+   * clipped to [−clipValue, clipValue] when it is > 0, the float32 value train.ts clips with); `epochs`, `status`,
    * `losses` and `weights` hold the outcome.
    */
-  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean): void {
+  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean, clipValue = 0): void {
     this.reserve(count);
     const { rule, job } = this;
     const live = rule.attach(this.P);
@@ -101,6 +102,7 @@ export class InCore {
     job.params = params;
     job.lastGood = lastGood;
     job.epochs = count;
+    job.clipValue = clipValue;
     job.weights = track ? this.weights : undefined;
     const { epochs, status } = this.trainEpochs(job);
     live.advance(epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0));

@@ -2,7 +2,7 @@
 // bound, unknown keys refused with the key named.
 
 import { checkInteger } from '../checks.js';
-import { type Sequences } from '../data/sequences.js';
+import type { DataInput } from '../data/arrays.js';
 import { ConfigError } from '../errors.js';
 import type { PlacedData, Trainable } from '../models/model.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -49,17 +49,21 @@ export interface TrainOptions<W, L extends string = string> {
   shuffle?: boolean | number;
   /** Fraction in [0, 1) of the samples, taken from the end before any shuffling, held out for validation. */
   validationSplit?: number;
-  /** Held-out data (a data set, or data placed by this model) evaluated after every epoch. */
-  validationData?: Sequences | PlacedData;
+  /** Held-out data (arrays `{ x, y }`, a data set, or data placed by this model) evaluated after every epoch. */
+  validationData?: DataInput | PlacedData;
   /** Stop after this many epochs without a lower (validation, else training) loss, and restore the best weights. */
   patience?: number;
-  /** Scale each update's gradient down to this global L2 norm when it is longer. */
+  /** Scale each update's gradient down to this global L2 norm when it is longer (Keras's global_clipnorm); not with clipValue. */
   clipNorm?: number;
+  /** Clip each element of each update's gradient to [−clipValue, clipValue] (Keras's clipvalue); not with clipNorm, as Keras 3 refuses both. */
+  clipValue?: number;
   /** Truncated BPTT: the gradient flows back at most through windows of this many steps. */
   truncate?: number;
+  /** 0: silent (default); 1: a line per logged epoch (epoch, loss, validation loss, time per epoch, ETA) through console.log; 2: a live bar on a terminal (lines elsewhere). */
+  verbose?: 0 | 1 | 2;
 }
 
-const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'truncate'];
+const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate', 'verbose'];
 
 /** Every option validated before anything is placed or bound. */
 export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {
@@ -86,8 +90,13 @@ export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: Tra
   if (o.clipNorm !== undefined && !(typeof o.clipNorm === 'number' && o.clipNorm > 0 && Number.isFinite(Math.fround(o.clipNorm)))) {
     throw new ConfigError('clipNorm', o.clipNorm, 'a finite number > 0 in float32');
   }
+  if (o.clipValue !== undefined && !(typeof o.clipValue === 'number' && Math.fround(o.clipValue) > 0 && Number.isFinite(Math.fround(o.clipValue)))) {
+    throw new ConfigError('clipValue', o.clipValue, 'a finite number > 0 in float32');
+  }
+  // Keras 3 refuses more than one of clipnorm, clipvalue, global_clipnorm: no order to guess.
+  if (o.clipNorm !== undefined && o.clipValue !== undefined) throw new ConfigError('clipValue', o.clipValue, 'unset when clipNorm is given (one clipping at a time, as Keras 3)');
   const patience = o.patience === undefined ? undefined : checkInteger('patience', o.patience, 1);
   const seed = o.shuffle === undefined || o.shuffle === false ? undefined : o.shuffle === true ? 0 : o.shuffle;
-  return { epochs, logEvery, limit: limit - (limit % 2), loss, split, patience, seed, clip: o.clipNorm, track: o.trackWeights ?? model.params.length <= 64 };
+  return { epochs, logEvery, limit: limit - (limit % 2), loss, split, patience, seed, clip: o.clipNorm, clipValue: o.clipValue === undefined ? 0 : Math.fround(o.clipValue), track: o.trackWeights ?? model.params.length <= 64 };
 }
 

@@ -5,6 +5,7 @@
 import { checkInteger } from '../checks.js';
 import { STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
 import { checkSequences, valuesChecked, type Sequences } from '../data/sequences.js';
+import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { LOSS_SPECS, type LossSpec } from '../losses.js';
@@ -14,6 +15,7 @@ import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
 import { FAILED, InCore } from './in-core.js';
 import { checkOptions, type EpochInfo, type TrainOptions } from './options.js';
+import { withProgress } from './progress.js';
 
 export type { EpochInfo, History, TrainOptions, Trainable };
 
@@ -81,10 +83,12 @@ class Session<W, L extends string> {
 
   constructor(
     private readonly model: Trainable<W, L>,
-    data: Sequences | PlacedData,
+    given: DataInput | PlacedData,
     private readonly o: TrainOptions<W, L>,
   ) {
     this.plan = checkOptions(model, o);
+    // Users' arrays ({ x, y } nested or typed) made time-major once, here, before anything is bound.
+    const data = sequencesOf(given);
     this.summed = (LOSS_SPECS as Record<string, LossSpec>)[this.plan.loss]?.mean === 'none';
     this.epochs = this.plan.epochs;
     if (training.has(model)) throw new BusyError('model', 'train: one training call per model at a time (await the first)');
@@ -93,7 +97,7 @@ class Session<W, L extends string> {
       const { split, loss } = this.plan;
       const { batchSize, truncate } = o;
       let trainData = data;
-      let valData = o.validationData;
+      let valData = sequencesOf(o.validationData, 'validationData.');
       // Values unchecked until placed: a data set placed whole is checked by the model's place (a
       // backend may check as it copies, with no scan first); one to be split is checked here, whole.
       let unchecked: Sequences | undefined;
@@ -171,7 +175,7 @@ class Session<W, L extends string> {
     if (o.signal?.aborted) this.abort();
     const loss = binding.lossAndGrad(this.batch);
     if (!Number.isFinite(Math.fround(loss))) this.diverge('loss');
-    if (!clipped(model.grads, this.plan.clip)) this.diverge('gradient');
+    if (!clipped(model.grads, this.plan.clip, this.plan.clipValue)) this.diverge('gradient');
     // The epoch's loss: the sum of batch losses for a summed loss, else their mean weighted by batch size.
     this.epochLoss += this.summed ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(this.batch) / this.n);
     this.lastGood.set(model.params);
@@ -246,7 +250,7 @@ class Session<W, L extends string> {
     const { before } = this;
     // The chunk's starting weights, for the history's first entry (the core path uses them for nothing else).
     if (plan.track) for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
-    inCore.run(model.params, this.lastGood, count, plan.track);
+    inCore.run(model.params, this.lastGood, count, plan.track, plan.clipValue);
     const { losses, weights, epochs, status } = inCore;
     // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
     recorder.recordRun(this.epoch, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
@@ -291,8 +295,8 @@ class Session<W, L extends string> {
 }
 
 /**
- * Train a model for `epochs` passes over `data` (a data set, or data placed once with
- * `model.place(data)`) and return the loss and weight history. Yields to the event loop between
+ * Train a model for `epochs` passes over `data` (nested or typed arrays `{ x, y }` as ArrayData
+ * describes them, time-major Sequences, or data placed once with `model.place(data)`) and return the loss and weight history. Yields to the event loop between
  * batches about every 20 ms, so timers, messages and AbortSignal.timeout fire. Throws
  * DivergenceError (model reset to its last weights with a finite loss), AbortError or BusyError.
  * @example
@@ -307,13 +311,18 @@ class Session<W, L extends string> {
  * ```
  * @category Training
  */
-export async function train<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
-  const session = new Session(model, data, options);
-  while (!session.done) {
-    session.advance(performance.now() + SLICE_MS);
-    if (!session.done) await yieldToEventLoop();
+export async function train<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): Promise<History<W>> {
+  const progress = withProgress(options);
+  try {
+    const session = new Session(model, data, progress.options);
+    while (!session.done) {
+      session.advance(performance.now() + SLICE_MS);
+      if (!session.done) await yieldToEventLoop();
+    }
+    return session.finish();
+  } finally {
+    progress.end();
   }
-  return session.finish();
 }
 
 /**
@@ -330,10 +339,15 @@ export async function train<W, L extends string>(model: Trainable<W, L>, data: S
  * ```
  * @category Training
  */
-export function trainSync<W, L extends string>(model: Trainable<W, L>, data: Sequences | PlacedData, options: TrainOptions<W, L>): History<W> {
-  const session = new Session(model, data, options);
-  session.advance(Infinity);
-  return session.finish();
+export function trainSync<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: TrainOptions<W, L>): History<W> {
+  const progress = withProgress(options);
+  try {
+    const session = new Session(model, data, progress.options);
+    session.advance(Infinity);
+    return session.finish();
+  } finally {
+    progress.end();
+  }
 }
 
 /** Let timers and messages run: setImmediate where there is one (Node, Bun), a message elsewhere (no 4 ms clamp of nested timers). */
@@ -352,8 +366,11 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Scale g in place to global L2 norm ≤ max (norm summed in float64); false when g holds a non-finite value. */
-export function clipped(g: Float32Array, max: number | undefined): boolean {
+/**
+ * Scale g in place to global L2 norm ≤ max (norm summed in float64), or clamp each element to
+ * [−value, value] when value > 0 (a float32, as assembly/in-core.ts clamps); false when g holds a non-finite value.
+ */
+export function clipped(g: Float32Array, max: number | undefined, value = 0): boolean {
   let sq = 0;
   for (let i = 0; i < g.length; i++) sq += g[i]! * g[i]!;
   if (!Number.isFinite(sq)) return false;
@@ -364,6 +381,7 @@ export function clipped(g: Float32Array, max: number | undefined): boolean {
       for (let i = 0; i < g.length; i++) g[i]! *= s;
     }
   }
+  if (value > 0) for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i]!, -value), value);
   return true;
 }
 

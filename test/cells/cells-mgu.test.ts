@@ -29,7 +29,7 @@ describe.each(['wasm', 'js'] as const)('MGU on %s', (backend) => {
       h = (1 - f) * h + f * n;
       return 2 * h + 0.5;
     });
-    const y = model.predict([xs.map((v) => [v])]);
+    const y = model.predict({ x: Float32Array.from(xs), samples: 1, steps: xs.length }); // one sample: time-major is the sequence
     expect(Math.abs(y[0]! - expected[0]!)).toBeLessThan(1e-6);
     expect(Math.abs(y[1]! - expected[1]!)).toBeLessThan(1e-6);
     // step gives the same outputs one step at a time

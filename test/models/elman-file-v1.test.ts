@@ -32,8 +32,10 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     expect(e.params).toEqual(r.params);
     expect(e.layers).toEqual([{ cell: 'simple', units: 5, activation: 'tanh', recurrentActivation: 'sigmoid', resetAfter: false }]);
     const nested = [[[0.5, -0.25], [0.1, 0.3], [-0.7, 0.2]]];
-    const y = e.predict(nested);
-    expect(y).toEqual(r.predict(nested));
+    const flat = { x: Float32Array.from(nested.flat(2)), samples: 1, steps: 3 }; // one sample: time-major is the sequence
+    const y = e.predict(flat);
+    expect(y).toEqual(r.predict(flat));
+    expect(e.predict(nested)).toEqual([[Array.from(y.subarray(0, 2)), Array.from(y.subarray(2, 4)), Array.from(y.subarray(4, 6))]]);
     // step: the same outputs one step at a time; resetState starts afresh.
     const stepped = nested[0]!.flatMap((row) => Array.from(e.step([row])));
     expect(stepped).toEqual(Array.from(y));

@@ -45,7 +45,9 @@ describe.each(['wasm', 'js'] as const)('RNN on %s', (backend) => {
     const model = new RNN({ inputSize: 2, layers: [{ cell: 'lstm', units: 6 }, { cell: 'gru', units: 4 }], outputSize: 2, returnSequences: true, seed: 5, backend });
     const data = randomElmanData(6, 3, 7, 2, 2, true);
     const nested = Array.from({ length: 3 }, (_, n) => Array.from({ length: 7 }, (_, k) => [data.x[(k * 3 + n) * 2]!, data.x[(k * 3 + n) * 2 + 1]!]));
-    const y = model.predict(nested);
+    const y = model.predict({ x: data.x, samples: 3, steps: 7 });
+    // Nested in, nested out [samples][steps][outputs]: the time-major outputs regrouped.
+    expect(model.predict(nested)).toEqual(Array.from({ length: 3 }, (_, n) => Array.from({ length: 7 }, (_, k) => Array.from(y.subarray((k * 3 + n) * 2, (k * 3 + n + 1) * 2)))));
     expect(worstRel(y, tfPredict({ I: 2, layers: model.layers, O: 2, outAct: 'linear', seq: true }, data, model.params))).toBeLessThan(1e-5);
     for (let k = 0; k < 7; k++) {
       const out = model.step(data.x.subarray(k * 6, (k + 1) * 6));

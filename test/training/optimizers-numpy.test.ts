@@ -115,7 +115,7 @@ describe('hyper-parameters are validated before any work', () => {
     expect((error as Error).message).toContain(argument.split('.').pop());
   });
 
-  test('the registry has the five optimizers of the tutorial and the notes', () => {
-    expect(Object.keys(OPTIMIZERS).sort()).toEqual(['adam', 'momentum', 'rmsprop', 'rprop', 'sgd']);
+  test("the registry has the five optimizers of the tutorial and the notes, and min-char-rnn's Adagrad", () => {
+    expect(Object.keys(OPTIMIZERS).sort()).toEqual(['adagrad', 'adam', 'momentum', 'rmsprop', 'rprop', 'sgd']);
   });
 });

@@ -77,6 +77,7 @@ const optimizers: Array<[string, Record<string, number | boolean>]> = [
   ['rprop', {}],
   ['rprop', { initialStep: 0.05, etaPlus: 1.5, etaMinus: 0.3, stepMin: 1e-4, stepMax: 0.2 }],
   ['adam', { lr: 0.02, beta1: 0.8, beta2: 0.95, eps: 1e-3 }],
+  ['adagrad', { lr: 0.05, initialAccumulator: 0.3, eps: 1e-2 }],
 ];
 
 // Runs that blow up at each of the three checks. The loss: plain divergence on the steep walls.

@@ -1,6 +1,6 @@
 import { GROUP, RULE_HYPER_WORDS, RULE_SLOTS, STATUS_BAD_WEIGHTS, STATUS_BITS } from '../../abi/codes.js';
 import {
-  LJ_BYTES, LJ_C, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
+  LJ_BYTES, LJ_C, LJ_CLIP, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
   LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
 } from '../../abi/linear.js';
 import { DataError, DisposedError } from '../../errors.js';
@@ -186,6 +186,7 @@ export class WasmLinear {
       f32[o + 1] = slot[1]!;
     }
     i32[w + LJ_STEP] = job.step;
+    f32[w + LJ_CLIP] = job.clipValue ?? 0;
     i32[w + LJ_EPOCHS] = job.epochs;
     const r = exports.linearTrain(b);
     const epochs = r >>> STATUS_BITS;
