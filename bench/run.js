@@ -16,6 +16,7 @@ import { gatedSection } from './gated.js';
 import { sweepSection } from './sweep.js';
 import { issue23 } from './issue23.js';
 import { issue19 } from './issue19.js';
+import { masksSection } from './masks.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
@@ -242,6 +243,9 @@ await issue19({ say, quick, tf, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 // Many small models (issue 24): the embedded runner and BullMQ against a plain loop over the same runs.
 await sweepSection(say, { quick });
+
+// Masks and sample weights (issue 19): the same training with and without, CPU over unmasked beside its target.
+await masksSection(say, { quick, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 if (write) {
   writeFileSync(here('./results.md'), out.join('\n') + '\n');

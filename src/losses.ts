@@ -19,7 +19,7 @@ export interface LossSpec {
   readonly mean: 'none' | 'outputs' | 'rows';
   /** The output activation the loss is fused with (computed from the logits), or undefined: any, the loss chained through it. */
   readonly output?: OutputActivation;
-  /** True when the loss can skip masked targets; no loss can yet (every target counts). */
+  /** True when the loss takes a step mask and sample weights (Sequences' `mask`/`lengths`, `sampleWeights`): every loss of the table does, in the head kernel. */
   readonly masking: boolean;
   /** True when the counter (LinearRNN, a single linear output) computes it. */
   readonly counter: boolean;
@@ -107,11 +107,11 @@ function cceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O
  * @category Training
  */
 export const LOSS_SPECS: Readonly<Record<ElmanLossName, LossSpec>> = {
-  sse: { code: LOSS_SQUARED, mean: 'none', masking: false, counter: true, row: squaredRow },
-  mse: { code: LOSS_SQUARED, mean: 'outputs', masking: false, counter: true, row: squaredRow },
-  bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: false, counter: false, row: bceRow },
-  cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: false, counter: false, row: cceRow },
-  huber: { code: LOSS_HUBER, mean: 'outputs', masking: false, counter: false, row: huberRow },
+  sse: { code: LOSS_SQUARED, mean: 'none', masking: true, counter: true, row: squaredRow },
+  mse: { code: LOSS_SQUARED, mean: 'outputs', masking: true, counter: true, row: squaredRow },
+  bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: true, counter: false, row: bceRow },
+  cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: true, counter: false, row: cceRow },
+  huber: { code: LOSS_HUBER, mean: 'outputs', masking: true, counter: false, row: huberRow },
 };
 
 /**

@@ -12,7 +12,7 @@ import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
-import { checkFinite32, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkFinite32, checkSequences, checkValues, weightingOf, type Sequences } from '../data/sequences.js';
 import { fromTimeMajor, predictInputs, sequencesOf, toSequences, type ArrayData, type DataInput, type NestedInputs, type Shaped, type ShapedInput } from '../data/arrays.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize, LOSS_AT_CAP } from '../sizes.js';
@@ -32,7 +32,7 @@ import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
  * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
  * @category Models
  */
-export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | NestedInputs;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps' | 'lengths' | 'mask' | 'sampleWeights'> | NestedInputs;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */
 type Placed = (WasmPlaced | JsPlaced) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
@@ -342,7 +342,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const { samples: n, steps: T } = data;
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
-    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
+    const { mask: m, sw } = weightingOf(data);
+    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T, ...((m || sw) && { weights: { m, m0: 0, ms: n, sw, sw0: 0 } }) };
     return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.referenceFlow(n, params));
   }
 
@@ -368,7 +369,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return placeOnThreads<WasmPlaced, PlacedData>({
       options,
       backend: this.backend,
-      checkData: () => this.checkData(data),
+      checkData: () => {
+        this.checkData(data);
+        refuseWeighting(data);
+      },
       work: () => data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
@@ -513,7 +517,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
       if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
       const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
-      return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences };
+      // Lengths or a mask hold the states of padded steps when predicting too; weights are checked, then unused.
+      const held = { ...(s.lengths !== undefined && { lengths: s.lengths }), ...(s.mask !== undefined && { mask: s.mask }), ...(s.sampleWeights !== undefined && { sampleWeights: s.sampleWeights }) };
+      return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences, ...held };
     }
     throw new ConfigError('data', input, 'nested [samples][steps][inputSize] arrays, { x, y } of nested or typed arrays, a { data, shape } typed array, or time-major { x, samples, steps }');
   }
@@ -553,5 +559,12 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const backend = placed.backend!;
     if (backend.stackWork) return backend.stackWork(this.dims, B, this.params.length, argument);
     return BACKEND[this.backend].work(backend, this.dims, B, this.params.length, argument);
+  }
+}
+
+/** Threaded placements run unmasked, unweighted data only: their per-block loss kernels do not see a mask (a typed refusal, not other bits). */
+function refuseWeighting(data: Sequences): void {
+  for (const key of ['lengths', 'mask', 'sampleWeights'] as const) {
+    if (data[key] !== undefined) throw new ConfigError(`data.${key}`, data[key], 'absent on a threaded placement (masks and sample weights run on one thread: use place)');
   }
 }
