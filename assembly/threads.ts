@@ -125,7 +125,21 @@ export function threadReduce(task: usize): void {
     let L: f64 = 0;
     for (let j = 0; j < blocks; j++) L += load<f64>(out + <usize>j * stride);
     store<f64>(result, L);
-    for (let i = 0; i < P; i++) {
+    // Four gradients at a time in two f64x2 sums (serial work after every round: 8 blocks × P loads
+    // one at a time were 2% of an Elman-128 batch); each sum runs over the blocks in order, as below.
+    const P4 = P & ~3;
+    let i = 0;
+    for (; i < P4; i += 4) {
+      const at = out + 16 + (<usize>i << 2);
+      let lo = f64x2.splat(0), hi = lo;
+      for (let j = 0; j < blocks; j++) {
+        const v = v128.load(at + <usize>j * stride);
+        lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+        hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3)));
+      }
+      v128.store(g + (<usize>i << 2), v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+    }
+    for (; i < P; i++) {
       const at = out + 16 + (<usize>i << 2);
       let s: f64 = 0;
       for (let j = 0; j < blocks; j++) s += <f64>load<f32>(at + <usize>j * stride);
