@@ -17,3 +17,4 @@ export { headWorkFloats, headForward, headLossGrad } from './head';
 export { cellForward, cellStep, cellBackward } from './cells';
 // The copies between layers of RepeatVector and Bidirectional.
 export { biMerge, biSplit, addReversed, sumSteps } from './wiring';
+export { embeddingForward, embeddingBackward } from './embedding';

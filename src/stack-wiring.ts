@@ -23,9 +23,11 @@ export interface LayerPlan {
   readonly state: number;
   readonly work: number;
   readonly dh: number;
+  /** Per copy: the step mask's scratch [2][B][H] (kept states of masked rows). */
+  readonly save: number;
   /** Bidirectional: the merged outputs and their gradients [Tout][B][W] each; else 0. */
   readonly y: number;
-  /** Bidirectional above another layer: the backward copy's dx [T][B][I], added into dx reversed in time; else 0. */
+  /** Bidirectional above another layer or an embedding: the backward copy's dx [T][B][I], added into dx reversed in time; else 0. */
   readonly dxr: number;
   /** RepeatVector: the layer's dx [T][B][I], summed over steps into the last output's gradient of the layer below; else 0. */
   readonly dxs: number;
@@ -38,7 +40,7 @@ export function wired(d: StackDims): boolean {
 
 /** Each layer's plan for batches of up to B samples of T input steps (sizes in float64, exact far past 2^32). */
 export function stackPlan(d: StackDims, B: number, T: number): LayerPlan[] {
-  let steps = T, I = d.I;
+  let steps = T, I = d.embedding?.dim ?? d.I;
   return d.layers.map((l, i) => {
     const above = d.layers[i + 1];
     const lT = l.repeat ?? steps;
@@ -50,8 +52,9 @@ export function stackPlan(d: StackDims, B: number, T: number): LayerPlan[] {
       state: (lT + 1) * B * H * (spec.cellState ? 2 : 1),
       work: spec.work(B, lT, I, H),
       dh: lT * B * H,
+      save: 2 * B * H,
       y: l.merge ? Tout * B * W : 0,
-      dxr: l.merge && i > 0 ? lT * B * I : 0,
+      dxr: l.merge && (i > 0 || d.embedding) ? lT * B * I : 0,
       dxs: l.repeat !== undefined ? lT * B * I : 0,
     };
     steps = lT;
@@ -62,7 +65,7 @@ export function stackPlan(d: StackDims, B: number, T: number): LayerPlan[] {
 
 /** Floats of every layer's scratch in a plan. */
 export function planFloats(plan: readonly LayerPlan[]): number {
-  return plan.reduce((sum, p) => sum + p.dirs * (p.state + p.work + p.dh) + 2 * p.y + p.dxr + p.dxs, 0);
+  return plan.reduce((sum, p) => sum + p.dirs * (p.state + p.work + p.dh + p.save) + 2 * p.y + p.dxr + p.dxs, 0);
 }
 
 /** Output steps of the model for T input steps: the top layer's steps with returnSequences (a decoder's n), else 1. */

@@ -12,16 +12,17 @@ import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
-import { checkFinite32, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkFinite32, checkSequences, checkValues, weightingOf, type Sequences } from '../data/sequences.js';
 import { fromTimeMajor, predictInputs, sequencesOf, toSequences, type ArrayData, type DataInput, type NestedInputs, type Shaped, type ShapedInput } from '../data/arrays.js';
+import { checkIds } from '../data/tokens.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import type { OutputActivation } from '../types.js';
 import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
-import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
+import { ELMAN_LOSSES, lossScale, lossSpec, targetWidth, type ElmanLossName, type LossSpec } from '../losses.js';
 import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { layerWidth, stackOffsets, type LayerSpec, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
+import { layerWidth, stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { outputSteps, planFloats, stackPlan, wired } from '../stack-wiring.js';
 import { ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
@@ -33,7 +34,7 @@ import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
  * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
  * @category Models
  */
-export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | NestedInputs;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps' | 'lengths' | 'mask' | 'sampleWeights'> | NestedInputs;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */
 type Placed = (WasmPlaced | JsPlaced) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
@@ -85,6 +86,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   readonly outputSize: number;
   /** The recurrent layers, bottom-up, with every option resolved. */
   readonly layers: readonly LayerSpec[];
+  /** The embedding of token ids in front of the layers (inputSize 1: each step's input is one id), or undefined. */
+  readonly embedding: EmbeddingSpec | undefined;
   /** The head's activation. */
   readonly outputActivation: OutputActivation;
   /** True when the model outputs at every step, false for the last step only. */
@@ -116,13 +119,14 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const d = setup.dims;
     this.holdings = new Holdings(setup.name);
     [this.inputSize, this.outputSize, this.layers, this.outputActivation, this.returnSequences] = [d.I, d.O, d.layers, d.outAct, d.seq];
+    this.embedding = d.embedding;
     this.backend = setup.backend;
     this.dims = d;
     this.stateful = setup.stateful ?? false;
     this.learnInitialState = d.learnS0 ?? false;
     // Keras has no learned initial state; one carried across batches would leave it nothing to learn from.
     if (this.stateful && this.learnInitialState) throw new ConfigError('learnInitialState', true, 'false with stateful: a stateful stream starts from its last state, not a learned one');
-    this.memory = new ModelState(d, setup.backend);
+    this.memory = new ModelState(d, setup.backend, this.stateful, () => this.pullStep());
     const o = stackOffsets(d);
     // Counted in float64 before allocating: a claim beyond MAX_PARAMS is refused, not attempted.
     if (!(o.size <= MAX_PARAMS)) throw new ConfigError('layers', `${o.size} parameters`, `at most ${MAX_PARAMS} parameters in all (${MAX_PARAMS * 4 / 2 ** 20} MiB)`);
@@ -196,15 +200,17 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (data) checkSequences(data, 'data', false);
     // The inputs are judged in float32 (1e39 is Infinity there); the targets are zeros standing in.
     if (data) checkFinite32('data.x', data.x);
+    if (data) (this.checkTokens(data), this.refuseWiredMask(data));
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
-    const perSample = planFloats(stackPlan(this.dims, 1, steps)) + outputSteps(this.dims, steps) * this.outputSize;
-    const flow = this.callFlow(samples, options.initialState);
+    const perSample = planFloats(stackPlan(this.dims, 1, steps)) + outputSteps(this.dims, steps) * this.outputSize + 2 * steps * (this.embedding?.dim ?? 0);
+    if (options.initialState !== undefined && wired(this.dims)) throw new ConfigError('initialState', 'given', 'undefined: repeatVector and bidirectional layers take no initial state');
+    const flow = this.memory.callFlow(samples, options.initialState, this.params);
     // Streams run as one batch: row j of the states is sample j.
     const B = flow ? samples : Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
     const placed = own ? this.owned(input as PlacedData) : this.placeChecked(data!);
     try {
-      if (flow) this.refuseThreads(placed);
+      if (flow) this.memory.refuseThreads(placed.backend);
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
       try {
@@ -247,6 +253,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     // A Float32Array's own check reads it at one monomorphic site: no value is boxed, nothing allocated.
     if (flat instanceof Float32Array) checkFinite32('x', flat);
     else checkValues('x', flat);
+    if (this.embedding) checkIds('x', flat, flat.length, 1, this.embedding.vocab);
     return this.stepperFor(flat.length / I).step(flat, 0, this.params);
   }
 
@@ -351,12 +358,13 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.checkData(data);
     checkValues('params', params);
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
-    const kind = lossSpec(loss, this.outputActivation);
+    const kind = this.lossFor(loss, data.outputSize);
     const { samples: n, steps: T } = data;
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
-    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
-    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, outputSteps(this.dims, T), this.outputSize), 0, params, null, this.referenceFlow(n, params));
+    const { mask: m, sw } = weightingOf(data);
+    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * data.outputSize, B: n, T, ...((m || sw) && { weights: { m, m0: 0, ms: n, sw, sw0: 0 } }) };
+    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, outputSteps(this.dims, T), this.outputSize), 0, params, null, this.memory.referenceFlow(n, params));
   }
 
   /** Validate a data set (Sequences, or nested / typed arrays `{ x, y }`) and copy it into this model's backend once, for any number of `train` calls. */
@@ -377,6 +385,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    */
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
+    if (this.embedding) throw new ConfigError('placeThreaded', 'a model with an embedding', 'a model without one: token inputs train on one thread (model.place) for now');
     const offsets = stackOffsets(this.dims).layers, whole = wired(this.dims);
     // RepeatVector and Bidirectional run on the calling thread: 'auto' picks one, a count is refused.
     if (whole && plainObject(options) && options.threads !== undefined && options.threads !== 'auto') {
@@ -385,11 +394,14 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     return placeOnThreads<WasmPlaced, PlacedData>({
       options,
       backend: this.backend,
-      checkData: () => this.checkData(data),
+      checkData: () => {
+        this.checkData(data);
+        refuseWeighting(data);
+      },
       work: () => whole ? 0 : data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
-      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: this.outputSize }, threads),
+      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: data.outputSize }, threads),
       data,
       owner: this,
       holdings: this.holdings,
@@ -401,12 +413,14 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.holdings.check();
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
     if (options.truncate !== undefined && wired(this.dims)) throw new ConfigError('truncate', options.truncate, 'unset: repeatVector and bidirectional layers need the whole sequence');
-    const kind = lossSpec(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
+    const placement = own ? this.owned(data as PlacedData) : undefined;
+    const kind = this.lossFor(options.loss ?? this.defaultLoss, placement ? placement.backend!.d.O : (data as Sequences)?.outputSize);
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
-    this.checkStreams(plan.B, data.samples, own ? (data as Placement<Placed>) : undefined);
-    const placed = own ? this.owned(data as PlacedData) : this.placeChecked(data as Sequences);
+    if (own) this.memory.refuseThreads((data as Placement<Placed>).backend);
+    this.memory.checkStreams(plan.B, data.samples);
+    const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = outputSteps(this.dims, data.steps);
     const binding = batchBinding({
       placed,
@@ -419,7 +433,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       grads: this.grads,
       check: () => this.holdings.check(),
       holdings: this.holdings,
-      states: this.stateful || this.learnInitialState ? (b) => this.batchFlow(b) : undefined,
+      states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
     });
     if (this.stateful) {
       binding.shuffle = () => {
@@ -468,55 +482,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (this.stepper && this.memory.rows) this.stepper.state(this.memory.rows, false);
   }
 
-  /** How a predict call's states flow: a given initial state, the carried one (stateful), the learned one, or zeros (undefined). */
-  private callFlow(samples: number, initialState: unknown): StateFlow | undefined {
-    if (initialState !== undefined && wired(this.dims)) throw new ConfigError('initialState', 'given', 'undefined: repeatVector and bidirectional layers take no initial state');
-    const given = initialState === undefined ? undefined : readState('initialState', initialState, this.dims, this.backend, samples).rows;
-    if (this.stateful) {
-      this.pullStep();
-      // Keras: a given initial state replaces the carried one, and the call's final state is kept.
-      if (given) [this.memory.rows, this.memory.streams] = [given, samples];
-      const rows = this.memory.carry(samples, this.params, 'data.samples');
-      return { from: rows, to: rows, d0: null };
-    }
-    if (given) return { from: given, to: null, d0: null };
-    return this.learnInitialState ? { from: this.memory.fresh(samples, this.params), to: null, d0: null } : undefined;
-  }
-
-  /** A training batch's flow of b samples: the carried streams (stateful), or the learned state and its gradient. */
-  private batchFlow(b: number): { flow: StateFlow; after?: (grads: Float32Array) => void } {
-    if (this.stateful) {
-      this.pullStep();
-      const rows = this.memory.carry(b, this.params, 'batchSize');
-      return { flow: { from: rows, to: rows, d0: null } };
-    }
-    const d0 = this.memory.scratch(b);
-    return { flow: { from: this.memory.fresh(b, this.params), to: null, d0 }, after: (grads) => this.memory.gradient(d0, b, grads) };
-  }
-
-  /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
-  private referenceFlow(n: number, params: ArrayLike<number>): StateFlow | undefined {
-    if (this.learnInitialState) return { from: new ModelState(this.dims, 'js').fresh(n, params), to: null, d0: null };
-    this.pullStep();
-    const rows: StateRows | undefined = this.stateful && this.memory.streams === n ? this.memory.rows : undefined;
-    return rows && { from: rows, to: null, d0: null };
-  }
-
-  /** A stateful model's batches continue the same B streams: B divides the samples, and the data is not split over threads. */
-  private checkStreams(B: number, n: number, placed: Placement<Placed> | undefined): void {
-    if (!this.stateful && !this.learnInitialState) return;
-    if (placed) this.refuseThreads(placed);
-    if (this.stateful && n % B !== 0) throw new ConfigError('batchSize', B, `a divisor of the ${n} samples: every batch of a stateful model continues the same ${B} streams (Keras needs a fixed batch size)`);
-  }
-
-  /** States flow on one thread: a threaded placement's blocks start from zeros in the core. */
-  private refuseThreads(placed: Placement<Placed>): void {
-    if ((placed.backend as { threads?: number } | undefined)?.threads !== undefined) {
-      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
-    }
-  }
-
-    private release(k: { dispose(): void }): void {
+  private release(k: { dispose(): void }): void {
     k.dispose();
     this.holdings.forget(k);
   }
@@ -531,7 +497,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       // The inputs' length first, in 64 bits: a claim of 2^33 samples allocates nothing.
       const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
       if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
-      return this.noTargets(samples, steps, s.x);
+      // Lengths or a mask hold the states of padded steps when predicting too; weights are checked, then unused.
+      const held = { ...(s.lengths !== undefined && { lengths: s.lengths }), ...(s.mask !== undefined && { mask: s.mask }), ...(s.sampleWeights !== undefined && { sampleWeights: s.sampleWeights }) };
+      return { ...this.noTargets(samples, steps, s.x), ...held };
     }
     throw new ConfigError('data', input, 'nested [samples][steps][inputSize] arrays, { x, y } of nested or typed arrays, a { data, shape } typed array, or time-major { x, samples, steps }');
   }
@@ -546,7 +514,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   private checkData(data: Sequences): void {
     checkSequences(data, 'data');
     if (data.inputSize !== this.inputSize) throw new ShapeError('data.inputSize', data.inputSize, `be ${this.inputSize} (the model's inputSize)`);
-    if (data.outputSize !== this.outputSize) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize)`);
+    if (data.outputSize !== this.outputSize && data.outputSize !== 1) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize), or 1 for class-id targets (sparseCce)`);
     if (Boolean(data.targetsPerStep) !== this.returnSequences) {
       throw new ShapeError('data.targetsPerStep', data.targetsPerStep, this.returnSequences ? 'be true: returnSequences needs a target per step' : 'be false: the model outputs only at the last step');
     }
@@ -554,6 +522,31 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (this.returnSequences && (data.outputSteps ?? data.steps) !== outSteps) {
       throw new ShapeError('data.outputSteps', data.outputSteps, `be ${outSteps === data.steps ? `${outSteps} or unset (the steps)` : `${outSteps} (the decoder's steps: targets [${outSteps}][samples][${this.outputSize}])`}`);
     }
+    this.checkTokens(data);
+    this.refuseWiredMask(data);
+  }
+
+  /** A step mask does not reach a RepeatVector's decoder steps, and Keras reverses a masked sequence per sample for Bidirectional: both refused. */
+  private refuseWiredMask(data: Pick<Sequences, 'mask' | 'lengths'>): void {
+    if (!wired(this.dims)) return;
+    for (const name of ['mask', 'lengths'] as const) {
+      if (data[name] !== undefined) throw new ConfigError(`data.${name}`, 'given', 'unset: a model with repeatVector or bidirectional layers takes no step mask (sampleWeights work)');
+    }
+  }
+
+  /** Token ids in (with an embedding) and class-id targets (one a row, for a wider head) are integers in [0, vocab) and [0, outputSize). */
+  private checkTokens(data: Pick<Sequences, 'x' | 'samples'> & Partial<Pick<Sequences, 'targets' | 'outputSize'>>): void {
+    if (this.embedding) checkIds('data.x', data.x, data.samples, 1, this.embedding.vocab);
+    if (data.targets && data.outputSize === 1 && this.outputSize > 1) checkIds('data.targets', data.targets, data.samples, 1, this.outputSize);
+  }
+
+  /** A loss by name, checked against the output activation and against targets `width` values wide (1: class ids). */
+  private lossFor(loss: unknown, width: unknown): LossSpec {
+    const kind = lossSpec(loss, this.outputActivation);
+    if (typeof width === 'number' && width !== targetWidth(kind, this.outputSize)) {
+      throw new ShapeError('data.outputSize', width, kind.sparse ? `be 1 for ${String(loss)}: one class id per target` : `be ${this.outputSize} for ${String(loss)} (the model's outputSize); class ids (outputSize 1) need sparseCce`);
+    }
+    return kind;
   }
 
   private owned(p: PlacedData): Placement<Placed> {
@@ -563,20 +556,28 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   }
 
   private placeChecked(data: Sequences): Placement<Placed> {
-    const backend = BACKEND[this.backend].place(data, { I: this.inputSize, O: this.outputSize });
+    // The placed targets' width is the data's: O values a row, or one class id (sparse losses).
+    const backend = BACKEND[this.backend].place(data, { I: this.inputSize, O: data.outputSize });
     return holdPlacement<Placed>(this.holdings, this, backend, data);
   }
 
   /** Scratch for batches of up to B samples, its size checked (in float64) before anything is allocated. */
   private workspace(placed: Placement<Placed>, B: number, argument: string): Work {
     const T = placed.steps;
-    // Every layer's states, scratch, dh and wiring (src/stack-wiring.ts), then the head's outputs and Woᵀ.
-    const floats = planFloats(stackPlan(this.dims, B, T)) + 64 * this.layers.length + outputSteps(this.dims, T) * B * this.outputSize + this.top * this.outputSize + 64;
+    // Every layer's states, scratch, dh and wiring (src/stack-wiring.ts), the embedding's vectors and gradients, then the head's outputs and Woᵀ.
+    const floats = planFloats(stackPlan(this.dims, B, T)) + 64 * this.layers.length + outputSteps(this.dims, T) * B * this.outputSize + 2 * T * B * (this.embedding?.dim ?? 0) + this.top * this.outputSize + 64;
     if (!(floats * 4 <= MAX_SCRATCH_BYTES)) {
       throw new ConfigError(argument, argument === 'batchSize' ? B : T, `small enough for the scratch (${Math.ceil((floats * 4) / 2 ** 20)} MiB for batch ${B} × ${T} steps) to fit in ${MAX_SCRATCH_BYTES / 2 ** 30} GiB`);
     }
     const backend = placed.backend!;
     if (backend.stackWork) return backend.stackWork(this.dims, B, this.params.length, argument);
     return BACKEND[this.backend].work(backend, this.dims, B, this.params.length, argument);
+  }
+}
+
+/** Threaded placements run unmasked, unweighted data only: their per-block loss kernels do not see a mask (a typed refusal, not other bits). */
+function refuseWeighting(data: Sequences): void {
+  for (const key of ['lengths', 'mask', 'sampleWeights'] as const) {
+    if (data[key] !== undefined) throw new ConfigError(`data.${key}`, data[key], 'absent on a threaded placement (masks and sample weights run on one thread: use place)');
   }
 }

@@ -8,13 +8,13 @@ import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
 import { LAYER_OPTIONS, loadOptions, optionalFlags, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, layerWidth, MERGE_MODES, stackOffsets, type CellKind, type GateActivation, type InitialOffsets, type LayerSpec, type MergeMode, type StackDims } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, layerWidth, MERGE_MODES, stackOffsets, type CellKind, type EmbeddingSpec, type GateActivation, type InitialOffsets, type LayerSpec, type MergeMode, type StackDims } from '../stack-spec.js';
 import { readWiring, wiringEntries, type BidirectionalOptions, type RepeatVectorOptions } from './wiring.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 import { checkNotTraining } from './model.js';
 
-export { CELLS, GATE_ACTIVATIONS, type BidirectionalOptions, type CellKind, type GateActivation, type LayerSpec, type MergeMode, type RepeatVectorOptions, type RNNInputs };
+export { CELLS, GATE_ACTIVATIONS, type BidirectionalOptions, type CellKind, type EmbeddingSpec, type GateActivation, type LayerSpec, type MergeMode, type RepeatVectorOptions, type RNNInputs };
 
 /**
  * One recurrent layer of `new RNN`; unset options come from the model's `defaults`.
@@ -72,6 +72,8 @@ export interface RNNOptions {
   returnSequences?: boolean;
   /** Defaults of unset layer options (default 'tfjs'). */
   defaults?: LayerDefaults;
+  /** Token ids in: a table [vocab][dim] (Keras's Embedding) looked up before the first layer; needs inputSize 1 (one id per step). */
+  embedding?: EmbeddingSpec;
   /** Carry each layer's final state of a batch (or predict call) into the next, per stream (default false). */
   stateful?: boolean;
   /** Learn each layer's initial state, weights `initialStates` (default false; not with stateful). */
@@ -109,6 +111,8 @@ const BACKWARD = ['backwardKernel', 'backwardRecurrentKernel', 'backwardBias'] a
  * @category Models
  */
 export interface RNNWeights {
+  /** The embedding's table `[vocab][dim]`, with an `embedding` only. */
+  embeddings?: Float32Array;
   /** Each recurrent layer's weights, bottom-up. */
   layers: LayerWeights[];
   /** The head's weights `[units of the top layer][outputSize]`. */
@@ -116,7 +120,12 @@ export interface RNNWeights {
   /** The head's bias `[outputSize]`. */
   outputBias: Float32Array;
   /** With learnInitialState: each layer's learned initial state, h `[units]` (and c `[units]` for a cell state). */
-  initialStates?: Array<{ h: Float32Array; c?: Float32Array }>;
+  initialStates?: Array<{
+    /** h0 `[units]`. */
+    h: Float32Array;
+    /** c0 `[units]`, for a cell with a cell state. */
+    c?: Float32Array;
+  }>;
 }
 
 /**
@@ -124,6 +133,8 @@ export interface RNNWeights {
  * @category Models
  */
 export interface RNNWeightsInput {
+  /** The embedding's table `[vocab][dim]`, flat or as rows. */
+  embeddings?: unknown;
   /** Weights of some layers, by position bottom-up; a missing layer or name is left as it is. */
   layers?: Array<Partial<Record<keyof LayerWeights, unknown>> | undefined>;
   /** The head's weights `[units of the top layer][outputSize]`, flat or as rows. */
@@ -131,7 +142,12 @@ export interface RNNWeightsInput {
   /** The head's bias `[outputSize]`. */
   outputBias?: unknown;
   /** With learnInitialState: some layers' initial states `{ h, c? }`, each `[units]`. */
-  initialStates?: Array<{ h?: unknown; c?: unknown } | undefined>;
+  initialStates?: Array<{
+    /** h0 `[units]`. */
+    h?: unknown;
+    /** c0 `[units]`, for a cell with a cell state. */
+    c?: unknown;
+  } | undefined>;
 }
 
 /**
@@ -144,9 +160,30 @@ export interface RNNJSON {
   /** Layout version of this form. */
   version: 1;
   /** The model's shape: input width, every layer fully specified, the head. */
-  config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
+  config: {
+    inputSize: number;
+    /** An embedding input layer, when the inputs are tokens. */
+    embedding?: EmbeddingSpec;
+    layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean;
+    /** Present (true) for a stateful model. */
+    stateful?: true;
+    /** Present (true) when the initial states are learned. */
+    learnInitialState?: true;
+  };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
+  weights: {
+    /** The embedding table, with an embedding input layer. */
+    embeddings?: number[];
+    /** Each layer's kernel, recurrentKernel and bias (and a bidirectional layer's backward ones). */
+    layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[];
+    /** With learnInitialState: each layer's h0 (and c0) `[units]`. */
+    initialStates?: Array<{
+      /** h0 `[units]`. */
+      h: number[];
+      /** c0 `[units]`, for a cell with a cell state. */
+      c?: number[];
+    }>;
+  };
 }
 
 /**
@@ -194,7 +231,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       const spec: LayerSpec = { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
       return { ...spec, ...(repeat !== undefined && { repeat }), ...(merge && { merge }) };
     });
-    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: wiring.seq, learnS0: opt.learnInitialState };
+    const embedding = embeddingOption(options.embedding, I);
+    const dims: StackDims = { I, embedding, layers, O, outAct: opt.outputActivation, seq: wiring.seq, learnS0: opt.learnInitialState };
     // A state flows through one copy per layer over the input's steps: wired stacks have none to carry.
     for (const flag of ['stateful', 'learnInitialState'] as const) {
       if (opt[flag] === true && layers.some((l) => l.repeat !== undefined || l.merge)) throw new ConfigError(flag, true, 'false: repeatVector and bidirectional layers carry no state from call to call');
@@ -209,6 +247,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       // the forget gate's at 1 with unitForgetBias.
       init: (params, o) => {
         const rng = new RandomState(options.seed ?? 0);
+        // Keras's Embedding starts uniform in ±0.05, drawn first as its layer comes first.
+        if (embedding) for (let i = 0; i < embedding.vocab * embedding.dim; i++) params[o.embedding + i] = rng.uniform(-0.05, 0.05);
         layers.forEach((l, i) => {
           const lo = o.layers[i]!, spec = CELL_SPECS[l.cell], G = spec.gates * l.units;
           // A bidirectional layer's backward copy is drawn after its forward one, laid out alike.
@@ -224,9 +264,10 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   }
 
   /** The shapes of every weight, as Keras stores them. */
-  get shapes(): { layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[] } {
+  get shapes(): { embeddings?: number[]; layers: Array<Partial<Record<keyof LayerWeights, number[]>>>; outputKernel: number[]; outputBias: number[] } {
     const o = stackOffsets(this.dims);
     return {
+      ...(this.embedding && { embeddings: [this.embedding.vocab, this.embedding.dim] }),
       layers: this.layers.map((l, i) => {
         const one = { kernel: [o.layers[i]!.inputs, CELL_SPECS[l.cell].gates * l.units], recurrentKernel: [l.units, CELL_SPECS[l.cell].gates * l.units], bias: [...o.layers[i]!.biasShape] };
         return l.merge ? { ...one, backwardKernel: one.kernel, backwardRecurrentKernel: one.recurrentKernel, backwardBias: one.bias } : one;
@@ -240,6 +281,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   weightsOf(params: Float32Array): RNNWeights {
     const o = stackOffsets(this.dims);
     return {
+      ...(this.embedding && { embeddings: params.slice(o.embedding, o.layers[0]!.kernel) }),
       layers: o.layers.map((lo) => {
         const one = (at: number) => ({ kernel: params.slice(at, at + lo.recurrentKernel - lo.kernel), recurrentKernel: params.slice(at + lo.recurrentKernel - lo.kernel, at + lo.bias - lo.kernel), bias: params.slice(at + lo.bias - lo.kernel, at + (lo.backward ?? lo.end) - lo.kernel) });
         const b = lo.backward === undefined ? undefined : one(lo.backward);
@@ -254,10 +296,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   /** Set any weights by name (flat or as rows, finite in float32); nothing changes unless every given weight is valid. */
   setWeights(w: RNNWeightsInput): void {
     checkNotTraining(this, 'setWeights');
-    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { layers?, outputKernel?, outputBias? }');
-    checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias', 'initialStates']);
+    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { embeddings?, layers?, outputKernel?, outputBias?, initialStates? }');
+    checkKeys('weights', w, [...(this.embedding ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', 'initialStates']);
     const o = stackOffsets(this.dims);
     const staged: Array<[number, Float32Array]> = [];
+    if (w.embeddings !== undefined) staged.push([o.embedding, flatten('weights.embeddings', w.embeddings, this.embedding!.vocab, this.embedding!.dim)]);
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     const shapes = this.shapes;
     if (w.layers !== undefined) {
@@ -287,10 +330,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       format: 'elman.RNN',
       version: 1,
       config: {
-        inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
+        inputSize: this.inputSize, ...(this.embedding && { embedding: { ...this.embedding } }), layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
         ...(this.stateful && { stateful: true as const }), ...(this.learnInitialState && { learnInitialState: true as const }),
       },
       weights: {
+        ...(w.embeddings && { embeddings: Array.from(w.embeddings) }),
         layers: w.layers.map((l) => Object.fromEntries(Object.entries(l).map(([k, v]) => [k, Array.from(v as Float32Array)]))),
         outputKernel: Array.from(w.outputKernel),
         outputBias: Array.from(w.outputBias),
@@ -309,11 +353,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     const config = json.config as unknown;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
     const flags = optionalFlags('json.config', config);
-    strictKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
+    strictKeys('json.config', config, ['inputSize', ...('embedding' in config ? ['embedding'] : []), 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
     const weights = json.weights as unknown;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
     // The learned initial states are saved exactly when the config learns them.
-    strictKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
+    strictKeys('json.weights', weights, [...('embedding' in config ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
     const specs = Array.from(layers, (l: unknown, i) => {
@@ -326,7 +370,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     });
     const c = config as RNNJSON['config'];
     const entries = wiringEntries(specs, ({ repeat: _r, merge: _m, ...l }): LayerOptions => ({ ...l, unitForgetBias: false }));
-    const model = new RNN({ inputSize: c.inputSize, layers: entries, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
+    const model = new RNN({ inputSize: c.inputSize, ...('embedding' in c && { embedding: c.embedding }), layers: entries, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
@@ -339,6 +383,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
         const length = { kernel: lo.recurrentKernel - lo.kernel, recurrentKernel: lo.bias - lo.recurrentKernel, bias: one - (lo.bias - lo.kernel) };
         for (const key of names) arrays.push([`layers[${i}].${key}`, lw[key], length[key.startsWith('backward') ? FORWARD[BACKWARD.indexOf(key as typeof BACKWARD[number])]! : key as typeof FORWARD[number]]]);
       });
+      if (model.embedding) arrays.push(['embeddings', weights.embeddings, o.layers[0]!.kernel - o.embedding]);
       arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.headEnd - o.headBias]);
       if (flags.learnInitialState) {
         const wi = weights.initialStates;
@@ -360,6 +405,17 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return model;
   }
 
+}
+
+/** The `embedding` option checked: { vocab, dim } with inputSize 1 (each step's input is one id), or undefined. */
+function embeddingOption(e: unknown, inputSize: number): EmbeddingSpec | undefined {
+  if (e === undefined) return undefined;
+  if (!plainObject(e)) throw new ConfigError('embedding', e, 'an object { vocab, dim }');
+  strictKeys('embedding', e, ['vocab', 'dim']);
+  // float32 holds every integer id below 2^24 exactly: the ids travel in the Float32Array inputs.
+  const vocab = checkInteger('embedding.vocab', e.vocab, 1, 2 ** 24), dim = checkInteger('embedding.dim', e.dim, 1, 4096);
+  if (inputSize !== 1) throw new ConfigError('inputSize', inputSize, '1 with an embedding: each step\'s input is one token id');
+  return { vocab, dim };
 }
 
 /** Each layer's learned initial state (copies) from flat params. */

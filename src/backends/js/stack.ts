@@ -8,7 +8,8 @@ import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import { outputSteps, planFloats, stackPlan, type LayerPlan } from '../../stack-wiring.js';
 import type { LossSpec } from '../../losses.js';
-import { headForward, headLossGrad, type HeadCall } from './head.js';
+import { embeddingBackward, embeddingForward } from './embedding.js';
+import { headForward, headLossGrad, type BatchWeights, type HeadCall } from './head.js';
 import type { LayerCall } from './layer.js';
 import { addReversed, biMerge, biSplit, sumSteps } from './wiring.js';
 
@@ -22,6 +23,8 @@ export interface StackBatch {
   readonly ts: number;
   readonly B: number;
   readonly T: number;
+  /** The batch's step mask (step k's B values at m[m0 + k·ms]) and sample weights (at sw[sw0]), either null; absent: none. */
+  readonly weights?: BatchWeights;
 }
 
 /** One copy of a layer's cell: its states, scratch and dh. */
@@ -30,6 +33,8 @@ interface Dir {
   cs: Float64Array;
   work: Float64Array;
   dh: Float64Array;
+  /** The mask's scratch [2][maxB][H]. */
+  save: Float64Array;
 }
 
 /** One layer's scratch (src/stack-wiring.ts sizes it): one or two copies, the merged outputs, the wiring's dx. */
@@ -54,10 +59,12 @@ export class JsStack {
   private readonly scratch: Scratch[];
   private readonly dz: Float64Array;
   private readonly offsets: ReturnType<typeof stackOffsets>;
+  /** The embedding's vectors e and their gradients de [T][maxB][dim], when the inputs are token ids. */
+  private readonly emb: { e: Float64Array; de: Float64Array } | undefined;
 
   /** The float64 values the constructor allocates for these sizes, counted in float64 (exact far past 2^32). */
   static floats(d: StackDims, maxB: number, T: number): number {
-    return planFloats(stackPlan(d, maxB, T)) + outputSteps(d, T) * maxB * d.O;
+    return planFloats(stackPlan(d, maxB, T)) + outputSteps(d, T) * maxB * d.O + 2 * T * maxB * (d.embedding?.dim ?? 0);
   }
 
   constructor(readonly d: StackDims, readonly maxB: number, readonly T: number) {
@@ -69,10 +76,13 @@ export class JsStack {
         cs: new Float64Array(cell.cellState ? n : 0),
         work: new Float64Array(plan.work),
         dh: new Float64Array(plan.dh),
+        save: new Float64Array(plan.save),
       }));
       return { plan, dirs, y: new Float64Array(plan.y), dy: new Float64Array(plan.y), dxr: new Float64Array(plan.dxr), dxs: new Float64Array(plan.dxs) };
     });
     this.dz = new Float64Array(outputSteps(d, T) * maxB * d.O);
+    const D = d.embedding?.dim;
+    this.emb = D ? { e: new Float64Array(T * maxB * D), de: new Float64Array(T * maxB * D) } : undefined;
   }
 
   /** Layer i's outputs for a batch of B: the merged ones, its states from h[1] (every step), or its last state alone. */
@@ -82,29 +92,49 @@ export class JsStack {
     return { buf: f.hs, at: (T - Tout + 1) * B * H, grad: Tout === 1 ? f.dh.subarray((T - 1) * B * H) : f.dh };
   }
 
+  /** Where layer i reads its input (the layer below's outputs, the embedding's vectors, or the batch) and where its dx goes (null: nowhere). */
+  private input(i: number, v: StackBatch, g: Float64Array): { x: ArrayLike<number>; x0: number; xs: number; grad: Float64Array | null } {
+    const I = this.scratch[i]!.plan.I, below = i === 0 ? null : this.outputs(i - 1, v.B);
+    // RepeatVector reads the one row below at every step: a stride of 0.
+    if (below) return { x: below.buf, x0: below.at, xs: this.d.layers[i]!.repeat !== undefined ? 0 : v.B * I, grad: below.grad };
+    // With token ids in, the first layer reads the looked-up vectors and writes their gradients for the scatter-add.
+    if (this.emb) return { x: this.emb.e, x0: 0, xs: v.B * I, grad: g.length ? this.emb.de : null };
+    return { x: v.x, x0: v.x0, xs: v.xs, grad: null };
+  }
+
   /** The call of copy r of layer i (r = 1: the backward copy, reading its input from the last step back). */
   private call(i: number, r: number, v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall {
     const { d } = this, l = d.layers[i]!, s = this.scratch[i]!, o = this.offsets.layers[i]!, dir = s.dirs[r]!;
-    const { T, I } = s.plan, B = v.B;
-    const below = i === 0 ? null : this.outputs(i - 1, B);
-    // RepeatVector reads the one row below at every step: a stride of 0.
-    let x0 = below ? below.at : v.x0, xs = below ? (l.repeat !== undefined ? 0 : B * I) : v.xs;
+    const { T, I } = s.plan, B = v.B, inp = this.input(i, v, g);
+    let { x0, xs } = inp;
     if (r === 1) [x0, xs] = [x0 + (T - 1) * xs, -xs];
-    const dx = !below ? null : r === 1 ? s.dxr : l.repeat !== undefined ? s.dxs : below.grad;
+    const dx = !inp.grad ? null : r === 1 ? s.dxr : l.repeat !== undefined ? s.dxs : inp.grad;
     const w0 = r === 1 ? o.backward! : o.kernel;
     return {
       T, B, I, H: l.units, act: l.activation, recAct: l.recurrentActivation, resetAfter: l.resetAfter, window,
-      x: below ? below.buf : v.x, x0, xs, hs: dir.hs, cs: dir.cs, p, p0: w0, g, g0: w0, work: dir.work, dh: dir.dh, dx,
+      x: inp.x, x0, xs, hs: dir.hs, cs: dir.cs, p, p0: w0, g, g0: w0, work: dir.work, dh: dir.dh, dx,
+      ...(v.weights?.m && { mask: { m: v.weights.m, m0: v.weights.m0, ms: v.weights.ms, save: dir.save } }),
     };
   }
 
-  private head(v: StackBatch, p: ArrayLike<number>): HeadCall {
-    const { d } = this, top = this.scratch[d.layers.length - 1]!.plan, out = this.outputs(d.layers.length - 1, v.B);
+  private head(v: StackBatch, p: ArrayLike<number>, loss?: LossSpec): HeadCall {
+    const { d } = this, top = this.scratch[d.layers.length - 1]!.plan, out = this.outputs(d.layers.length - 1, v.B), w = v.weights;
     // A many-to-one top layer hands up its last state alone: the head reads it as one step.
-    return { T: top.Tout, B: v.B, H: top.W, O: d.O, outAct: d.outAct, seq: d.seq, hs: out.buf, h0: out.at, p, p0: this.offsets.head };
+    const call = { T: top.Tout, B: v.B, H: top.W, O: d.O, outAct: d.outAct, seq: d.seq, hs: out.buf, h0: out.at, p, p0: this.offsets.head };
+    if (!w || !loss) return call;
+    // Keras's rule: the mask of a many-to-one model ends at the layer; only a sequence's loss is masked.
+    const m = d.seq ? w.m : null;
+    return { ...call, weighting: { m, m0: w.m0, ms: w.ms, sw: w.sw, sw0: w.sw0, norm: loss.mean === 'none' ? 0 : v.B * outputSteps(d, v.T) } };
+  }
+
+  /** e = E[ids] for T steps of the batch (nothing without an embedding). */
+  private embed(v: StackBatch, x0: number, T: number, p: ArrayLike<number>): void {
+    const e = this.d.embedding;
+    if (e) embeddingForward(v.x, x0, v.xs, v.B, T, p, this.offsets.embedding, e.dim, this.emb!.e);
   }
 
   private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number, flow?: StateFlow): LayerCall[][] {
+    this.embed(v, v.x0, v.T, p);
     const calls = this.d.layers.map((l, i) => {
       const s = this.scratch[i]!, { T, H } = s.plan, BH = v.B * H;
       const calls = s.dirs.map((dir, r) => {
@@ -134,8 +164,8 @@ export class JsStack {
       biSplit(s.dy, s.dirs[0]!.dh.subarray(last * BH), s.dirs[1]!.dh.subarray(last * BH), Tout, B, H, l.merge === 'concat');
     }
     for (const c of calls) CELL_SPECS[l.cell].js.backward(c);
-    if (i === 0) return;
-    const dx = calls[0]!.dx!;
+    const dx = calls[0]!.dx;
+    if (!dx) return; // the first layer over real-valued inputs has no dx
     if (s.plan.dirs === 2) addReversed(dx, s.dxr, T, B * I);
     if (l.repeat !== undefined) sumSteps(this.outputs(i - 1, B).grad, s.dxs, T, B * I);
   }
@@ -185,8 +215,9 @@ export class JsStack {
   step(x: ArrayLike<number>, x0: number, p: ArrayLike<number>, y: Float32Array | Float64Array): void {
     const B = this.maxB, none = new Float64Array(0);
     const v: StackBatch = { x, x0, xs: 0, t: none, t0: 0, ts: 0, B, T: 1 };
+    this.embed(v, x0, 1, p);
     this.d.layers.forEach((l, i) => {
-      const c = { ...this.call(i, 0, v, p, none, 0), x0: i === 0 ? x0 : 0 }; // the layer below's state is its input
+      const c = { ...this.call(i, 0, v, p, none, 0), x0: i === 0 && !this.emb ? x0 : 0 }; // the layer below's state is its input
       CELL_SPECS[l.cell].js.step(c);
     });
     headForward({ ...this.head(v, p), h0: 0, seq: true }, y);
@@ -209,10 +240,12 @@ export class JsStack {
     // A layer that hands up its last state alone gets one row of dh: the rows before stay zero (the twins read every row).
     for (const sc of this.scratch) if (sc.plan.dirs === 1 && sc.plan.Tout === 1) sc.dirs[0]!.dh.fill(0);
     const top = this.outputs(calls.length - 1, v.B);
-    const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, this.offsets.head, g ? top.grad : null);
+    const L = headLossGrad(this.head(v, p, loss), loss, s, v.t, v.t0, v.ts, this.dz, g, this.offsets.head, g ? top.grad : null);
     if (!g) return L;
     g.fill(0, 0, this.offsets.head);
     for (let i = calls.length - 1; i >= 0; i--) this.backward(i, calls[i]!, v.B);
+    const e = this.d.embedding;
+    if (e) embeddingBackward(v.x, v.x0, v.xs, v.B, v.T, g, this.offsets.embedding, e.dim, this.emb!.de);
     if (flow?.d0) this.carries(v.B, v.T, flow.d0);
     return L;
   }

@@ -39,6 +39,9 @@ export interface CoreExports {
   biSplit(dy: number, dhf: number, dhb: number, T: number, B: number, H: number, concat: number): void;
   addReversed(dst: number, src: number, T: number, n: number): void;
   sumSteps(dst: number, src: number, T: number, n: number): void;
+  /** The embedding's gather and scatter-add (assembly/embedding.ts). */
+  embeddingForward(x: number, xs: number, B: number, T: number, E: number, V: number, D: number, e: number): void;
+  embeddingBackward(x: number, xs: number, B: number, T: number, gE: number, V: number, D: number, de: number): void;
 }
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
@@ -72,6 +75,8 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   biSplit: 7,
   addReversed: 4,
   sumSteps: 4,
+  embeddingForward: 8,
+  embeddingBackward: 8,
 };
 
 /**

@@ -28,6 +28,8 @@ interface LayerMem {
   cs: number;
   work: number;
   dh: number;
+  /** The mask's scratch f32[2][maxB][H] (gradients routed around masked steps). */
+  mwork: number;
 }
 
 /** One layer: its copies (two when bidirectional), the merged outputs and their gradients, the wiring's dx (src/stack-wiring.ts). */
@@ -40,6 +42,19 @@ interface Layer {
   dxs: number;
 }
 
+/**
+ * Where a batch's step mask and sample weights sit (byte offsets into the core, 0 = none): step k's
+ * B mask values at mask + k·ms floats, the weights f32[B] at sw.
+ */
+export interface Weighting {
+  readonly mask: number;
+  readonly ms: number;
+  readonly sw: number;
+}
+
+/** No mask, every weight 1: the unmasked path. */
+export const UNWEIGHTED: Weighting = { mask: 0, ms: 0, sw: 0 };
+
 /** States, scratch and blocks of a stack for up to maxB samples of T steps (T = 1 with `step` for stepping). */
 export class WasmStack {
   private readonly core: Core;
@@ -50,6 +65,10 @@ export class WasmStack {
   private readonly blocks: number[];
   private readonly mem: Layer[];
   private readonly head: { blk: number; y: number; work: number; out: number };
+  /** The embedding's vectors e and their gradients de, f32[T][maxB][dim] each, when the inputs are token ids. */
+  private readonly emb: { e: number; de: number } | undefined;
+  /** The ids and params of the last setup, for the embedding's kernels: byte offsets and the ids' step stride. */
+  private call = { x: 0, xs: 0, B: 0, T: 0, p: 0 };
   private disposed = false;
   /** Input steps of the call the blocks were last written for. */
   private callT = 0;
@@ -64,22 +83,24 @@ export class WasmStack {
     const plans = stackPlan(d, maxB, T);
     plans.forEach((plan, i) => {
       const n = (plan.T + 1) * maxB * plan.H * 4, cellState = CELL_SPECS[d.layers[i]!.cell].cellState;
-      for (let r = 0; r < plan.dirs; r++) sizes.push(W.L_WORDS * 4, n, cellState ? n : 0, plan.work * 4, plan.dh * 4);
+      for (let r = 0; r < plan.dirs; r++) sizes.push(W.L_WORDS * 4, n, cellState ? n : 0, plan.work * 4, plan.dh * 4, plan.save * 4);
       sizes.push(plan.y * 4, plan.y * 4, plan.dxr * 4, plan.dxs * 4);
     });
     const top = plans[plans.length - 1]!;
     sizes.push(W.HD_WORDS * 4, outputSteps(d, T) * maxB * d.O * 4, e.headWorkFloats(top.W, d.O) * 4, 8);
+    if (d.embedding) sizes.push(T * maxB * d.embedding.dim * 4, T * maxB * d.embedding.dim * 4);
     this.blocks = this.core.arena.allocAll(sizes, argument);
     let at = 0;
     const next = () => this.blocks[at++]!;
     this.mem = plans.map((plan, i) => {
       const dirs = Array.from({ length: plan.dirs }, () => {
-        const [blk, hs, cs, work, dh] = [next(), next(), next(), next(), next()];
-        return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh };
+        const [blk, hs, cs, work, dh, mwork] = [next(), next(), next(), next(), next(), next()];
+        return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh, mwork };
       });
       return { plan, dirs, y: next(), dy: next(), dxr: next(), dxs: next() };
     });
     this.head = { blk: next(), y: next(), work: next(), out: next() };
+    this.emb = d.embedding ? { e: next(), de: next() } : undefined;
   }
 
   /** Layer i's outputs for a batch of B (byte offset; rows of B·W), and where the layer above or the head writes their gradients. */
@@ -95,14 +116,17 @@ export class WasmStack {
     const { i32 } = this.core.arena;
     this.callT = T;
     const offs = this.offsets.layers;
+    this.call = { x, xs, B, T, p };
     for (let i = 0; i < this.mem.length; i++) {
       const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.outputs(i - 1, B);
       // The first layer runs the call's T; the others their plan's (a RepeatVector's n), the same as T without one.
       const { I, Tout } = m.plan, lT = this.layerT(i, T);
+      // With token ids in, the first layer reads the looked-up vectors and writes their gradients de for the scatter-add.
+      const inp = below ?? (this.emb ? { at: this.emb.e, grad: g ? this.emb.de : 0 } : null);
       m.dirs.forEach((dir, r) => {
         const w = dir.blk >>> 2;
         // RepeatVector reads the one row below at every step (stride 0); the backward copy reads from the last step back.
-        let x0 = below ? below.at : x, s0 = below ? (l.repeat !== undefined ? 0 : B * I) : xs;
+        let x0 = inp ? inp.at : x, s0 = inp ? (l.repeat !== undefined ? 0 : B * I) : xs;
         if (r === 1) [x0, s0] = [x0 + (lT - 1) * s0 * 4, -s0];
         i32[w + W.L_T] = lT;
         i32[w + W.L_B] = B;
@@ -120,11 +144,34 @@ export class WasmStack {
         i32[w + W.L_G] = g + (r === 1 ? offs[i]!.backward! : offs[i]!.kernel) * 4;
         i32[w + W.L_WORK] = dir.work;
         i32[w + W.L_DH] = dir.dh;
-        i32[w + W.L_DX] = !below ? 0 : r === 1 ? m.dxr : l.repeat !== undefined ? m.dxs : below.grad;
+        i32[w + W.L_DX] = !inp?.grad ? 0 : r === 1 ? m.dxr : l.repeat !== undefined ? m.dxs : inp.grad;
         // A layer that hands up its last state alone gets dh at its last step only; the layers below get dx at every step.
         i32[w + W.L_DH_FROM] = Tout === 1 ? lT - 1 : 0;
+        i32[w + W.L_MASK] = 0;
+        i32[w + W.L_MWORK] = dir.mwork;
       });
     }
+  }
+
+  /** e = E[ids] for the last setup's batch (nothing without an embedding). */
+  private embed(T: number): void {
+    const emb = this.d.embedding, c = this.call;
+    if (emb) this.core.exports.embeddingForward(c.x, c.xs, c.B, T, c.p + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.e);
+  }
+
+  /** Point every block at a batch's mask and weights: every layer holds its state at masked steps; a sequence head skips their loss, and weighs its rows (norm: the rows a mean loss averages over, 0 for a sum). */
+  private setupWeighting(v: Weighting, norm: number): void {
+    const { i32 } = this.core.arena;
+    for (const dir of this.mem.flatMap((m) => m.dirs)) {
+      i32[(dir.blk >>> 2) + W.L_MASK] = v.mask;
+      i32[(dir.blk >>> 2) + W.L_MS] = v.ms;
+    }
+    const h = this.head.blk >>> 2;
+    // Keras's rule: the mask of a many-to-one model ends at the layer; only a sequence's loss is masked.
+    i32[h + W.HD_MASK] = this.d.seq ? v.mask : 0;
+    i32[h + W.HD_MS] = v.ms;
+    i32[h + W.HD_SW] = v.sw;
+    i32[h + W.HD_NORM] = norm;
   }
 
   private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
@@ -152,10 +199,14 @@ export class WasmStack {
     i32[w + W.HD_DH] = out.grad;
     i32[w + W.HD_OUT] = this.head.out;
     i32[w + W.HD_WORK] = this.head.work;
+    i32[w + W.HD_MASK] = 0;
+    i32[w + W.HD_SW] = 0;
+    i32[w + W.HD_NORM] = 0;
   }
 
   private forward(B: number, T: number, flow?: StateFlow): void {
     const { f32 } = this.core.arena, e = this.core.exports;
+    this.embed(T);
     for (let i = 0; i < this.mem.length; i++) {
       const m = this.mem[i]!, n = B * m.plan.H;
       m.dirs.forEach((dir, r) => {
@@ -185,8 +236,8 @@ export class WasmStack {
         e.biSplit(m.dy, m.dirs[0]!.dh + from, m.dirs[1]!.dh + from, Tout, B, m.plan.H, l.merge === 'concat' ? 1 : 0);
       }
       for (const dir of m.dirs) e.cellBackward(this.codes[i]!, dir.blk);
-      if (i === 0) continue;
       const rows = B * m.plan.I, dx = this.core.arena.i32[(m.dirs[0]!.blk >>> 2) + W.L_DX]!;
+      if (dx === 0) continue; // the first layer over real-valued inputs has no dx
       if (m.plan.dirs === 2) e.addReversed(dx, m.dxr, T, rows);
       if (l.repeat !== undefined) e.sumSteps(this.outputs(i - 1, B).grad, m.dxs, T, rows);
     }
@@ -239,26 +290,30 @@ export class WasmStack {
   }
 
   /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]); states flow as `flow` says. */
-  predict(x: number, xs: number, B: number, T: number, p: number, y: number, flow?: StateFlow): void {
+  predict(x: number, xs: number, B: number, T: number, p: number, y: number, flow?: StateFlow, v: Weighting = UNWEIGHTED): void {
     this.check(B, T);
     this.setup(x, xs, B, T, 0, p, 0);
     this.setupHead(B, T, p, 0, 0, 0, LOSS_SPECS.mse, 1); // the loss is not read by headForward
+    if (v.mask) this.setupWeighting(v, 0);
     this.forward(B, T, flow);
     this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.core.exports.headForward(this.head.blk);
   }
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
-  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number, flow?: StateFlow): number {
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number, flow?: StateFlow, v: Weighting = UNWEIGHTED): number {
     const e = this.core.exports;
     // prepare's words without its returned lists: a training call allocates nothing on the JS heap.
     this.check(B, T);
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
+    if (v.mask || v.sw) this.setupWeighting(v, loss.mean === 'none' ? 0 : B * outputSteps(this.d, T));
     this.forward(B, T, flow);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
     this.backward(B);
+    const emb = this.d.embedding;
+    if (emb) e.embeddingBackward(x, xs, B, T, g + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.de);
     if (flow?.d0) this.carries(B, T, flow.d0);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
@@ -300,6 +355,7 @@ export class WasmStack {
   step(): void {
     if (this.disposed) throw new DisposedError('stack binding');
     const e = this.core.exports;
+    this.embed(1);
     for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.dirs[0]!.blk);
     e.headForward(this.head.blk);
   }
