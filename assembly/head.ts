@@ -7,7 +7,7 @@
 // Weighted rows (Keras's sample_weight and mask): row r of step k counts with w = s·m[k][r]·sw[r];
 // with a mask a mean loss divides by the unmasked rows, not by all (s·norm/valid, Keras 3's rule).
 
-import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SPARSE_CCE, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
 import {
   HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_MASK, HD_MS, HD_NORM, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_SW, HD_T, HD_TGT,
   HD_TS, HD_WORK, HD_Y,
@@ -52,9 +52,16 @@ export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: f
     case LOSS_BCE: return bceRow(z, t, O, s);
     case LOSS_CCE: return cceRow(z, t, O, s);
     case LOSS_HUBER: return huberRow(z, t, O, outAct, s);
+    case LOSS_SPARSE_CCE: return sparseCceRow(z, t, O, s);
     default: unreachable();
   }
   return 0;
+}
+
+/** Floats of target per row: one class id for sparse cross-entropy, else O values (the threads core offsets a block's targets by it). */
+// @ts-ignore: decorator
+@inline export function targetWidth(loss: i32, O: i32): i32 {
+  return loss == LOSS_SPARSE_CCE ? 1 : O;
 }
 
 /** Squared error: s·Σ(y − t)², y = outAct(z), chained back through outAct. */
@@ -130,6 +137,27 @@ function cceRow(z: usize, t: usize, O: i32, s: float): f64 {
 }
 
 /**
+ * Softmax cross-entropy against one class id c (t holds it as a float32): s·(lse − z[c]),
+ * dz = s·(softmax(z) − onehot(c)); the same operations as cceRow on a one-hot row, so the same bits.
+ * An id outside [0, O) traps (the host checks every id before any work).
+ */
+function sparseCceRow(z: usize, t: usize, O: i32, s: float): f64 {
+  const c = <i32>load<float>(t);
+  if (c < 0 || c >= O) unreachable();
+  let mx = load<float>(z);
+  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+  let sum: float = 0;
+  for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+  const lse = mx + Mathf.log(sum);
+  const L = <f64>(lse - load<float>(z + (<usize>c << 2)));
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    store<float>(q, s * (Mathf.exp(load<float>(q) - lse) - (o == c ? <float>1 : <float>0)));
+  }
+  return L * <f64>s;
+}
+
+/**
  * The scale of a row of weight 1: HD_SCALE, or with a mask and a mean loss HD_SCALE·norm/valid
  * (valid = the unmasked rows of the output steps; 0 when none is), in f64 and rounded once.
  */
@@ -175,7 +203,7 @@ export function headLossGrad(blk: usize): void {
   const t = <usize>word(blk, HD_TGT), ts = word(blk, HD_TS), dzs = <usize>word(blk, HD_Y), dh = <usize>word(blk, HD_DH);
   const WoT = <usize>word(blk, HD_WORK);
   const bo = Wo + (<usize>(H * O) << 2), gbo = g + (<usize>(H * O) << 2);
-  const BH = B * H, BO = B * O;
+  const BH = B * H, BO = B * O, tw = targetWidth(loss, O);
   memory.fill(g, 0, <usize>(H * O + O) << 2);
   // dh is written (overwritten) at the output steps only: the layer reads it from its L_DH_FROM.
   transpose(Wo, H, O, WoT);
@@ -190,9 +218,9 @@ export function headLossGrad(blk: usize): void {
       const mk = m + (<usize>((k - k0) * ms) << 2);
       for (let r = 0; r < B; r++) {
         const w = s * (m ? load<float>(mk + (<usize>r << 2)) : <float>1) * (sw ? load<float>(sw + (<usize>r << 2)) : <float>1);
-        L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, w);
+        L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, w);
       }
-    } else for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, s);
+    } else for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, s);
     mmT(hk, H, zk, O, g, O, B, H, O);
     colSum(zk, B, O, gbo);
     mm(zk, O, WoT, H, dh + (<usize>(k * BH) << 2), H, B, O, H, false);

@@ -12,22 +12,18 @@
 // Rᵀ f32[2H][H]; Kᵀ f32[2H][I].
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_H, L_HS, L_I, L_G, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, at, dAct, fillRows, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { actIn, at, dAct, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
+import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 
 type float = f32;
 
 /** One step for B rows: F, Q, N at step k's rows and hk (must not alias hp). */
 function cell(xk: usize, hp: usize, hk: usize, F: usize, N: usize, Q: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, p: usize): void {
   const H2 = 2 * H, R = at(p, I * H2), b = at(R, H * H2), BH = B * H;
-  fillRows(F, H, B, b, H);
-  mm(xk, I, p, H2, F, H, B, I, H, true);
-  mm(hp, H, R, H2, F, H, B, H, H, true);
+  mmAffine(xk, I, p, I, hp, H, R, H, H2, b, F, H, B, H);
   actIn(F, BH, ra);
   for (let e = 0; e < BH; e++) store<float>(at(Q, e), load<float>(at(F, e)) * load<float>(at(hp, e)));
-  fillRows(N, H, B, at(b, H), H);
-  mm(xk, I, at(p, H), H2, N, H, B, I, H, true);
-  mm(Q, H, at(R, H), H2, N, H, B, H, H, true);
+  mmAffine(xk, I, at(p, H), I, Q, H, at(R, H), H, H2, at(b, H), N, H, B, H);
   actIn(N, BH, act);
   for (let e = 0; e < BH; e++) {
     const f = load<float>(at(F, e)), h = load<float>(at(hp, e));

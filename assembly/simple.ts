@@ -8,8 +8,8 @@
 //            gK += Σ x[k]ᵀ·da[k],  gR += Σ h[k-1]ᵀ·da[k],  gb += Σ da,  dx[k] = da[k]·Kᵀ
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, at, dAct, dAct4, fillRows, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
+import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
 
@@ -17,9 +17,7 @@ import { colSum, mm, mmT, transpose } from './matmul';
 // @ts-ignore: decorator
 @inline function cell(xk: usize, hp: usize, hk: usize, B: i32, I: i32, H: i32, act: i32, p: usize): void {
   const R = at(p, I * H), b = at(R, H * H);
-  fillRows(hk, H, B, b, H);
-  mm(xk, I, p, H, hk, H, B, I, H, true);
-  mm(hp, H, R, H, hk, H, B, H, H, true);
+  mmAffine(xk, I, p, I, hp, H, R, H, H, b, hk, H, B, H);
   actIn(hk, B * H, act);
 }
 

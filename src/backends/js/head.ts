@@ -5,7 +5,7 @@
 // Shapes: h [T][B][H] (the layer's h[1..T], from hs at h0), y [Tout][B][O], dh [T][B][H],
 // params [Wo H×O | bo O] from p0. Arithmetic is float64.
 
-import { outputs, type LossSpec } from '../../losses.js';
+import { outputs, targetWidth, type LossSpec } from '../../losses.js';
 import type { OutputActivation } from '../../types.js';
 
 /** One head call: the fields of a head block (src/abi/gated.ts). */
@@ -85,14 +85,14 @@ export function headLossGrad(
   dz: Float64Array, g: Float64Array | null, g0: number, dh: Float64Array | null,
 ): number {
   const { T, B, H, O, p, p0 } = c;
-  const k0 = c.seq ? 0 : T - 1;
+  const k0 = c.seq ? 0 : T - 1, tw = targetWidth(loss, O);
   const w = rowWeights(c, s, T - k0);
   let L = 0;
   for (let k = k0; k < T; k++) {
     for (let r = 0; r < B; r++) {
       const at = ((k - k0) * B + r) * O;
       logitsRow(c, c.h0 + (k * B + r) * H, dz, at);
-      L += loss.row(dz, at, t, t0 + (k - k0) * ts + r * O, O, c.outAct, w(k - k0, r));
+      L += loss.row(dz, at, t, t0 + (k - k0) * ts + r * tw, O, c.outAct, w(k - k0, r));
     }
   }
   if (!g || !dh) return L;

@@ -22,7 +22,8 @@ export class JsStackWork {
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
-    const { I, O } = this.d;
+    // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
+    const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
     const { x, t, m, sw } = this.data.arrays(false);
     const weights = m || sw ? { weights: { m, m0: n0, ms: n, sw, sw0: n0 } } : {};

@@ -34,7 +34,8 @@ export class WasmStackWork {
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
     const { arena } = this.core;
-    const { I, O } = this.d;
+    // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
+    const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
     const { x, t, m, sw } = this.data.source();
     arena.f32.set(params, this.p >>> 2);

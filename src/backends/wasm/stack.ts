@@ -52,6 +52,10 @@ export class WasmStack {
   private readonly blocks: number[];
   private readonly mem: LayerMem[];
   private readonly head: { blk: number; y: number; work: number; out: number };
+  /** The embedding's vectors e and their gradients de, f32[T][maxB][dim] each, when the inputs are token ids. */
+  private readonly emb: { e: number; de: number } | undefined;
+  /** The ids and params of the last setup, for the embedding's kernels: byte offsets and the ids' step stride. */
+  private call = { x: 0, xs: 0, B: 0, T: 0, p: 0 };
   private disposed = false;
 
   /** `c`: the core whose memory the stack lives in (a thread pool's, for threaded placements). */
@@ -68,19 +72,22 @@ export class WasmStack {
     });
     const H = d.layers[d.layers.length - 1]!.units;
     sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
+    if (d.embedding) sizes.push(T * maxB * d.embedding.dim * 4, T * maxB * d.embedding.dim * 4);
     this.blocks = this.core.arena.allocAll(sizes, argument);
     this.mem = d.layers.map((_, i) => {
       const [blk, hs, cs, work, dh, mwork] = this.blocks.slice(6 * i, 6 * i + 6) as [number, number, number, number, number, number];
       return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh, mwork };
     });
-    const [blk, y, work, out] = this.blocks.slice(6 * d.layers.length) as [number, number, number, number];
+    const [blk, y, work, out, eb, deb] = this.blocks.slice(6 * d.layers.length) as [number, number, number, number, number?, number?];
     this.head = { blk, y, work, out };
+    this.emb = d.embedding ? { e: eb!, de: deb! } : undefined;
   }
 
   /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
     const { i32 } = this.core.arena;
     const offs = this.offsets.layers;
+    this.call = { x, xs, B, T, p };
     for (let i = 0; i < this.mem.length; i++) {
       const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
       const w = m.blk >>> 2;
@@ -106,6 +113,21 @@ export class WasmStack {
       i32[w + W.L_MASK] = 0;
       i32[w + W.L_MWORK] = m.mwork;
     }
+    if (this.emb) this.setupEmbedding(B, g);
+  }
+
+  /** With token ids in, the first layer reads the looked-up vectors and writes their gradients de for the scatter-add. */
+  private setupEmbedding(B: number, g: number): void {
+    const w = this.mem[0]!.blk >>> 2, { i32 } = this.core.arena;
+    i32[w + W.L_X] = this.emb!.e;
+    i32[w + W.L_XS] = B * this.d.embedding!.dim;
+    i32[w + W.L_DX] = g ? this.emb!.de : 0;
+  }
+
+  /** e = E[ids] for the last setup's batch (nothing without an embedding). */
+  private embed(T: number): void {
+    const emb = this.d.embedding, c = this.call;
+    if (emb) this.core.exports.embeddingForward(c.x, c.xs, c.B, T, c.p + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.e);
   }
 
   /** Point every block at a batch's mask and weights: every layer holds its state at masked steps; a sequence head skips their loss, and weighs its rows (norm: the rows a mean loss averages over, 0 for a sum). */
@@ -151,6 +173,7 @@ export class WasmStack {
 
   private forward(B: number, T: number, flow?: StateFlow): void {
     const e = this.core.exports;
+    this.embed(T);
     for (let i = 0; i < this.mem.length; i++) {
       this.start(i, B, flow?.from ?? null);
       e.cellForward(this.codes[i]!, this.mem[i]!.blk);
@@ -220,6 +243,8 @@ export class WasmStack {
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
     for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
+    const emb = this.d.embedding;
+    if (emb) e.embeddingBackward(x, xs, B, T, g + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.de);
     if (flow?.d0) this.carries(B, T, flow.d0);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
@@ -261,6 +286,7 @@ export class WasmStack {
   step(): void {
     if (this.disposed) throw new DisposedError('stack binding');
     const e = this.core.exports;
+    this.embed(1);
     for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.blk);
     e.headForward(this.head.blk);
   }
