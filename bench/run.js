@@ -15,6 +15,7 @@ import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
 import { sweepSection } from './sweep.js';
 import { issue23 } from './issue23.js';
+import { issue19 } from './issue19.js';
 import { masksSection } from './masks.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
@@ -236,6 +237,9 @@ gated.targets(target);
 say();
 
 await issue23({ say, quick, cpu, clock: clock0, bw, counter, placed, kernels, elman, gated, fmt: { time: fmtTime, ratio: fmtRatio } });
+
+// The real jobs (issue 19): the char model against numpy's min-char-rnn and TF.js, addition-rnn against TF.js.
+await issue19({ say, quick, tf, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 // Many small models (issue 24): the embedded runner and BullMQ against a plain loop over the same runs.
 await sweepSection(say, { quick });

@@ -30,6 +30,7 @@ export { RNN, CELLS, GATE_ACTIVATIONS, type RNNOptions, type LayerOptions, type 
 // Stateful streams and initial states (issue 19): what predict, setState and state take and give.
 export type { PredictOptions } from './models/recurrent.js';
 export type { LayerState, LayerStateInput } from './models/state.js';
+export type { StateFlow, StateRows } from './stack-spec.js';
 export { glorotUniform, orthogonal, INITIALIZERS, type Initializer } from './models/init.js';
 export { binaryAddition, type BinaryAdditionOptions } from './data/binary-addition.js';
 export { sineWave, type SineWaveOptions } from './data/sine-wave.js';

@@ -103,7 +103,9 @@ export function stackOffsets(d: StackDims): { embedding: number; layers: LayerOf
 
 /** Per-layer states of several streams: h[i], and c[i] for cells with a cell state (else null), each [streams][units]. */
 export interface StateRows {
+  /** Each layer's hidden states [streams][units]. */
   readonly h: ReadonlyArray<Float32Array | Float64Array>;
+  /** Each layer's cell states [streams][units], null for a cell without one. */
   readonly c: ReadonlyArray<Float32Array | Float64Array | null>;
 }
 
@@ -113,7 +115,10 @@ export interface StateRows {
  * carry after step 1, into `d0`. Rows are the call's samples, from 0.
  */
 export interface StateFlow {
+  /** The states step 0 starts from, or null for zeros. */
   readonly from: StateRows | null;
+  /** Where the states after the last step go, or null. */
   readonly to: StateRows | null;
+  /** Where ∂L/∂h[0] (and ∂L/∂c[0]) go after a backward pass, or null. */
   readonly d0: StateRows | null;
 }

@@ -109,7 +109,10 @@ export interface ElmanJSON {
     learnInitialState?: true;
   };
   /** Each weight by name, flat and row-major as in ElmanWeights (initialState exactly when learnInitialState). */
-  weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]> & { initialState?: number[] };
+  weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]> & {
+    /** The learned initial state [hiddenSize]. */
+    initialState?: number[];
+  };
 }
 
 

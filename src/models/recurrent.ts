@@ -22,7 +22,7 @@ import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, targetWidth, type ElmanLossName, type LossSpec } from '../losses.js';
 import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
+import { stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
@@ -125,7 +125,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.learnInitialState = d.learnS0 ?? false;
     // Keras has no learned initial state; one carried across batches would leave it nothing to learn from.
     if (this.stateful && this.learnInitialState) throw new ConfigError('learnInitialState', true, 'false with stateful: a stateful stream starts from its last state, not a learned one');
-    this.memory = new ModelState(d, setup.backend);
+    this.memory = new ModelState(d, setup.backend, this.stateful, () => this.pullStep());
     const o = stackOffsets(d);
     // Counted in float64 before allocating: a claim beyond MAX_PARAMS is refused, not attempted.
     if (!(o.size <= MAX_PARAMS)) throw new ConfigError('layers', `${o.size} parameters`, `at most ${MAX_PARAMS} parameters in all (${MAX_PARAMS * 4 / 2 ** 20} MiB)`);
@@ -193,12 +193,12 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * (this.outputSize + 2 * (this.embedding?.dim ?? 0));
-    const flow = this.callFlow(samples, options.initialState);
+    const flow = this.memory.callFlow(samples, options.initialState, this.params);
     // Streams run as one batch: row j of the states is sample j.
     const B = flow ? samples : Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
     const placed = own ? this.owned(input as PlacedData) : this.placeChecked(data!);
     try {
-      if (flow) this.refuseThreads(placed);
+      if (flow) this.memory.refuseThreads(placed.backend);
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
       try {
@@ -350,7 +350,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const { mask: m, sw } = weightingOf(data);
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * data.outputSize, B: n, T, ...((m || sw) && { weights: { m, m0: 0, ms: n, sw, sw0: 0 } }) };
-    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.referenceFlow(n, params));
+    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.memory.referenceFlow(n, params));
   }
 
   /** Validate a data set (Sequences, or nested / typed arrays `{ x, y }`) and copy it into this model's backend once, for any number of `train` calls. */
@@ -399,7 +399,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const kind = this.lossFor(options.loss ?? this.defaultLoss, placement ? placement.backend!.d.O : (data as Sequences)?.outputSize);
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
-    this.checkStreams(plan.B, data.samples, own ? (data as Placement<Placed>) : undefined);
+    if (own) this.memory.refuseThreads((data as Placement<Placed>).backend);
+    this.memory.checkStreams(plan.B, data.samples);
     const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = this.returnSequences ? data.steps : 1;
     const binding = batchBinding({
@@ -413,7 +414,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       grads: this.grads,
       check: () => this.holdings.check(),
       holdings: this.holdings,
-      states: this.stateful || this.learnInitialState ? (b) => this.batchFlow(b) : undefined,
+      states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
     });
     if (this.stateful) {
       binding.shuffle = () => {
@@ -462,54 +463,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     if (this.stepper && this.memory.rows) this.stepper.state(this.memory.rows, false);
   }
 
-  /** How a predict call's states flow: a given initial state, the carried one (stateful), the learned one, or zeros (undefined). */
-  private callFlow(samples: number, initialState: unknown): StateFlow | undefined {
-    const given = initialState === undefined ? undefined : readState('initialState', initialState, this.dims, this.backend, samples).rows;
-    if (this.stateful) {
-      this.pullStep();
-      // Keras: a given initial state replaces the carried one, and the call's final state is kept.
-      if (given) [this.memory.rows, this.memory.streams] = [given, samples];
-      const rows = this.memory.carry(samples, this.params, 'data.samples');
-      return { from: rows, to: rows, d0: null };
-    }
-    if (given) return { from: given, to: null, d0: null };
-    return this.learnInitialState ? { from: this.memory.fresh(samples, this.params), to: null, d0: null } : undefined;
-  }
-
-  /** A training batch's flow of b samples: the carried streams (stateful), or the learned state and its gradient. */
-  private batchFlow(b: number): { flow: StateFlow; after?: (grads: Float32Array) => void } {
-    if (this.stateful) {
-      this.pullStep();
-      const rows = this.memory.carry(b, this.params, 'batchSize');
-      return { flow: { from: rows, to: rows, d0: null } };
-    }
-    const d0 = this.memory.scratch(b);
-    return { flow: { from: this.memory.fresh(b, this.params), to: null, d0 }, after: (grads) => this.memory.gradient(d0, b, grads) };
-  }
-
-  /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
-  private referenceFlow(n: number, params: ArrayLike<number>): StateFlow | undefined {
-    if (this.learnInitialState) return { from: new ModelState(this.dims, 'js').fresh(n, params), to: null, d0: null };
-    this.pullStep();
-    const rows: StateRows | undefined = this.stateful && this.memory.streams === n ? this.memory.rows : undefined;
-    return rows && { from: rows, to: null, d0: null };
-  }
-
-  /** A stateful model's batches continue the same B streams: B divides the samples, and the data is not split over threads. */
-  private checkStreams(B: number, n: number, placed: Placement<Placed> | undefined): void {
-    if (!this.stateful && !this.learnInitialState) return;
-    if (placed) this.refuseThreads(placed);
-    if (this.stateful && n % B !== 0) throw new ConfigError('batchSize', B, `a divisor of the ${n} samples: every batch of a stateful model continues the same ${B} streams (Keras needs a fixed batch size)`);
-  }
-
-  /** States flow on one thread: a threaded placement's blocks start from zeros in the core. */
-  private refuseThreads(placed: Placement<Placed>): void {
-    if ((placed.backend as { threads?: number } | undefined)?.threads !== undefined) {
-      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
-    }
-  }
-
-    private release(k: { dispose(): void }): void {
+  private release(k: { dispose(): void }): void {
     k.dispose();
     this.holdings.forget(k);
   }

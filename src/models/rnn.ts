@@ -101,7 +101,12 @@ export interface RNNWeights {
   /** The head's bias `[outputSize]`. */
   outputBias: Float32Array;
   /** With learnInitialState: each layer's learned initial state, h `[units]` (and c `[units]` for a cell state). */
-  initialStates?: Array<{ h: Float32Array; c?: Float32Array }>;
+  initialStates?: Array<{
+    /** h0 `[units]`. */
+    h: Float32Array;
+    /** c0 `[units]`, for a cell with a cell state. */
+    c?: Float32Array;
+  }>;
 }
 
 /**
@@ -118,7 +123,12 @@ export interface RNNWeightsInput {
   /** The head's bias `[outputSize]`. */
   outputBias?: unknown;
   /** With learnInitialState: some layers' initial states `{ h, c? }`, each `[units]`. */
-  initialStates?: Array<{ h?: unknown; c?: unknown } | undefined>;
+  initialStates?: Array<{
+    /** h0 `[units]`. */
+    h?: unknown;
+    /** c0 `[units]`, for a cell with a cell state. */
+    c?: unknown;
+  } | undefined>;
 }
 
 /**
@@ -131,9 +141,29 @@ export interface RNNJSON {
   /** Layout version of this form. */
   version: 1;
   /** The model's shape: input width, every layer fully specified, the head. */
-  config: { inputSize: number; embedding?: EmbeddingSpec; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
+  config: {
+    inputSize: number;
+    /** An embedding input layer, when the inputs are tokens. */
+    embedding?: EmbeddingSpec;
+    layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean;
+    /** Present (true) for a stateful model. */
+    stateful?: true;
+    /** Present (true) when the initial states are learned. */
+    learnInitialState?: true;
+  };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { embeddings?: number[]; layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
+  weights: {
+    /** The embedding table, with an embedding input layer. */
+    embeddings?: number[];
+    layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[];
+    /** With learnInitialState: each layer's h0 (and c0) `[units]`. */
+    initialStates?: Array<{
+      /** h0 `[units]`. */
+      h: number[];
+      /** c0 `[units]`, for a cell with a cell state. */
+      c?: number[];
+    }>;
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { plainObject } from '../checks.js';
 import { CELL_SPECS } from '../cells/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import type { BackendName } from '../backends/backend.js';
-import { stackOffsets, type StackDims, type StateRows } from '../stack-spec.js';
+import { stackOffsets, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
 import { flatten } from './weights.js';
 
 /**
@@ -27,7 +27,15 @@ export interface LayerState {
  * flat or as rows, or h alone (flat or rows) for a cell without a cell state.
  * @category Models
  */
-export type LayerStateInput = { h: ArrayLike<number> | ArrayLike<ArrayLike<number>>; c?: ArrayLike<number> | ArrayLike<ArrayLike<number>> } | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+export type LayerStateInput =
+  | {
+      /** The hidden state [streams][units], flat or as rows. */
+      h: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+      /** The cell state [streams][units], for cells that carry one. */
+      c?: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+    }
+  | ArrayLike<number>
+  | ArrayLike<ArrayLike<number>>;
 
 /** Rows of a StateRows: float64 on the js backend (its states are float64), float32 in the core. */
 function rowsOf(dims: StackDims, backend: BackendName, streams: number): StateRows {
@@ -92,8 +100,66 @@ export class ModelState {
   /** The carried rows and their stream count; undefined after a full reset (any count may start). */
   rows: StateRows | undefined;
   streams = 0;
+  /** A stateful model's rows as its last training batch started (lossAt's start). */
+  private started: StateRows | undefined;
 
-  constructor(private readonly dims: StackDims, private readonly backend: BackendName) {}
+  /** `pull`: take the state back from wherever it is newer (the model's stepper). */
+  constructor(private readonly dims: StackDims, private readonly backend: BackendName, private readonly stateful = false, private readonly pull: () => void = () => {}) {}
+
+  /** How a predict call's states flow: a given initial state, the carried one (stateful), the learned one, or zeros (undefined). */
+  callFlow(samples: number, initialState: unknown, params: Float32Array): StateFlow | undefined {
+    const given = initialState === undefined ? undefined : readState('initialState', initialState, this.dims, this.backend, samples).rows;
+    if (this.stateful) {
+      this.pull();
+      // Keras: a given initial state replaces the carried one, and the call's final state is kept.
+      if (given) [this.rows, this.streams] = [given, samples];
+      const rows = this.carry(samples, params, 'data.samples');
+      return { from: rows, to: rows, d0: null };
+    }
+    if (given) return { from: given, to: null, d0: null };
+    return this.dims.learnS0 ? { from: this.fresh(samples, params), to: null, d0: null } : undefined;
+  }
+
+  /** A training batch's flow of b samples: the carried streams (stateful), or the learned state and, after, its gradient. */
+  batchFlow(b: number, params: Float32Array): { flow: StateFlow; after?: (grads: Float32Array) => void } {
+    if (this.stateful) {
+      this.pull();
+      const rows = this.carry(b, params, 'batchSize');
+      this.keepStart(rows);
+      return { flow: { from: rows, to: rows, d0: null } };
+    }
+    const d0 = this.scratch(b);
+    return { flow: { from: this.fresh(b, params), to: null, d0 }, after: (grads) => this.gradient(d0, b, grads) };
+  }
+
+  /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
+  referenceFlow(n: number, params: ArrayLike<number>): StateFlow | undefined {
+    if (this.dims.learnS0) return { from: new ModelState(this.dims, 'js').fresh(n, params), to: null, d0: null };
+    // The state the last batch started from: gradCheck's analytic pass has moved the carried one on.
+    const rows = this.stateful && this.streams === n ? this.started : undefined;
+    return rows && { from: rows, to: null, d0: null };
+  }
+
+  /** A copy of the rows a stateful batch starts from (reused while the stream count holds), for lossAt. */
+  private keepStart(rows: StateRows): void {
+    const same = this.started?.h.every((h, i) => h.length === rows.h[i]!.length);
+    if (!same) this.started = { h: rows.h.map((h) => h.slice()), c: rows.c.map((c) => c?.slice() ?? null) };
+    else rows.h.forEach((h, i) => this.started!.h[i]!.set(h));
+    if (same) rows.c.forEach((c, i) => c && this.started!.c[i]!.set(c));
+  }
+
+  /** A stateful model's batches continue the same B streams: B divides the samples. */
+  checkStreams(B: number, n: number): void {
+    if (this.stateful && n % B !== 0) throw new ConfigError('batchSize', B, `a divisor of the ${n} samples: every batch of a stateful model continues the same ${B} streams (Keras needs a fixed batch size)`);
+  }
+
+  /** States flow on one thread: a threaded placement's blocks start from zeros in the core. */
+  refuseThreads(placed: object | undefined): void {
+    if (!this.stateful && !this.dims.learnS0) return;
+    if ((placed as { threads?: number } | undefined)?.threads !== undefined) {
+      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
+    }
+  }
 
   /** Fresh rows for `streams` streams: the learned initial states of `params` (learnS0), else zeros. */
   fresh(streams: number, params: ArrayLike<number>): StateRows {

@@ -114,6 +114,10 @@ class Session<W, L extends string> {
       } else if (split > 0) {
         throw new ConfigError('validationSplit', split, '0 with placed data: place the held-out part separately and pass it as validationData');
       }
+      // A stateful model's held-out batches would continue, and move, the streams it trains (a capability, not a name).
+      if (valData !== undefined && (model as { stateful?: unknown }).stateful === true) {
+        throw new ConfigError(split > 0 ? 'validationSplit' : 'validationData', split > 0 ? split : 'a data set', "absent for a stateful model: held-out batches would continue and move its training streams (predict them after resetState)");
+      }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
       // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
       const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));

@@ -13,9 +13,9 @@ import { serveStatic } from '../helpers/static-server.js';
 const root = resolve(import.meta.dirname, '../..');
 const node = async (script: string) => (await promisify(execFile)(process.execPath, [script], { cwd: root })).stdout.trim().split('\n');
 
-// examples/forecast/ and examples/edge-worker/ (a Cloudflare worker) have their own test files.
-test('examples/ holds the six examples, each run by a test', () => {
-  expect(readdirSync(join(root, 'examples')).sort()).toEqual(['binary-addition.mjs', 'deno.ts', 'edge-worker', 'forecast', 'tutorial.mjs', 'web-worker']);
+// examples/forecast/, examples/char-rnn/, examples/addition-rnn/ and examples/edge-worker/ (a Cloudflare worker) have their own test files.
+test('examples/ holds the eight examples, each run by a test', () => {
+  expect(readdirSync(join(root, 'examples')).sort()).toEqual(['addition-rnn', 'binary-addition.mjs', 'char-rnn', 'deno.ts', 'edge-worker', 'forecast', 'tutorial.mjs', 'web-worker']);
 });
 
 test("tutorial.mjs prints the tutorial's lines, numpy's replay to 2 decimals, and converges", async () => {

@@ -3,7 +3,7 @@
 // of lossAndGrad and the optimizer; resetState in onEpoch starts each pass afresh (min-char-rnn's
 // hprev = 0). Every misuse is a typed error naming its argument, before any work.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ConfigError, ElmanRNN, init, RNN, sgd, ShapeError, trainSync, type Sequences } from 'elman-rnn';
+import { ConfigError, ElmanRNN, gradCheck, init, RNN, sgd, trainSync, type Sequences } from 'elman-rnn';
 
 beforeAll(async () => {
   await init();
@@ -63,10 +63,21 @@ describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
     b.dispose();
   });
 
+  test("gradCheck of a stateful model: lossAt starts where the analytic pass started, not where it left the streams", () => {
+    const model = make();
+    model.predict({ x: new Float32Array(L * CHUNKS * S).map((_, i) => Math.cos(i)), samples: CHUNKS * S, steps: L });
+    const r = gradCheck(model, data, { loss: 'mse', eps: 1e-5 });
+    expect(r.maxRelativeError).toBeLessThan(1e-3);
+    model.dispose();
+  });
+
   test('misuse is a typed error naming the argument', async () => {
     const model = make();
     expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: 3 }))).toEqual(['ConfigError', 'batchSize']);
     expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, shuffle: true }))).toEqual(['ConfigError', 'shuffle']);
+    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationSplit: 0.25 }))).toEqual(['ConfigError', 'validationSplit']);
+    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationData: data }))).toEqual(['ConfigError', 'validationData']);
+    expect(model.state).toBeUndefined();
     // Two streams carried: a call with three is refused until resetState.
     model.predict({ x: new Float32Array(L * S), samples: S, steps: L });
     expect(thrown(() => model.predict({ x: new Float32Array(L * 3), samples: 3, steps: L }))).toEqual(['ShapeError', 'data.samples']);

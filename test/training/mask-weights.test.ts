@@ -21,8 +21,8 @@ const MASK = [
 const WEIGHTS = [0.5, 2, 0, 1.25];
 
 const setup = (loss: ElmanLossName) => ({
-  outputActivation: loss === 'bce' ? ('sigmoid' as const) : loss === 'cce' ? ('softmax' as const) : ('linear' as const),
-  kind: loss === 'bce' ? ('bits' as const) : loss === 'cce' ? ('onehot' as const) : ('real' as const),
+  outputActivation: loss === 'bce' ? ('sigmoid' as const) : loss === 'cce' || loss === 'sparseCce' ? ('softmax' as const) : ('linear' as const),
+  kind: loss === 'bce' ? ('bits' as const) : loss === 'cce' || loss === 'sparseCce' ? ('onehot' as const) : ('real' as const),
 });
 
 /** One row's loss from outputs y and targets t, in float64, as Keras defines each (mean over outputs where Keras takes it). */
@@ -57,9 +57,13 @@ describe.each(['wasm', 'js'] as const)('masks and sample weights on %s', (backen
     const { outputActivation, kind } = setup(loss);
     for (const seq of [true, false]) {
       const model = new RNN({ inputSize: I, outputSize: O, outputActivation, returnSequences: seq, layers: [{ cell: 'gru', units: 4 }, { cell: 'lstm', units: 3 }], seed: 4, backend });
-      const base = randomElmanData(21, S, T, I, O, seq, kind);
+      const dense = randomElmanData(21, S, T, I, O, seq, kind);
+      // sparseCce reads one class id per row; its loss is cce's on the one-hot rows.
+      const sparse = loss === 'sparseCce';
+      const ids = Float32Array.from({ length: dense.targets.length / O }, (_, r) => dense.targets.subarray(r * O, (r + 1) * O).indexOf(1));
+      const base = sparse ? { ...dense, outputSize: 1, targets: ids } : dense;
       for (const data of [{ ...base, mask: MASK }, { ...base, sampleWeights: WEIGHTS }, { ...base, mask: MASK, sampleWeights: WEIGHTS }] as Sequences[]) {
-        const want = expected(loss, data, model.predict(data), seq);
+        const want = expected(sparse ? 'cce' : loss, { ...data, targets: dense.targets }, model.predict(data), seq);
         const got = model.lossAndGrad(data, loss).loss;
         expect(Math.abs(got - want)).toBeLessThan(2e-6 * Math.max(1, want));
         // The float64 reference (lossAt) agrees with the same closed form.
