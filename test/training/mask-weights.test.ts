@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ELMAN_LOSSES, gradCheck, init, LOSS_SPECS, RNN, type ElmanLossName, type Sequences } from '../../src/index.js';
+import { ELMAN_LOSSES, gradCheck, init, RNN, type ElmanLossName, type Sequences } from '../../src/index.js';
 import { randomElmanData } from '../helpers/elman-data.js';
 
 // Every loss with a step mask and sample weights: the loss is Keras 3's (Σ w·m·ℓ over the unmasked
@@ -7,9 +7,6 @@ import { randomElmanData } from '../helpers/elman-data.js';
 // test/fixtures/make_keras3_masks.py), computed here in float64 from the model's own predictions; the
 // gradient agrees with float64 central differences on both backends.
 beforeAll(() => init());
-
-// The losses over dense targets; a sparse one (class ids) is covered by the tokens tests with its own data.
-const DENSE_LOSSES = ELMAN_LOSSES.filter((l) => !LOSS_SPECS[l].sparse);
 
 const S = 4, T = 5, I = 2, O = 3;
 const MASK = [
@@ -53,7 +50,7 @@ function expected(loss: ElmanLossName, data: Sequences, y: Float32Array, seq: bo
 }
 
 describe.each(['wasm', 'js'] as const)('masks and sample weights on %s', (backend) => {
-  test.each(DENSE_LOSSES.map((l) => [l]))('%s: Keras 3\'s reduction, and gradients that agree with float64 differences', (loss: ElmanLossName) => {
+  test.each(ELMAN_LOSSES.map((l) => [l]))('%s: Keras 3\'s reduction, and gradients that agree with float64 differences', (loss: ElmanLossName) => {
     const { outputActivation, kind } = setup(loss);
     for (const seq of [true, false]) {
       const model = new RNN({ inputSize: I, outputSize: O, outputActivation, returnSequences: seq, layers: [{ cell: 'gru', units: 4 }, { cell: 'lstm', units: 3 }], seed: 4, backend });
