@@ -42,4 +42,4 @@ export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfj
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';
 // Issue 19: users' arrays in and out (nested or typed with a shape), evaluate with metrics.
 export { type ArrayData, type DataInput, type NestedInputs, type NestedTargets, type Shaped, type ShapedInput } from './data/arrays.js';
-export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName } from './training/evaluate.js';
+export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName, type MetricSpec } from './training/evaluate.js';
