@@ -37,7 +37,7 @@ describe('fuzz: users arrays', () => {
         const input = typed ? { x: { data: x.flat(2) as number[], shape: [S, T, I] } } : x;
         const got = fuzz.run(() => model.predict(input as never) as unknown);
         if (!ok(got)) return;
-        const y = model.predict(timeMajor(x));
+        const y = model.predict(timeMajor(x as number[][][]));
         if (typed) expect(got).toEqual({ data: y.slice(), shape: [S, O] });
         else expect(got).toEqual(Array.from({ length: S }, (_, s) => Array.from(y.subarray(s * O, (s + 1) * O))));
       }),
@@ -52,7 +52,7 @@ describe('fuzz: users arrays', () => {
         const y = rows.slice(0, short === 0 ? x.length - 1 : x.length);
         const got = fuzz.run(() => evaluate(model, { x, y } as never, { loss: 'mse', metrics: ['mae'] }));
         if (!ok(got)) return;
-        expect(got).toEqual(evaluate(model, timeMajor(x, y), { loss: 'mse', metrics: ['mae'] }));
+        expect(got).toEqual(evaluate(model, timeMajor(x as number[][][], y as number[][]), { loss: 'mse', metrics: ['mae'] }));
       }),
       { numRuns: 1500 },
     );
