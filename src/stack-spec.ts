@@ -32,6 +32,8 @@ export interface StackDims {
   readonly outAct: OutputActivation;
   /** An output at every step (else at the last). */
   readonly seq: boolean;
+  /** Each layer's initial state is learned: parameters after the head's (StackOffsets.initial). */
+  readonly learnS0?: boolean;
 }
 
 /** Gates per unit of each cell: the column blocks of kernel and recurrentKernel. */
@@ -49,8 +51,17 @@ export interface LayerOffsets {
   readonly biasShape: readonly number[];
 }
 
-/** Offsets of every layer, then of the head (kernel [H][O], bias [O]), and the total size. */
-export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: number; headBias: number; size: number } {
+/** Where a layer's learnable initial state sits in the flat params: h0 [units], and c0 [units] for cells with a cell state (else -1). */
+export interface InitialOffsets {
+  readonly h: number;
+  readonly c: number;
+}
+
+/**
+ * Offsets of every layer, then of the head (kernel [H][O], bias [O], ending at headEnd), then of the
+ * learnable initial states (only with learnS0, after everything else so the other offsets never move), and the total size.
+ */
+export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: number; headBias: number; headEnd: number; initial: InitialOffsets[]; size: number } {
   const layers: LayerOffsets[] = [];
   let at = 0, inputs = d.I;
   for (const l of d.layers) {
@@ -62,5 +73,30 @@ export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: numb
     at = end;
     inputs = l.units;
   }
-  return { layers, head: at, headBias: at + inputs * d.O, size: at + inputs * d.O + d.O };
+  const head = at, headBias = at + inputs * d.O, headEnd = headBias + d.O;
+  const initial: InitialOffsets[] = [];
+  at = headEnd;
+  for (const l of d.learnS0 ? d.layers : []) {
+    const c = CELL_SPECS[l.cell].cellState ? at + l.units : -1;
+    initial.push({ h: at, c });
+    at += (c >= 0 ? 2 : 1) * l.units;
+  }
+  return { layers, head, headBias, headEnd, initial, size: at };
+}
+
+/** Per-layer states of several streams: h[i], and c[i] for cells with a cell state (else null), each [streams][units]. */
+export interface StateRows {
+  readonly h: ReadonlyArray<Float32Array | Float64Array>;
+  readonly c: ReadonlyArray<Float32Array | Float64Array | null>;
+}
+
+/**
+ * How one call's states start and end, on every backend: each layer's hs[0] (cs[0]) from `from`
+ * (zeros when null), its hs[T] (cs[T]) into `to`, and ∂L/∂h[0] (∂L/∂c[0]), the backward kernels'
+ * carry after step 1, into `d0`. Rows are the call's samples, from 0.
+ */
+export interface StateFlow {
+  readonly from: StateRows | null;
+  readonly to: StateRows | null;
+  readonly d0: StateRows | null;
 }

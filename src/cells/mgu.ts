@@ -12,5 +12,6 @@ export const mgu: CellSpec = {
   options: [],
   // F, N, Q f32[T][B][H]; D f32[T][B][2H]; g, s, carry f32[B][H]; Rᵀ f32[2H][H]; Kᵀ f32[2H][I]
   work: (B, T, I, H) => 3 * up4(T * B * H) + up4(2 * T * B * H) + 3 * up4(B * H) + up4(2 * H * H) + up4(2 * H * I),
+  carry: (B, T, H, a) => ({ h: 3 * a(T * B * H) + a(2 * T * B * H) + 2 * a(B * H) }),
   js: { forward: mguForward, backward: mguBackward, step: mguStep },
 };

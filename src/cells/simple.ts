@@ -11,6 +11,7 @@ export const simple: CellSpec = {
   options: [],
   // da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I]
   work: (B, T, I, H) => up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I),
+  carry: (B, T, H, a) => ({ h: a(T * B * H) }),
   keras: { className: 'SimpleRNN', config: () => ({}) },
   js: { forward: simpleForward, backward: simpleBackward, step: simpleStep },
 };

@@ -30,6 +30,12 @@ export interface CellSpec {
    */
   work(B: number, T: number, I: number, H: number): number;
   /**
+   * Where, in floats from the scratch's start, the backward kernels leave their carry after step 1:
+   * ∂L/∂h[0] [B][H] (and ∂L/∂c[0] for a cell state), zero when a truncation window ends there.
+   * `a` rounds each block: up4 for the core's 16-byte aligned blocks, the identity for the js twin.
+   */
+  carry(B: number, T: number, H: number, a: (n: number) => number): { h: number; c?: number };
+  /**
    * The Keras / TF.js layer class, where there is one (a cell without one cannot be exported to TF.js),
    * and the Keras config keys its options map to when exported (TF.js defaults for the rest). Its
    * weights are kernel [in][gates·H], recurrent_kernel [H][gates·H], bias [gates·H] (or [2][gates·H] with resetAfter).

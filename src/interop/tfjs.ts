@@ -1,7 +1,7 @@
 import type { BackendName } from '../backends/backend.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../models/elman.js';
-import { checkKeys } from '../checks.js';
+import { checkInteger, checkKeys } from '../checks.js';
 import { RNN } from '../models/rnn.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
@@ -48,6 +48,8 @@ interface Chain {
   returnSequences: boolean;
   outputKernel: number[];
   outputBias: number[];
+  /** Keras's stateful, the same on every recurrent layer. */
+  stateful: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
   if (!dense || dense.class_name !== 'Dense') throw unsupported(dense ?? rnns.at(-1), 'a recurrent or Dense layer after the recurrent one');
   if (layers[top + 1]) throw unsupported(layers[top + 1], 'nothing after the Dense layer');
   const specs = rnns.map((l, k) => layerSpec(l, keras3, k < rnns.length - 1));
+  const stateful = statefulOf(rnns);
   const weights = readWeights(artifacts.weightSpecs, artifacts.weightData);
   const inputSize = layerWeight(weights, rnns[0]!.name, 'kernel').shape[0]!;
   const declared = inputShape(layers[0]!, all[0]!);
@@ -106,13 +109,14 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
     returnSequences: rnns.at(-1)!.config.return_sequences === true,
     outputKernel: take(dense, 'kernel', [specs.at(-1)!.units, outputSize]),
     outputBias: take(dense, 'bias', [outputSize]),
+    stateful,
   };
   return { model: revive(chain, options), metadata: isObject(artifacts.userDefinedMetadata) ? artifacts.userDefinedMetadata : undefined };
 }
 
 /** One recurrent layer's elman spec from its Keras config; refuses what elman cannot honour. */
 function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpec {
-  refuse(layer, { return_state: false, go_backwards: false, stateful: false, time_major: false });
+  refuse(layer, { return_state: false, go_backwards: false, time_major: false });
   const cls = layer.class_name;
   if (below && layer.config.return_sequences !== true) throw new ConfigError(`layer ${layer.name} (${cls}).return_sequences`, layer.config.return_sequences, 'true: the recurrent layer above it reads every step');
   const cell = cellOf(cls)!;
@@ -129,7 +133,7 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
 /** An ElmanRNN where elman's Elman net runs the model as it is (one SimpleRNN of its activations), else an RNN. */
 function revive(c: Chain, options: FromTfjsOptions): InteropModel {
   const [only] = c.layers;
-  const head = { outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences };
+  const head = { outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...(c.stateful && { stateful: true as const }) };
   if (c.layers.length === 1 && only!.cell === 'simple' && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
     const config = { inputSize: c.inputSize, hiddenSize: only!.units, activation: only!.activation as ElmanJSON['config']['activation'], ...head };
     return ElmanRNN.fromJSON({ format: 'elman.ElmanRNN', version: 1, config, weights: { ...c.weights[0]!, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
@@ -141,7 +145,9 @@ function revive(c: Chain, options: FromTfjsOptions): InteropModel {
 /** An elman model's JSON in interop's terms (ElmanRNN: one simple layer). */
 function chainOf(json: ReturnType<Exportable['toJSON']>): Chain {
   const c = json.config as Record<string, any>, w = json.weights as Record<string, any>;
-  const head = { inputSize: c.inputSize, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, outputKernel: w.outputKernel, outputBias: w.outputBias };
+  // TF.js has no learned initial state: exporting one would silently start TF.js's streams from zeros.
+  if (c.learnInitialState === true) throw new ConfigError('model.learnInitialState', true, 'false to export: TF.js layers have no learned initial state');
+  const head = { inputSize: c.inputSize, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, outputKernel: w.outputKernel, outputBias: w.outputBias, stateful: c.stateful === true };
   if (json.format === 'elman.ElmanRNN') {
     const layer: LayerSpec = { cell: 'simple', units: c.hiddenSize, activation: c.activation, recurrentActivation: 'sigmoid', resetAfter: false };
     return { ...head, layers: [layer], weights: [{ kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }] };
@@ -157,6 +163,8 @@ function chainOf(json: ReturnType<Exportable['toJSON']>): Chain {
 export interface ToTfjsOptions {
   /** JSON saved as the artifacts' userDefinedMetadata (a plain object). */
   metadata?: Record<string, unknown>;
+  /** A stateful model's streams: TF.js's stateful layers need a fixed batch size (batch_input_shape[0]); required then, refused otherwise. */
+  batchSize?: number;
 }
 
 /**
@@ -176,9 +184,10 @@ export interface ToTfjsOptions {
  */
 export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArtifacts {
   if (typeof model?.toJSON !== 'function') throw new ConfigError('model', model, 'an elman model (with toJSON)');
-  checkKeys('options', options, ['metadata']);
+  checkKeys('options', options, ['metadata', 'batchSize']);
   if (options.metadata !== undefined) checkMetadata(options.metadata);
   const c = chainOf(model.toJSON());
+  const batch = exportBatch(c.stateful, options.batchSize);
   c.layers.forEach((l, k) => {
     if (!CELL_SPECS[l.cell].keras) throw new ConfigError(`model.layers[${k}].cell`, l.cell, `a cell TF.js has a layer for: ${[...CELL_OF.keys()].join(', ')}`);
     if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
@@ -197,7 +206,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     const config = {
       name,
       trainable: true,
-      ...(k === 0 && { batch_input_shape: [null, null, c.inputSize] }),
+      ...(k === 0 && { batch_input_shape: [batch, null, c.inputSize] }),
       dtype: 'float32',
       units: l.units,
       activation: l.activation,
@@ -208,7 +217,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
       recurrent_dropout: 0,
       return_state: false,
       go_backwards: false,
-      stateful: false,
+      stateful: c.stateful,
       unroll: false,
     };
     return { class_name: cls, config };
@@ -226,6 +235,27 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     weightData: packWeights(specs),
     ...(options.metadata && { userDefinedMetadata: options.metadata }),
   };
+}
+
+/** Keras's stateful from the recurrent layers: all of them or none (elman's state flows through the whole stack). */
+function statefulOf(rnns: readonly KerasLayer[]): boolean {
+  const first = rnns[0]!.config.stateful === true;
+  for (const l of rnns) {
+    const v = l.config.stateful ?? false;
+    if (typeof v !== 'boolean') throw new ConfigError(`layer ${l.name} (${l.class_name}).stateful`, v, 'a boolean');
+    if (v !== first) throw new ConfigError(`layer ${l.name} (${l.class_name}).stateful`, v, `${first}: elman carries the state of every layer or of none, like ${rnns[0]!.name}`);
+  }
+  return first;
+}
+
+/** batch_input_shape[0] of an export: the streams of a stateful model (required), null otherwise. */
+function exportBatch(stateful: boolean, batchSize: unknown): number | null {
+  if (!stateful) {
+    if (batchSize !== undefined) throw new ConfigError('options.batchSize', batchSize, 'absent: only a stateful model has a fixed batch size');
+    return null;
+  }
+  if (batchSize === undefined) throw new ConfigError('options.batchSize', undefined, "the stateful model's number of streams: TF.js's stateful layers need a fixed batch size");
+  return checkInteger('options.batchSize', batchSize, 1, 2 ** 24);
 }
 
 /** Metadata must survive JSON.stringify as given: a plain object with no BigInt, cycle or function. */

@@ -5,6 +5,7 @@ import { checkInteger } from '../checks.js';
 import type { Holdings } from './bindings.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
+import type { StateFlow } from '../stack-spec.js';
 import { Placement, type BindOptions, type Binding, type PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples. */
@@ -18,7 +19,7 @@ export interface BatchBinding extends Binding {
 /** What a batch runs on: a backend workspace for batches of up to B samples. */
 export interface BatchWork {
   /** Fused forward, loss and BPTT for samples [n0, n0 + B) of the current order; writes grads, returns the loss. */
-  lossGrad(n0: number, B: number, kind: LossSpec, scale: number, window: number, params: Float32Array, grads: Float32Array): number;
+  lossGrad(n0: number, B: number, kind: LossSpec, scale: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number;
   /** Release the workspace's memory. */
   dispose(): void;
 }
@@ -59,6 +60,8 @@ export function batchBinding(p: {
   grads: Float32Array;
   /** The model's own check (DisposedError once the model is disposed). */
   check: () => void;
+  /** How each batch of b samples' states start and end (stateful streams, a learned initial state), and what to do with ∂L/∂h[0] after. */
+  states?: ((b: number) => { flow: StateFlow; after?: (grads: Float32Array) => void }) | undefined;
   /** The model's holdings: the binding joins them (and the placement's, for data placed before), so either's dispose frees its scratch. */
   holdings: Holdings<{ dispose(): void }>;
 }): BatchBinding {
@@ -91,7 +94,11 @@ export function batchBinding(p: {
       check();
       checkInteger('batch', i, 0, batches - 1);
       const b = length(i);
-      return work.lossGrad(i * B, b, kind, p.scale(b), window, params, grads);
+      if (!p.states) return work.lossGrad(i * B, b, kind, p.scale(b), window, params, grads);
+      const { flow, after } = p.states(b);
+      const L = work.lossGrad(i * B, b, kind, p.scale(b), window, params, grads, flow);
+      after?.(grads);
+      return L;
     },
     shuffle: (order) => {
       check();

@@ -10,10 +10,11 @@ import type { ElmanLossName } from '../losses.js';
 import { ACTIVATIONS, OUTPUT_ACTIVATIONS, type Activation, type OutputActivation } from '../types.js';
 import { initialize, type Initializer } from './init.js';
 import { checkNotTraining, type BindOptions } from './model.js';
-import { ELMAN_OPTIONS, loadOptions } from './options.js';
+import { ELMAN_OPTIONS, loadOptions, optionalFlags } from './options.js';
 import type { BatchBinding } from './batches.js';
 import { flatten } from './weights.js';
 import { Recurrent } from './recurrent.js';
+import { stackOffsets } from '../stack-spec.js';
 
 export { ACTIVATIONS, OUTPUT_ACTIVATIONS };
 
@@ -34,6 +35,10 @@ export interface ElmanRNNOptions {
   outputActivation?: OutputActivation;
   /** An output at every step (many-to-many) instead of only at the last (default false). */
   returnSequences?: boolean;
+  /** Carry the final state of a batch (or predict call) into the next, per stream (default false). */
+  stateful?: boolean;
+  /** Learn the initial state, the weight `initialState` [hiddenSize] (default false; not with stateful). */
+  learnInitialState?: boolean;
   /** Seed of the RandomState the initial weights are drawn from (default 0). */
   seed?: number;
   /** Initialiser of `kernel` and `outputKernel` (default 'glorotUniform'). */
@@ -59,6 +64,8 @@ export interface ElmanWeights {
   outputKernel: Float32Array;
   /** [outputSize] */
   outputBias: Float32Array;
+  /** [hiddenSize], with learnInitialState: the learned initial state. */
+  initialState?: Float32Array;
 }
 
 /**
@@ -96,9 +103,13 @@ export interface ElmanJSON {
     outputActivation: OutputActivation;
     /** Output at every step, or at the last only. */
     returnSequences: boolean;
+    /** Present (true) for a stateful model. */
+    stateful?: true;
+    /** Present (true) when the initial state is learned. */
+    learnInitialState?: true;
   };
-  /** Each weight by name, flat and row-major as in ElmanWeights. */
-  weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]>;
+  /** Each weight by name, flat and row-major as in ElmanWeights (initialState exactly when learnInitialState). */
+  weights: Record<(typeof ELMAN_WEIGHT_NAMES)[number], number[]> & { initialState?: number[] };
 }
 
 
@@ -121,7 +132,7 @@ export interface ElmanJSON {
  * ```
  * @category Models
  */
-export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>, ElmanJSON> {
+export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number] | 'initialState', ArrayLike<number> | ArrayLike<ArrayLike<number>>>>, ElmanJSON> {
   /** Hidden units. */
   readonly hiddenSize: number;
   /** Hidden activation. */
@@ -134,8 +145,9 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
     super({
       name: 'ElmanRNN',
       // recurrentActivation is not read by a simple layer: Keras's SimpleRNN has none, 'sigmoid' stands in.
-      dims: { I, layers: [{ cell: 'simple', units: H, activation, recurrentActivation: 'sigmoid', resetAfter: false }], O, outAct, seq: opt.returnSequences },
+      dims: { I, layers: [{ cell: 'simple', units: H, activation, recurrentActivation: 'sigmoid', resetAfter: false }], O, outAct, seq: opt.returnSequences, learnS0: opt.learnInitialState },
       backend,
+      stateful: opt.stateful,
       // Drawn in this order from one stream: kernel, recurrentKernel, outputKernel; biases start at 0
       // (with the default initialisers, the draws of RNN with one simple layer and the same seed).
       init: (params, o) => {
@@ -162,7 +174,7 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
   }
 
   /** Set any of the weights by name; each must have its shape's length (flat or as rows) and finite values. */
-  override set weights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
+  override set weights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number] | 'initialState', ArrayLike<number> | ArrayLike<ArrayLike<number>>>>) {
     this.setWeights(w);
   }
 
@@ -170,16 +182,23 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
   weightsOf(params: Float32Array): ElmanWeights {
     const o = this.offsets(), s = this.shapes;
     const cut = (name: (typeof ELMAN_WEIGHT_NAMES)[number]) => params.slice(o[name], o[name] + s[name][0] * s[name][1]);
-    return { kernel: cut('kernel'), recurrentKernel: cut('recurrentKernel'), bias: cut('bias'), outputKernel: cut('outputKernel'), outputBias: cut('outputBias') };
+    const w: ElmanWeights = { kernel: cut('kernel'), recurrentKernel: cut('recurrentKernel'), bias: cut('bias'), outputKernel: cut('outputKernel'), outputBias: cut('outputBias') };
+    const at = this.initialAt();
+    if (at !== undefined) w.initialState = params.slice(at, at + this.hiddenSize);
+    return w;
   }
 
   /** Set any of the weights by name (see `weights`); nothing changes unless every given weight is valid. */
-  setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number], ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
+  setWeights(w: Partial<Record<(typeof ELMAN_WEIGHT_NAMES)[number] | 'initialState', ArrayLike<number> | ArrayLike<ArrayLike<number>>>>): void {
     checkNotTraining(this, 'setWeights');
     if (typeof w !== 'object' || w === null) throw new ConfigError('weights', w, `an object with some of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
     const offsets = this.offsets();
     const staged: Array<[number, Float32Array]> = [];
     for (const name of Object.keys(w)) {
+      if (name === 'initialState' && this.learnInitialState) {
+        staged.push([this.initialAt()!, flatten('weights.initialState', w.initialState, 1, this.hiddenSize)]);
+        continue;
+      }
       if (!(ELMAN_WEIGHT_NAMES as readonly string[]).includes(name)) throw new ConfigError(`weights.${name}`, name, `one of ${ELMAN_WEIGHT_NAMES.join(', ')}`);
       const key = name as (typeof ELMAN_WEIGHT_NAMES)[number];
       const [rows, cols] = this.shapes[key];
@@ -193,8 +212,10 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
     const w = this.weights;
     const weights = {} as ElmanJSON['weights'];
     for (const name of ELMAN_WEIGHT_NAMES) weights[name] = Array.from(w[name]);
+    if (w.initialState) weights.initialState = Array.from(w.initialState);
     const { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences } = this;
-    return { format: 'elman.ElmanRNN', version: 1, config: { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences }, weights };
+    const flags = { ...(this.stateful && { stateful: true as const }), ...(this.learnInitialState && { learnInitialState: true as const }) };
+    return { format: 'elman.ElmanRNN', version: 1, config: { inputSize, hiddenSize, outputSize, activation, outputActivation, returnSequences, ...flags }, weights };
   }
 
   /**
@@ -210,10 +231,11 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
     const config = json.config as Record<string, unknown>;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
     // Own keys only, from a closed list and all present: a file cannot smuggle in options or rely on defaults.
-    strictKeys('json.config', config, ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences']);
+    const flags = optionalFlags('json.config', config);
+    strictKeys('json.config', config, ['inputSize', 'hiddenSize', 'outputSize', 'activation', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
     const weights = json.weights as Record<string, unknown>;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    strictKeys('json.weights', weights, ELMAN_WEIGHT_NAMES);
+    strictKeys('json.weights', weights, [...ELMAN_WEIGHT_NAMES, ...(flags.learnInitialState ? ['initialState'] : [])]);
     const I = checkInteger('json.config.inputSize', config.inputSize, 1, 4096);
     const H = checkInteger('json.config.hiddenSize', config.hiddenSize, 1, 4096);
     const O = checkInteger('json.config.outputSize', config.outputSize, 1, 4096);
@@ -221,18 +243,23 @@ export class ElmanRNN extends Recurrent<ElmanWeights, Partial<Record<(typeof ELM
     const outputActivation = oneOf('json.config.outputActivation', config.outputActivation, OUTPUT_ACTIVATIONS);
     if (typeof config.returnSequences !== 'boolean') throw new ConfigError('json.config.returnSequences', config.returnSequences, 'a boolean');
     // Check every array's length against the config before allocating anything for the model.
-    const sizes: Record<string, number> = { kernel: I * H, recurrentKernel: H * H, bias: H, outputKernel: H * O, outputBias: O };
-    for (const name of ELMAN_WEIGHT_NAMES) {
+    const sizes: Record<string, number> = { kernel: I * H, recurrentKernel: H * H, bias: H, outputKernel: H * O, outputBias: O, initialState: H };
+    for (const name of Object.keys(weights)) {
       const w = weights[name];
       if (!Array.isArray(w)) throw new ConfigError(`json.weights.${name}`, w, `an array of ${sizes[name]} numbers`);
       if (w.length !== sizes[name]) throw new ShapeError(`json.weights.${name}`, w, `have ${sizes[name]} numbers for the config`, `${w.length}`);
     }
     const model = new ElmanRNN({
       inputSize: I, hiddenSize: H, outputSize: O, activation, outputActivation, returnSequences: config.returnSequences,
-      kernelInitializer: 'zeros', recurrentInitializer: 'zeros', backend: options.backend,
+      kernelInitializer: 'zeros', recurrentInitializer: 'zeros', ...flags, backend: options.backend,
     });
     model.setWeights(json.weights);
     return model;
+  }
+
+  /** Where the learned initial state sits in the params, when there is one. */
+  private initialAt(): number | undefined {
+    return stackOffsets(this.dims).initial[0]?.h;
   }
 
   private offsets(): Record<(typeof ELMAN_WEIGHT_NAMES)[number], number> {

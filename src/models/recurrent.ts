@@ -20,8 +20,9 @@ import type { OutputActivation } from '../types.js';
 import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
-import { holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { stackOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
+import { stackOffsets, type LayerSpec, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
+import { ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
@@ -59,6 +60,17 @@ export interface RecurrentSetup {
   init(params: Float32Array, offsets: ReturnType<typeof stackOffsets>): void;
   /** The model's name in DisposedError messages. */
   readonly name: string;
+  /** Carry each layer's final state of a call or batch into the next (Keras's stateful). */
+  readonly stateful?: boolean;
+}
+
+/**
+ * Options of `predict`.
+ * @category Models
+ */
+export interface PredictOptions {
+  /** Each layer's state to start from, [samples][units] (and the cell state): replaces the carried (or zero, or learned) state for this call. */
+  initialState?: LayerStateInput[];
 }
 
 /**
@@ -80,6 +92,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   readonly backend: BackendName;
   /** Flat float32 parameters; optimizers update them in place. */
   readonly params: Float32Array;
+  /** True when each layer's final state of a batch (or predict call) is the next one's initial state, per stream. */
+  readonly stateful: boolean;
+  /** True when each layer's initial state is learned (parameters after the head's, named `initialStates`). */
+  readonly learnInitialState: boolean;
   /** ∂L/∂params from the last `lossAndGrad`, same layout as `params`. */
   readonly grads: Float32Array;
   /** The loss names this model understands. */
@@ -90,6 +106,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   protected readonly holdings: Holdings<{ dispose(): void }>;
   private stepper: Stepper | undefined;
   private stepInput = new Float32Array(0);
+  /** The one state of the model (stateful calls and `step` share it). */
+  private readonly memory: ModelState;
+  /** True while the stepper's own copy of the state is the newer one. */
+  private stepperOwns = false;
 
   protected constructor(setup: RecurrentSetup) {
     const d = setup.dims;
@@ -97,6 +117,11 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     [this.inputSize, this.outputSize, this.layers, this.outputActivation, this.returnSequences] = [d.I, d.O, d.layers, d.outAct, d.seq];
     this.backend = setup.backend;
     this.dims = d;
+    this.stateful = setup.stateful ?? false;
+    this.learnInitialState = d.learnS0 ?? false;
+    // Keras has no learned initial state; one carried across batches would leave it nothing to learn from.
+    if (this.stateful && this.learnInitialState) throw new ConfigError('learnInitialState', true, 'false with stateful: a stateful stream starts from its last state, not a learned one');
+    this.memory = new ModelState(d, setup.backend);
     const o = stackOffsets(d);
     // Counted in float64 before allocating: a claim beyond MAX_PARAMS is refused, not attempted.
     if (!(o.size <= MAX_PARAMS)) throw new ConfigError('layers', `${o.size} parameters`, `at most ${MAX_PARAMS} parameters in all (${MAX_PARAMS * 4 / 2 ** 20} MiB)`);
@@ -141,19 +166,20 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    * `{ data, shape }` (bare or as `{ x }`) gives `{ data, shape }` batch-major; time-major Sequences or
    * `{ x, samples, steps }` give time-major f32[Tout][samples][outputSize] (Tout = steps with returnSequences, else 1).
    */
-  predict(input: NestedInputs | (ArrayData & { readonly x: NestedInputs })): number[][] | number[][][];
-  predict(input: ShapedInput | (ArrayData & { readonly x: ShapedInput })): Shaped;
-  predict(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData): Float32Array;
-  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput): Float32Array | number[][] | number[][][] | Shaped;
-  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput): Float32Array | number[][] | number[][][] | Shaped {
+  predict(input: NestedInputs | (ArrayData & { readonly x: NestedInputs }), options?: PredictOptions): number[][] | number[][][];
+  predict(input: ShapedInput | (ArrayData & { readonly x: ShapedInput }), options?: PredictOptions): Shaped;
+  predict(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData, options?: PredictOptions): Float32Array;
+  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options?: PredictOptions): Float32Array | number[][] | number[][][] | Shaped;
+  predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options: PredictOptions = {}): Float32Array | number[][] | number[][][] | Shaped {
     this.holdings.check();
     const arrays = predictInputs(input);
-    if (!arrays) return this.predictTimeMajor(input as Sequences | PlacedData);
+    if (!arrays) return this.predictTimeMajor(input as Sequences | PlacedData, options);
     const d = toSequences(arrays.data, { inputSize: this.inputSize, outputSize: this.outputSize, perStep: this.returnSequences }, arrays.names);
-    return fromTimeMajor(this.predictTimeMajor(d), d.samples, d.steps, this.outputSize, this.returnSequences, arrays.form);
+    return fromTimeMajor(this.predictTimeMajor(d, options), d.samples, d.steps, this.outputSize, this.returnSequences, arrays.form);
   }
 
-  private predictTimeMajor(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData): Float32Array {
+  private predictTimeMajor(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData, options: PredictOptions): Float32Array {
+    checkKeys('predict options', options, ['initialState']);
     const own = input instanceof Placement;
     const data = own ? undefined : this.inputs(input as RNNInputs);
     if (data) checkSequences(data, 'data', false);
@@ -162,13 +188,16 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
     const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * this.outputSize;
-    const B = Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
+    const flow = this.callFlow(samples, options.initialState);
+    // Streams run as one batch: row j of the states is sample j.
+    const B = flow ? samples : Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
     const placed = own ? this.owned(input as PlacedData) : this.placeChecked(data!);
     try {
+      if (flow) this.refuseThreads(placed);
       const work = this.workspace(placed, B, 'data.steps');
       let y: Float32Array;
       try {
-        y = work.forward(this.params);
+        y = work.forward(this.params, flow);
       } finally {
         work.dispose();
       }
@@ -206,25 +235,44 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     // A Float32Array's own check reads it at one monomorphic site: no value is boxed, nothing allocated.
     if (flat instanceof Float32Array) checkFinite32('x', flat);
     else checkValues('x', flat);
-    const streams = flat.length / I;
-    if (!this.stepper || this.stepper.streams !== streams) {
-      if (this.stepper) this.release(this.stepper);
-      this.stepper = undefined;
-      const stepper = BACKEND[this.backend].stepper(this.dims, streams, this.params.length);
-      this.holdings.add(stepper);
-      this.stepper = stepper;
-    }
-    return this.stepper.step(flat, 0, this.params);
+    return this.stepperFor(flat.length / I).step(flat, 0, this.params);
   }
 
-  /** Zero the state `step` carries: of one stream, or of all. */
+  /**
+   * Start the model's state afresh (zeros, or the learned initial state): of one stream, or of all
+   * (then any number of streams may start). The state is the one `step` and a stateful model's
+   * `predict` and training carry.
+   */
   resetState(stream?: number): void {
     this.holdings.check();
-    // Judged alike before and after the first step: with no stream stepped yet, no index names one.
-    if (stream !== undefined && !this.stepper) throw new ConfigError('stream', stream, 'undefined: no stream has stepped yet');
-    if (!this.stepper) return;
-    if (stream !== undefined) checkInteger('stream', stream, 0, this.stepper.streams - 1);
-    this.stepper.resetState(stream);
+    this.pullStep();
+    const m = this.memory;
+    // Judged alike before and after the first step: with no stream carried yet, no index names one.
+    if (stream !== undefined && !m.rows) throw new ConfigError('stream', stream, 'undefined: no stream has stepped yet');
+    if (!m.rows) return;
+    if (stream === undefined) m.rows = undefined;
+    else {
+      checkInteger('stream', stream, 0, m.streams - 1);
+      const fresh = m.fresh(1, this.params);
+      m.rows.h.forEach((h, i) => h.set(fresh.h[i]!, stream * this.layers[i]!.units));
+      m.rows.c.forEach((c, i) => c?.set(fresh.c[i]!, stream * this.layers[i]!.units));
+    }
+  }
+
+  /** Copies of the state each layer carries for every stream ([streams][units], and c for cells with a cell state), or undefined when none is carried. */
+  get state(): LayerState[] | undefined {
+    this.holdings.check();
+    this.pullStep();
+    return this.memory.rows && stateCopy(this.memory.rows);
+  }
+
+  /** Set the state every layer carries ([streams][units] per layer, and c for cells with a cell state), for `step` and a stateful model's next call. */
+  setState(state: LayerStateInput[]): void {
+    this.holdings.check();
+    checkNotTraining(this, 'setState');
+    const { rows, streams } = readState('state', state, this.dims, this.backend);
+    this.stepperOwns = false;
+    [this.memory.rows, this.memory.streams] = [rows, streams];
   }
 
   /**
@@ -245,6 +293,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const stepper = BACKEND[this.backend].stepper(this.dims, 1, this.params.length);
     this.holdings.add(stepper);
     try {
+      if (this.learnInitialState) stepper.state(this.memory.fresh(1, this.params), true);
       const out = new Float32Array(steps * O);
       let y = stepper.out;
       for (let k = 0; k < flat.length / I; k++) y = stepper.step(flat, k * I, this.params);
@@ -294,7 +343,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
     const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
-    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null);
+    return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.referenceFlow(n, params));
   }
 
   /** Validate a data set (Sequences, or nested / typed arrays `{ x, y }`) and copy it into this model's backend once, for any number of `train` calls. */
@@ -338,9 +387,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const own = data instanceof Placement;
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
+    this.checkStreams(plan.B, data.samples, own ? (data as Placement<Placed>) : undefined);
     const placed = own ? this.owned(data as PlacedData) : this.placeChecked(data as Sequences);
     const outSteps = this.returnSequences ? data.steps : 1;
-    return batchBinding({
+    const binding = batchBinding({
       placed,
       owns: !own,
       plan,
@@ -351,7 +401,14 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       grads: this.grads,
       check: () => this.holdings.check(),
       holdings: this.holdings,
+      states: this.stateful || this.learnInitialState ? (b) => this.batchFlow(b) : undefined,
     });
+    if (this.stateful) {
+      binding.shuffle = () => {
+        throw new ConfigError('shuffle', true, "false: a stateful model's batches continue its streams in order (Keras: shuffle=False)");
+      };
+    }
+    return binding;
   }
 
 
@@ -366,7 +423,81 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.dispose();
   }
 
-  private release(k: { dispose(): void }): void {
+  /** The stepper for `streams` streams, holding the model's state (a stateless model's other count starts afresh). */
+  private stepperFor(streams: number): Stepper {
+    const m = this.memory;
+    if (this.stepper?.streams !== streams) {
+      this.pullStep();
+      if (this.stepper) this.release(this.stepper);
+      this.stepper = undefined;
+      if (!this.stateful && m.streams !== streams) m.rows = undefined;
+      m.carry(streams, this.params, 'x');
+      const stepper = BACKEND[this.backend].stepper(this.dims, streams, this.params.length);
+      this.holdings.add(stepper);
+      this.stepper = stepper;
+    }
+    if (!this.stepperOwns) {
+      this.stepper.state(m.carry(streams, this.params, 'x'), true);
+      this.stepperOwns = true;
+    }
+    return this.stepper;
+  }
+
+  /** Take the state back from the stepper when its copy is the newer one. */
+  private pullStep(): void {
+    if (!this.stepperOwns) return;
+    this.stepperOwns = false;
+    if (this.stepper && this.memory.rows) this.stepper.state(this.memory.rows, false);
+  }
+
+  /** How a predict call's states flow: a given initial state, the carried one (stateful), the learned one, or zeros (undefined). */
+  private callFlow(samples: number, initialState: unknown): StateFlow | undefined {
+    const given = initialState === undefined ? undefined : readState('initialState', initialState, this.dims, this.backend, samples).rows;
+    if (this.stateful) {
+      this.pullStep();
+      // Keras: a given initial state replaces the carried one, and the call's final state is kept.
+      if (given) [this.memory.rows, this.memory.streams] = [given, samples];
+      const rows = this.memory.carry(samples, this.params, 'data.samples');
+      return { from: rows, to: rows, d0: null };
+    }
+    if (given) return { from: given, to: null, d0: null };
+    return this.learnInitialState ? { from: this.memory.fresh(samples, this.params), to: null, d0: null } : undefined;
+  }
+
+  /** A training batch's flow of b samples: the carried streams (stateful), or the learned state and its gradient. */
+  private batchFlow(b: number): { flow: StateFlow; after?: (grads: Float32Array) => void } {
+    if (this.stateful) {
+      this.pullStep();
+      const rows = this.memory.carry(b, this.params, 'batchSize');
+      return { flow: { from: rows, to: rows, d0: null } };
+    }
+    const d0 = this.memory.scratch(b);
+    return { flow: { from: this.memory.fresh(b, this.params), to: null, d0 }, after: (grads) => this.memory.gradient(d0, b, grads) };
+  }
+
+  /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
+  private referenceFlow(n: number, params: ArrayLike<number>): StateFlow | undefined {
+    if (this.learnInitialState) return { from: new ModelState(this.dims, 'js').fresh(n, params), to: null, d0: null };
+    this.pullStep();
+    const rows: StateRows | undefined = this.stateful && this.memory.streams === n ? this.memory.rows : undefined;
+    return rows && { from: rows, to: null, d0: null };
+  }
+
+  /** A stateful model's batches continue the same B streams: B divides the samples, and the data is not split over threads. */
+  private checkStreams(B: number, n: number, placed: Placement<Placed> | undefined): void {
+    if (!this.stateful && !this.learnInitialState) return;
+    if (placed) this.refuseThreads(placed);
+    if (this.stateful && n % B !== 0) throw new ConfigError('batchSize', B, `a divisor of the ${n} samples: every batch of a stateful model continues the same ${B} streams (Keras needs a fixed batch size)`);
+  }
+
+  /** States flow on one thread: a threaded placement's blocks start from zeros in the core. */
+  private refuseThreads(placed: Placement<Placed>): void {
+    if ((placed.backend as { threads?: number } | undefined)?.threads !== undefined) {
+      throw new ConfigError('data', 'threaded placement', "data placed with model.place(): a stateful model's and a learned initial state's batches run on one thread");
+    }
+  }
+
+    private release(k: { dispose(): void }): void {
     k.dispose();
     this.holdings.forget(k);
   }

@@ -7,8 +7,8 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
-import { LAYER_OPTIONS, loadOptions, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { LAYER_OPTIONS, loadOptions, optionalFlags, RNN_OPTIONS } from './options.js';
+import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type InitialOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 import { checkNotTraining } from './model.js';
@@ -62,6 +62,10 @@ export interface RNNOptions {
   returnSequences?: boolean;
   /** Defaults of unset layer options (default 'tfjs'). */
   defaults?: LayerDefaults;
+  /** Carry each layer's final state of a batch (or predict call) into the next, per stream (default false). */
+  stateful?: boolean;
+  /** Learn each layer's initial state, weights `initialStates` (default false; not with stateful). */
+  learnInitialState?: boolean;
   /** Seed of the RandomState the initial weights are drawn from (default 0). */
   seed?: number;
   /** Where the loops run: 'wasm' (default, needs `await init()`) or 'js'. */
@@ -92,6 +96,8 @@ export interface RNNWeights {
   outputKernel: Float32Array;
   /** The head's bias `[outputSize]`. */
   outputBias: Float32Array;
+  /** With learnInitialState: each layer's learned initial state, h `[units]` (and c `[units]` for a cell state). */
+  initialStates?: Array<{ h: Float32Array; c?: Float32Array }>;
 }
 
 /**
@@ -105,6 +111,8 @@ export interface RNNWeightsInput {
   outputKernel?: unknown;
   /** The head's bias `[outputSize]`. */
   outputBias?: unknown;
+  /** With learnInitialState: some layers' initial states `{ h, c? }`, each `[units]`. */
+  initialStates?: Array<{ h?: unknown; c?: unknown } | undefined>;
 }
 
 /**
@@ -117,9 +125,9 @@ export interface RNNJSON {
   /** Layout version of this form. */
   version: 1;
   /** The model's shape: input width, every layer fully specified, the head. */
-  config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean };
+  config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] };
+  weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
 }
 
 /**
@@ -166,10 +174,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       forget.push(reads.includes('unitForgetBias') && lo.unitForgetBias);
       return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
     });
-    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences };
+    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences, learnS0: opt.learnInitialState };
     super({
       name: 'RNN',
       dims,
+      stateful: opt.stateful,
       backend: opt.backend,
       // Keras's initialisers, drawn in this order from one stream: per layer kernel (Glorot uniform)
       // and recurrentKernel (orthogonal over all gates), then the head's kernel; biases start at 0,
@@ -203,7 +212,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return {
       layers: o.layers.map((lo) => ({ kernel: params.slice(lo.kernel, lo.recurrentKernel), recurrentKernel: params.slice(lo.recurrentKernel, lo.bias), bias: params.slice(lo.bias, lo.end) })),
       outputKernel: params.slice(o.head, o.headBias),
-      outputBias: params.slice(o.headBias, o.size),
+      outputBias: params.slice(o.headBias, o.headEnd),
+      ...(this.learnInitialState && { initialStates: initialStatesOf(params, o.initial, this.layers) }),
     };
   }
 
@@ -211,7 +221,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   setWeights(w: RNNWeightsInput): void {
     checkNotTraining(this, 'setWeights');
     if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { layers?, outputKernel?, outputBias? }');
-    checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias']);
+    checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias', 'initialStates']);
     const o = stackOffsets(this.dims);
     const staged: Array<[number, Float32Array]> = [];
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -230,6 +240,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     }
     if (w.outputKernel !== undefined) staged.push([o.head, flatten('weights.outputKernel', w.outputKernel, this.top, this.outputSize)]);
     if (w.outputBias !== undefined) staged.push([o.headBias, flatten('weights.outputBias', w.outputBias, 1, this.outputSize)]);
+    if (w.initialStates !== undefined) staged.push(...stageInitialStates(w.initialStates, o.initial, this.layers, this.learnInitialState));
     for (const [at, flat] of staged) this.params.set(flat, at);
   }
 
@@ -239,11 +250,15 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return {
       format: 'elman.RNN',
       version: 1,
-      config: { inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences },
+      config: {
+        inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
+        ...(this.stateful && { stateful: true as const }), ...(this.learnInitialState && { learnInitialState: true as const }),
+      },
       weights: {
         layers: w.layers.map((l) => ({ kernel: Array.from(l.kernel), recurrentKernel: Array.from(l.recurrentKernel), bias: Array.from(l.bias) })),
         outputKernel: Array.from(w.outputKernel),
         outputBias: Array.from(w.outputBias),
+        ...(w.initialStates && { initialStates: w.initialStates.map((l) => (l.c ? { h: Array.from(l.h), c: Array.from(l.c) } : { h: Array.from(l.h) })) }),
       },
     };
   }
@@ -257,10 +272,12 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     strictKeys('json', json, ['format', 'version', 'config', 'weights']);
     const config = json.config as unknown;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
-    strictKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences']);
+    const flags = optionalFlags('json.config', config);
+    strictKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
     const weights = json.weights as unknown;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
-    strictKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias']);
+    // The learned initial states are saved exactly when the config learns them.
+    strictKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
     const specs = Array.from(layers, (l: unknown, i) => {
@@ -268,7 +285,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       return { ...(l as LayerSpec), unitForgetBias: false };
     });
     const c = config as RNNJSON['config'];
-    const model = new RNN({ inputSize: c.inputSize, layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, backend: options.backend });
+    const model = new RNN({ inputSize: c.inputSize, layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
@@ -279,7 +296,15 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
         const lo = o.layers[i]!;
         arrays.push([`layers[${i}].kernel`, lw.kernel, lo.recurrentKernel - lo.kernel], [`layers[${i}].recurrentKernel`, lw.recurrentKernel, lo.bias - lo.recurrentKernel], [`layers[${i}].bias`, lw.bias, lo.end - lo.bias]);
       });
-      arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.size - o.headBias]);
+      arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.headEnd - o.headBias]);
+      if (flags.learnInitialState) {
+        const wi = weights.initialStates;
+        if (!Array.isArray(wi) || wi.length !== model.layers.length) throw new ShapeError('json.weights.initialStates', wi, `be an array of ${model.layers.length} layers' { h, c? }`);
+        wi.forEach((s: unknown, i) => {
+          strictKeys(`json.weights.initialStates[${i}]`, s, o.initial[i]!.c >= 0 ? ['h', 'c'] : ['h']);
+          for (const k of o.initial[i]!.c >= 0 ? (['h', 'c'] as const) : (['h'] as const)) arrays.push([`initialStates[${i}].${k}`, (s as Record<string, unknown>)[k], model.layers[i]!.units]);
+        });
+      }
       for (const [name, a, n] of arrays) {
         if (!Array.isArray(a)) throw new ConfigError(`json.weights.${name}`, a, `an array of ${n} numbers`);
         if (a.length !== n) throw new ShapeError(`json.weights.${name}`, a, `have ${n} numbers for the config`, `${a.length}`);
@@ -292,4 +317,28 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return model;
   }
 
+}
+
+/** Each layer's learned initial state (copies) from flat params. */
+function initialStatesOf(params: Float32Array, at: readonly InitialOffsets[], layers: readonly LayerSpec[]): Array<{ h: Float32Array; c?: Float32Array }> {
+  return at.map((o, i) => {
+    const H = layers[i]!.units, h = params.slice(o.h, o.h + H);
+    return o.c >= 0 ? { h, c: params.slice(o.c, o.c + H) } : { h };
+  });
+}
+
+/** The learned initial states a user sets, checked, as [offset, values] pairs. */
+function stageInitialStates(given: unknown, at: readonly InitialOffsets[], layers: readonly LayerSpec[], learns: boolean): Array<[number, Float32Array]> {
+  if (!learns) throw new ConfigError('weights.initialStates', given, 'absent: the model does not learn its initial state (learnInitialState: false)');
+  if (!Array.isArray(given) || given.length > layers.length) throw new ConfigError('weights.initialStates', given, `an array of at most ${layers.length} layers' { h, c? }`);
+  const staged: Array<[number, Float32Array]> = [];
+  given.forEach((s: unknown, i) => {
+    if (s === undefined) return;
+    const o = at[i]!, keys = o.c >= 0 ? ['h', 'c'] : ['h'];
+    checkKeys(`weights.initialStates[${i}]`, s, keys);
+    const v = s as Record<string, unknown>;
+    if (v.h !== undefined) staged.push([o.h, flatten(`weights.initialStates[${i}].h`, v.h, 1, layers[i]!.units)]);
+    if (o.c >= 0 && v.c !== undefined) staged.push([o.c, flatten(`weights.initialStates[${i}].c`, v.c, 1, layers[i]!.units)]);
+  });
+  return staged;
 }

@@ -3,7 +3,7 @@
 
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
-import type { StackDims } from '../../stack-spec.js';
+import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import type { LossSpec } from '../../losses.js';
 import type { JsPlaced } from './placed.js';
 import { JsStack } from './stack.js';
@@ -20,18 +20,18 @@ export class JsStackWork {
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
-  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
     const { I, O } = this.d;
     const { n, T } = this.data;
     const { x, t } = this.data.arrays(false);
-    const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T }, kind, s, window, params, this.g);
+    const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T }, kind, s, window, params, this.g, flow);
     grads.set(this.g);
     return L;
   }
 
-  /** Outputs of every sample in the original order, f32[Tout][n][O]. */
-  forward(params: Float32Array): Float32Array {
+  /** Outputs of every sample in the original order, f32[Tout][n][O]; with a flow, the samples are one batch. */
+  forward(params: Float32Array, flow?: StateFlow): Float32Array {
     this.check();
     const { n, T } = this.data;
     const { I, O } = this.d;
@@ -39,7 +39,7 @@ export class JsStackWork {
     const steps = this.d.seq ? T : 1;
     const yb = new Float64Array(steps * this.maxBatch * O);
     return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
-      this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb);
+      this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb, flow);
       return { out: yb, at: 0 };
     });
   }
@@ -76,6 +76,11 @@ export class JsStepper {
   /** Zero one stream's state, or every stream's. */
   resetState(stream?: number): void {
     this.stack.resetState(stream);
+  }
+
+  /** The carried states into `to`, or (load) from it. */
+  state(to: StateRows, load: boolean): void {
+    this.stack.stepState(to, load);
   }
 
   dispose(): void {

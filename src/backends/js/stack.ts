@@ -3,7 +3,7 @@
 // Float64 throughout: with float64 params and data this is the float64 reference of the stacks.
 
 import { CELL_SPECS } from '../../cells/index.js';
-import type { StackDims } from '../../stack-spec.js';
+import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import type { LossSpec } from '../../losses.js';
 import { headForward, headLossGrad, type HeadCall } from './head.js';
@@ -70,23 +70,57 @@ export class JsStack {
     return { T: v.T, B: v.B, H: top.units, O: d.O, outAct: d.outAct, seq: d.seq, hs: this.scratch[d.layers.length - 1]!.hs, h0: v.B * top.units, p, p0: stackOffsets(d).head };
   }
 
-  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number): LayerCall[] {
+  private forward(v: StackBatch, p: ArrayLike<number>, g: Float64Array, window: number, flow?: StateFlow): LayerCall[] {
     const calls: LayerCall[] = [];
     this.d.layers.forEach((l, i) => {
       const c = this.call(i, v, p, g, window);
-      const BH = v.B * l.units;
-      c.hs.fill(0, 0, BH); // zero initial state
-      c.cs.fill(0, 0, BH);
+      this.start(i, v.B, flow?.from ?? null);
       CELL_SPECS[l.cell].js.forward(c);
       calls.push(c);
     });
+    if (flow?.to) this.rows(v.B, v.T, flow.to, true);
     return calls;
   }
 
-  /** Outputs y [Tout][B][O] of one batch (the targets are not read). */
-  predict(v: StackBatch, p: ArrayLike<number>, y: Float32Array | Float64Array): void {
-    this.forward(v, p, new Float64Array(0), 0);
+  /** Layer i's hs[0] (cs[0]) of B rows from `from`, or zeros. */
+  private start(i: number, B: number, from: StateRows | null): void {
+    const s = this.scratch[i]!, n = B * this.d.layers[i]!.units;
+    if (from) s.hs.set(from.h[i]!.subarray(0, n));
+    else s.hs.fill(0, 0, n);
+    if (s.cs.length > 0 && from?.c[i]) s.cs.set(from.c[i]!.subarray(0, n));
+    else s.cs.fill(0, 0, n);
+  }
+
+  /** Every layer's states at step k (B rows) into `to`, or (out = false) `to` into them. */
+  private rows(B: number, k: number, to: StateRows, out: boolean): void {
+    this.d.layers.forEach((l, i) => {
+      const s = this.scratch[i]!, n = B * l.units;
+      for (const [mine, theirs] of [[s.hs, to.h[i]], [s.cs, to.c[i]]] as const) {
+        if (!theirs || mine.length === 0) continue;
+        if (out) theirs.set(mine.subarray(k * n, (k + 1) * n));
+        else mine.set(theirs.subarray(0, n), k * n);
+      }
+    });
+  }
+
+  /** Each layer's ∂L/∂h[0] (∂L/∂c[0]), the backward carry after step 1, into d0 (B rows). */
+  private carries(B: number, T: number, d0: StateRows): void {
+    this.d.layers.forEach((l, i) => {
+      const w = this.scratch[i]!.work, n = B * l.units, at = CELL_SPECS[l.cell].carry(B, T, l.units, (m) => m);
+      d0.h[i]!.set(w.subarray(at.h, at.h + n));
+      if (at.c !== undefined && d0.c[i]) d0.c[i]!.set(w.subarray(at.c, at.c + n));
+    });
+  }
+
+  /** Outputs y [Tout][B][O] of one batch (the targets are not read); states flow as `flow` says. */
+  predict(v: StackBatch, p: ArrayLike<number>, y: Float32Array | Float64Array, flow?: StateFlow): void {
+    this.forward(v, p, new Float64Array(0), 0, flow);
     headForward(this.head(v, p), y);
+  }
+
+  /** The states `step` carries (maxB streams) into `to`, or (load) from it. */
+  stepState(to: StateRows, load: boolean): void {
+    this.rows(this.maxB, 0, to, !load);
   }
 
   /** Advance maxB independent streams by one step: x [maxB][I] at x[x0], outputs into y [maxB][O]; states carried in the scratch. */
@@ -111,14 +145,15 @@ export class JsStack {
   }
 
   /** Loss (scaled by s) of one batch; when g is given, overwrites it with ∂L/∂params. */
-  lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null): number {
+  lossGrad(v: StackBatch, loss: LossSpec, s: number, window: number, p: ArrayLike<number>, g: Float64Array | null, flow?: StateFlow): number {
     const acc = g ?? new Float64Array(0);
-    const calls = this.forward(v, p, acc, window);
+    const calls = this.forward(v, p, acc, window, flow);
     const top = this.scratch[this.scratch.length - 1]!;
     const L = headLossGrad(this.head(v, p), loss, s, v.t, v.t0, v.ts, this.dz, g, stackOffsets(this.d).head, g ? top.dh : null);
     if (!g) return L;
     g.fill(0, 0, stackOffsets(this.d).head);
     for (let i = calls.length - 1; i >= 0; i--) CELL_SPECS[this.d.layers[i]!.cell].js.backward(calls[i]!);
+    if (flow?.d0) this.carries(v.B, v.T, flow.d0);
     return L;
   }
 }

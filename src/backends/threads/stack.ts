@@ -9,7 +9,8 @@ import {
   KERNEL_STACK_LOSS_GRAD, SD_HEAD_OFFSET, SD_LAYER, SD_LAYER_WORDS, SD_LAYERS, TG_GRADS, TG_P, TG_T,
   TG_X, TK_BLOCK, TK_KERNEL, TK_OUT, TK_OUT_STRIDE, TK_RESULT, TK_SCRATCH, TK_SCRATCH_STRIDE, TK_THREADS, TK_WORDS,
 } from '../../abi/threads.js';
-import { stackOffsets, type StackDims } from '../../stack-spec.js';
+import { stackOffsets, type StackDims, type StateFlow } from '../../stack-spec.js';
+import { ConfigError } from '../../errors.js';
 import type { LossSpec } from '../../losses.js';
 import type { WasmPlaced } from '../wasm/placed.js';
 import { WasmStack } from '../wasm/stack.js';
@@ -52,8 +53,10 @@ export class ThreadedStackWork extends WasmStackWork {
       [TK_SCRATCH_STRIDE, this.descStride], [TK_OUT, this.results], [TK_OUT_STRIDE, resultStride], [TK_RESULT, this.out], [TG_P, P], [TG_GRADS, this.g]]);
   }
 
-  override lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  override lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
+    // Each thread's block starts from zeros in the core: a flow of states is not carried there (the model refuses it first).
+    if (flow) throw new ConfigError('data', 'threaded placement', 'data placed with model.place(): states flow on one thread only');
     const { arena } = this.core;
     const { I, O } = this.d;
     const { n, T } = this.data;

@@ -3,7 +3,7 @@
 
 import { outputsInBatches } from '../batched.js';
 import { DisposedError } from '../../errors.js';
-import type { StackDims } from '../../stack-spec.js';
+import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import type { LossSpec } from '../../losses.js';
 import type { Core } from './core.js';
 import { core } from './core.js';
@@ -31,20 +31,20 @@ export class WasmStackWork {
   }
 
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
-  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array): number {
+  lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
     const { arena } = this.core;
     const { I, O } = this.d;
     const { n, T } = this.data;
     const { x, t } = this.data.source();
     arena.f32.set(params, this.p >>> 2);
-    const L = this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g);
+    const L = this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g, flow);
     grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));
     return L;
   }
 
-  /** Outputs of every sample in the original order, f32[Tout][n][O]. */
-  forward(params: Float32Array): Float32Array {
+  /** Outputs of every sample in the original order, f32[Tout][n][O]; with a flow, the samples are one batch. */
+  forward(params: Float32Array, flow?: StateFlow): Float32Array {
     this.check();
     const { arena } = this.core;
     const { n, T } = this.data;
@@ -54,7 +54,7 @@ export class WasmStackWork {
     try {
       arena.f32.set(params, this.p >>> 2);
       return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
-        this.stack.predict(this.data.originalX + n0 * I * 4, n * I, B, T, this.p, yb);
+        this.stack.predict(this.data.originalX + n0 * I * 4, n * I, B, T, this.p, yb, flow);
         return { out: arena.f32, at: yb >>> 2 };
       });
     } finally {
@@ -119,6 +119,11 @@ export class WasmStepper {
   /** Zero one stream's state, or every stream's. */
   resetState(stream?: number): void {
     this.stack.resetState(stream);
+  }
+
+  /** The carried states into `to`, or (load) from it. */
+  state(to: StateRows, load: boolean): void {
+    this.stack.stepState(to, load);
   }
 
   dispose(): void {

@@ -7,7 +7,8 @@ import * as C from '../../abi/codes.js';
 import * as W from '../../abi/gated.js';
 import { CELL_SPECS } from '../../cells/index.js';
 import { DisposedError, ShapeError } from '../../errors.js';
-import type { GateActivation, StackDims } from '../../stack-spec.js';
+import type { GateActivation, StackDims, StateFlow, StateRows } from '../../stack-spec.js';
+import { up4 } from '../../cells/spec.js';
 import { stackOffsets } from '../../stack-spec.js';
 import { LOSS_SPECS, type LossSpec } from '../../losses.js';
 import { core, type Core } from './core.js';
@@ -113,37 +114,76 @@ export class WasmStack {
     i32[w + W.HD_WORK] = this.head.work;
   }
 
-  private forward(B: number): void {
-    const { f32 } = this.core.arena, e = this.core.exports;
+  private forward(B: number, T: number, flow?: StateFlow): void {
+    const e = this.core.exports;
     for (let i = 0; i < this.mem.length; i++) {
-      const m = this.mem[i]!, n = B * this.d.layers[i]!.units;
-      f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + n); // zero initial state
-      if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + n);
-      e.cellForward(this.codes[i]!, m.blk);
+      this.start(i, B, flow?.from ?? null);
+      e.cellForward(this.codes[i]!, this.mem[i]!.blk);
     }
+    if (flow?.to) this.rows(B, T, flow.to, true);
   }
 
-  /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]). */
-  predict(x: number, xs: number, B: number, T: number, p: number, y: number): void {
+  /** Layer i's hs[0] (cs[0]) of B rows from `from`, or zeros. */
+  private start(i: number, B: number, from: StateRows | null): void {
+    const { f32 } = this.core.arena, m = this.mem[i]!, n = B * this.d.layers[i]!.units;
+    if (from) f32.set(from.h[i]!.subarray(0, n), m.hs >>> 2);
+    else f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + n);
+    if (m.cs && from?.c[i]) f32.set(from.c[i]!.subarray(0, n), m.cs >>> 2);
+    else if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + n);
+  }
+
+  /** Every layer's states at step k (B rows) into `to`, or (out = false) `to` into them. */
+  private rows(B: number, k: number, to: StateRows, out: boolean): void {
+    const { f32 } = this.core.arena;
+    this.d.layers.forEach((l, i) => {
+      const m = this.mem[i]!, n = B * l.units;
+      for (const [at, theirs] of [[m.hs, to.h[i]], [m.cs, to.c[i]]] as const) {
+        if (!theirs || !at) continue;
+        const from = (at >>> 2) + k * n;
+        if (out) theirs.set(f32.subarray(from, from + n));
+        else f32.set(theirs.subarray(0, n), from);
+      }
+    });
+  }
+
+  /** Each layer's ∂L/∂h[0] (∂L/∂c[0]), the backward kernels' carry after step 1, into d0 (B rows). */
+  private carries(B: number, T: number, d0: StateRows): void {
+    const { f32 } = this.core.arena;
+    this.d.layers.forEach((l, i) => {
+      const w = this.mem[i]!.work >>> 2, n = B * l.units, at = CELL_SPECS[l.cell].carry(B, T, l.units, up4);
+      d0.h[i]!.set(f32.subarray(w + at.h, w + at.h + n));
+      if (at.c !== undefined && d0.c[i]) d0.c[i]!.set(f32.subarray(w + at.c, w + at.c + n));
+    });
+  }
+
+  /** The states `step` carries (maxB streams) into `to`, or (load) from it; after bindStep. */
+  stepState(to: StateRows, load: boolean): void {
+    if (this.disposed) throw new DisposedError('stack binding');
+    this.rows(this.maxB, 0, to, !load);
+  }
+
+  /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]); states flow as `flow` says. */
+  predict(x: number, xs: number, B: number, T: number, p: number, y: number, flow?: StateFlow): void {
     this.check(B, T);
     this.setup(x, xs, B, T, 0, p, 0);
     this.setupHead(B, T, p, 0, 0, 0, LOSS_SPECS.mse, 1); // the loss is not read by headForward
-    this.forward(B);
+    this.forward(B, T, flow);
     this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.core.exports.headForward(this.head.blk);
   }
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
-  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number): number {
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number, flow?: StateFlow): number {
     const e = this.core.exports;
     // prepare's words without its returned lists: a training call allocates nothing on the JS heap.
     this.check(B, T);
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
-    this.forward(B);
+    this.forward(B, T, flow);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
     for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
+    if (flow?.d0) this.carries(B, T, flow.d0);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
 
