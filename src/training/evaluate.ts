@@ -108,7 +108,7 @@ function outputsOf(model: object, data: Sequences): { y: Float32Array; outAct: O
  * @category Training
  */
 export function evaluate<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: EvaluateOptions<L> = {}): Evaluation {
-  checkKeys('options', options, ['loss', 'metrics']);
+  checkKeys('evaluate options', options, ['loss', 'metrics']);
   const loss = options.loss ?? model.defaultLoss;
   if (!model.losses.includes(loss)) throw new ConfigError('loss', loss, `one of ${model.losses.join(', ')}`);
   const metrics = options.metrics ?? [];

@@ -37,6 +37,8 @@ const OPTIONS: Record<string, Array<() => unknown>> = {
   rmsprop: [() => elman.rmsprop({ lr: 0.1, roh: 0.5 } as never)],
   rprop: [() => elman.rprop({ etaPlus: 1.2, etaplus: 1.1 } as never)],
   adam: [() => elman.adam({ lr: 0.1, beta_1: 0.5 } as never)],
+  adagrad: [() => elman.adagrad({ Lr: 0.1 } as never)],
+  evaluate: [() => elman.evaluate(new LinearRNN(), data(), { los: 'sse' } as never)],
   createOptimizer: [() => elman.createOptimizer('adam', { lr: 0.1, beta_1: 0.5 } as never)],
   ElmanRNN: [
     () => new ElmanRNN({ inputSize: 1, hiddenSize: 2, outputSize: 1, hiddenSise: 3 } as never),
