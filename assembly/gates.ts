@@ -3,6 +3,7 @@
 // parameter block, and sums over strided rows. Codes from src/abi/codes.ts.
 
 import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../src/abi/codes';
+import { L_B, L_CS, L_DH, L_DH_FROM, L_H, L_HS, L_MASK, L_MS, L_MWORK } from '../src/abi/gated';
 import { activate } from './activations';
 export { colSumS, fillRows } from './matmul';
 
@@ -74,4 +75,63 @@ export function addTo(dst: usize, src: usize, len: i32): void {
   let i = 0;
   for (; i < n4; i += 4) v128.store(at(dst, i), f32x4.add(v128.load(at(dst, i)), v128.load(at(src, i))));
   for (; i < len; i++) store<float>(at(dst, i), load<float>(at(dst, i)) + load<float>(at(src, i)));
+}
+
+// Keras's masking, for every cell in three calls: where the mask of row r at step k is 0 the state
+// holds, h[k] = h[k-1] (and c[k] = c[k-1]), so backward the gradient reaching h[k] goes to h[k-1]
+// untouched and the cell's step sees none. A cell's forward calls maskHold after each step; its
+// backward calls maskRoute before a step's gradients and maskRejoin once the step's time carry is
+// made. Without a mask (L_MASK = 0) each returns at once: one branch per step, no per-element work.
+
+/** Forward, after step k (1-based): rows masked at k copy h[k-1] (and c[k-1]) over what the cell wrote. */
+export function maskHold(blk: usize, k: i32): void {
+  const m = <usize>word(blk, L_MASK);
+  if (!m) return;
+  const B = word(blk, L_B), H = word(blk, L_H), BH = B * H, mk = at(m, (k - 1) * word(blk, L_MS));
+  const hs = <usize>word(blk, L_HS), cs = <usize>word(blk, L_CS), bytes = <usize>H << 2;
+  for (let r = 0; r < B; r++) {
+    if (load<f32>(at(mk, r)) != 0) continue;
+    memory.copy(at(hs, k * BH + r * H), at(hs, (k - 1) * BH + r * H), bytes);
+    if (cs) memory.copy(at(cs, k * BH + r * H), at(cs, (k - 1) * BH + r * H), bytes);
+  }
+}
+
+/**
+ * Backward, before step k: rows masked at k take their gradient dh[k] + carry (and the cell-state
+ * carry, when carryC ≠ 0) aside into the mask scratch and zero it there, so the step adds nothing for them.
+ */
+export function maskRoute(blk: usize, k: i32, carry: usize, carryC: usize): void {
+  const m = <usize>word(blk, L_MASK);
+  if (!m) return;
+  const B = word(blk, L_B), H = word(blk, L_H), BH = B * H, mk = at(m, (k - 1) * word(blk, L_MS));
+  const save = <usize>word(blk, L_MWORK), bytes = <usize>H << 2;
+  // dh rows before L_DH_FROM were not written from above: the carry alone reaches those steps.
+  const dk = k > word(blk, L_DH_FROM) ? at(<usize>word(blk, L_DH), (k - 1) * BH) : 0;
+  for (let r = 0; r < B; r++) {
+    if (load<f32>(at(mk, r)) != 0) continue;
+    const e = r * H;
+    memory.copy(at(save, e), at(carry, e), bytes);
+    memory.fill(at(carry, e), 0, bytes);
+    if (dk) {
+      addTo(at(save, e), at(dk, e), H);
+      memory.fill(at(dk, e), 0, bytes);
+    }
+    if (carryC) {
+      memory.copy(at(save, BH + e), at(carryC, e), bytes);
+      memory.fill(at(carryC, e), 0, bytes);
+    }
+  }
+}
+
+/** Backward, after step k's time carry: rows masked at k carry on what maskRoute set aside (nothing past a truncation edge, `cut`). */
+export function maskRejoin(blk: usize, k: i32, carry: usize, carryC: usize, cut: bool): void {
+  const m = <usize>word(blk, L_MASK);
+  if (!m || cut) return;
+  const B = word(blk, L_B), H = word(blk, L_H), BH = B * H, mk = at(m, (k - 1) * word(blk, L_MS));
+  const save = <usize>word(blk, L_MWORK), bytes = <usize>H << 2;
+  for (let r = 0; r < B; r++) {
+    if (load<f32>(at(mk, r)) != 0) continue;
+    memory.copy(at(carry, r * H), at(save, r * H), bytes);
+    if (carryC) memory.copy(at(carryC, r * H), at(save, BH + r * H), bytes);
+  }
 }

@@ -17,7 +17,7 @@
 //   gb′ += Σ [dz dr e] (1),  dx[k] = D·Kᵀ
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, up4, word } from './gates';
+import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
 import { mm, mmT, transpose } from './matmul';
 
 type float = f32;
@@ -75,6 +75,7 @@ export function gruForward(blk: usize): void {
   for (let k = 1; k <= T; k++) {
     cell(at(x, (k - 1) * xs), at(hs, (k - 1) * BH), at(hs, k * BH), at(G, (k - 1) * BH * 3), at(a, (k - 1) * BH), B, I, H,
       word(blk, L_ACT), word(blk, L_REC_ACT), word(blk, L_RESET_AFTER), p);
+    maskHold(blk, k);
   }
 }
 
@@ -102,6 +103,8 @@ export function gruBackward(blk: usize): void {
   for (let k = T; k >= 1; k--) {
     const gk = at(dh, (k - 1) * BH), Gk = at(G, (k - 1) * BH * 3), Dk = at(D, (k - 1) * BH * 3);
     const ak = at(A, (k - 1) * BH), ek = at(E, (k - 1) * BH), pk = at(hs, (k - 1) * BH);
+    const cut = window > 0 && (k - 1) % window == 0;
+    maskRoute(blk, k, carry, 0);
     addTo(gk, carry, BH);
     for (let r = 0; r < B; r++) {
       let j = 0;
@@ -148,11 +151,12 @@ export function gruBackward(blk: usize): void {
         }
       }
     }
-    if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);
+    if (cut) memory.fill(carry, 0, <usize>BH << 2);
     else {
       mm(Dk, H3, RT, H, carry, H, B, 2 * H, H, true);
       if (after) mm(ek, H, at(RT, 2 * H * H), H, carry, H, B, H, H, true);
     }
+    maskRejoin(blk, k, carry, 0, cut);
   }
   const TB = T * B, gR = at(g, I * H3), gb = at(gR, H * H3);
   for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 3), H3, g, H3, B, I, H3);

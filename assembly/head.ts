@@ -4,10 +4,13 @@
 //   gWo = Σk h[k]ᵀ·dz[k],  gbo = Σ dz,  dh[k] = dz[k]·Woᵀ  (0 at steps without an output)
 // Shapes: h f32[T][B][H] (the layer's h[1..T]), y/dz f32[Tout][B][O] (Tout = T when seq, else 1),
 // dh f32[T][B][H], params [Wo H×O | bo O]. Only the loss is summed in f64.
+// Weighted rows (Keras's sample_weight and mask): row r of step k counts with w = s·m[k][r]·sw[r];
+// with a mask a mean loss divides by the unmasked rows, not by all (s·norm/valid, Keras 3's rule).
 
-import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
+import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SPARSE_CCE, LOSS_SQUARED, OUT_LINEAR, OUT_SIGMOID, OUT_SOFTMAX } from '../src/abi/codes';
 import {
-  HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_T, HD_TGT, HD_TS, HD_WORK, HD_Y,
+  HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_MASK, HD_MS, HD_NORM, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_SW, HD_T, HD_TGT,
+  HD_TS, HD_WORK, HD_Y,
 } from '../src/abi/gated';
 import { word } from './gates';
 import { colSum, fillRows, mm, mmT, transpose } from './matmul';
@@ -49,9 +52,16 @@ export function lossRow(z: usize, t: usize, O: i32, outAct: i32, loss: i32, s: f
     case LOSS_BCE: return bceRow(z, t, O, s);
     case LOSS_CCE: return cceRow(z, t, O, s);
     case LOSS_HUBER: return huberRow(z, t, O, outAct, s);
+    case LOSS_SPARSE_CCE: return sparseCceRow(z, t, O, s);
     default: unreachable();
   }
   return 0;
+}
+
+/** Floats of target per row: one class id for sparse cross-entropy, else O values (the threads core offsets a block's targets by it). */
+// @ts-ignore: decorator
+@inline export function targetWidth(loss: i32, O: i32): i32 {
+  return loss == LOSS_SPARSE_CCE ? 1 : O;
 }
 
 /** Squared error: s·Σ(y − t)², y = outAct(z), chained back through outAct. */
@@ -126,6 +136,40 @@ function cceRow(z: usize, t: usize, O: i32, s: float): f64 {
   return L * <f64>s;
 }
 
+/**
+ * Softmax cross-entropy against one class id c (t holds it as a float32): s·(lse − z[c]),
+ * dz = s·(softmax(z) − onehot(c)); the same operations as cceRow on a one-hot row, so the same bits.
+ * An id outside [0, O) traps (the host checks every id before any work).
+ */
+function sparseCceRow(z: usize, t: usize, O: i32, s: float): f64 {
+  const c = <i32>load<float>(t);
+  if (c < 0 || c >= O) unreachable();
+  let mx = load<float>(z);
+  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+  let sum: float = 0;
+  for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+  const lse = mx + Mathf.log(sum);
+  const L = <f64>(lse - load<float>(z + (<usize>c << 2)));
+  for (let o = 0; o < O; o++) {
+    const q = z + (<usize>o << 2);
+    store<float>(q, s * (Mathf.exp(load<float>(q) - lse) - (o == c ? <float>1 : <float>0)));
+  }
+  return L * <f64>s;
+}
+
+/**
+ * The scale of a row of weight 1: HD_SCALE, or with a mask and a mean loss HD_SCALE·norm/valid
+ * (valid = the unmasked rows of the output steps; 0 when none is), in f64 and rounded once.
+ */
+function rowScale(blk: usize, T: i32, B: i32, seq: i32): float {
+  const s = load<float>(blk + (<usize>HD_SCALE << 2)), m = <usize>word(blk, HD_MASK), norm = word(blk, HD_NORM);
+  if (!m || !norm) return s;
+  const ms = word(blk, HD_MS), steps = seq ? T : 1;
+  let valid = 0;
+  for (let k = 0; k < steps; k++) for (let r = 0; r < B; r++) if (load<float>(m + (<usize>(k * ms + r) << 2)) != 0) valid++;
+  return valid ? <float>(<f64>s * <f64>norm / <f64>valid) : 0;
+}
+
 /** Floats of scratch headLossGrad needs: Woᵀ f32[O][H]. */
 export function headWorkFloats(H: i32, O: i32): i32 {
   return (O * H + 3) & ~3;
@@ -153,12 +197,13 @@ export function headForward(blk: usize): void {
 export function headLossGrad(blk: usize): void {
   const T = word(blk, HD_T), B = word(blk, HD_B), H = word(blk, HD_H), O = word(blk, HD_O);
   const outAct = word(blk, HD_OUT_ACT), loss = word(blk, HD_LOSS), seq = word(blk, HD_SEQ);
-  const s = load<float>(blk + (<usize>HD_SCALE << 2));
+  const s = rowScale(blk, T, B, seq);
+  const m = <usize>word(blk, HD_MASK), ms = word(blk, HD_MS), sw = <usize>word(blk, HD_SW);
   const hs = <usize>word(blk, HD_HS), Wo = <usize>word(blk, HD_P), g = <usize>word(blk, HD_G);
   const t = <usize>word(blk, HD_TGT), ts = word(blk, HD_TS), dzs = <usize>word(blk, HD_Y), dh = <usize>word(blk, HD_DH);
   const WoT = <usize>word(blk, HD_WORK);
   const bo = Wo + (<usize>(H * O) << 2), gbo = g + (<usize>(H * O) << 2);
-  const BH = B * H, BO = B * O;
+  const BH = B * H, BO = B * O, tw = targetWidth(loss, O);
   memory.fill(g, 0, <usize>(H * O + O) << 2);
   // dh is written (overwritten) at the output steps only: the layer reads it from its L_DH_FROM.
   transpose(Wo, H, O, WoT);
@@ -169,7 +214,13 @@ export function headLossGrad(blk: usize): void {
     const tk = t + (<usize>((k - k0) * ts) << 2);
     fillRows(zk, O, B, bo, O);
     mm(hk, H, Wo, O, zk, O, B, H, O, true);
-    for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * O) << 2), O, outAct, loss, s);
+    if (m || sw) {
+      const mk = m + (<usize>((k - k0) * ms) << 2);
+      for (let r = 0; r < B; r++) {
+        const w = s * (m ? load<float>(mk + (<usize>r << 2)) : <float>1) * (sw ? load<float>(sw + (<usize>r << 2)) : <float>1);
+        L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, w);
+      }
+    } else for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, s);
     mmT(hk, H, zk, O, g, O, B, H, O);
     colSum(zk, B, O, gbo);
     mm(zk, O, WoT, H, dh + (<usize>(k * BH) << 2), H, B, O, H, false);

@@ -15,3 +15,4 @@ export { linearTrain } from './in-core';
 export { linearSurface } from './surface';
 export { headWorkFloats, headForward, headLossGrad } from './head';
 export { cellForward, cellStep, cellBackward } from './cells';
+export { embeddingForward, embeddingBackward } from './embedding';

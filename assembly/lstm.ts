@@ -11,8 +11,8 @@
 //   gK += Σ x[k]ᵀ·D,  gR += Σ h[k-1]ᵀ·D,  gb += Σ D,  dx[k] = D·Kᵀ
 
 import { L_ACT, L_B, L_CS, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, addTo, at, dAct, dAct4, fillRows, up4, word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { actIn, addTo, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
+import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 
 type float = f32;
 
@@ -21,9 +21,7 @@ type float = f32;
 /** One step for B rows into G f32[B][4H] = [i f g o], u f32[B][H], hk and ck (must not alias hp, cp). */
 function cell(xk: usize, hp: usize, cp: usize, hk: usize, ck: usize, G: usize, u: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, p: usize): void {
   const H4 = 4 * H, R = at(p, I * H4), b = at(R, H * H4);
-  fillRows(G, H4, B, b, H4);
-  mm(xk, I, p, H4, G, H4, B, I, H4, true);
-  mm(hp, H, R, H4, G, H4, B, H, H4, true);
+  mmAffine(xk, I, p, I, hp, H, R, H, H4, b, G, H4, B, H4);
   const Hq = H & ~3;
   for (let r = 0; r < B; r++) {
     const row = at(G, r * H4);
@@ -60,6 +58,7 @@ export function lstmForward(blk: usize): void {
   for (let k = 1; k <= T; k++) {
     cell(at(x, (k - 1) * xs), at(hs, (k - 1) * BH), at(cs, (k - 1) * BH), at(hs, k * BH), at(cs, k * BH), at(G, (k - 1) * BH * 4), at(U, (k - 1) * BH),
       B, I, H, word(blk, L_ACT), word(blk, L_REC_ACT), <usize>word(blk, L_P));
+    maskHold(blk, k);
   }
 }
 
@@ -88,7 +87,8 @@ export function lstmBackward(blk: usize): void {
   memory.fill(cc, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
     const gk = at(dh, (k - 1) * BH), Gk = at(G, (k - 1) * BH * 4), Dk = at(D, (k - 1) * BH * 4);
-    const uk = at(U, (k - 1) * BH), cp = at(cs, (k - 1) * BH);
+    const uk = at(U, (k - 1) * BH), cp = at(cs, (k - 1) * BH), cut = window > 0 && (k - 1) % window == 0;
+    maskRoute(blk, k, ch, cc);
     addTo(gk, ch, BH);
     for (let r = 0; r < B; r++) {
       let j = 0;
@@ -115,10 +115,11 @@ export function lstmBackward(blk: usize): void {
         store<float>(at(cc, e), gc * fg);
       }
     }
-    if (window > 0 && (k - 1) % window == 0) {
+    if (cut) {
       memory.fill(ch, 0, <usize>BH << 2);
       memory.fill(cc, 0, <usize>BH << 2);
     } else mm(Dk, H4, RT, H, ch, H, B, H4, H, false);
+    maskRejoin(blk, k, ch, cc, cut);
   }
   const TB = T * B, gR = at(g, I * H4);
   for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 4), H4, g, H4, B, I, H4);

@@ -12,22 +12,18 @@
 // Rᵀ f32[2H][H]; Kᵀ f32[2H][I].
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_H, L_HS, L_I, L_G, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, at, dAct, fillRows, up4, word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { actIn, at, dAct, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
+import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 
 type float = f32;
 
 /** One step for B rows: F, Q, N at step k's rows and hk (must not alias hp). */
 function cell(xk: usize, hp: usize, hk: usize, F: usize, N: usize, Q: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, p: usize): void {
   const H2 = 2 * H, R = at(p, I * H2), b = at(R, H * H2), BH = B * H;
-  fillRows(F, H, B, b, H);
-  mm(xk, I, p, H2, F, H, B, I, H, true);
-  mm(hp, H, R, H2, F, H, B, H, H, true);
+  mmAffine(xk, I, p, I, hp, H, R, H, H2, b, F, H, B, H);
   actIn(F, BH, ra);
   for (let e = 0; e < BH; e++) store<float>(at(Q, e), load<float>(at(F, e)) * load<float>(at(hp, e)));
-  fillRows(N, H, B, at(b, H), H);
-  mm(xk, I, at(p, H), H2, N, H, B, I, H, true);
-  mm(Q, H, at(R, H), H2, N, H, B, H, H, true);
+  mmAffine(xk, I, at(p, H), I, Q, H, at(R, H), H, H2, at(b, H), N, H, B, H);
   actIn(N, BH, act);
   for (let e = 0; e < BH; e++) {
     const f = load<float>(at(F, e)), h = load<float>(at(hp, e));
@@ -43,6 +39,7 @@ export function mguForward(blk: usize): void {
   for (let k = 1; k <= T; k++) {
     const o = (k - 1) * BH;
     cell(at(x, (k - 1) * xs), at(hs, o), at(hs, k * BH), at(F, o), at(N, o), at(Q, o), B, I, H, act, ra, p);
+    maskHold(blk, k);
   }
 }
 
@@ -65,7 +62,8 @@ export function mguBackward(blk: usize): void {
   transpose(at(p, I * H2), H, H2, RT); // rows [0, H): Rfᵀ, rows [H, 2H): Rnᵀ
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
-    const o = (k - 1) * BH, Dk = at(D, (k - 1) * BH * 2), hp = at(hs, o);
+    const o = (k - 1) * BH, Dk = at(D, (k - 1) * BH * 2), hp = at(hs, o), cut = window > 0 && (k - 1) % window == 0;
+    maskRoute(blk, k, carry, 0);
     for (let e = 0; e < BH; e++) store<float>(at(g, e), (k > from ? load<float>(at(dh, o + e)) : <float>0) + load<float>(at(carry, e)));
     // dn, into D's second block
     for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
@@ -79,8 +77,9 @@ export function mguBackward(blk: usize): void {
       store<float>(at(Dk, r * H2 + j), (ge * (n - h) + se * h) * dAct(f, ra));
       store<float>(at(carry, e), ge * (<float>1 - f) + se * f);
     }
-    if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);
+    if (cut) memory.fill(carry, 0, <usize>BH << 2);
     else mm(Dk, H2, RT, H, carry, H, B, H, H, true);
+    maskRejoin(blk, k, carry, 0, cut);
   }
   for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 2), H2, gw, H2, B, I, H2);
   const gR = at(gw, I * H2);

@@ -8,8 +8,8 @@
 //            gK += Σ x[k]ᵀ·da[k],  gR += Σ h[k-1]ᵀ·da[k],  gb += Σ da,  dx[k] = da[k]·Kᵀ
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
-import { actIn, at, dAct, dAct4, fillRows, up4, word } from './gates';
-import { colSum, mm, mmT, transpose } from './matmul';
+import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
+import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
 
@@ -17,9 +17,7 @@ import { colSum, mm, mmT, transpose } from './matmul';
 // @ts-ignore: decorator
 @inline function cell(xk: usize, hp: usize, hk: usize, B: i32, I: i32, H: i32, act: i32, p: usize): void {
   const R = at(p, I * H), b = at(R, H * H);
-  fillRows(hk, H, B, b, H);
-  mm(xk, I, p, H, hk, H, B, I, H, true);
-  mm(hp, H, R, H, hk, H, B, H, H, true);
+  mmAffine(xk, I, p, I, hp, H, R, H, H, b, hk, H, B, H);
   actIn(hk, B * H, act);
 }
 
@@ -27,7 +25,10 @@ import { colSum, mm, mmT, transpose } from './matmul';
 export function simpleForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
-  for (let k = 1; k <= T; k++) cell(at(x, (k - 1) * xs), at(hs, (k - 1) * B * H), at(hs, k * B * H), B, I, H, act, p);
+  for (let k = 1; k <= T; k++) {
+    cell(at(x, (k - 1) * xs), at(hs, (k - 1) * B * H), at(hs, k * B * H), B, I, H, act, p);
+    maskHold(blk, k);
+  }
 }
 
 /** One step in place: the state hs f32[B][H] becomes act(x·K + hs·R + b); x is f32[B][I]. */
@@ -61,11 +62,13 @@ export function simpleBackward(blk: usize): void {
   transpose(at(p, I * H), H, H, RT);
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
-    const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH);
+    const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH), cut = window > 0 && (k - 1) % window == 0;
+    maskRoute(blk, k, carry, 0);
     if (k > from) gradIn(dak, dk, carry, at(hs, k * BH), BH, act);
     else gradIn(dak, carry, 0, at(hs, k * BH), BH, act); // no dh from above before step `from`: the carry alone
-    if (window > 0 && (k - 1) % window == 0) memory.fill(carry, 0, <usize>BH << 2);
+    if (cut) memory.fill(carry, 0, <usize>BH << 2);
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
+    maskRejoin(blk, k, carry, 0, cut);
   }
   for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
   mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);

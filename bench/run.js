@@ -15,6 +15,7 @@ import { kernelFigures } from './kernels.js';
 import { gatedSection } from './gated.js';
 import { sweepSection } from './sweep.js';
 import { issue23 } from './issue23.js';
+import { masksSection } from './masks.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 import { CPU_CLOCK, interleaved } from './rounds.js';
@@ -238,6 +239,9 @@ await issue23({ say, quick, cpu, clock: clock0, bw, counter, placed, kernels, el
 
 // Many small models (issue 24): the embedded runner and BullMQ against a plain loop over the same runs.
 await sweepSection(say, { quick });
+
+// Masks and sample weights (issue 19): the same training with and without, CPU over unmasked beside its target.
+await masksSection(say, { quick, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 if (write) {
   writeFileSync(here('./results.md'), out.join('\n') + '\n');

@@ -43,6 +43,10 @@ export { fromTfjs, toTfjs, type Exportable, type FromTfjsOptions, type InteropMo
 export { loadTfjs, saveTfjs, tfjsFiles, type LoadTfjsOptions, type TfjsSource } from './interop/tfjs-io.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsWeightSpec } from './interop/tfjs-format.js';
 export { Predictor, type ModelSource, type NestedSequences } from './interop/predictor.js';
+// Tokens: an embedding of integer ids, class-id targets (sparseCce), a vocabulary, sampling (issue 19).
+export { Vocabulary, tokens, tokenSequences, type VocabularyJSON } from './data/tokens.js';
+export { sample, type Samplable, type SampleOptions } from './models/sample.js';
+export type { EmbeddingSpec } from './stack-spec.js';
 // Issue 19: users' arrays in and out (nested or typed with a shape), evaluate with metrics.
 export { type ArrayData, type DataInput, type NestedInputs, type NestedTargets, type Shaped, type ShapedInput } from './data/arrays.js';
 export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName, type MetricSpec } from './training/evaluate.js';

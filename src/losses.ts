@@ -4,7 +4,7 @@
 // computes it. The models, the training loop and the CLI read this table; no one tests a loss by name.
 // Adding a loss: its row in assembly/head.ts, its code in src/abi/codes.ts, its entry here.
 
-import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SQUARED } from './abi/codes.js';
+import { LOSS_BCE, LOSS_CCE, LOSS_HUBER, LOSS_SPARSE_CCE, LOSS_SQUARED } from './abi/codes.js';
 import { ConfigError } from './errors.js';
 import type { OutputActivation } from './types.js';
 
@@ -19,10 +19,12 @@ export interface LossSpec {
   readonly mean: 'none' | 'outputs' | 'rows';
   /** The output activation the loss is fused with (computed from the logits), or undefined: any, the loss chained through it. */
   readonly output?: OutputActivation;
-  /** True when the loss can skip masked targets; no loss can yet (every target counts). */
+  /** True when the loss takes a step mask and sample weights (Sequences' `mask`/`lengths`, `sampleWeights`): every loss of the table does, in the head kernel. */
   readonly masking: boolean;
   /** True when the counter (LinearRNN, a single linear output) computes it. */
   readonly counter: boolean;
+  /** True when the targets are class ids, one per row (data.outputSize 1), not O values: a text model never builds one-hot rows. */
+  readonly sparse?: boolean;
   /**
    * The float64 twin of the kernel's row: the loss of one row of logits z[at..at+O] against targets
    * t[ti..ti+O], scaled by s, and, in place, z → dL/dz. Same formulas as assembly/head.ts.
@@ -99,26 +101,45 @@ function cceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O
   return L * s;
 }
 
+/** Softmax cross-entropy against one class id c = t[ti]: s·(lse − z[c]), dz = s·(softmax(z) − onehot(c)); cceRow's values on a one-hot row. */
+function sparseCceRow(z: Float64Array, at: number, t: ArrayLike<number>, ti: number, O: number, _outAct: OutputActivation, s: number): number {
+  const c = t[ti]!;
+  let mx = -Infinity, sum = 0;
+  for (let q = 0; q < O; q++) mx = Math.max(mx, z[at + q]!);
+  for (let q = 0; q < O; q++) sum += Math.exp(z[at + q]! - mx);
+  const lse = mx + Math.log(sum);
+  const L = lse - z[at + c]!;
+  for (let q = 0; q < O; q++) z[at + q] = s * (Math.exp(z[at + q]! - lse) - (q === c ? 1 : 0));
+  return L * s;
+}
+
 /**
  * Every loss by name: `sse` Σ(y − t)², `mse` its mean over samples × output steps × outputs, `bce`
  * binary cross-entropy (sigmoid output, fused), `cce` softmax cross-entropy (softmax output, fused),
  * both averaged as Keras averages them (bce over samples × output steps × outputs, cce over samples × output steps),
- * `huber` Keras's Huber loss (δ = 1) averaged over samples × output steps × outputs, robust to outliers.
+ * `huber` Keras's Huber loss (δ = 1) averaged over samples × output steps × outputs, robust to outliers,
+ * `sparseCce` cce with one class id per target row (Keras's sparse_categorical_crossentropy).
  * @category Training
  */
 export const LOSS_SPECS: Readonly<Record<ElmanLossName, LossSpec>> = {
-  sse: { code: LOSS_SQUARED, mean: 'none', masking: false, counter: true, row: squaredRow },
-  mse: { code: LOSS_SQUARED, mean: 'outputs', masking: false, counter: true, row: squaredRow },
-  bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: false, counter: false, row: bceRow },
-  cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: false, counter: false, row: cceRow },
-  huber: { code: LOSS_HUBER, mean: 'outputs', masking: false, counter: false, row: huberRow },
+  sse: { code: LOSS_SQUARED, mean: 'none', masking: true, counter: true, row: squaredRow },
+  mse: { code: LOSS_SQUARED, mean: 'outputs', masking: true, counter: true, row: squaredRow },
+  bce: { code: LOSS_BCE, mean: 'outputs', output: 'sigmoid', masking: true, counter: false, row: bceRow },
+  cce: { code: LOSS_CCE, mean: 'rows', output: 'softmax', masking: true, counter: false, row: cceRow },
+  huber: { code: LOSS_HUBER, mean: 'outputs', masking: true, counter: false, row: huberRow },
+  sparseCce: { code: LOSS_SPARSE_CCE, mean: 'rows', output: 'softmax', masking: true, counter: false, sparse: true, row: sparseCceRow },
 };
+
+/** Values of target per row under a loss: 1 (a class id) for a sparse loss, else O. */
+export function targetWidth(spec: LossSpec, O: number): number {
+  return spec.sparse ? 1 : O;
+}
 
 /**
  * A loss of the recurrent models (ElmanRNN, RNN): a key of LOSS_SPECS.
  * @category Training
  */
-export type ElmanLossName = 'sse' | 'mse' | 'bce' | 'cce' | 'huber';
+export type ElmanLossName = 'sse' | 'mse' | 'bce' | 'cce' | 'huber' | 'sparseCce';
 
 /**
  * The losses of the counter (LinearRNN), those LOSS_SPECS marks `counter`: `sse` sums (t − y)² over samples (the tutorial's), `mse` averages it.

@@ -1,6 +1,7 @@
-// The shape of a stacked recurrent network: recurrent layers (simple, GRU, LSTM, any mix) and one
-// Dense output head, with the flat parameter layout both backends read: per layer Keras's
-// [kernel | recurrentKernel | bias], then the head's [kernel | bias].
+// The shape of a stacked recurrent network: an optional embedding of token ids, recurrent layers
+// (simple, GRU, LSTM, any mix) and one Dense output head, with the flat parameter layout both
+// backends read: the embeddings [vocab][dim] first, per layer Keras's [kernel | recurrentKernel | bias],
+// then the head's [kernel | bias].
 
 import { CELL_SPECS, type CellKind } from './cells/index.js';
 import { GATE_ACTIVATIONS, type GateActivation, type OutputActivation } from './types.js';
@@ -24,9 +25,23 @@ export interface LayerSpec {
   readonly resetAfter: boolean;
 }
 
-/** A whole network: input width, layers bottom-up, the head. */
+/**
+ * An embedding input layer: each step's input is one token id in [0, vocab), looked up in a table
+ * [vocab][dim] (TF.js/Keras `Embedding`'s `embeddings`).
+ * @category Models
+ */
+export interface EmbeddingSpec {
+  /** Token ids are integers in [0, vocab). */
+  readonly vocab: number;
+  /** Width of each token's vector, the first recurrent layer's input width. */
+  readonly dim: number;
+}
+
+/** A whole network: input width (1, a token id, with an embedding), layers bottom-up, the head. */
 export interface StackDims {
   readonly I: number;
+  /** Token ids in, looked up in a table before the first layer; absent for real-valued inputs. */
+  readonly embedding?: EmbeddingSpec | undefined;
   readonly layers: readonly LayerSpec[];
   readonly O: number;
   readonly outAct: OutputActivation;
@@ -58,12 +73,14 @@ export interface InitialOffsets {
 }
 
 /**
- * Offsets of every layer, then of the head (kernel [H][O], bias [O], ending at headEnd), then of the
- * learnable initial states (only with learnS0, after everything else so the other offsets never move), and the total size.
+ * Offsets of the embeddings (at 0, [vocab][dim], when there are any), every layer, then of the head
+ * (kernel [H][O], bias [O], ending at headEnd), then of the learnable initial states (only with
+ * learnS0, after everything else so the other offsets never move), and the total size.
  */
-export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: number; headBias: number; headEnd: number; initial: InitialOffsets[]; size: number } {
+export function stackOffsets(d: StackDims): { embedding: number; layers: LayerOffsets[]; head: number; headBias: number; headEnd: number; initial: InitialOffsets[]; size: number } {
   const layers: LayerOffsets[] = [];
-  let at = 0, inputs = d.I;
+  const e = d.embedding;
+  let at = e ? e.vocab * e.dim : 0, inputs = e ? e.dim : d.I;
   for (const l of d.layers) {
     const G = GATES[l.cell] * l.units;
     const biasShape = l.resetAfter ? [2, G] : [G]; // resetAfter is true only for cells that read it
@@ -81,7 +98,7 @@ export function stackOffsets(d: StackDims): { layers: LayerOffsets[]; head: numb
     initial.push({ h: at, c });
     at += (c >= 0 ? 2 : 1) * l.units;
   }
-  return { layers, head, headBias, headEnd, initial, size: at };
+  return { embedding: 0, layers, head, headBias, headEnd, initial, size: at };
 }
 
 /** Per-layer states of several streams: h[i], and c[i] for cells with a cell state (else null), each [streams][units]. */

@@ -42,6 +42,8 @@ export const LOSS_BCE = 1;
 export const LOSS_CCE = 2;
 /** Losses: Huber (δ = 1) through the output activation: ½e² where |e| ≤ 1, else |e| − ½. */
 export const LOSS_HUBER = 3;
+/** Losses: categorical cross-entropy fused with a softmax output, targets one class id per row (float32 holding an integer). */
+export const LOSS_SPARSE_CCE = 4;
 
 /** Optimizer rules with a float32 twin in assembly/optimizers.ts: p ← p − lr·g. */
 export const RULE_SGD = 0;

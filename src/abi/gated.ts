@@ -38,8 +38,14 @@ export const L_DH = 15;
 export const L_DX = 16;
 /** Layer block: the first step (0-based) whose dh rows were written from above; rows before it are zero and not stored (a many-to-one head writes only the last). */
 export const L_DH_FROM = 17;
+/** Layer block: pointer to the step mask f32 (1 = the step counts, 0 = the state holds), step k's B values at mask + k·ms floats; 0 = no mask. */
+export const L_MASK = 18;
+/** Layer block: step stride of the mask in floats. */
+export const L_MS = 19;
+/** Layer block: pointer to the mask's scratch f32[2][B][H] (the gradients routed around masked steps); read only with a mask. */
+export const L_MWORK = 20;
 /** Words in a layer block. */
-export const L_WORDS = 18;
+export const L_WORDS = 21;
 
 /** Head block: steps T of the layer below. */
 export const HD_T = 0;
@@ -75,5 +81,13 @@ export const HD_DH = 14;
 export const HD_OUT = 15;
 /** Head block: pointer to scratch of headWorkFloats(H, O) floats (Woᵀ). */
 export const HD_WORK = 16;
+/** Head block: pointer to the step mask f32 (0 = no loss at that step), step k's B values at mask + k·ms floats; 0 = no mask. */
+export const HD_MASK = 17;
+/** Head block: step stride of the mask in floats. */
+export const HD_MS = 18;
+/** Head block: pointer to the samples' weights f32[B]; 0 = every weight 1. */
+export const HD_SW = 19;
+/** Head block: the rows HD_SCALE averages over (B × output steps) for a mean loss, 0 for a summed one: with a mask the mean is taken over the unmasked rows instead. */
+export const HD_NORM = 20;
 /** Words in a head block. */
-export const HD_WORDS = 17;
+export const HD_WORDS = 21;

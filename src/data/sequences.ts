@@ -28,6 +28,19 @@ export interface Sequences {
   readonly targets: Float32Array;
   /** True when there is a target at every step rather than one per sequence. */
   readonly targetsPerStep?: boolean;
+  /**
+   * Sequences of different lengths, padded: sample n's steps 0..lengths[n]−1 count, the rest are
+   * masked (an integer 1..steps per sample). Shorthand for a mask; give one or the other.
+   */
+  readonly lengths?: ArrayLike<number>;
+  /**
+   * A step mask `[samples][steps]` (sample-major, as Keras's): 1 where the step counts, 0 where it is
+   * padding. At a masked step every layer keeps its previous state (h, and an LSTM's c), as Keras's
+   * `Masking` does, and with `targetsPerStep` the step's loss is skipped; a mean loss averages over the unmasked steps.
+   */
+  readonly mask?: ArrayLike<number>;
+  /** A weight per sample (finite, ≥ 0): each sample's loss counts that many times, as Keras's `sample_weight` (a mean loss still divides by the samples, not by the weights). */
+  readonly sampleWeights?: ArrayLike<number>;
 }
 
 /**
@@ -124,7 +137,58 @@ export function checkSequences(data: Sequences, name = 'data', values = true): S
     checkFinite32(`${name}.x`, data.x);
     checkFinite32(`${name}.targets`, data.targets);
   }
+  checkWeighting(data, name);
   return data;
+}
+
+/** Validate the optional lengths, mask and sample weights against the sizes (already checked), naming the sample and step. */
+export function checkWeighting(data: Pick<Sequences, 'samples' | 'steps' | 'lengths' | 'mask' | 'sampleWeights'>, name = 'data'): void {
+  const { samples, steps } = data;
+  const list = (key: 'lengths' | 'mask' | 'sampleWeights', n: number, what: string) => {
+    const a = data[key];
+    if (a === null || typeof a !== 'object' || typeof a.length !== 'number') throw new ConfigError(`${name}.${key}`, a, `an array of ${what}`);
+    if (a.length !== n) throw new ShapeError(`${name}.${key}`, a, `have length ${n} (${what})`, `length ${a.length}`);
+    return a;
+  };
+  if (data.lengths !== undefined && data.mask !== undefined) throw new ConfigError(`${name}.lengths`, data.lengths, `absent when ${name}.mask is given (one or the other)`);
+  if (data.lengths !== undefined) {
+    const a = list('lengths', samples, 'one length per sample');
+    for (let n = 0; n < samples; n++) {
+      const v = a[n];
+      if (!Number.isInteger(v) || v! < 1 || v! > steps) throw new DataError(`${name}.lengths`, v, n, `an integer from 1 to ${steps} (steps)`);
+    }
+  }
+  if (data.mask !== undefined) {
+    const a = list('mask', samples * steps, `[samples ${samples}][steps ${steps}]`);
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (v !== 0 && v !== 1) throw new DataError(`${name}.mask[${Math.floor(i / steps)}]`, v, i % steps, '0 or 1');
+    }
+  }
+  if (data.sampleWeights !== undefined) {
+    const a = list('sampleWeights', samples, 'one weight per sample');
+    for (let n = 0; n < samples; n++) {
+      const v = a[n];
+      if (typeof v !== 'number' || !(Math.fround(v) >= 0) || !Number.isFinite(Math.fround(v))) throw new DataError(`${name}.sampleWeights`, v, n, 'a finite number >= 0 in float32');
+    }
+  }
+}
+
+/**
+ * The core's form of a data set's checked lengths or mask and weights: the mask time-major f32
+ * [steps][samples] (null without lengths or mask), the weights f32[samples] (null without).
+ */
+export function weightingOf(data: Sequences): { mask: Float32Array | null; sw: Float32Array | null } {
+  const { samples: n, steps: T } = data;
+  let mask: Float32Array | null = null;
+  if (data.lengths !== undefined) {
+    mask = new Float32Array(T * n);
+    for (let s = 0; s < n; s++) for (let k = 0; k < data.lengths[s]!; k++) mask[k * n + s] = 1;
+  } else if (data.mask !== undefined) {
+    mask = new Float32Array(T * n);
+    for (let s = 0; s < n; s++) for (let k = 0; k < T; k++) mask[k * n + s] = data.mask[s * T + k]!;
+  }
+  return { mask, sw: data.sampleWeights === undefined ? null : Float32Array.from(data.sampleWeights) };
 }
 
 /**

@@ -14,5 +14,16 @@ export function sliceSamples(data: Sequences, from: number, to: number): Sequenc
     return out;
   };
   const tSteps = data.targetsPerStep ? data.steps : 1;
-  return { ...data, samples: m, x: take(data.x, data.steps, data.inputSize), targets: take(data.targets, tSteps, data.outputSize) };
+  const sliced: Sequences = { ...data, samples: m, x: take(data.x, data.steps, data.inputSize), targets: take(data.targets, tSteps, data.outputSize) };
+  return { ...sliced, ...perSample(data, from, to) };
+}
+
+/** The per-sample fields (lengths, mask rows [samples][steps], weights) of samples [from, to), as copies; none that are absent. */
+function perSample(data: Sequences, from: number, to: number): Pick<Sequences, 'lengths' | 'mask' | 'sampleWeights'> {
+  const rows = (a: ArrayLike<number>, width: number) => Array.from(a).slice(from * width, to * width);
+  return {
+    ...(data.lengths !== undefined && { lengths: rows(data.lengths, 1) }),
+    ...(data.mask !== undefined && { mask: rows(data.mask, data.steps) }),
+    ...(data.sampleWeights !== undefined && { sampleWeights: rows(data.sampleWeights, 1) }),
+  };
 }

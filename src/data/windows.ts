@@ -20,8 +20,11 @@ export interface WindowOptions {
   horizon?: number;
   /** Steps between the starts of consecutive samples (default 1). */
   stride?: number;
-  /** Which series are predicted, by index (default: all of them). */
-  targets?: readonly number[];
+  /**
+   * Which series are predicted, by index (default: all of them), many-to-one; or `'sequence'`:
+   * many-to-many, a target at every step of the window (the next `horizon` values of every series).
+   */
+  targets?: readonly number[] | 'sequence';
 }
 
 // A Float32Array of more than 2^28 values (1 GiB) is refused before it is allocated: it could not be
@@ -61,6 +64,9 @@ export function windowCount(length: number, lookback: number, horizon = 1, strid
  * Cut series into many-to-one samples for forecasting: sample n reads steps [n·stride, n·stride + lookback)
  * of every series (time-major x, inputSize = number of series) and its targets are the next `horizon`
  * values of each target series, `targets[n][h·targets + j]` = series targets[j] at step n·stride + lookback + h.
+ * With `targets: 'sequence'` the samples are many-to-many (`targetsPerStep`, for `returnSequences`
+ * models): at step k of sample n the targets are the next `horizon` values of every series,
+ * `targets[k][n][h·series + j]` = series j at step n·stride + k + 1 + h.
  * @example
  * ```ts
  * import { windows } from 'elman-rnn';
@@ -79,23 +85,29 @@ export function windows(series: Series, options: WindowOptions): Sequences {
   const lookback = checkInteger('lookback', options.lookback, 1);
   const horizon = checkInteger('horizon', options.horizon ?? 1, 1);
   const stride = checkInteger('stride', options.stride ?? 1, 1);
-  const targets = options.targets ?? rows.map((_, s) => s);
-  if (!Array.isArray(targets) || targets.length === 0) throw new ConfigError('targets', targets, `a non-empty array of series indices in [0, ${S - 1}]`);
+  const perStep = options.targets === 'sequence';
+  const targets = perStep || options.targets === undefined ? rows.map((_, s) => s) : options.targets;
+  if (!Array.isArray(targets) || targets.length === 0) throw new ConfigError('targets', targets, `'sequence' or a non-empty array of series indices in [0, ${S - 1}]`);
   targets.forEach((t, j) => checkInteger(`targets[${j}]`, t, 0, S - 1));
   const samples = windowCount(length, lookback, horizon, stride);
   if (samples === 0) throw new ShapeError('series', series, `have at least lookback + horizon = ${lookback + horizon} steps`, `${length}`);
   const O = horizon * targets.length;
   // Sizes in doubles (exact to 2^53) before anything is allocated.
   if (samples * lookback * S > MAX_FLOATS) throw new ConfigError('samples × lookback × series', samples * lookback * S, `at most 2^28 values (1 GiB of float32); raise stride or shorten lookback`);
-  if (samples * O > MAX_FLOATS) throw new ConfigError('samples × horizon × targets', samples * O, 'at most 2^28 values (1 GiB of float32)');
+  const tSteps = perStep ? lookback : 1;
+  if (samples * tSteps * O > MAX_FLOATS) throw new ConfigError('samples × horizon × targets', samples * tSteps * O, 'at most 2^28 values (1 GiB of float32)');
   const x = new Float32Array(samples * lookback * S);
-  const y = new Float32Array(samples * O);
+  const y = new Float32Array(samples * tSteps * O);
   for (let n = 0; n < samples; n++) {
     const start = n * stride;
     for (let k = 0; k < lookback; k++) for (let s = 0; s < S; s++) x[(k * samples + n) * S + s] = rows[s]![start + k]!;
-    for (let h = 0; h < horizon; h++) for (let j = 0; j < targets.length; j++) y[n * O + h * targets.length + j] = rows[targets[j]!]![start + lookback + h]!;
+    // Many-to-one: the horizon after the window; many-to-many: after each of its steps.
+    for (let k = perStep ? 0 : lookback - 1; k < lookback; k++) {
+      const at = (perStep ? k * samples + n : n) * O;
+      for (let h = 0; h < horizon; h++) for (let j = 0; j < targets.length; j++) y[at + h * targets.length + j] = rows[targets[j]!]![start + k + 1 + h]!;
+    }
   }
-  return { samples, steps: lookback, inputSize: S, outputSize: O, x, targets: y };
+  return { samples, steps: lookback, inputSize: S, outputSize: O, x, targets: y, ...(perStep && { targetsPerStep: true }) };
 }
 
 /**

@@ -4,7 +4,7 @@ import { ACTIVATIONS, ElmanRNN, OUTPUT_ACTIVATIONS, type ElmanJSON } from '../mo
 import { checkInteger, checkKeys } from '../checks.js';
 import { RNN } from '../models/rnn.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
-import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type GateActivation, type LayerSpec } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, GATES, stackOffsets, type CellKind, type EmbeddingSpec, type GateActivation, type LayerSpec } from '../stack-spec.js';
 import type { OutputActivation } from '../types.js';
 import { isObject, kerasLayers, layerWeight, packWeights, readWeights, type KerasLayer, type TfjsArtifacts } from './tfjs-format.js';
 
@@ -36,11 +36,14 @@ export interface FromTfjsOptions {
 const CELL_OF: ReadonlyMap<string, CellKind> = new Map(CELLS.flatMap((cell) => (CELL_SPECS[cell].keras ? [[CELL_SPECS[cell].keras!.className, cell] as const] : [])));
 const cellOf = (cls: string): CellKind | undefined => CELL_OF.get(cls);
 
-const supported = () => `InputLayer, then one or more of ${[...CELL_OF.keys()].join(', ')} (all but the last with return_sequences), then Dense`;
+const supported = () => `InputLayer, then one or more of ${[...CELL_OF.keys()].join(', ')} (all but the last with return_sequences), then Dense (an Embedding of token ids may come first)`;
 
 /** A model in interop's terms: layers bottom-up with their weights, then the Dense head. */
 interface Chain {
   inputSize: number;
+  /** An Embedding layer in front (token ids in), with its table [vocab][dim] flat. */
+  embedding?: EmbeddingSpec | undefined;
+  embeddings?: number[] | undefined;
   layers: LayerSpec[];
   weights: Array<Record<'kernel' | 'recurrentKernel' | 'bias', number[]>>;
   outputSize: number;
@@ -76,6 +79,8 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
   // Keras 3 changed hard_sigmoid's slope (1/6, not TF.js's 0.2) and the gated layers' defaults.
   const keras3 = /^3\./.test(version ?? '');
   const layers = all.filter((l, i) => !(i === 0 && l.class_name === 'InputLayer'));
+  const weights = readWeights(artifacts.weightSpecs, artifacts.weightData);
+  const emb = layers[0]?.class_name === 'Embedding' ? embeddingOf(layers.shift()!, weights) : undefined;
   let top = 0;
   while (layers[top] && cellOf(layers[top]!.class_name) !== undefined) top++;
   const rnns = layers.slice(0, top);
@@ -85,9 +90,9 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
   if (layers[top + 1]) throw unsupported(layers[top + 1], 'nothing after the Dense layer');
   const specs = rnns.map((l, k) => layerSpec(l, keras3, k < rnns.length - 1));
   const stateful = statefulOf(rnns);
-  const weights = readWeights(artifacts.weightSpecs, artifacts.weightData);
-  const inputSize = layerWeight(weights, rnns[0]!.name, 'kernel').shape[0]!;
-  const declared = inputShape(layers[0]!, all[0]!);
+  const inputSize = emb ? 1 : layerWeight(weights, rnns[0]!.name, 'kernel').shape[0]!;
+  // An Embedding's declared input is [batch, steps] of ids: its last dimension is not a width.
+  const declared = emb ? undefined : inputShape(layers[0]!, all[0]!);
   if (declared !== undefined && declared !== inputSize) throw new ShapeError(`${rnns[0]!.name}/kernel`, inputSize, `have ${declared} rows (the input's last dimension)`, `${inputSize}`);
   const take = (layer: KerasLayer, tfName: string, shape: readonly number[]): number[] => {
     if (tfName === 'bias' && layer.config.use_bias === false) return new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(0);
@@ -96,9 +101,11 @@ export function fromTfjs(artifacts: TfjsArtifacts, options: FromTfjsOptions = {}
     return Array.from(w.values);
   };
   const outputSize = units(dense);
-  const o = stackOffsets({ I: inputSize, layers: specs, O: outputSize, outAct: 'linear', seq: false });
+  const o = stackOffsets({ I: inputSize, embedding: emb?.spec, layers: specs, O: outputSize, outAct: 'linear', seq: false });
   const chain: Chain = {
     inputSize,
+    embedding: emb?.spec,
+    embeddings: emb?.values,
     layers: specs,
     weights: rnns.map((l, k) => {
       const { inputs, biasShape } = o.layers[k]!, G = GATES[specs[k]!.cell] * specs[k]!.units;
@@ -134,12 +141,13 @@ function layerSpec(layer: KerasLayer, keras3: boolean, below: boolean): LayerSpe
 function revive(c: Chain, options: FromTfjsOptions): InteropModel {
   const [only] = c.layers;
   const head = { outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...(c.stateful && { stateful: true as const }) };
-  if (c.layers.length === 1 && only!.cell === 'simple' && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
+  if (!c.embedding && c.layers.length === 1 && only!.cell === 'simple' && (ACTIVATIONS as readonly string[]).includes(only!.activation)) {
     const config = { inputSize: c.inputSize, hiddenSize: only!.units, activation: only!.activation as ElmanJSON['config']['activation'], ...head };
     return ElmanRNN.fromJSON({ format: 'elman.ElmanRNN', version: 1, config, weights: { ...c.weights[0]!, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
   }
-  const config = { inputSize: c.inputSize, layers: c.layers, ...head };
-  return RNN.fromJSON({ format: 'elman.RNN', version: 1, config, weights: { layers: c.weights, outputKernel: c.outputKernel, outputBias: c.outputBias } }, options);
+  const config = { inputSize: c.inputSize, ...(c.embedding && { embedding: c.embedding }), layers: c.layers, ...head };
+  const weights = { ...(c.embeddings && { embeddings: c.embeddings }), layers: c.weights, outputKernel: c.outputKernel, outputBias: c.outputBias };
+  return RNN.fromJSON({ format: 'elman.RNN', version: 1, config, weights }, options);
 }
 
 /** An elman model's JSON in interop's terms (ElmanRNN: one simple layer). */
@@ -152,7 +160,7 @@ function chainOf(json: ReturnType<Exportable['toJSON']>): Chain {
     const layer: LayerSpec = { cell: 'simple', units: c.hiddenSize, activation: c.activation, recurrentActivation: 'sigmoid', resetAfter: false };
     return { ...head, layers: [layer], weights: [{ kernel: w.kernel, recurrentKernel: w.recurrentKernel, bias: w.bias }] };
   }
-  if (json.format === 'elman.RNN') return { ...head, layers: c.layers, weights: w.layers };
+  if (json.format === 'elman.RNN') return { ...head, embedding: c.embedding, embeddings: w.embeddings, layers: c.layers, weights: w.layers };
   throw new ConfigError('model', json.format, 'a model TF.js can load: one of elman.ElmanRNN, elman.RNN');
 }
 
@@ -193,8 +201,9 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     if (l.resetAfter) throw new ConfigError(`model.layers[${k}].resetAfter`, true, "false to export: TF.js's GRU layer does not support reset_after");
   });
   const specs: Array<{ name: string; shape: number[]; values: number[] }> = [];
-  const o = stackOffsets({ I: c.inputSize, layers: c.layers, O: c.outputSize, outAct: 'linear', seq: false });
-  const layers: Array<Record<string, unknown>> = c.layers.map((l, k) => {
+  const o = stackOffsets({ I: c.inputSize, embedding: c.embedding, layers: c.layers, O: c.outputSize, outAct: 'linear', seq: false });
+  const layers: Array<Record<string, unknown>> = c.embedding ? [embeddingLayer(c.embedding, c.embeddings!, specs, batch)] : [];
+  layers.push(...c.layers.map((l, k) => {
     const keras = CELL_SPECS[l.cell].keras!;
     const cls = keras.className;
     const name = `${cls.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}_${k + 1}`;
@@ -206,7 +215,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     const config = {
       name,
       trainable: true,
-      ...(k === 0 && { batch_input_shape: [batch, null, c.inputSize] }),
+      ...(k === 0 && !c.embedding && { batch_input_shape: [batch, null, c.inputSize] }),
       dtype: 'float32',
       units: l.units,
       activation: l.activation,
@@ -221,7 +230,7 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
       unroll: false,
     };
     return { class_name: cls, config };
-  });
+  }));
   const H = c.layers.at(-1)!.units;
   specs.push({ name: 'dense_1/kernel', shape: [H, c.outputSize], values: c.outputKernel });
   specs.push({ name: 'dense_1/bias', shape: [c.outputSize], values: c.outputBias });
@@ -235,6 +244,23 @@ export function toTfjs(model: Exportable, options: ToTfjsOptions = {}): TfjsArti
     weightData: packWeights(specs),
     ...(options.metadata && { userDefinedMetadata: options.metadata }),
   };
+}
+
+/** An Embedding layer's spec and table [input_dim][output_dim]; a mask (mask_zero) is refused. */
+function embeddingOf(layer: KerasLayer, weights: ReturnType<typeof readWeights>): { spec: EmbeddingSpec; values: number[] } {
+  refuse(layer, { mask_zero: false });
+  const vocab = layer.config.input_dim, dim = layer.config.output_dim;
+  if (typeof vocab !== 'number' || !Number.isInteger(vocab) || vocab < 1 || vocab > 2 ** 24) throw new ConfigError(`layer ${layer.name} (Embedding).input_dim`, vocab, 'an integer in [1, 2^24]');
+  if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > 4096) throw new ConfigError(`layer ${layer.name} (Embedding).output_dim`, dim, 'an integer in [1, 4096]');
+  const w = layerWeight(weights, layer.name, 'embeddings');
+  if (w.shape.join() !== `${vocab},${dim}`) throw new ShapeError(`${layer.name}/embeddings`, w.shape.join('×'), `have shape ${vocab}×${dim} (input_dim × output_dim)`, w.shape.join('×'));
+  return { spec: { vocab, dim }, values: Array.from(w.values) };
+}
+
+/** TF.js's Embedding layer for a table [vocab][dim] (batch: a stateful model's streams, else null), its weight spec pushed onto `specs`. */
+function embeddingLayer(e: EmbeddingSpec, values: number[], specs: Array<{ name: string; shape: number[]; values: number[] }>, batch: number | null): Record<string, unknown> {
+  specs.push({ name: 'embedding_1/embeddings', shape: [e.vocab, e.dim], values });
+  return { class_name: 'Embedding', config: { name: 'embedding_1', trainable: true, batch_input_shape: [batch, null], dtype: 'float32', input_dim: e.vocab, output_dim: e.dim, mask_zero: false, input_length: null } };
 }
 
 /** Keras's stateful from the recurrent layers: all of them or none (elman's state flows through the whole stack). */

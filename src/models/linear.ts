@@ -313,5 +313,9 @@ export class LinearRNN implements Trainable<LinearWeights, LinearLossName> {
   private checkShape(data: Sequences): void {
     if (data.inputSize !== 1) throw new ShapeError('data.inputSize', data.inputSize, 'be 1 for LinearRNN');
     if (data.outputSize !== 1 || data.targetsPerStep) throw new ShapeError('data.targets', data.targets, 'hold one count per sample for LinearRNN');
+    // The counter's kernels run every step of every sample alike: refused rather than ignored.
+    for (const key of ['lengths', 'mask', 'sampleWeights'] as const) {
+      if (data[key] !== undefined) throw new ConfigError(`data.${key}`, data[key], 'absent for LinearRNN (masks and sample weights are for RNN and ElmanRNN)');
+    }
   }
 }

@@ -39,6 +39,7 @@ export const RNN_OPTIONS = {
   outputActivation,
   returnSequences,
   defaults: { kind: 'oneOf', choices: ['tfjs', 'keras3'], default: 'tfjs', doc: "Which library's defaults unset layer options take." },
+  embedding: { kind: 'any', doc: 'Token ids in: { vocab, dim }, a table [vocab][dim] looked up before the first layer (inputSize 1).' },
   stateful,
   learnInitialState,
   seed,

@@ -12,16 +12,17 @@ import { JsStackWork, JsStepper } from '../backends/js/stack-bound.js';
 import { WasmPlaced } from '../backends/wasm/placed.js';
 import { WasmStackWork, WasmStepper } from '../backends/wasm/stack-bound.js';
 import { CELL_SPECS } from '../cells/index.js';
-import { checkFinite32, checkSequences, checkValues, type Sequences } from '../data/sequences.js';
+import { checkFinite32, checkSequences, checkValues, weightingOf, type Sequences } from '../data/sequences.js';
 import { fromTimeMajor, predictInputs, sequencesOf, toSequences, type ArrayData, type DataInput, type NestedInputs, type Shaped, type ShapedInput } from '../data/arrays.js';
+import { checkIds } from '../data/tokens.js';
 import { ConfigError, DisposedError, NumericError, ShapeError } from '../errors.js';
 import { byteSize, LOSS_AT_CAP } from '../sizes.js';
 import type { OutputActivation } from '../types.js';
 import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
-import { ELMAN_LOSSES, lossScale, lossSpec, type ElmanLossName } from '../losses.js';
+import { ELMAN_LOSSES, lossScale, lossSpec, targetWidth, type ElmanLossName, type LossSpec } from '../losses.js';
 import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { stackOffsets, type LayerSpec, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
+import { stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims, type StateFlow, type StateRows } from '../stack-spec.js';
 import { ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
@@ -32,7 +33,7 @@ import { BATCH_AUTO_MIN_WORK } from '../backends/threads/support.js';
  * Inputs without targets: a Sequences-like { x, samples, steps } (time-major) or nested [samples][steps][inputSize].
  * @category Models
  */
-export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps'> | NestedInputs;
+export type RNNInputs = Pick<Sequences, 'x' | 'samples' | 'steps' | 'lengths' | 'mask' | 'sampleWeights'> | NestedInputs;
 
 /** Capability of a placement: workspaces of its own for a stack (threaded placements). */
 type Placed = (WasmPlaced | JsPlaced) & { stackWork?(d: StackDims, maxBatch: number, P: number, argument: string): Work };
@@ -84,6 +85,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   readonly outputSize: number;
   /** The recurrent layers, bottom-up, with every option resolved. */
   readonly layers: readonly LayerSpec[];
+  /** The embedding of token ids in front of the layers (inputSize 1: each step's input is one id), or undefined. */
+  readonly embedding: EmbeddingSpec | undefined;
   /** The head's activation. */
   readonly outputActivation: OutputActivation;
   /** True when the model outputs at every step, false for the last step only. */
@@ -115,6 +118,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const d = setup.dims;
     this.holdings = new Holdings(setup.name);
     [this.inputSize, this.outputSize, this.layers, this.outputActivation, this.returnSequences] = [d.I, d.O, d.layers, d.outAct, d.seq];
+    this.embedding = d.embedding;
     this.backend = setup.backend;
     this.dims = d;
     this.stateful = setup.stateful ?? false;
@@ -172,6 +176,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options?: PredictOptions): Float32Array | number[][] | number[][][] | Shaped;
   predict(input: RNNInputs | Sequences | PlacedData | ArrayData | ShapedInput, options: PredictOptions = {}): Float32Array | number[][] | number[][][] | Shaped {
     this.holdings.check();
+    checkKeys('predict options', options, ['initialState']);
     const arrays = predictInputs(input);
     if (!arrays) return this.predictTimeMajor(input as Sequences | PlacedData, options);
     const d = toSequences(arrays.data, { inputSize: this.inputSize, outputSize: this.outputSize, perStep: this.returnSequences }, arrays.names);
@@ -179,15 +184,15 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   }
 
   private predictTimeMajor(input: Pick<Sequences, 'x' | 'samples' | 'steps'> | Sequences | PlacedData, options: PredictOptions): Float32Array {
-    checkKeys('predict options', options, ['initialState']);
     const own = input instanceof Placement;
     const data = own ? undefined : this.inputs(input as RNNInputs);
     if (data) checkSequences(data, 'data', false);
     // The inputs are judged in float32 (1e39 is Infinity there); the targets are zeros standing in.
     if (data) checkFinite32('data.x', data.x);
+    if (data) this.checkTokens(data);
     const { samples, steps } = own ? (input as PlacedData) : data!;
     // Batches bounded so the scratch stays near 64 MB whatever the steps and sizes.
-    const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * this.outputSize;
+    const perSample = 12 * (steps + 1) * this.layers.reduce((a, l) => a + l.units, 0) + steps * (this.outputSize + 2 * (this.embedding?.dim ?? 0));
     const flow = this.callFlow(samples, options.initialState);
     // Streams run as one batch: row j of the states is sample j.
     const B = flow ? samples : Math.max(1, Math.min(samples, 1024, Math.floor(2 ** 24 / perSample)));
@@ -235,6 +240,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     // A Float32Array's own check reads it at one monomorphic site: no value is boxed, nothing allocated.
     if (flat instanceof Float32Array) checkFinite32('x', flat);
     else checkValues('x', flat);
+    if (this.embedding) checkIds('x', flat, flat.length, 1, this.embedding.vocab);
     return this.stepperFor(flat.length / I).step(flat, 0, this.params);
   }
 
@@ -338,11 +344,12 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.checkData(data);
     checkValues('params', params);
     if (params.length !== this.params.length) throw new ShapeError('params', params, `have length ${this.params.length}`, `length ${params.length}`);
-    const kind = lossSpec(loss, this.outputActivation);
+    const kind = this.lossFor(loss, data.outputSize);
     const { samples: n, steps: T } = data;
     // The float64 reference runs the whole data set at once: its scratch is sized in 64 bits before it is allocated.
     byteSize('data', `${n} samples × ${T} steps`, [Math.min(JsStack.floats(this.dims, n, T), Number.MAX_SAFE_INTEGER), 8], { cap: 2 ** 31, capReason: LOSS_AT_CAP });
-    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * this.outputSize, B: n, T };
+    const { mask: m, sw } = weightingOf(data);
+    const view = { x: data.x, x0: 0, xs: n * this.inputSize, t: data.targets, t0: 0, ts: n * data.outputSize, B: n, T, ...((m || sw) && { weights: { m, m0: 0, ms: n, sw, sw0: 0 } }) };
     return new JsStack(this.dims, n, T).lossGrad(view, kind, lossScale(kind, n, this.returnSequences ? T : 1, this.outputSize), 0, params, null, this.referenceFlow(n, params));
   }
 
@@ -364,15 +371,19 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    */
   async placeThreaded(data: Sequences, options: ThreadOptions = {}): Promise<PlacedData> {
     this.holdings.check();
+    if (this.embedding) throw new ConfigError('placeThreaded', 'a model with an embedding', 'a model without one: token inputs train on one thread (model.place) for now');
     const offsets = stackOffsets(this.dims).layers;
     return placeOnThreads<WasmPlaced, PlacedData>({
       options,
       backend: this.backend,
-      checkData: () => this.checkData(data),
+      checkData: () => {
+        this.checkData(data);
+        refuseWeighting(data);
+      },
       work: () => data.samples * data.steps * this.layers.reduce((sum, l, i) => sum + CELL_SPECS[l.cell].gates * l.units * (offsets[i]!.inputs + l.units), 0),
       autoFrom: BATCH_AUTO_MIN_WORK,
       ordinary: () => this.placeChecked(data),
-      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: this.outputSize }, threads),
+      start: async (threads) => (await import('../backends/threads/placed.js')).threadedPlaced(data, { I: this.inputSize, O: data.outputSize }, threads),
       data,
       owner: this,
       holdings: this.holdings,
@@ -383,12 +394,13 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
     checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
-    const kind = lossSpec(options.loss ?? this.defaultLoss, this.outputActivation);
     const own = data instanceof Placement;
+    const placement = own ? this.owned(data as PlacedData) : undefined;
+    const kind = this.lossFor(options.loss ?? this.defaultLoss, placement ? placement.backend!.d.O : (data as Sequences)?.outputSize);
     if (!own) this.checkData(data as Sequences);
     const plan = schedule(options, data.samples, data.steps);
     this.checkStreams(plan.B, data.samples, own ? (data as Placement<Placed>) : undefined);
-    const placed = own ? this.owned(data as PlacedData) : this.placeChecked(data as Sequences);
+    const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = this.returnSequences ? data.steps : 1;
     const binding = batchBinding({
       placed,
@@ -513,7 +525,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       const xLength = byteSize('data.samples', samples, [steps, samples, I, 4], { kind: 'shape' }) / 4;
       if (!(s.x instanceof Float32Array) || s.x.length !== xLength) throw new ShapeError('data.x', s.x, `be a Float32Array of length ${xLength} (steps ${steps} × samples ${samples} × inputSize ${I})`);
       const targets = new Float32Array((this.returnSequences ? steps : 1) * samples * O);
-      return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences };
+      // Lengths or a mask hold the states of padded steps when predicting too; weights are checked, then unused.
+      const held = { ...(s.lengths !== undefined && { lengths: s.lengths }), ...(s.mask !== undefined && { mask: s.mask }), ...(s.sampleWeights !== undefined && { sampleWeights: s.sampleWeights }) };
+      return { samples, steps, inputSize: I, outputSize: O, x: s.x, targets, targetsPerStep: this.returnSequences, ...held };
     }
     throw new ConfigError('data', input, 'nested [samples][steps][inputSize] arrays, { x, y } of nested or typed arrays, a { data, shape } typed array, or time-major { x, samples, steps }');
   }
@@ -521,10 +535,26 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   private checkData(data: Sequences): void {
     checkSequences(data, 'data');
     if (data.inputSize !== this.inputSize) throw new ShapeError('data.inputSize', data.inputSize, `be ${this.inputSize} (the model's inputSize)`);
-    if (data.outputSize !== this.outputSize) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize)`);
+    if (data.outputSize !== this.outputSize && data.outputSize !== 1) throw new ShapeError('data.outputSize', data.outputSize, `be ${this.outputSize} (the model's outputSize), or 1 for class-id targets (sparseCce)`);
     if (Boolean(data.targetsPerStep) !== this.returnSequences) {
       throw new ShapeError('data.targetsPerStep', data.targetsPerStep, this.returnSequences ? 'be true: returnSequences needs a target per step' : 'be false: the model outputs only at the last step');
     }
+    this.checkTokens(data);
+  }
+
+  /** Token ids in (with an embedding) and class-id targets (one a row, for a wider head) are integers in [0, vocab) and [0, outputSize). */
+  private checkTokens(data: Pick<Sequences, 'x' | 'samples'> & Partial<Pick<Sequences, 'targets' | 'outputSize'>>): void {
+    if (this.embedding) checkIds('data.x', data.x, data.samples, 1, this.embedding.vocab);
+    if (data.targets && data.outputSize === 1 && this.outputSize > 1) checkIds('data.targets', data.targets, data.samples, 1, this.outputSize);
+  }
+
+  /** A loss by name, checked against the output activation and against targets `width` values wide (1: class ids). */
+  private lossFor(loss: unknown, width: unknown): LossSpec {
+    const kind = lossSpec(loss, this.outputActivation);
+    if (typeof width === 'number' && width !== targetWidth(kind, this.outputSize)) {
+      throw new ShapeError('data.outputSize', width, kind.sparse ? `be 1 for ${String(loss)}: one class id per target` : `be ${this.outputSize} for ${String(loss)} (the model's outputSize); class ids (outputSize 1) need sparseCce`);
+    }
+    return kind;
   }
 
   private owned(p: PlacedData): Placement<Placed> {
@@ -534,7 +564,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   }
 
   private placeChecked(data: Sequences): Placement<Placed> {
-    const backend = BACKEND[this.backend].place(data, { I: this.inputSize, O: this.outputSize });
+    // The placed targets' width is the data's: O values a row, or one class id (sparse losses).
+    const backend = BACKEND[this.backend].place(data, { I: this.inputSize, O: data.outputSize });
     return holdPlacement<Placed>(this.holdings, this, backend, data);
   }
 
@@ -542,7 +573,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   private workspace(placed: Placement<Placed>, B: number, argument: string): Work {
     const T = placed.steps;
     // States h (and c), the cell's scratch (its spec's formula) and dh per layer, then the head's outputs and Woᵀ.
-    let floats = T * B * this.outputSize + this.top * this.outputSize + 64;
+    let floats = T * B * (this.outputSize + 2 * (this.embedding?.dim ?? 0)) + this.top * this.outputSize + 64;
     stackOffsets(this.dims).layers.forEach((lo, i) => {
       const l = this.layers[i]!, H = l.units, spec = CELL_SPECS[l.cell];
       floats += (spec.cellState ? 2 : 1) * (T + 1) * B * H + spec.work(B, T, lo.inputs, H) + T * B * H + 64;
@@ -553,5 +584,12 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const backend = placed.backend!;
     if (backend.stackWork) return backend.stackWork(this.dims, B, this.params.length, argument);
     return BACKEND[this.backend].work(backend, this.dims, B, this.params.length, argument);
+  }
+}
+
+/** Threaded placements run unmasked, unweighted data only: their per-block loss kernels do not see a mask (a typed refusal, not other bits). */
+function refuseWeighting(data: Sequences): void {
+  for (const key of ['lengths', 'mask', 'sampleWeights'] as const) {
+    if (data[key] !== undefined) throw new ConfigError(`data.${key}`, data[key], 'absent on a threaded placement (masks and sample weights run on one thread: use place)');
   }
 }

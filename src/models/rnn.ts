@@ -1,6 +1,6 @@
 // RNN, the stacked face of the one recurrent model (./recurrent.ts): layers of any registered cell
 // given as options, the weights named per layer as Keras stores them, saved as 'elman.RNN' JSON.
-import { checkBoolean, oneOf, plainObject, readOptions, strictKeys, checkKeys } from '../checks.js';
+import { checkBoolean, checkInteger, oneOf, plainObject, readOptions, strictKeys, checkKeys } from '../checks.js';
 import { type BackendName } from '../backends/backend.js';
 import { CELL_SPECS, CELLS } from '../cells/index.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -8,12 +8,12 @@ import { RandomState } from '../random.js';
 import { type OutputActivation } from '../types.js';
 import { initialize, ORTHOGONAL_WORK } from './init.js';
 import { LAYER_OPTIONS, loadOptions, optionalFlags, RNN_OPTIONS } from './options.js';
-import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type GateActivation, type InitialOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { GATE_ACTIVATIONS, stackOffsets, type CellKind, type EmbeddingSpec, type GateActivation, type InitialOffsets, type LayerSpec, type StackDims } from '../stack-spec.js';
 import { flatten } from './weights.js';
 import { Recurrent, type RNNInputs } from './recurrent.js';
 import { checkNotTraining } from './model.js';
 
-export { CELLS, GATE_ACTIVATIONS, type CellKind, type GateActivation, type LayerSpec, type RNNInputs };
+export { CELLS, GATE_ACTIVATIONS, type CellKind, type EmbeddingSpec, type GateActivation, type LayerSpec, type RNNInputs };
 
 /**
  * One recurrent layer of `new RNN`; unset options come from the model's `defaults`.
@@ -62,6 +62,8 @@ export interface RNNOptions {
   returnSequences?: boolean;
   /** Defaults of unset layer options (default 'tfjs'). */
   defaults?: LayerDefaults;
+  /** Token ids in: a table [vocab][dim] (Keras's Embedding) looked up before the first layer; needs inputSize 1 (one id per step). */
+  embedding?: EmbeddingSpec;
   /** Carry each layer's final state of a batch (or predict call) into the next, per stream (default false). */
   stateful?: boolean;
   /** Learn each layer's initial state, weights `initialStates` (default false; not with stateful). */
@@ -90,6 +92,8 @@ export interface LayerWeights {
  * @category Models
  */
 export interface RNNWeights {
+  /** The embedding's table `[vocab][dim]`, with an `embedding` only. */
+  embeddings?: Float32Array;
   /** Each recurrent layer's weights, bottom-up. */
   layers: LayerWeights[];
   /** The head's weights `[units of the top layer][outputSize]`. */
@@ -105,6 +109,8 @@ export interface RNNWeights {
  * @category Models
  */
 export interface RNNWeightsInput {
+  /** The embedding's table `[vocab][dim]`, flat or as rows. */
+  embeddings?: unknown;
   /** Weights of some layers, by position bottom-up; a missing layer or name is left as it is. */
   layers?: Array<Partial<Record<keyof LayerWeights, unknown>> | undefined>;
   /** The head's weights `[units of the top layer][outputSize]`, flat or as rows. */
@@ -125,9 +131,9 @@ export interface RNNJSON {
   /** Layout version of this form. */
   version: 1;
   /** The model's shape: input width, every layer fully specified, the head. */
-  config: { inputSize: number; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
+  config: { inputSize: number; embedding?: EmbeddingSpec; layers: LayerSpec[]; outputSize: number; outputActivation: OutputActivation; returnSequences: boolean; stateful?: true; learnInitialState?: true };
   /** Every weight as a flat row-major array, laid out as in RNNWeights. */
-  weights: { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
+  weights: { embeddings?: number[]; layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[]; initialStates?: Array<{ h: number[]; c?: number[] }> };
 }
 
 /**
@@ -174,7 +180,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       forget.push(reads.includes('unitForgetBias') && lo.unitForgetBias);
       return { cell: lo.cell, units: lo.units, activation: lo.activation, recurrentActivation: lo.recurrentActivation, resetAfter: reads.includes('resetAfter') && lo.resetAfter };
     });
-    const dims: StackDims = { I, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences, learnS0: opt.learnInitialState };
+    const embedding = embeddingOption(options.embedding, I);
+    const dims: StackDims = { I, embedding, layers, O, outAct: opt.outputActivation, seq: opt.returnSequences, learnS0: opt.learnInitialState };
     super({
       name: 'RNN',
       dims,
@@ -185,6 +192,8 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       // the forget gate's at 1 with unitForgetBias.
       init: (params, o) => {
         const rng = new RandomState(options.seed ?? 0);
+        // Keras's Embedding starts uniform in ±0.05, drawn first as its layer comes first.
+        if (embedding) for (let i = 0; i < embedding.vocab * embedding.dim; i++) params[o.embedding + i] = rng.uniform(-0.05, 0.05);
         layers.forEach((l, i) => {
           const lo = o.layers[i]!, spec = CELL_SPECS[l.cell], G = spec.gates * l.units;
           params.set(initialize('glorotUniform', rng, lo.inputs, G), lo.kernel);
@@ -197,9 +206,10 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   }
 
   /** The shapes of every weight, as Keras stores them. */
-  get shapes(): { layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] } {
+  get shapes(): { embeddings?: number[]; layers: Array<Record<keyof LayerWeights, number[]>>; outputKernel: number[]; outputBias: number[] } {
     const o = stackOffsets(this.dims);
     return {
+      ...(this.embedding && { embeddings: [this.embedding.vocab, this.embedding.dim] }),
       layers: this.layers.map((l, i) => ({ kernel: [o.layers[i]!.inputs, CELL_SPECS[l.cell].gates * l.units], recurrentKernel: [l.units, CELL_SPECS[l.cell].gates * l.units], bias: [...o.layers[i]!.biasShape] })),
       outputKernel: [this.top, this.outputSize],
       outputBias: [this.outputSize],
@@ -210,6 +220,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   weightsOf(params: Float32Array): RNNWeights {
     const o = stackOffsets(this.dims);
     return {
+      ...(this.embedding && { embeddings: params.slice(o.embedding, o.layers[0]!.kernel) }),
       layers: o.layers.map((lo) => ({ kernel: params.slice(lo.kernel, lo.recurrentKernel), recurrentKernel: params.slice(lo.recurrentKernel, lo.bias), bias: params.slice(lo.bias, lo.end) })),
       outputKernel: params.slice(o.head, o.headBias),
       outputBias: params.slice(o.headBias, o.headEnd),
@@ -220,10 +231,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
   /** Set any weights by name (flat or as rows, finite in float32); nothing changes unless every given weight is valid. */
   setWeights(w: RNNWeightsInput): void {
     checkNotTraining(this, 'setWeights');
-    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { layers?, outputKernel?, outputBias? }');
-    checkKeys('weights', w, ['layers', 'outputKernel', 'outputBias', 'initialStates']);
+    if (!plainObject(w)) throw new ConfigError('weights', w, 'an object { embeddings?, layers?, outputKernel?, outputBias?, initialStates? }');
+    checkKeys('weights', w, [...(this.embedding ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', 'initialStates']);
     const o = stackOffsets(this.dims);
     const staged: Array<[number, Float32Array]> = [];
+    if (w.embeddings !== undefined) staged.push([o.embedding, flatten('weights.embeddings', w.embeddings, this.embedding!.vocab, this.embedding!.dim)]);
     const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
     const shapes = this.shapes;
     if (w.layers !== undefined) {
@@ -251,10 +263,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       format: 'elman.RNN',
       version: 1,
       config: {
-        inputSize: this.inputSize, layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
+        inputSize: this.inputSize, ...(this.embedding && { embedding: { ...this.embedding } }), layers: this.layers.map((l) => ({ ...l })), outputSize: this.outputSize, outputActivation: this.outputActivation, returnSequences: this.returnSequences,
         ...(this.stateful && { stateful: true as const }), ...(this.learnInitialState && { learnInitialState: true as const }),
       },
       weights: {
+        ...(w.embeddings && { embeddings: Array.from(w.embeddings) }),
         layers: w.layers.map((l) => ({ kernel: Array.from(l.kernel), recurrentKernel: Array.from(l.recurrentKernel), bias: Array.from(l.bias) })),
         outputKernel: Array.from(w.outputKernel),
         outputBias: Array.from(w.outputBias),
@@ -273,11 +286,11 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     const config = json.config as unknown;
     if (!plainObject(config)) throw new ConfigError('json.config', config, 'an object');
     const flags = optionalFlags('json.config', config);
-    strictKeys('json.config', config, ['inputSize', 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
+    strictKeys('json.config', config, ['inputSize', ...('embedding' in config ? ['embedding'] : []), 'layers', 'outputSize', 'outputActivation', 'returnSequences', ...Object.keys(flags)]);
     const weights = json.weights as unknown;
     if (!plainObject(weights)) throw new ConfigError('json.weights', weights, 'an object');
     // The learned initial states are saved exactly when the config learns them.
-    strictKeys('json.weights', weights, ['layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
+    strictKeys('json.weights', weights, [...('embedding' in config ? ['embeddings'] : []), 'layers', 'outputKernel', 'outputBias', ...(flags.learnInitialState ? ['initialStates'] : [])]);
     const layers = config.layers;
     if (!Array.isArray(layers)) throw new ConfigError('json.config.layers', layers, 'an array of layers');
     const specs = Array.from(layers, (l: unknown, i) => {
@@ -285,7 +298,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
       return { ...(l as LayerSpec), unitForgetBias: false };
     });
     const c = config as RNNJSON['config'];
-    const model = new RNN({ inputSize: c.inputSize, layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
+    const model = new RNN({ inputSize: c.inputSize, ...('embedding' in c && { embedding: c.embedding }), layers: specs, outputSize: c.outputSize, outputActivation: c.outputActivation, returnSequences: c.returnSequences, ...flags, backend: options.backend });
     try {
       const o = stackOffsets(model.dims);
       const arrays: Array<[string, unknown, number]> = [];
@@ -296,6 +309,7 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
         const lo = o.layers[i]!;
         arrays.push([`layers[${i}].kernel`, lw.kernel, lo.recurrentKernel - lo.kernel], [`layers[${i}].recurrentKernel`, lw.recurrentKernel, lo.bias - lo.recurrentKernel], [`layers[${i}].bias`, lw.bias, lo.end - lo.bias]);
       });
+      if (model.embedding) arrays.push(['embeddings', weights.embeddings, o.layers[0]!.kernel - o.embedding]);
       arrays.push(['outputKernel', weights.outputKernel, o.headBias - o.head], ['outputBias', weights.outputBias, o.headEnd - o.headBias]);
       if (flags.learnInitialState) {
         const wi = weights.initialStates;
@@ -317,6 +331,17 @@ export class RNN extends Recurrent<RNNWeights, RNNWeightsInput, RNNJSON> {
     return model;
   }
 
+}
+
+/** The `embedding` option checked: { vocab, dim } with inputSize 1 (each step's input is one id), or undefined. */
+function embeddingOption(e: unknown, inputSize: number): EmbeddingSpec | undefined {
+  if (e === undefined) return undefined;
+  if (!plainObject(e)) throw new ConfigError('embedding', e, 'an object { vocab, dim }');
+  strictKeys('embedding', e, ['vocab', 'dim']);
+  // float32 holds every integer id below 2^24 exactly: the ids travel in the Float32Array inputs.
+  const vocab = checkInteger('embedding.vocab', e.vocab, 1, 2 ** 24), dim = checkInteger('embedding.dim', e.dim, 1, 4096);
+  if (inputSize !== 1) throw new ConfigError('inputSize', inputSize, '1 with an embedding: each step\'s input is one token id');
+  return { vocab, dim };
 }
 
 /** Each layer's learned initial state (copies) from flat params. */

@@ -54,9 +54,10 @@ describe.each(['wasm', 'js'] as const)('learned initial state on %s', (backend) 
     const model = new RNN({ inputSize: 1, outputSize: 1, returnSequences: true, layers: [{ cell: 'lstm', units: 3 }, { cell: 'simple', units: 2 }], seed: 6, backend });
     const h0 = [{ h: [[0.1, -0.2, 0.3], [0.0, 0.5, -0.5]], c: [[0.2, 0.2, -0.1], [0.4, 0.0, 0.1]] }, { h: new Float32Array([0.3, -0.3, 0.1, 0.2]) }];
     const xs = [[[0.5], [-0.1], [0.2]], [[0.3], [0.9], [-0.4]]];
-    const y = model.predict(xs, { initialState: h0 }) as number[][][]; // nested in, nested out: [samples][steps][outputs]
+    const y = model.predict(xs, { initialState: h0 }) as number[][][];
     expect(y).not.toEqual(model.predict(xs));
     model.setState(h0);
+    // Nested in, nested out: y[sample][step][output].
     for (let k = 0; k < 3; k++) expect(Array.from(model.step([xs[0]![k]!, xs[1]![k]!]))).toEqual([y[0]![k]![0], y[1]![k]![0]]);
     // The state after three steps is what `state` reads; a non-stateful predict left it alone.
     const after = model.state!;

@@ -9,7 +9,7 @@
 //   D = [dz dr dn]: gK += Σ xᵀ·D, gb += Σ D, gR_zr += Σ pᵀ·D_zr, gR_h += Σ aᵀ·dn (0) or Σ pᵀ·e (1), gb′ += Σ [dz dr e]
 // Work: gates [T][B][3H], a [T][B][H], D [T][B][3H], e [T][B][H], carry [B][H], q [B][H].
 
-import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
+import { act1, dAct, gradTimes, maskHold, maskRejoin, maskRoute, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
 /** One step: gates into work at G, a at A, the new state into out at o0 (p = hs at hp). */
 function cell(c: LayerCall, x0: number, hp: number, G: number, A: number, out: Float64Array, o0: number): void {
@@ -39,7 +39,10 @@ function cell(c: LayerCall, x0: number, hp: number, G: number, A: number, out: F
 /** h[1..T] from h[0] and x, keeping the gates for gruBackward. */
 export function gruForward(c: LayerCall): void {
   const { T, B, H } = c, BH = B * H;
-  for (let k = 1; k <= T; k++) cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, (k - 1) * 3 * BH, 3 * T * BH + (k - 1) * BH, c.hs, k * BH);
+  for (let k = 1; k <= T; k++) {
+    cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, (k - 1) * 3 * BH, 3 * T * BH + (k - 1) * BH, c.hs, k * BH);
+    maskHold(c, k);
+  }
 }
 
 /** One step in place: the state hs [B][H] advances by x [B][I] at x0 (work sized for T = 1). */
@@ -57,6 +60,8 @@ export function gruBackward(c: LayerCall): void {
   w.fill(0, carry, carry + BH);
   for (let k = T; k >= 1; k--) {
     const Gk = G + (k - 1) * 3 * BH, Dk = D + (k - 1) * 3 * BH, Ak = A + (k - 1) * BH, Ek = E + (k - 1) * BH, hp = (k - 1) * BH;
+    const cut = c.window > 0 && (k - 1) % c.window === 0;
+    maskRoute(c, k, w, carry);
     for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
       const e = r * H + j, i = r * H3 + j;
       const gv = dh[(k - 1) * BH + e]! + w[carry + e]!;
@@ -78,11 +83,12 @@ export function gruBackward(c: LayerCall): void {
         w[carry + e]! += w[q + e]! * rg;
       }
     }
-    if (c.window > 0 && (k - 1) % c.window === 0) w.fill(0, carry, carry + BH);
+    if (cut) w.fill(0, carry, carry + BH);
     else {
       rowsTimesT(B, H, 2 * H, w, Dk, H3, p, R, H3, w, carry, H, true);
       if (c.resetAfter) rowsTimesT(B, H, H, w, Ek, H, p, R + 2 * H, H3, w, carry, H, true);
     }
+    maskRejoin(c, k, w, carry, -1, cut);
   }
   const gR = g0 + I * H3, gb = gR + H * H3;
   for (let k = 1; k <= T; k++) {

@@ -5,7 +5,7 @@
 // Shapes: h [T][B][H] (the layer's h[1..T], from hs at h0), y [Tout][B][O], dh [T][B][H],
 // params [Wo H×O | bo O] from p0. Arithmetic is float64.
 
-import { outputs, type LossSpec } from '../../losses.js';
+import { outputs, targetWidth, type LossSpec } from '../../losses.js';
 import type { OutputActivation } from '../../types.js';
 
 /** One head call: the fields of a head block (src/abi/gated.ts). */
@@ -21,6 +21,35 @@ export interface HeadCall {
   readonly h0: number;
   readonly p: ArrayLike<number>;
   readonly p0: number;
+  /** Weighted rows, the twin of the head block's HD_MASK/HD_SW/HD_NORM: output step k's B mask values at m[m0 + k·ms], the weights at sw[sw0 + r]. */
+  readonly weighting?: HeadWeighting;
+}
+
+/** Where a batch's step mask (step k's B values at m[m0 + k·ms]) and sample weights (at sw[sw0]) live, null: none. */
+export interface BatchWeights {
+  readonly m: ArrayLike<number> | null;
+  readonly m0: number;
+  readonly ms: number;
+  readonly sw: ArrayLike<number> | null;
+  readonly sw0: number;
+}
+
+/** A batch's mask (for the output steps) and weights; norm: the rows a mean loss averages over, 0 for a sum. */
+export interface HeadWeighting extends BatchWeights {
+  readonly norm: number;
+}
+
+/** Row r of output step k counts with s·m·sw; with a mask a mean loss divides by the unmasked rows (s·norm/valid), as Keras 3 does. */
+function rowWeights(c: HeadCall, s: number, steps: number): (k: number, r: number) => number {
+  const v = c.weighting;
+  if (!v) return () => s;
+  let base = s;
+  if (v.m && v.norm) {
+    let valid = 0;
+    for (let k = 0; k < steps; k++) for (let r = 0; r < c.B; r++) if (v.m[v.m0 + k * v.ms + r] !== 0) valid++;
+    base = valid ? (s * v.norm) / valid : 0;
+  }
+  return (k, r) => base * (v.m ? v.m[v.m0 + k * v.ms + r]! : 1) * (v.sw ? v.sw[v.sw0 + r]! : 1);
 }
 
 /** z = h·Wo + bo for one row of h into out[at..at+O]. */
@@ -56,13 +85,14 @@ export function headLossGrad(
   dz: Float64Array, g: Float64Array | null, g0: number, dh: Float64Array | null,
 ): number {
   const { T, B, H, O, p, p0 } = c;
-  const k0 = c.seq ? 0 : T - 1;
+  const k0 = c.seq ? 0 : T - 1, tw = targetWidth(loss, O);
+  const w = rowWeights(c, s, T - k0);
   let L = 0;
   for (let k = k0; k < T; k++) {
     for (let r = 0; r < B; r++) {
       const at = ((k - k0) * B + r) * O;
       logitsRow(c, c.h0 + (k * B + r) * H, dz, at);
-      L += loss.row(dz, at, t, t0 + (k - k0) * ts + r * O, O, c.outAct, s);
+      L += loss.row(dz, at, t, t0 + (k - k0) * ts + r * tw, O, c.outAct, w(k - k0, r));
     }
   }
   if (!g || !dh) return L;

@@ -35,10 +35,57 @@ export interface LayerCall {
   readonly g0: number;
   /** Scratch of the kind's work size, kept from forward to backward. */
   readonly work: Float64Array;
-  /** dL/dh [T][B][H] from above (read only here; the wasm kernels overwrite theirs). */
+  /** dL/dh [T][B][H] from above (read only here but for the rows a mask routes; the wasm kernels overwrite theirs). */
   readonly dh: Float64Array;
   /** dL/dx [T][B][I] for the layer below, or null. */
   readonly dx: Float64Array | null;
+  /** The step mask, step k's B values at m[m0 + k·ms] (0 = the state holds), and its scratch [2][B][H]; absent without one. */
+  readonly mask?: { readonly m: ArrayLike<number>; readonly m0: number; readonly ms: number; readonly save: Float64Array };
+}
+
+// Keras's masking, the twin of assembly/gates.ts's maskHold/maskRoute/maskRejoin: where row r's mask
+// at step k is 0, h[k] = h[k-1] (and c); backward its gradient goes to h[k-1] around the cell.
+
+/** Forward, after step k (1-based): rows masked at k copy h[k-1] (and c[k-1]) over what the cell wrote. */
+export function maskHold(c: LayerCall, k: number): void {
+  const v = c.mask;
+  if (!v) return;
+  const { B, H } = c, BH = B * H;
+  for (let r = 0; r < B; r++) {
+    if (v.m[v.m0 + (k - 1) * v.ms + r] !== 0) continue;
+    c.hs.copyWithin(k * BH + r * H, (k - 1) * BH + r * H, (k - 1) * BH + (r + 1) * H);
+    if (c.cs.length) c.cs.copyWithin(k * BH + r * H, (k - 1) * BH + r * H, (k - 1) * BH + (r + 1) * H);
+  }
+}
+
+/** Backward, before step k: rows masked at k set dh[k] + carry (and the cell carry at cc ≥ 0 in w) aside and zero them. */
+export function maskRoute(c: LayerCall, k: number, w: Float64Array, carry: number, cc = -1): void {
+  const v = c.mask;
+  if (!v) return;
+  const { B, H, dh } = c, BH = B * H, d = (k - 1) * BH;
+  for (let r = 0; r < B; r++) {
+    if (v.m[v.m0 + (k - 1) * v.ms + r] !== 0) continue;
+    for (let e = r * H; e < (r + 1) * H; e++) {
+      v.save[e] = dh[d + e]! + w[carry + e]!;
+      if (cc >= 0) v.save[BH + e] = w[cc + e]!;
+      dh[d + e] = w[carry + e] = 0;
+      if (cc >= 0) w[cc + e] = 0;
+    }
+  }
+}
+
+/** Backward, after step k's time carry: rows masked at k carry on what maskRoute set aside (nothing past a truncation edge, `cut`). */
+export function maskRejoin(c: LayerCall, k: number, w: Float64Array, carry: number, cc: number, cut: boolean): void {
+  const v = c.mask;
+  if (!v || cut) return;
+  const { B, H } = c, BH = B * H;
+  for (let r = 0; r < B; r++) {
+    if (v.m[v.m0 + (k - 1) * v.ms + r] !== 0) continue;
+    for (let e = r * H; e < (r + 1) * H; e++) {
+      w[carry + e] = v.save[e]!;
+      if (cc >= 0) w[cc + e] = v.save[BH + e]!;
+    }
+  }
 }
 
 /** act(v). */

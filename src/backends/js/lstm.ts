@@ -6,7 +6,7 @@
 //   gK += Σ xᵀ·D,  gR += Σ h[k-1]ᵀ·D,  gb += Σ D,  dx[k] = D·Kᵀ
 // Work: gates [T][B][4H], u [T][B][H], D [T][B][4H], carry_h, carry_c [B][H].
 
-import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
+import { act1, dAct, gradTimes, maskHold, maskRejoin, maskRoute, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
 /** One step: gates into work at G, u at U, the new state into (ho, co) at o0 from (hs, cs) at hp. */
 function cell(c: LayerCall, x0: number, hp: number, G: number, U: number, ho: Float64Array, co: Float64Array, o0: number): void {
@@ -30,7 +30,10 @@ function cell(c: LayerCall, x0: number, hp: number, G: number, U: number, ho: Fl
 /** h[1..T] and c[1..T] from h[0], c[0] and x, keeping the gates for lstmBackward. */
 export function lstmForward(c: LayerCall): void {
   const BH = c.B * c.H;
-  for (let k = 1; k <= c.T; k++) cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, (k - 1) * 4 * BH, 4 * c.T * BH + (k - 1) * BH, c.hs, c.cs, k * BH);
+  for (let k = 1; k <= c.T; k++) {
+    cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, (k - 1) * 4 * BH, 4 * c.T * BH + (k - 1) * BH, c.hs, c.cs, k * BH);
+    maskHold(c, k);
+  }
 }
 
 /** One step in place: the state (hs, cs) [B][H] advances by x [B][I] at x0 (work sized for T = 1). */
@@ -50,6 +53,8 @@ export function lstmBackward(c: LayerCall): void {
   w.fill(0, ch, cc + BH);
   for (let k = T; k >= 1; k--) {
     const Gk = G + (k - 1) * 4 * BH, Dk = D + (k - 1) * 4 * BH, Uk = U + (k - 1) * BH, cp = (k - 1) * BH;
+    const cut = c.window > 0 && (k - 1) % c.window === 0;
+    maskRoute(c, k, w, ch, cc);
     for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
       const e = r * H + j, i = r * H4 + j;
       const gh = dh[(k - 1) * BH + e]! + w[ch + e]!, u = w[Uk + e]!;
@@ -61,8 +66,9 @@ export function lstmBackward(c: LayerCall): void {
       w[Dk + i + 3 * H] = gh * u * dAct(ra, og);
       w[cc + e] = gc * fg;
     }
-    if (c.window > 0 && (k - 1) % c.window === 0) w.fill(0, ch, cc + BH);
+    if (cut) w.fill(0, ch, cc + BH);
     else rowsTimesT(B, H, H4, w, Dk, H4, p, R, H4, w, ch, H, false);
+    maskRejoin(c, k, w, ch, cc, cut);
   }
   const gR = g0 + I * H4, gb = gR + H * H4;
   for (let k = 1; k <= T; k++) {

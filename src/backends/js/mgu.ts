@@ -2,7 +2,7 @@
 //   f = ra(x·Kf + h·Rf + bf),  q = f ⊙ h,  n = act(x·Kn + q·Rn + bn),  h′ = (1 − f) ⊙ h + f ⊙ n
 // Work: F, N, Q [T][B][H], D [T][B][2H] = [df dn], then g, s, carry [B][H]. Float64.
 
-import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
+import { act1, dAct, gradTimes, maskHold, maskRejoin, maskRoute, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
 /** One step: F, N, Q at fo in work; the new state into out at o0 from hs at hp. */
 function cell(c: LayerCall, x0: number, hs: Float64Array, hp: number, out: Float64Array, o0: number, fo: number, T: number): void {
@@ -27,7 +27,10 @@ function cell(c: LayerCall, x0: number, hs: Float64Array, hp: number, out: Float
 /** h[1..T] from h[0] and x. */
 export function mguForward(c: LayerCall): void {
   const BH = c.B * c.H;
-  for (let k = 1; k <= c.T; k++) cell(c, c.x0 + (k - 1) * c.xs, c.hs, (k - 1) * BH, c.hs, k * BH, (k - 1) * BH, c.T);
+  for (let k = 1; k <= c.T; k++) {
+    cell(c, c.x0 + (k - 1) * c.xs, c.hs, (k - 1) * BH, c.hs, k * BH, (k - 1) * BH, c.T);
+    maskHold(c, k);
+  }
 }
 
 /** One step in place: the state hs [B][H] advances by x [B][I] at x0. */
@@ -44,7 +47,8 @@ export function mguBackward(c: LayerCall): void {
   const F = 0, N = T * BH, Q = 2 * T * BH, D = 3 * T * BH, G = 5 * T * BH, S = G + BH, carry = S + BH;
   work.fill(0, carry, carry + BH);
   for (let k = T; k >= 1; k--) {
-    const o = (k - 1) * BH, Dk = D + (k - 1) * BH * 2;
+    const o = (k - 1) * BH, Dk = D + (k - 1) * BH * 2, cut = c.window > 0 && (k - 1) % c.window === 0;
+    maskRoute(c, k, work, carry);
     for (let e = 0; e < BH; e++) work[G + e] = dh[o + e]! + work[carry + e]!;
     for (let r = 0; r < B; r++) for (let j = 0; j < H; j++) {
       const e = r * H + j;
@@ -56,8 +60,9 @@ export function mguBackward(c: LayerCall): void {
       work[Dk + r * H2 + j] = (ge * (n - h) + se * h) * dAct(c.recAct, f);
       work[carry + e] = ge * (1 - f) + se * f;
     }
-    if (c.window > 0 && (k - 1) % c.window === 0) work.fill(0, carry, carry + BH);
+    if (cut) work.fill(0, carry, carry + BH);
     else rowsTimesT(B, H, H, work, Dk, H2, p, R, H2, work, carry, H, true);
+    maskRejoin(c, k, work, carry, -1, cut);
   }
   for (let k = 1; k <= T; k++) {
     const o = (k - 1) * BH, Dk = D + (k - 1) * BH * 2;

@@ -4,7 +4,7 @@
 //             gK += Σ x[k]ᵀ·da[k],  gR += Σ h[k-1]ᵀ·da[k],  gb += Σ da,  dx[k] = da[k]·Kᵀ
 // Work: da [T][B][H], carry [B][H].
 
-import { act1, dAct, gradTimes, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
+import { act1, dAct, gradTimes, maskHold, maskRejoin, maskRoute, rowsTimes, rowsTimesT, type LayerCall } from './layer.js';
 
 function cell(c: LayerCall, x0: number, hp: number, out: Float64Array, o0: number, hs: Float64Array): void {
   const { B, I, H, p, p0 } = c;
@@ -17,7 +17,10 @@ function cell(c: LayerCall, x0: number, hp: number, out: Float64Array, o0: numbe
 /** h[1..T] from h[0] and x. */
 export function simpleForward(c: LayerCall): void {
   const BH = c.B * c.H;
-  for (let k = 1; k <= c.T; k++) cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, c.hs, k * BH, c.hs);
+  for (let k = 1; k <= c.T; k++) {
+    cell(c, c.x0 + (k - 1) * c.xs, (k - 1) * BH, c.hs, k * BH, c.hs);
+    maskHold(c, k);
+  }
 }
 
 /** One step in place: the state hs [B][H] advances by x [B][I] at x0. */
@@ -33,10 +36,12 @@ export function simpleBackward(c: LayerCall): void {
   const BH = B * H, carry = T * BH;
   work.fill(0, carry, carry + BH);
   for (let k = T; k >= 1; k--) {
-    const d = (k - 1) * BH;
+    const d = (k - 1) * BH, cut = c.window > 0 && (k - 1) % c.window === 0;
+    maskRoute(c, k, work, carry);
     for (let e = 0; e < BH; e++) work[d + e] = (dh[d + e]! + work[carry + e]!) * dAct(c.act, hs[k * BH + e]!);
-    if (c.window > 0 && (k - 1) % c.window === 0) work.fill(0, carry, carry + BH);
+    if (cut) work.fill(0, carry, carry + BH);
     else rowsTimesT(B, H, H, work, d, H, p, p0 + I * H, H, work, carry, H, false);
+    maskRejoin(c, k, work, carry, -1, cut);
   }
   for (let k = 1; k <= T; k++) {
     const d = (k - 1) * BH;

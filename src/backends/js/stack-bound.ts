@@ -22,10 +22,12 @@ export class JsStackWork {
   /** Forward, loss and BPTT for samples [n0, n0 + B) of the current order; grads written into `grads`. */
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
-    const { I, O } = this.d;
+    // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
+    const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
-    const { x, t } = this.data.arrays(false);
-    const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T }, kind, s, window, params, this.g, flow);
+    const { x, t, m, sw } = this.data.arrays(false);
+    const weights = m || sw ? { weights: { m, m0: n0, ms: n, sw, sw0: n0 } } : {};
+    const L = this.stack.lossGrad({ x, x0: n0 * I, xs: n * I, t, t0: n0 * O, ts: n * O, B, T, ...weights }, kind, s, window, params, this.g, flow);
     grads.set(this.g);
     return L;
   }
@@ -35,11 +37,11 @@ export class JsStackWork {
     this.check();
     const { n, T } = this.data;
     const { I, O } = this.d;
-    const { x, t } = this.data.arrays(true);
+    const { x, t, m } = this.data.arrays(true);
     const steps = this.d.seq ? T : 1;
     const yb = new Float64Array(steps * this.maxBatch * O);
     return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
-      this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T }, params, yb, flow);
+      this.stack.predict({ x, x0: n0 * I, xs: n * I, t, t0: 0, ts: 0, B, T, ...(m && { weights: { m, m0: n0, ms: n, sw: null, sw0: 0 } }) }, params, yb, flow);
       return { out: yb, at: 0 };
     });
   }

@@ -58,7 +58,7 @@ export class ThreadedStackWork extends WasmStackWork {
     // Each thread's block starts from zeros in the core: a flow of states is not carried there (the model refuses it first).
     if (flow) throw new ConfigError('data', 'threaded placement', 'data placed with model.place(): states flow on one thread only');
     const { arena } = this.core;
-    const { I, O } = this.d;
+    const { I } = this.d, O = this.data.d.O; // the placed targets' width: O, or 1 (class ids)
     const { n, T } = this.data;
     const { x, t } = this.data.source();
     const xb = x + n0 * I * 4, tb = t + n0 * O * 4;

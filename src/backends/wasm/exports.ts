@@ -34,6 +34,9 @@ export interface CoreExports {
   cellForward(cell: number, blk: number): void;
   cellStep(cell: number, blk: number): void;
   cellBackward(cell: number, blk: number): void;
+  /** The embedding's gather and scatter-add (assembly/embedding.ts). */
+  embeddingForward(x: number, xs: number, B: number, T: number, E: number, V: number, D: number, e: number): void;
+  embeddingBackward(x: number, xs: number, B: number, T: number, gE: number, V: number, D: number, de: number): void;
 }
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
@@ -63,6 +66,8 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   cellForward: 2,
   cellStep: 2,
   cellBackward: 2,
+  embeddingForward: 8,
+  embeddingBackward: 8,
 };
 
 /**

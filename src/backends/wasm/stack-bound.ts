@@ -8,7 +8,7 @@ import type { LossSpec } from '../../losses.js';
 import type { Core } from './core.js';
 import { core } from './core.js';
 import type { WasmPlaced } from './placed.js';
-import { WasmStack } from './stack.js';
+import { UNWEIGHTED, WasmStack } from './stack.js';
 
 /** A stack's workspace over placed data: all or nothing allocated. */
 export class WasmStackWork {
@@ -34,11 +34,13 @@ export class WasmStackWork {
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
     const { arena } = this.core;
-    const { I, O } = this.d;
+    // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
+    const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
-    const { x, t } = this.data.source();
+    const { x, t, m, sw } = this.data.source();
     arena.f32.set(params, this.p >>> 2);
-    const L = this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g, flow);
+    const v = m || sw ? { mask: m && m + n0 * 4, ms: n, sw: sw && sw + n0 * 4 } : UNWEIGHTED;
+    const L = this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g, flow, v);
     grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));
     return L;
   }
@@ -54,7 +56,8 @@ export class WasmStackWork {
     try {
       arena.f32.set(params, this.p >>> 2);
       return outputsInBatches(n, this.maxBatch, steps, O, (n0, B) => {
-        this.stack.predict(this.data.originalX + n0 * I * 4, n * I, B, T, this.p, yb, flow);
+        const m = this.data.originalMask;
+        this.stack.predict(this.data.originalX + n0 * I * 4, n * I, B, T, this.p, yb, flow, m ? { mask: m + n0 * 4, ms: n, sw: 0 } : UNWEIGHTED);
         return { out: arena.f32, at: yb >>> 2 };
       });
     } finally {

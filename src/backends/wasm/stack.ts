@@ -25,7 +25,22 @@ interface LayerMem {
   cs: number;
   work: number;
   dh: number;
+  /** The mask's scratch f32[2][maxB][H] (gradients routed around masked steps). */
+  mwork: number;
 }
+
+/**
+ * Where a batch's step mask and sample weights sit (byte offsets into the core, 0 = none): step k's
+ * B mask values at mask + k·ms floats, the weights f32[B] at sw.
+ */
+export interface Weighting {
+  readonly mask: number;
+  readonly ms: number;
+  readonly sw: number;
+}
+
+/** No mask, every weight 1: the unmasked path. */
+export const UNWEIGHTED: Weighting = { mask: 0, ms: 0, sw: 0 };
 
 /** States, scratch and blocks of a stack for up to maxB samples of T steps (T = 1 with `step` for stepping). */
 export class WasmStack {
@@ -37,6 +52,10 @@ export class WasmStack {
   private readonly blocks: number[];
   private readonly mem: LayerMem[];
   private readonly head: { blk: number; y: number; work: number; out: number };
+  /** The embedding's vectors e and their gradients de, f32[T][maxB][dim] each, when the inputs are token ids. */
+  private readonly emb: { e: number; de: number } | undefined;
+  /** The ids and params of the last setup, for the embedding's kernels: byte offsets and the ids' step stride. */
+  private call = { x: 0, xs: 0, B: 0, T: 0, p: 0 };
   private disposed = false;
 
   /** `c`: the core whose memory the stack lives in (a thread pool's, for threaded placements). */
@@ -49,23 +68,26 @@ export class WasmStack {
     const offs = this.offsets.layers;
     d.layers.forEach((l, i) => {
       const n = (T + 1) * maxB * l.units * 4, spec = CELL_SPECS[l.cell];
-      sizes.push(W.L_WORDS * 4, n, spec.cellState ? n : 0, spec.work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4);
+      sizes.push(W.L_WORDS * 4, n, spec.cellState ? n : 0, spec.work(maxB, T, offs[i]!.inputs, l.units) * 4, T * maxB * l.units * 4, 2 * maxB * l.units * 4);
     });
     const H = d.layers[d.layers.length - 1]!.units;
     sizes.push(W.HD_WORDS * 4, T * maxB * d.O * 4, e.headWorkFloats(H, d.O) * 4, 8);
+    if (d.embedding) sizes.push(T * maxB * d.embedding.dim * 4, T * maxB * d.embedding.dim * 4);
     this.blocks = this.core.arena.allocAll(sizes, argument);
     this.mem = d.layers.map((_, i) => {
-      const [blk, hs, cs, work, dh] = this.blocks.slice(5 * i, 5 * i + 5) as [number, number, number, number, number];
-      return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh };
+      const [blk, hs, cs, work, dh, mwork] = this.blocks.slice(6 * i, 6 * i + 6) as [number, number, number, number, number, number];
+      return { blk, hs, cs: CELL_SPECS[d.layers[i]!.cell].cellState ? cs : 0, work, dh, mwork };
     });
-    const [blk, y, work, out] = this.blocks.slice(5 * d.layers.length) as [number, number, number, number];
+    const [blk, y, work, out, eb, deb] = this.blocks.slice(6 * d.layers.length) as [number, number, number, number, number?, number?];
     this.head = { blk, y, work, out };
+    this.emb = d.embedding ? { e: eb!, de: deb! } : undefined;
   }
 
   /** Write every block for a call on B samples of T steps with x at byte offset x (step stride xs floats). */
   private setup(x: number, xs: number, B: number, T: number, window: number, p: number, g: number): void {
     const { i32 } = this.core.arena;
     const offs = this.offsets.layers;
+    this.call = { x, xs, B, T, p };
     for (let i = 0; i < this.mem.length; i++) {
       const l = this.d.layers[i]!, m = this.mem[i]!, below = i === 0 ? null : this.mem[i - 1]!, I = offs[i]!.inputs;
       const w = m.blk >>> 2;
@@ -88,7 +110,39 @@ export class WasmStack {
       i32[w + W.L_DX] = below ? below.dh : 0;
       // A many-to-one head writes the top layer's dh at the last step only; the layers below get dx at every step.
       i32[w + W.L_DH_FROM] = i === this.mem.length - 1 && !this.d.seq ? T - 1 : 0;
+      i32[w + W.L_MASK] = 0;
+      i32[w + W.L_MWORK] = m.mwork;
     }
+    if (this.emb) this.setupEmbedding(B, g);
+  }
+
+  /** With token ids in, the first layer reads the looked-up vectors and writes their gradients de for the scatter-add. */
+  private setupEmbedding(B: number, g: number): void {
+    const w = this.mem[0]!.blk >>> 2, { i32 } = this.core.arena;
+    i32[w + W.L_X] = this.emb!.e;
+    i32[w + W.L_XS] = B * this.d.embedding!.dim;
+    i32[w + W.L_DX] = g ? this.emb!.de : 0;
+  }
+
+  /** e = E[ids] for the last setup's batch (nothing without an embedding). */
+  private embed(T: number): void {
+    const emb = this.d.embedding, c = this.call;
+    if (emb) this.core.exports.embeddingForward(c.x, c.xs, c.B, T, c.p + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.e);
+  }
+
+  /** Point every block at a batch's mask and weights: every layer holds its state at masked steps; a sequence head skips their loss, and weighs its rows (norm: the rows a mean loss averages over, 0 for a sum). */
+  private setupWeighting(v: Weighting, norm: number): void {
+    const { i32 } = this.core.arena;
+    for (const m of this.mem) {
+      i32[(m.blk >>> 2) + W.L_MASK] = v.mask;
+      i32[(m.blk >>> 2) + W.L_MS] = v.ms;
+    }
+    const h = this.head.blk >>> 2;
+    // Keras's rule: the mask of a many-to-one model ends at the layer; only a sequence's loss is masked.
+    i32[h + W.HD_MASK] = this.d.seq ? v.mask : 0;
+    i32[h + W.HD_MS] = v.ms;
+    i32[h + W.HD_SW] = v.sw;
+    i32[h + W.HD_NORM] = norm;
   }
 
   private setupHead(B: number, T: number, p: number, g: number, t: number, ts: number, loss: LossSpec, s: number): void {
@@ -112,10 +166,14 @@ export class WasmStack {
     i32[w + W.HD_DH] = top.dh;
     i32[w + W.HD_OUT] = this.head.out;
     i32[w + W.HD_WORK] = this.head.work;
+    i32[w + W.HD_MASK] = 0;
+    i32[w + W.HD_SW] = 0;
+    i32[w + W.HD_NORM] = 0;
   }
 
   private forward(B: number, T: number, flow?: StateFlow): void {
     const e = this.core.exports;
+    this.embed(T);
     for (let i = 0; i < this.mem.length; i++) {
       this.start(i, B, flow?.from ?? null);
       e.cellForward(this.codes[i]!, this.mem[i]!.blk);
@@ -163,26 +221,30 @@ export class WasmStack {
   }
 
   /** Outputs of B samples of T steps (x at byte offset x, step stride xs floats) into y (byte offset, [Tout][B][O]); states flow as `flow` says. */
-  predict(x: number, xs: number, B: number, T: number, p: number, y: number, flow?: StateFlow): void {
+  predict(x: number, xs: number, B: number, T: number, p: number, y: number, flow?: StateFlow, v: Weighting = UNWEIGHTED): void {
     this.check(B, T);
     this.setup(x, xs, B, T, 0, p, 0);
     this.setupHead(B, T, p, 0, 0, 0, LOSS_SPECS.mse, 1); // the loss is not read by headForward
+    if (v.mask) this.setupWeighting(v, 0);
     this.forward(B, T, flow);
     this.core.arena.i32[(this.head.blk >>> 2) + W.HD_Y] = y;
     this.core.exports.headForward(this.head.blk);
   }
 
   /** Loss (scaled by s) of one batch, with ∂L/∂params written over the floats at g. Pointers are byte offsets. */
-  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number, flow?: StateFlow): number {
+  lossGrad(x: number, xs: number, t: number, ts: number, B: number, T: number, loss: LossSpec, s: number, window: number, p: number, g: number, flow?: StateFlow, v: Weighting = UNWEIGHTED): number {
     const e = this.core.exports;
     // prepare's words without its returned lists: a training call allocates nothing on the JS heap.
     this.check(B, T);
     this.setup(x, xs, B, T, window, p, g);
     this.setupHead(B, T, p, g, t, ts, loss, s);
+    if (v.mask || v.sw) this.setupWeighting(v, loss.mean === 'none' ? 0 : B * (this.d.seq ? T : 1));
     this.forward(B, T, flow);
     e.headLossGrad(this.head.blk);
     this.core.arena.f32.fill(0, g >>> 2, (g >>> 2) + this.offsets.head);
     for (let i = this.mem.length - 1; i >= 0; i--) e.cellBackward(this.codes[i]!, this.mem[i]!.blk);
+    const emb = this.d.embedding;
+    if (emb) e.embeddingBackward(x, xs, B, T, g + this.offsets.embedding * 4, emb.vocab, emb.dim, this.emb!.de);
     if (flow?.d0) this.carries(B, T, flow.d0);
     return this.core.arena.f64[this.head.out >>> 3]!;
   }
@@ -224,6 +286,7 @@ export class WasmStack {
   step(): void {
     if (this.disposed) throw new DisposedError('stack binding');
     const e = this.core.exports;
+    this.embed(1);
     for (let i = 0; i < this.mem.length; i++) e.cellStep(this.codes[i]!, this.mem[i]!.blk);
     e.headForward(this.head.blk);
   }

@@ -1,0 +1,73 @@
+import { beforeAll, expect, test } from 'vitest';
+import { coreFeatures, ElmanRNN, init, type Sequences } from '../../src/index.js';
+
+// The simple cell's step runs its pre-activation b + x·K + h·R as one register block per 4 rows × 8
+// columns (mmAffine in assembly/matmul.ts) and the head h·Wo + bo through mm. Both promise the
+// float32 sums fillRows + mm + mm made: each output starts from its bias and adds every rounded
+// product in order (inputs, then the recurrent terms), each add rounded. With a linear hidden
+// activation and a linear output nothing else touches the values, so a float32 oracle written
+// here (Math.fround after every multiply and add) must give the network's outputs bit for bit.
+// Sizes cover full blocks and every tail: rows 4k and 4k + 1..3, columns 8k, 8k + 4, + 1..3.
+
+beforeAll(() => init(undefined, { relaxedSimd: false })); // the plain SIMD core: a multiply and an add, each rounded
+
+const f = Math.fround;
+
+/** A float32 stream of rough values (every bit of the mantissa in use), from a seeded LCG. */
+function rough(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return f((s / 2 ** 32 - 0.5) * 1.3);
+  };
+}
+
+/** Outputs [samples][O] of the Elman network at its last step, by the order of sums the kernels promise. */
+function oracle(x: Float32Array, n: number, T: number, I: number, H: number, O: number, w: { K: number[][]; R: number[][]; b: number[]; Wo: number[][]; bo: number[] }): Float32Array {
+  const y = new Float32Array(n * O);
+  for (let r = 0; r < n; r++) {
+    let h = new Array<number>(H).fill(0);
+    for (let k = 0; k < T; k++) {
+      const next = new Array<number>(H);
+      for (let j = 0; j < H; j++) {
+        let c = w.b[j]!;
+        for (let i = 0; i < I; i++) c = f(c + f(x[(k * n + r) * I + i]! * w.K[i]![j]!));
+        for (let i = 0; i < H; i++) c = f(c + f(h[i]! * w.R[i]![j]!));
+        next[j] = c;
+      }
+      h = next;
+    }
+    for (let o = 0; o < O; o++) {
+      let c = w.bo[o]!;
+      for (let j = 0; j < H; j++) c = f(c + f(h[j]! * w.Wo[j]![o]!));
+      y[r * O + o] = c;
+    }
+  }
+  return y;
+}
+
+test.each([
+  // I, H, O, samples, steps
+  [3, 8, 2, 8, 4],
+  [2, 13, 3, 7, 3],
+  [5, 21, 1, 10, 5],
+  [1, 1, 1, 3, 2],
+  [4, 36, 9, 13, 2],
+] as const)('I %i, H %i, O %i, %i samples × %i steps: the outputs of a linear Elman network are the float32 oracle\'s bit for bit', (I, H, O, n, T) => {
+  expect(coreFeatures().relaxedSimd).toBe(false);
+  const next = rough(I * 1000 + H * 10 + O);
+  const mat = (a: number, b: number) => Array.from({ length: a }, () => Array.from({ length: b }, next));
+  const w = { K: mat(I, H), R: mat(H, H).map((row) => row.map((v) => f(v / Math.sqrt(H)))), b: mat(1, H)[0]!, Wo: mat(H, O), bo: mat(1, O)[0]! };
+  const x = Float32Array.from({ length: T * n * I }, next);
+  const model = new ElmanRNN({ inputSize: I, hiddenSize: H, outputSize: O, activation: 'linear', backend: 'wasm' });
+  try {
+    model.weights = { kernel: w.K, recurrentKernel: w.R, bias: w.b, outputKernel: w.Wo, outputBias: w.bo };
+    const data: Sequences = { samples: n, steps: T, inputSize: I, outputSize: O, x, targets: new Float32Array(n * O) };
+    const got = model.predict(data), want = oracle(x, n, T, I, H, O, w);
+    const differ = [...got].flatMap((v, i) => (Object.is(v, want[i]) ? [] : [`y[${i}] = ${v}, oracle ${want[i]}`]));
+    expect(differ.slice(0, 5)).toEqual([]);
+    expect(got.length).toBe(n * O);
+  } finally {
+    model.dispose();
+  }
+});
