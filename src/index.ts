@@ -50,4 +50,4 @@ export { sample, type Samplable, type SampleOptions } from './models/sample.js';
 export type { EmbeddingSpec } from './stack-spec.js';
 // Issue 19: users' arrays in and out (nested or typed with a shape), evaluate with metrics.
 export { type ArrayData, type DataInput, type NestedInputs, type NestedTargets, type Shaped, type ShapedInput } from './data/arrays.js';
-export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName } from './training/evaluate.js';
+export { evaluate, METRICS, type EvaluateOptions, type Evaluation, type MetricName, type MetricSpec } from './training/evaluate.js';

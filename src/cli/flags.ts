@@ -13,6 +13,7 @@ export const elmanFlags = {
   'validation-split': { type: 'string' },
   patience: { type: 'string' },
   'clip-norm': { type: 'string' },
+  'clip-value': { type: 'string' },
   truncate: { type: 'string' },
   'test-samples': { type: 'string' },
 } as const;

@@ -11,7 +11,7 @@ import type { Values } from './flags.js';
 const TRAIN_FLAGS = (v: Values): FlagMap => ({
   epochs: ['--epochs', v.epochs], batchSize: ['--batch-size', v['batch-size']], shuffle: ['--shuffle', v.shuffle],
   validationSplit: ['--validation-split', v['validation-split']], patience: ['--patience', v.patience],
-  clipNorm: ['--clip-norm', v['clip-norm']], truncate: ['--truncate', v.truncate], loss: ['--loss', v.loss],
+  clipNorm: ['--clip-norm', v['clip-norm']], clipValue: ['--clip-value', v['clip-value']], truncate: ['--truncate', v.truncate], loss: ['--loss', v.loss],
 });
 
 const DEFAULT_LENGTH: Record<TaskName, number> = { countOnes: 10, binaryAddition: 8, sineWave: 20, parity: 10, forecast: 24 };
@@ -31,7 +31,7 @@ export const elmanHelp = `elman train --model ${RECURRENT_MODELS.join('|')} --ta
   --loss NAME             ${ELMAN_LOSSES.join(' | ')}   [the task's: bce for bits, mse otherwise]
   --optimizer NAME --lr X ...                   as for the counter   [rmsprop, lr 0.01]
   --epochs 20 --log-every 1
-  --batch-size 100 --shuffle SEED --validation-split F --patience P --clip-norm X --truncate W
+  --batch-size 100 --shuffle SEED --validation-split F --patience P --clip-norm X --clip-value V --truncate W
   --test-samples 1000     held-out samples (drawn after the training data) for the accuracy`;
 
 /** The network and training flags of `elman train --model elman|gru|lstm`, validated: shared by the shipped tasks and `--data`. */
@@ -46,7 +46,7 @@ export interface NetConfig {
   backend: BackendName | undefined;
   batchSize: number;
   seed: number;
-  train: Pick<TrainOptions<unknown, ElmanLossName>, 'shuffle' | 'validationSplit' | 'patience' | 'clipNorm' | 'truncate'>;
+  train: Pick<TrainOptions<unknown, ElmanLossName>, 'shuffle' | 'validationSplit' | 'patience' | 'clipNorm' | 'clipValue' | 'truncate'>;
 }
 
 /** Validate the network's and the loop's flags (every one before any work). */
@@ -68,6 +68,7 @@ export function netFlags(v: Values, optimizerFrom: (v: Values, name: string, fal
   const validationSplit = num('validation-split', v['validation-split']);
   const patience = int('patience', v.patience, 1);
   const clipNorm = num('clip-norm', v['clip-norm']);
+  const clipValue = num('clip-value', v['clip-value']);
   const truncate = int('truncate', v.truncate, 1);
   const optimizer = optimizerFrom(v, optimizerName, optimizerName === 'rmsprop' ? 0.01 : undefined);
   const train = {
@@ -75,6 +76,7 @@ export function netFlags(v: Values, optimizerFrom: (v: Values, name: string, fal
     ...(validationSplit !== undefined && { validationSplit }),
     ...(patience !== undefined && { patience }),
     ...(clipNorm !== undefined && { clipNorm }),
+    ...(clipValue !== undefined && { clipValue }),
     ...(truncate !== undefined && { truncate }),
   };
   return { layers, hidden, activation, optimizer, optimizerName, epochs, logEvery, backend, batchSize, seed, train };

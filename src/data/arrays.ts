@@ -57,6 +57,12 @@ export interface ArrayData {
   readonly x: NestedInputs | ShapedInput;
   /** Targets: `[samples][outputs]` or `[samples][steps][outputs]` nested, or `{ data, shape }` of either shape. */
   readonly y?: NestedTargets | ShapedInput;
+  /** A length per sample, padded data (as Sequences' `lengths`). */
+  readonly lengths?: ArrayLike<number>;
+  /** A 0/1 step mask `[samples][steps]`, nested or flat (as Sequences' `mask`). */
+  readonly mask?: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
+  /** A weight per sample (as Sequences' `sampleWeights`). */
+  readonly sampleWeights?: ArrayLike<number>;
 }
 
 /**
@@ -98,7 +104,18 @@ export function predictInputs(input: unknown): { data: ArrayData; form: ArrayFor
   if (Array.isArray(input)) return { data: { x: input }, form: 'nested', names: { x: 'data', y: 'y' } };
   if (isShaped(input)) return { data: { x: input }, form: 'shaped', names: { x: 'data', y: 'y' } };
   const form = arrayForm(input);
-  return form && { data: { x: (input as ArrayData).x }, form, names: { x: 'x', y: 'y' } };
+  return form && { data: { x: (input as ArrayData).x, ...weighting(input as ArrayData) }, form, names: { x: 'x', y: 'y' } };
+}
+
+/** The lengths, mask (a nested one flattened) and sample weights users' arrays carry, as Sequences takes them (checked there). */
+function weighting(data: ArrayData): Pick<Sequences, 'lengths' | 'mask' | 'sampleWeights'> {
+  const m = data.mask;
+  const nested = m !== null && typeof m === 'object' && m.length > 0 && typeof m[0] === 'object';
+  return {
+    ...(data.lengths !== undefined && { lengths: data.lengths }),
+    ...(m !== undefined && { mask: nested ? Array.from(m as ArrayLike<ArrayLike<number>>).flatMap((row) => Array.from(row ?? [])) : (m as ArrayLike<number>) }),
+    ...(data.sampleWeights !== undefined && { sampleWeights: data.sampleWeights }),
+  };
 }
 
 /**
@@ -115,10 +132,10 @@ export function toSequences(data: ArrayData, expect?: Expect, names: { readonly 
   if (data.y === undefined) {
     if (!expect) throw new ConfigError(yName, undefined, 'given: targets to train or evaluate on');
     const t = byteSize(xName, data.x, [expect.perStep ? x.steps : 1, x.samples, expect.outputSize, 4], { kind: 'shape' }) / 4;
-    return { ...x, outputSize: expect.outputSize, targets: new Float32Array(t), targetsPerStep: expect.perStep, form };
+    return { ...x, outputSize: expect.outputSize, targets: new Float32Array(t), targetsPerStep: expect.perStep, form, ...weighting(data) };
   }
   const y = isShaped(data.y) ? shapedTargets(data.y, yName, x.samples, x.steps) : nestedTargets(data.y as NestedTargets, yName, x.samples, x.steps);
-  return { ...x, ...y, form };
+  return { ...x, ...y, form, ...weighting(data) };
 }
 
 /** Model outputs, time-major f32[Tout][samples][width], back in the form the inputs came in (Tout = steps, or 1 with `perStep` false). */

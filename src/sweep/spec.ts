@@ -82,6 +82,8 @@ export interface TrainSpec {
   shuffle?: boolean | number;
   /** Clip each update's gradient to this L2 norm. */
   clipNorm?: number;
+  /** Clip each gradient element to [−clipValue, clipValue] (not with clipNorm). */
+  clipValue?: number;
   /** Early stopping after this many epochs without a lower loss. */
   patience?: number;
   /** Truncated BPTT window, in steps. */

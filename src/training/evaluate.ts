@@ -11,8 +11,11 @@ import { isPlaced, type PlacedData, type Trainable } from '../models/model.js';
 import { Recurrent } from '../models/recurrent.js';
 import type { OutputActivation } from '../types.js';
 
-/** One metric: a mean over the values (or rows) of outputs y against targets t, both time-major. */
-interface MetricSpec {
+/**
+ * One metric: a mean over the values (or rows) of outputs y against targets t, both time-major.
+ * @category Training
+ */
+export interface MetricSpec {
   /** One line for docs. */
   readonly doc: string;
   /** The metric of outputs y against targets t (same layout, rows of O values), for a head `outAct`. */
@@ -23,20 +26,17 @@ interface MetricSpec {
  * The metrics `evaluate` computes, by name (Keras's names and meanings).
  * @category Training
  */
-export const METRICS = {
-  /** Mean squared error over every output value. */
+export const METRICS: Readonly<Record<MetricName, MetricSpec>> = {
   mse: { doc: 'mean of (y − t)² over every output value', value: (y, t) => meanOf(y.length, (i) => (y[i]! - t[i]!) ** 2) },
-  /** Mean absolute error over every output value. */
   mae: { doc: 'mean of |y − t| over every output value', value: (y, t) => meanOf(y.length, (i) => Math.abs(y[i]! - t[i]!)) },
-  /** Share of right answers: per row by argmax for a softmax head, per value at 0.5 for a sigmoid head. */
   accuracy: { doc: 'share right: argmax per row (softmax head), or per value at 0.5 (sigmoid head)', value: accuracyOf },
-} as const satisfies Record<string, MetricSpec>;
+};
 
 /**
- * A metric name: a key of METRICS.
+ * A metric name, a key of METRICS: mean squared error, mean absolute error, or the share of right answers.
  * @category Training
  */
-export type MetricName = keyof typeof METRICS;
+export type MetricName = 'mse' | 'mae' | 'accuracy';
 
 /**
  * Options of `evaluate`.
@@ -53,7 +53,16 @@ export interface EvaluateOptions<L extends string = string> {
  * What `evaluate` returns: the loss, and each metric asked for.
  * @category Training
  */
-export type Evaluation = { loss: number } & Partial<Record<MetricName, number>>;
+export interface Evaluation {
+  /** The loss, as `lossAndGrad` computes it. */
+  loss: number;
+  /** Mean squared error, when asked for. */
+  mse?: number;
+  /** Mean absolute error, when asked for. */
+  mae?: number;
+  /** Share of right answers, when asked for. */
+  accuracy?: number;
+}
 
 function meanOf(n: number, f: (i: number) => number): number {
   let sum = 0;
@@ -99,7 +108,7 @@ function outputsOf(model: object, data: Sequences): { y: Float32Array; outAct: O
  * @category Training
  */
 export function evaluate<W, L extends string>(model: Trainable<W, L>, data: DataInput | PlacedData, options: EvaluateOptions<L> = {}): Evaluation {
-  checkKeys('options', options, ['loss', 'metrics']);
+  checkKeys('evaluate options', options, ['loss', 'metrics']);
   const loss = options.loss ?? model.defaultLoss;
   if (!model.losses.includes(loss)) throw new ConfigError('loss', loss, `one of ${model.losses.join(', ')}`);
   const metrics = options.metrics ?? [];

@@ -48,7 +48,7 @@ test('every argument is checked before any training: a bad value for the last ru
   const r = await cli('plot', '--out', join(dir, 'late'), '--optimizer', 'sgd,rmsprop,nadam');
   expect(r.code).toBe(2);
   expect(r.out).toEqual([]);
-  expect(r.err).toEqual(['elman: --optimizer must be one of sgd, momentum, rmsprop, rprop, adam, got "nadam"']);
+  expect(r.err).toEqual(['elman: --optimizer must be one of sgd, momentum, rmsprop, rprop, adam, adagrad, got "nadam"']);
 });
 
 test.each([

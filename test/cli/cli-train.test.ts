@@ -143,6 +143,8 @@ describe('bad flags exit non-zero with one line naming them', () => {
     [['train', '--task', 'parity', '--shuffle', '1e12'], '--shuffle'],
     [['train', '--task', 'parity', '--validation-split', '2'], '--validation-split'],
     [['train', '--task', 'parity', '--clip-norm', '-1'], '--clip-norm'],
+    [['train', '--task', 'parity', '--clip-value', '0'], '--clip-value'],
+    [['train', '--task', 'parity', '--clip-value', '1', '--clip-norm', '1'], '--clip-value'],
     [['train', '--task', 'parity', '--length', '100000'], '--length'],
     [['train', '--task', 'binaryAddition', '--length', '60'], '--length'],
     [['train', '--plot', '/proc/no-such/x'], '--plot'],

@@ -72,6 +72,6 @@ test('options are checked by name', () => {
   const data = countOnes({ samples: 4, length: 3, rng: new RandomState(1) });
   expect(() => evaluate(m, data, { loss: 'bce' as 'sse' })).toThrow(expect.objectContaining({ argument: 'loss' }));
   expect(() => evaluate(m, data, { metrics: ['f1' as 'mae'] })).toThrow(expect.objectContaining({ argument: 'metrics[0]' }));
-  expect(() => evaluate(m, data, { metric: ['mae'] } as never)).toThrow(expect.objectContaining({ argument: 'options.metric' }));
+  expect(() => evaluate(m, data, { metric: ['mae'] } as never)).toThrow(expect.objectContaining({ argument: 'evaluate options.metric' }));
   expect(() => evaluate(m, m.place(data), { metrics: ['mae'] })).toThrow(expect.objectContaining({ argument: 'metrics' }));
 });
