@@ -3,7 +3,7 @@
 // gradients clipped to ±5; then text drawn from it one character at a time.
 //   node examples/char-rnn/char-rnn.mjs [--iterations 4000] [--length 300] [--temperature 1]
 import { readFileSync } from 'node:fs';
-import { adagrad, init, RandomState, RNN, train } from 'elman-rnn';
+import { adagrad, init, RNN, sample, tokens, train } from 'elman-rnn';
 
 const hidden = 100;
 const steps = 25;
@@ -24,35 +24,12 @@ function chunks(ids, V, n0, count) {
   return { samples: count, steps, inputSize: V, outputSize: V, x, targets, targetsPerStep: true };
 }
 
-/** The text's distinct characters in code-point order, and the text as their ids. */
-function vocabulary(text) {
-  const chars = [...new Set(text)].sort();
-  const index = new Map(chars.map((c, i) => [c, i]));
-  return { chars, ids: Int32Array.from(text, (c) => index.get(c)) };
-}
-
-/** Draw `length` characters one at a time: feed the last one (one-hot), read the softmax, sharpen it by `temperature`, draw with `rng`. */
-function draw(model, chars, { prime, length, temperature, rng }) {
-  const V = chars.length, x = new Float32Array(V);
-  let out = '', next = chars.indexOf(prime);
-  model.resetState();
-  for (let i = 0; i < length; i++) {
-    x.fill(0);
-    x[next] = 1;
-    const p = Array.from(model.step(x), (q) => q ** (1 / temperature));
-    let u = rng.randomSample() * p.reduce((a, b) => a + b, 0);
-    next = 0;
-    while (next < V - 1 && (u -= p[next]) > 0) next++;
-    out += chars[next];
-  }
-  return out;
-}
-
 export async function run({ iterations = 4000, length = 300, temperature = 1, seed = 1, log = console.log } = {}) {
   await init();
   const text = readFileSync(new URL('./pride-and-prejudice.txt', import.meta.url), 'utf8');
-  const { chars, ids } = vocabulary(text);
-  const V = chars.length;
+  // The text's distinct characters in code-point order, and the text as their ids.
+  const { vocabulary, ids } = tokens(text);
+  const V = vocabulary.size;
   // One-hot in, so the kernel's row v is character v's input weights: min-char-rnn's Wxh, transposed.
   const model = new RNN({ inputSize: V, layers: [{ cell: 'simple', units: hidden }], outputSize: V, outputActivation: 'softmax', returnSequences: true, stateful: true, seed });
   // 'cce' is the mean over a chunk's 25 steps, min-char-rnn's loss their sum: its gradient g / 25. With
@@ -74,7 +51,8 @@ export async function run({ iterations = 4000, length = 300, temperature = 1, se
       n += count;
       log(`iteration ${String(done).padStart(6)}: loss per chunk ${losses.at(-1).toFixed(2)} (a uniform guess: ${(steps * Math.log(V)).toFixed(2)})`);
     }
-    const drawn = draw(model, chars, { prime: ' ', length, temperature, rng: new RandomState(seed) });
+    // One character at a time from a fresh state: feed the last (one-hot), draw from the softmax sharpened by `temperature`.
+    const drawn = vocabulary.decode(sample(model, { prime: vocabulary.encode(' '), length, temperature, seed }));
     log('----');
     log(drawn);
     log('----');
