@@ -95,9 +95,11 @@ export interface LayerWeights {
   recurrentKernel: Float32Array;
   /** Bias `[g·units]`, or `[2][3·units]` for a GRU with resetAfter. */
   bias: Float32Array;
-  /** A bidirectional layer's backward copy: kernel, recurrentKernel and bias shaped as the forward copy's (absent otherwise). */
+  /** A bidirectional layer's backward copy's input weights, shaped as `kernel` (absent otherwise). */
   backwardKernel?: Float32Array;
+  /** The backward copy's recurrent weights, shaped as `recurrentKernel` (absent otherwise). */
   backwardRecurrentKernel?: Float32Array;
+  /** The backward copy's bias, shaped as `bias` (absent otherwise). */
   backwardBias?: Float32Array;
 }
 
