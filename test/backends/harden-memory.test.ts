@@ -7,7 +7,9 @@ import * as elman from '../../dist/index.js';
 
 beforeAll(() => elman.init());
 
-/** Round r's model: sizes cycle with period 105 (7 × 5 × 3), so two cycles reach every live set's peak. */
+/** Round r's model: units, samples, steps and cell cycle together with period PERIOD (a multiple of each), so two cycles reach every live set's peak. */
+const PERIOD = 7 * 5 * 3 * elman.CELLS.length;
+
 function make(r: number): { dispose(): void } {
   const units = 4 + (r % 7), samples = 8 + (r % 5), steps = 4 + (r % 3);
   const m = new elman.RNN({ inputSize: 2, layers: [{ cell: elman.CELLS[r % elman.CELLS.length]!, units }], outputSize: 1 });
@@ -30,11 +32,11 @@ test('memory.buffer.byteLength stays flat under a steady rotating workload, and 
       live.push(make(r));
     }
   };
-  rotate(2 * 105);
+  rotate(2 * PERIOD);
   const warm = exports.memory.buffer.byteLength;
   const sizes: number[] = [];
   for (let i = 0; i < 6; i++) {
-    rotate(105);
+    rotate(PERIOD);
     sizes.push(exports.memory.buffer.byteLength);
   }
   expect(sizes).toEqual(sizes.map(() => warm));
