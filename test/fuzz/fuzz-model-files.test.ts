@@ -6,7 +6,7 @@ import { core, init } from '../../src/backends/wasm/core.js';
 import { ElmanError } from '../../src/errors.js';
 import { ElmanRNN, type ElmanJSON } from '../../src/models/elman.js';
 
-import { acceptedShareEach, note } from '../helpers/fuzz.js';
+import { acceptedShareEach, editPath, note } from '../helpers/fuzz.js';
 
 beforeAll(() => init());
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261129) });
@@ -38,16 +38,7 @@ test('mutated valid files load to an exact round trip or fail with an ElmanError
     fc.property(fc.integer({ min: 0, max: 1000 }), fc.array(fc.tuple(fc.constantFrom(...paths), junk), { maxLength: 3 }), (seed, edits) => {
       // JSON text round trip, as a file would arrive; edits land on own keys, including __proto__.
       const file = JSON.parse(JSON.stringify(valid(seed))) as Record<string, unknown>;
-      for (const [path, value] of edits) {
-        const keys = path.split('.');
-        let target: Record<string, unknown> = file;
-        for (const k of keys.slice(0, -1)) {
-          const next = target[k];
-          if (typeof next !== 'object' || next === null) break;
-          target = next as Record<string, unknown>;
-        }
-        Object.defineProperty(target, keys.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
-      }
+      for (const [path, value] of edits) editPath(file, path, value);
       const r = load(file);
       if (r instanceof ElmanRNN) {
         expect(r.params.every(Number.isFinite)).toBe(true);

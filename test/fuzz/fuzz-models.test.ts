@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as elman from '../../src/index.js';
 import { BusyError, DivergenceError, ElmanError, ElmanRNN, LinearRNN, RandomState, type Sequences } from '../../src/index.js';
-import { fuzzSuite, ok, weird } from '../helpers/fuzz.js';
+import { editPath, fuzzSuite, ok, weird } from '../helpers/fuzz.js';
 
 const fuzz = fuzzSuite('models and training');
 
@@ -185,13 +185,7 @@ describe('fuzz: ElmanRNN', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...paths), weird, fc.boolean()), { maxLength: 3 }), fc.option(fc.dictionary(fc.constantFrom('backend', 'activation', 'seed'), weird, { maxKeys: 2 })), (edits, options) => {
         const file = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
-        for (const [path, value, remove] of edits) {
-          const keys = path.split('.');
-          let target = file;
-          for (const k of keys.slice(0, -1)) target = (typeof target[k] === 'object' && target[k] !== null ? target[k] : target) as Record<string, unknown>;
-          if (remove) delete target[keys.at(-1)!];
-          else Object.defineProperty(target, keys.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
-        }
+        for (const [path, value, remove] of edits) editPath(file, path, value, remove);
         const r = fuzz.run((keep) => keep(ElmanRNN.fromJSON(file as never, (options ?? undefined) as never)));
         if (ok(r)) {
           expect(r.toJSON().config).toEqual((file as { config: unknown }).config);
@@ -268,13 +262,7 @@ describe('fuzz: RNN stacks (simple, GRU, LSTM)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...paths), weird, fc.boolean()), { maxLength: 3 }), (edits) => {
         const file = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
-        for (const [path, value, remove] of edits) {
-          const keys = path.split('.');
-          let target = file;
-          for (const k of keys.slice(0, -1)) target = (typeof target[k] === 'object' && target[k] !== null ? target[k] : target) as Record<string, unknown>;
-          if (remove) delete target[keys.at(-1)!];
-          else Object.defineProperty(target, keys.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
-        }
+        for (const [path, value, remove] of edits) editPath(file, path, value, remove);
         const r = fuzz.run((keep) => keep(elman.RNN.fromJSON(file as never)));
         if (ok(r)) expect(r.params.every(Number.isFinite)).toBe(true);
       }),

@@ -174,6 +174,23 @@ export class Fuzz {
   }
 }
 
+
+/**
+ * Set (or delete) `path` ('config.layers.0') of a parsed file as an own key, even `__proto__`:
+ * descend while the keys lead to objects, then edit the last key where the descent stopped.
+ */
+export function editPath(file: Record<string, unknown>, path: string, value: unknown, remove = false): void {
+  const keys = path.split('.');
+  let target = file;
+  for (const k of keys.slice(0, -1)) {
+    const next = target[k];
+    if (typeof next !== 'object' || next === null) break;
+    target = next as Record<string, unknown>;
+  }
+  if (remove) delete target[keys.at(-1)!];
+  else Object.defineProperty(target, keys.at(-1)!, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** True unless `r` is the ElmanError a case was rejected with. */
 export const ok = <T>(r: T | ElmanError): r is T => !(r instanceof ElmanError);
 
