@@ -8,12 +8,12 @@ import type { LossSpec } from '../losses.js';
 import type { StateFlow } from '../stack-spec.js';
 import { Placement, type BindOptions, type Binding, type PlacedData } from './model.js';
 
-/** A binding that runs mini-batch i per call, and can reorder its samples. */
+/** A binding that runs mini-batch i per call, and can reorder its samples unless their order carries state. */
 export interface BatchBinding extends Binding {
   /** Samples per batch (the last batch may hold fewer). */
   readonly batchSize: number;
-  /** Reorder the samples for the following batches: a permutation of 0..samples−1, or null for the original order. */
-  shuffle(order: Uint32Array | null): void;
+  /** Reorder the samples for the following batches: a permutation of 0..samples−1, or null for the original order; absent when batches continue streams in order. */
+  shuffle?(order: Uint32Array | null): void;
 }
 
 /** What a batch runs on: a backend workspace for batches of up to B samples. */
@@ -62,6 +62,8 @@ export function batchBinding(p: {
   check: () => void;
   /** How each batch of b samples' states start and end (stateful streams, a learned initial state), and what to do with ∂L/∂h[0] after. */
   states?: ((b: number) => { flow: StateFlow; after?: (grads: Float32Array) => void }) | undefined;
+  /** False when sample i of batch j + 1 continues sample i of batch j (stateful streams): the binding offers no shuffle. */
+  reorders?: boolean;
   /** The model's holdings: the binding joins them (and the placement's, for data placed before), so either's dispose frees its scratch. */
   holdings: Holdings<{ dispose(): void }>;
 }): BatchBinding {
@@ -100,11 +102,6 @@ export function batchBinding(p: {
       after?.(grads);
       return L;
     },
-    shuffle: (order) => {
-      check();
-      if (order !== null) checkPermutation(order, n);
-      backend.shuffle(order);
-    },
     dispose: () => {
       if (!live) return;
       live = false;
@@ -114,6 +111,14 @@ export function batchBinding(p: {
       if (owns) placed.dispose();
     },
   };
+  // Reordering is a capability: the training loop refuses `shuffle` by name where it is absent.
+  if (p.reorders !== false) {
+    binding.shuffle = (order) => {
+      check();
+      if (order !== null) checkPermutation(order, n);
+      backend.shuffle(order);
+    };
+  }
   p.holdings.add(binding);
   if (!owns) placement?.attach(binding);
   return binding;

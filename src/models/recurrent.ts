@@ -422,7 +422,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     this.memory.checkStreams(plan.B, data.samples);
     const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = outputSteps(this.dims, data.steps);
-    const binding = batchBinding({
+    return batchBinding({
       placed,
       owns: !own,
       plan,
@@ -434,13 +434,9 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       check: () => this.holdings.check(),
       holdings: this.holdings,
       states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
+      // A stateful model's batches continue its streams in order (Keras: shuffle=False).
+      reorders: !this.stateful,
     });
-    if (this.stateful) {
-      binding.shuffle = () => {
-        throw new ConfigError('shuffle', true, "false: a stateful model's batches continue its streams in order (Keras: shuffle=False)");
-      };
-    }
-    return binding;
   }
 
 

@@ -69,7 +69,7 @@ describe.each(['wasm', 'js'] as const)('on %s', (backend) => {
     const parts = model.bind(data, { loss: 'sse', batchSize: 16 });
     expect([parts.batches, parts.batchLength(3)]).toEqual([4, 2]); // 16 + 16 + 16 + 2
     const order = new Uint32Array(50).map((_, i) => (i * 7) % 50); // 7 is coprime with 50: a permutation
-    parts.shuffle(order);
+    parts.shuffle!(order);
     let sum = 0;
     const acc = new Float64Array(g.length);
     for (let i = 0; i < parts.batches; i++) {

@@ -67,7 +67,7 @@ describe('ElmanRNN weights', () => {
     const base = arena.bytesInUse;
     const m = new ElmanRNN({ inputSize: 2, hiddenSize: 8, outputSize: 1, returnSequences: true });
     const b = m.bind(randomElmanData(3, 20, 5, 2, 1, true), { loss: 'mse', batchSize: 8 });
-    b.shuffle(new Uint32Array(20).map((_, i) => 19 - i));
+    b.shuffle!(new Uint32Array(20).map((_, i) => 19 - i));
     b.lossAndGrad(2);
     expect(arena.bytesInUse).toBeGreaterThan(base);
     m.dispose();

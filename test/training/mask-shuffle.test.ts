@@ -36,7 +36,7 @@ describe.each(['wasm', 'js'] as const)('masks and weights on %s', (backend) => {
     const d: Sequences = { ...randomElmanData(4, S, T, 2, 2, true), mask: MASK.flat(), sampleWeights: WEIGHTS };
     const order = [4, 2, 5, 0, 3, 1];
     const b = model.bind(d, { batchSize: 3, loss: 'mse' });
-    b.shuffle(Uint32Array.from(order));
+    b.shuffle!(Uint32Array.from(order));
     const shuffled = [b.lossAndGrad(0), b.lossAndGrad(1)];
     const g1 = model.grads.slice();
     b.dispose();
