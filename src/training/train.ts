@@ -121,7 +121,9 @@ class Session<W, L extends string> {
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
       // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
       const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));
-      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
+      // A given initial state belongs to this call: its binding is made for it, never cached with the placement.
+      const initialState = o.initialState === undefined ? {} : { initialState: o.initialState };
+      this.binding = isPlaced(trainData) && o.initialState === undefined ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(isPlaced(trainData) ? trainData : place(trainData), { loss, batchSize, truncate, ...initialState }));
       if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
       const P = model.params.length;
