@@ -22,7 +22,7 @@ import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, targetWidth, type ElmanLossName, type LossSpec } from '../losses.js';
 import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { layerWidth, stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { layerWidth, stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims, type StateRows } from '../stack-spec.js';
 import { outputSteps, planFloats, stackPlan, wired } from '../stack-wiring.js';
 import { GivenStarts, ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
@@ -420,7 +420,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const plan = schedule(options, data.samples, data.steps);
     if (own) this.memory.refuseThreads((data as Placement<Placed>).backend);
     this.memory.checkStreams(plan.B, data.samples);
-    const given = this.givenStarts(options.initialState, data, plan.B);
+    const { given, carried } = this.givenStarts(options.initialState, data, plan.B);
     const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = outputSteps(this.dims, data.steps);
     const binding = batchBinding({
@@ -438,6 +438,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       // A stateful model's batches continue its streams in order (Keras: shuffle=False).
       reorders: !this.stateful,
     });
+    // Once bound: a binding that failed leaves the carried state as it was.
+    if (carried) [this.memory.rows, this.memory.streams] = [carried, plan.B];
     return given ? given.follow(binding, plan.B) : binding;
   }
 
@@ -446,22 +448,20 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
    * start from it ([batchSize][units] per layer, replacing the carried state, as predict's does); a
    * stateless model's samples start from their own row ([samples][units]) or all from one ([1][units]).
    */
-  private givenStarts(value: unknown, data: PlacedData | Sequences, B: number): GivenStarts | undefined {
-    if (value === undefined) return undefined;
+  private givenStarts(value: unknown, data: PlacedData | Sequences, B: number): { given?: GivenStarts; carried?: StateRows } {
+    if (value === undefined) return {};
     if (wired(this.dims)) throw new ConfigError('initialState', 'given', 'undefined: repeatVector and bidirectional layers take no initial state');
     if (this.learnInitialState) throw new ConfigError('initialState', 'given', 'undefined: a model that learns its initial state (learnInitialState) trains from that one');
     if (data instanceof Placement && (data.backend as { threads?: number } | undefined)?.threads !== undefined) {
       throw new ConfigError('data', 'threaded placement', 'data placed with model.place(): training from a given initial state runs on one thread');
     }
     if (this.stateful) {
-      const { rows } = readState('initialState', value, this.dims, this.backend, B);
       this.pullStep();
-      [this.memory.rows, this.memory.streams] = [rows, B];
-      return undefined;
+      return { carried: readState('initialState', value, this.dims, this.backend, B).rows };
     }
     const { rows, streams } = readState('initialState', value, this.dims, this.backend);
     if (streams !== 1 && streams !== data.samples) throw new ShapeError('initialState[0].h', value, `have ${data.samples} rows (one per sample) or 1 (for every sample)`, `${streams} rows`);
-    return new GivenStarts(rows, streams > 1, this.dims, this.backend, B);
+    return { given: new GivenStarts(rows, streams > 1, this.dims, this.backend, B) };
   }
 
 
