@@ -231,6 +231,31 @@ function mmTRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M:
   }
 }
 
+/**
+ * C[K][N] += Σ over T steps of A[t]ᵀ·Bm[t], where step t's B rows of A start `as` floats after step
+ * t − 1's (rows lda apart) and Bm's T·B rows are ldb apart: the input-weight gradient of a layer.
+ * One mmT over all rows when they are evenly spaced (one row per step, or steps packed), else a call
+ * per step; each sum runs over the rows in the same order either way: same bits.
+ */
+export function mmTSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  if (B == 1) mmT(A, as, Bm, ldb, C, ldc, T, K, N);
+  else if (as == B * lda) mmT(A, lda, Bm, ldb, C, ldc, T * B, K, N);
+  else for (let t = 0; t < T; t++) mmT(A + (<usize>(t * as) << 2), lda, Bm + (<usize>(t * B * ldb) << 2), ldb, C, ldc, B, K, N);
+}
+
+/**
+ * C[t] = bias + A[t]·Bm for T steps of B rows (A's steps `as` floats apart, rows lda apart; C's T·B
+ * rows ldc apart): every step's input part of a pre-activation at once, outside the recurrence.
+ * Adding h·R afterwards with mm(…, acc) gives mmAffine's bits (bias, then the input terms, stored,
+ * then the recurrent terms, each in order); one product when the rows are evenly spaced.
+ */
+export function mmBiasSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, bias: usize, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  fillRows(C, ldc, T * B, bias, N);
+  if (B == 1) mm(A, as, Bm, ldb, C, ldc, T, K, N, true);
+  else if (as == B * lda) mm(A, lda, Bm, ldb, C, ldc, T * B, K, N, true);
+  else for (let t = 0; t < T; t++) mm(A + (<usize>(t * as) << 2), lda, Bm, ldb, C + (<usize>(t * B * ldc) << 2), ldc, B, K, N, true);
+}
+
 /** c[n] += Σm A[m][n] over M contiguous rows of N floats. */
 export function colSum(A: usize, M: i32, N: i32, c: usize): void {
   colSumS(A, N, M, N, c);
