@@ -437,8 +437,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       states: given ? (b) => ({ flow: given.flow(b) }) : this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
       // A stateful model's batches continue its streams in order (Keras: shuffle=False).
       reorders: !this.stateful,
-      // A learned initial state's gradient is summed in TypeScript after each batch.
-      inCore: !this.learnInitialState,
+      // A learned initial state's gradient is summed in TypeScript after each batch; given rows follow `lossAndGrad`'s batch index.
+      inCore: !this.learnInitialState && !given,
     });
     // Once bound: a binding that failed leaves the carried state as it was.
     if (carried) [this.memory.rows, this.memory.streams] = [carried, plan.B];
