@@ -69,7 +69,14 @@ describe.each(['wasm', 'js'] as const)('train from a given initial state on %s',
 
   test('stateless, one row per sample: the same bits as a stateful model set to those rows, full batch', () => {
     const stateless = make(), stateful = make(true);
+    // The first loss is predict's from the same rows (another path: predict's initialState), its mse summed in float64.
+    const y = stateless.predict(data, { initialState: stateOf(N) }) as Float32Array;
+    const mseOf = (out: Float32Array) => out.reduce((sum, v, i) => sum + (v - data.targets[i]!) ** 2, 0) / out.length;
+    const mse = mseOf(y);
+    // From zeros the loss is another one: the rows are what is checked.
+    expect(Math.abs(mseOf(stateless.predict(data)) - mse) / mse).toBeGreaterThan(1e-3);
     const h = trainSync(stateless, data, { optimizer: sgd({ lr: 0.1 }), loss: 'mse', epochs: 1, initialState: stateOf(N) });
+    expect(Math.abs(h.loss[0]! - mse) / mse).toBeLessThan(1e-6);
     stateful.setState(stateOf(N));
     const r = trainSync(stateful, data, { optimizer: sgd({ lr: 0.1 }), loss: 'mse', epochs: 1 });
     expect(h.loss).toEqual(r.loss);
