@@ -212,3 +212,59 @@ export class ModelState {
     });
   }
 }
+
+/**
+ * A stateless model's given initial states in training (`train(..., { initialState })`): one row per
+ * sample, following its sample through shuffles, or one row that every sample starts from. Each
+ * batch's rows are gathered into rows made once; nothing is learned from them.
+ */
+export class GivenStarts {
+  private readonly rows: StateRows;
+  private readonly flowOf: StateFlow;
+  /** The current sample order (a copy of the last shuffle), or null for the original. */
+  private order: Uint32Array | null = null;
+  /** The first sample of the batch being run. */
+  private n0 = 0;
+  private readonly units: number[];
+
+  constructor(private readonly given: StateRows, private readonly perSample: boolean, dims: StackDims, backend: BackendName, B: number) {
+    this.rows = rowsOf(dims, backend, B);
+    this.units = dims.layers.map((l) => l.units);
+    this.flowOf = { from: this.rows, to: null, d0: null };
+    // One row for all: broadcast once, every batch starts from the same rows.
+    if (!perSample) for (let s = 0; s < B; s++) this.copy(0, s);
+  }
+
+  /** The flow of the batch of b samples `lossAndGrad` runs (its first sample n0 in the current order). */
+  flow(b: number): StateFlow {
+    const n0 = this.n0;
+    if (this.perSample) for (let s = 0; s < b; s++) this.copy(this.order ? this.order[n0 + s]! : n0 + s, s);
+    return this.flowOf;
+  }
+
+  /** Follow the binding's batches and shuffles: `flow` then reads the batch `lossAndGrad` runs and the order `shuffle` set. */
+  follow<T extends { lossAndGrad(i?: number): number; shuffle?(order: Uint32Array | null): void }>(binding: T, B: number): T {
+    const run = binding.lossAndGrad, reorder = binding.shuffle;
+    binding.lossAndGrad = (i = 0) => {
+      this.n0 = i * B;
+      return run(i);
+    };
+    if (reorder) {
+      binding.shuffle = (order) => {
+        reorder(order);
+        if (order === null) this.order = null;
+        else (this.order = this.order?.length === order.length ? this.order : new Uint32Array(order.length)).set(order);
+      };
+    }
+    return binding;
+  }
+
+  /** Row `from` of the given states into row `to` of the batch's (index loops: no view made per row). */
+  private copy(from: number, to: number): void {
+    for (let i = 0; i < this.units.length; i++) {
+      const H = this.units[i]!, h = this.rows.h[i]!, gh = this.given.h[i]!, c = this.rows.c[i], gc = this.given.c[i];
+      for (let j = 0; j < H; j++) h[to * H + j] = gh[from * H + j]!;
+      if (c && gc) for (let j = 0; j < H; j++) c[to * H + j] = gc[from * H + j]!;
+    }
+  }
+}
