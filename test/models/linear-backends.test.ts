@@ -110,10 +110,15 @@ describe('the WebAssembly kernels are exact float32 twins of the fround oracle',
 
 describe('0/1 inputs held as bytes in the core give the float32 results bit for bit', () => {
   // 20 = 16 + 4, 37 = 2·16 + 4 + 1, and 10,501 × 101 (1.06 MB of bytes) also takes the blocked path.
+  // Group-major bytes run groups two at a time: 48 = 3·16 (a pair and one left), 84 = 5·16 + 4 (two
+  // pairs and the fused group), 100 = 6·16 + 4 (two pairs, one left, the fused group).
   test.each([
     [21, 20, 10],
     [22, 37, 9],
     [23, 10_501, 101],
+    [24, 48, 40],
+    [25, 84, 13],
+    [26, 100, 6],
   ])('seed %i, %i × %i', (seed, n, T) => {
     const data = countOnes({ samples: n, length: T, rng: new RandomState(seed) });
     const c = Math.fround(2 / n);
