@@ -266,7 +266,7 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   let sTail = f32x4.splat(0);
   let q = 0;
   if (isSigned<X>()) {
-    // Group-major masks: every group but the one that carries the fused tail in groupsOfMasks.
+    // Group-major masks: groups two at a time in groupPairs; an odd one left and the one that carries the fused tail here.
     q = (fuse ? groups - 1 : groups) & ~1;
     groupPairs(x, t, 0, q, T, wx, wRec, c, settle, <float>(<f64>T * 4 * abs<f64>(wx)), scratch, out);
     loss = load<f64>(out); gradX = load<f64>(out, 8); gradR = load<f64>(out, 16);
