@@ -101,14 +101,42 @@ export function mmAffine(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, ld
   }
 }
 
-/** Rows m0..m1, columns n0..N of mm, one row at a time: f32x4 over 4 columns, then scalar. */
+/**
+ * Rows m0..m1, columns n0..N of mm, one row at a time: 16 columns in four f32x4 sums (independent
+ * chains: a batch of one is wholly this tail, and one chain waited on each add's latency), then 8,
+ * 4, scalar. Each column still sums over k in order: the same bits whatever the width.
+ */
 function mmRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, m0: i32, m1: i32, K: i32, n0: i32, N: i32, acc: bool): void {
-  const n4 = n0 + ((N - n0) & ~3);
+  const n16 = n0 + ((N - n0) & ~15), n8 = n0 + ((N - n0) & ~7), n4 = n0 + ((N - n0) & ~3);
   const sb = <usize>ldb << 2;
   for (let m = m0; m < m1; m++) {
     const a = A + (<usize>(m * lda) << 2);
     const c = C + (<usize>(m * ldc) << 2);
     let n = n0;
+    for (; n < n16; n += 16) {
+      const cn = c + (<usize>n << 2);
+      let c0 = acc ? v128.load(cn) : f32x4.splat(0), c1 = acc ? v128.load(cn, 16) : f32x4.splat(0);
+      let c2 = acc ? v128.load(cn, 32) : f32x4.splat(0), c3 = acc ? v128.load(cn, 48) : f32x4.splat(0);
+      let bk = Bm + (<usize>n << 2);
+      for (let k = 0; k < K; k++) {
+        const ak = v128.load32_splat(a + (<usize>k << 2));
+        c0 = madd(ak, v128.load(bk), c0); c1 = madd(ak, v128.load(bk, 16), c1);
+        c2 = madd(ak, v128.load(bk, 32), c2); c3 = madd(ak, v128.load(bk, 48), c3);
+        bk += sb;
+      }
+      v128.store(cn, c0); v128.store(cn, c1, 16); v128.store(cn, c2, 32); v128.store(cn, c3, 48);
+    }
+    for (; n < n8; n += 8) {
+      const cn = c + (<usize>n << 2);
+      let c0 = acc ? v128.load(cn) : f32x4.splat(0), c1 = acc ? v128.load(cn, 16) : f32x4.splat(0);
+      let bk = Bm + (<usize>n << 2);
+      for (let k = 0; k < K; k++) {
+        const ak = v128.load32_splat(a + (<usize>k << 2));
+        c0 = madd(ak, v128.load(bk), c0); c1 = madd(ak, v128.load(bk, 16), c1);
+        bk += sb;
+      }
+      v128.store(cn, c0); v128.store(cn, c1, 16);
+    }
     for (; n < n4; n += 4) {
       const cn = c + (<usize>n << 2);
       let c0 = acc ? v128.load(cn) : f32x4.splat(0);
@@ -201,6 +229,31 @@ function mmTRows(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M:
       store<float>(cn, s);
     }
   }
+}
+
+/**
+ * C[K][N] += Σ over T steps of A[t]ᵀ·Bm[t], where step t's B rows of A start `as` floats after step
+ * t − 1's (rows lda apart) and Bm's T·B rows are ldb apart: the input-weight gradient of a layer.
+ * One mmT over all rows when they are evenly spaced (one row per step, or steps packed), else a call
+ * per step; each sum runs over the rows in the same order either way: same bits.
+ */
+export function mmTSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  if (B == 1) mmT(A, as, Bm, ldb, C, ldc, T, K, N);
+  else if (as == B * lda) mmT(A, lda, Bm, ldb, C, ldc, T * B, K, N);
+  else for (let t = 0; t < T; t++) mmT(A + (<usize>(t * as) << 2), lda, Bm + (<usize>(t * B * ldb) << 2), ldb, C, ldc, B, K, N);
+}
+
+/**
+ * C[t] = bias + A[t]·Bm for T steps of B rows (A's steps `as` floats apart, rows lda apart; C's T·B
+ * rows ldc apart): every step's input part of a pre-activation at once, outside the recurrence.
+ * Adding h·R afterwards with mm(…, acc) gives mmAffine's bits (bias, then the input terms, stored,
+ * then the recurrent terms, each in order); one product when the rows are evenly spaced.
+ */
+export function mmBiasSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, bias: usize, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  fillRows(C, ldc, T * B, bias, N);
+  if (B == 1) mm(A, as, Bm, ldb, C, ldc, T, K, N, true);
+  else if (as == B * lda) mm(A, lda, Bm, ldb, C, ldc, T * B, K, N, true);
+  else for (let t = 0; t < T; t++) mm(A + (<usize>(t * as) << 2), lda, Bm, ldb, C + (<usize>(t * B * ldc) << 2), ldc, B, K, N, true);
 }
 
 /** c[n] += Σm A[m][n] over M contiguous rows of N floats. */

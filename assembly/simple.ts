@@ -9,7 +9,7 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmBiasSteps, mmT, mmTSteps, transpose } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
 
@@ -25,8 +25,12 @@ import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
 export function simpleForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
+  const R = at(p, I * H), BH = B * H;
+  // x·K + b for every step first (the recurrence does not need it step by step), then h·R per step: cell()'s bits.
+  mmBiasSteps(x, I, xs, p, H, at(R, H * H), at(hs, BH), H, T, B, I, H);
   for (let k = 1; k <= T; k++) {
-    cell(at(x, (k - 1) * xs), at(hs, (k - 1) * B * H), at(hs, k * B * H), B, I, H, act, p);
+    mm(at(hs, (k - 1) * BH), H, R, H, at(hs, k * BH), H, B, H, H, true);
+    actIn(at(hs, k * BH), BH, act);
     maskHold(blk, k);
   }
 }
@@ -70,7 +74,7 @@ export function simpleBackward(blk: usize): void {
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
     maskRejoin(blk, k, carry, 0, cut);
   }
-  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
+  mmTSteps(x, I, xs, das, H, g, H, T, B, I, H);
   mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
   colSum(das, T * B, H, at(g, I * H + H * H));
   if (dx) {

@@ -4,7 +4,7 @@
 // (mini-batches, truncated BPTT, epochs inside the core) it declares; the loop never asks for a name.
 
 import { Holdings } from './bindings.js';
-import type { CoreJob, CoreOutcome } from '../backends/backend.js';
+import type { BatchJob, BatchOutcome, CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
 import { BusyError } from '../errors.js';
 
@@ -60,6 +60,8 @@ export interface Binding {
   shuffle?(order: Uint32Array | null): void;
   /** @internal Capability: run epochs of a closed-form optimizer inside the core (full batch). */
   trainEpochs?(job: CoreJob): CoreOutcome;
+  /** @internal Capability: run batches, each with one closed-form optimizer step, inside the core. */
+  trainBatches?(job: BatchJob): BatchOutcome;
   /** Release what the binding allocated (not the placed data). */
   dispose(): void;
 }

@@ -436,6 +436,8 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
       // A stateful model's batches continue its streams in order (Keras: shuffle=False).
       reorders: !this.stateful,
+      // A learned initial state's gradient is summed in TypeScript after each batch.
+      inCore: !this.learnInitialState,
     });
   }
 

@@ -13,7 +13,7 @@ import { isPlaced, Placement, training, type Binding, type PlacedData, type Trai
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
-import { FAILED, InCore } from './in-core.js';
+import { FAILED, InCore, InCoreBatches } from './in-core.js';
 import { checkOptions, type EpochInfo, type TrainOptions } from './options.js';
 import { withProgress } from './progress.js';
 
@@ -68,6 +68,7 @@ class Session<W, L extends string> {
   private readonly lastGood: Float32Array;
   private readonly before: Float32Array; // the weights at the start of the epoch
   private readonly inCore: InCore | undefined;
+  private readonly inBatches: InCoreBatches | undefined;
   private readonly rng: RandomState | undefined;
   private readonly order: Uint32Array | undefined;
   private readonly n: number;
@@ -133,6 +134,8 @@ class Session<W, L extends string> {
       this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p), this.binding.threads);
       const plain = this.plan.clip === undefined && this.plan.patience === undefined && this.val === undefined;
       this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, this.binding.samples * this.binding.steps, this.epochs) : undefined;
+      // Otherwise batches in the core where the binding and the rule allow (a norm clip stays in TypeScript: its float64 norm).
+      this.inBatches = !this.inCore && this.plan.clip === undefined ? InCoreBatches.for(this.binding, o.optimizer, this.epochs * this.binding.batches) : undefined;
       const shuffles = this.plan.seed !== undefined && this.binding.batches > 1;
       if (shuffles && !this.binding.shuffle) throw new ConfigError('shuffle', o.shuffle, 'false: this model cannot reorder its samples');
       this.rng = shuffles ? new RandomState(this.plan.seed!) : undefined;
@@ -156,6 +159,7 @@ class Session<W, L extends string> {
     try {
       while (!this.done) {
         if (this.inCore) this.chunk(this.inCore);
+        else if (this.inBatches) this.batches(this.inBatches, deadline);
         else this.step();
         if (deadline !== Infinity && performance.now() > deadline) return;
       }
@@ -190,6 +194,28 @@ class Session<W, L extends string> {
       this.diverge('weights');
     }
     if (++this.batch === binding.batches) this.endEpoch();
+  }
+
+  /** The rest of the epoch's batches in one call into the core (ending early past `deadline`): the same checks and records as `step`. */
+  private batches(runner: InCoreBatches, deadline: number): void {
+    const { model, binding } = this;
+    if (this.batch === 0) this.startEpoch();
+    if (this.o.signal?.aborted) this.abort();
+    const first = this.batch;
+    runner.run(model, this.lastGood, first, binding.batches - first, deadline, this.plan.clipValue);
+    const { losses, batches, status } = runner;
+    // As `step` adds them: a batch whose update failed counts, one whose loss or gradient failed does not.
+    const counted = batches + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
+    for (let k = 0; k < counted; k++) {
+      const loss = losses[k]!;
+      this.epochLoss += this.summed ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(first + k) / this.n);
+    }
+    this.batch += batches;
+    if (status !== STATUS_OK) {
+      if (status === STATUS_BAD_WEIGHTS && binding.batches === 1 && this.recorder.due(this.epoch)) this.recorder.record(this.epochLoss, this.before);
+      this.diverge(FAILED[status]!);
+    }
+    if (this.batch === binding.batches) this.endEpoch();
   }
 
   private startEpoch(): void {

@@ -53,6 +53,7 @@ test.each([
   [5, 21, 1, 10, 5],
   [1, 1, 1, 3, 2],
   [4, 36, 9, 13, 2],
+  [3, 100, 5, 1, 3], // a batch of one: every product is mm's one-row tail (16, 8, 4 and 1 columns wide)
 ] as const)('I %i, H %i, O %i, %i samples × %i steps: the outputs of a linear Elman network are the float32 oracle\'s bit for bit', (I, H, O, n, T) => {
   expect(coreFeatures().relaxedSimd).toBe(false);
   const next = rough(I * 1000 + H * 10 + O);
