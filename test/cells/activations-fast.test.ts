@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
 import * as elman from '../../src/index.js';
-import { ElmanRNN, init } from '../../src/index.js';
+import { ElmanRNN, init, RNN } from '../../src/index.js';
 import { grid, through as run } from '../runtimes/activations.mjs';
 
 // The core's vectorised tanh and sigmoid (assembly/activations.ts) against float64 Math.tanh and the
@@ -85,6 +85,23 @@ test('fast sigmoid: ±Infinity gives 1 and 0, NaN stays NaN (the model then refu
     const predict = (x: number[]) => model.predict({ samples: x.length / 2, steps: 1, inputSize: 2, outputSize: 1, x: Float32Array.from(x), targets: new Float32Array(x.length / 2) });
     expect(Array.from(predict([3e38, 3e38, -3e38, -3e38, 1e30, 0, -1e30, 0, -0, -0]))).toEqual([1, 0, 1, 0, 0.5]);
     expect(() => predict([0, 0, 3e38, -3e38, 0, 0])).toThrow(/output 1 is NaN/);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("hardSigmoid (the gates' TF.js default) is clip(0.2·x + 0.5, 0, 1) rounded as float32, bit for bit, in every lane and the tail", () => {
+  // A one-unit simple layer whose output is exactly its state (kernel 1, recurrent 0, biases 0, output kernel 1).
+  const model = new RNN({ inputSize: 1, layers: [{ cell: 'simple', units: 1, activation: 'hardSigmoid' }], outputSize: 1, backend: 'wasm' });
+  try {
+    model.params.set([1, 0, 0, 1, 0]);
+    const xs = Float32Array.from({ length: 4 * 5001 + 3 }, (_, i) => -3 + (6 * i) / 20006);
+    xs.set([-2.5, 2.5, 0, -0, 1e-45, -1e-45, 3e38, -3e38, 2.4999998, -2.4999998]);
+    const y = model.predict({ samples: xs.length, steps: 1, inputSize: 1, outputSize: 1, x: xs, targets: new Float32Array(xs.length) });
+    const f = Math.fround, k = f(0.2), want = xs.map((x) => Math.min(Math.max(f(f(k * x) + 0.5), 0), 1)); // 0.2 as the core holds it
+    const first = want.findIndex((v, i) => !Object.is(v, y[i]));
+    expect(first, `hardSigmoid(${xs[first]}) = ${y[first]}, want ${want[first]}`).toBe(-1);
+    expect(new Set(y).size).toBeGreaterThan(1000); // not vacuous: the ramp is sampled, not only its ends
   } finally {
     model.dispose();
   }
