@@ -7,6 +7,7 @@ import { Holdings } from './bindings.js';
 import type { BatchJob, BatchOutcome, CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
 import { BusyError } from '../errors.js';
+import type { LayerStateInput } from './state.js';
 
 /** Models a training call is running on (the loop adds and removes them): their weights are not set from outside meanwhile. */
 export const training = new WeakSet<object>();
@@ -40,6 +41,8 @@ export interface BindOptions<L extends string = string> {
   batchSize?: number | undefined;
   /** Truncated BPTT: the gradient flows back through windows of at most this many steps. */
   truncate?: number | undefined;
+  /** Each layer's state the batches start from (models that carry a state; see TrainOptions.initialState). */
+  initialState?: LayerStateInput[] | undefined;
 }
 
 /** A placed data set bound to a loss and a batch schedule: what the training loop drives. */

@@ -9,7 +9,7 @@ import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { LOSS_SPECS, type LossSpec } from '../losses.js';
-import { isPlaced, Placement, training, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import { isPlaced, Placement, training, type BindOptions, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
@@ -38,6 +38,14 @@ function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: Plac
   bindings.set(placed, { key, binding });
   if (placed instanceof Placement) placed.attach(binding); // released with the placement, whatever the model (held once if its bind attached it)
   return binding;
+}
+
+/**
+ * A binding for a call with a given initial state: made for it, never cached with placed data; data
+ * not yet placed is bound whole, so the model checks the state before placing it.
+ */
+function bindGiven<L extends string>(model: Trainable<unknown, L>, data: Sequences | PlacedData, options: BindOptions<L>, once: <T>(d: Sequences, fn: () => T) => T): Binding {
+  return isPlaced(data) ? model.bind(data, options) : once(data, () => model.bind(data, options));
 }
 
 // Scratch copies of the parameters, one pair per model, reused by its runs (a model trains one run at a time).
@@ -121,8 +129,9 @@ class Session<W, L extends string> {
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
       // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
-      const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));
-      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
+      const once = <T>(d: Sequences, fn: () => T) => (d === unchecked ? fn() : valuesChecked(d, fn));
+      const place = (d: Sequences) => this.taken.add(once(d, () => model.place(d)));
+      this.binding = o.initialState === undefined ? (isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }))) : this.taken.add(bindGiven(model, trainData, { loss, batchSize, truncate, initialState: o.initialState }, once));
       if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
       const P = model.params.length;
