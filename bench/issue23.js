@@ -203,7 +203,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
     line('Elman epoch, hidden 512 against 256 (CPU)', `${t.toFixed(2)}× (${fmt.time(large[256].cpu)} → ${fmt.time(large[512].cpu)}; the flops grow ${f.toFixed(2)}×)`, `≤ ${(1.1 * f).toFixed(2)}× (the flops' growth + 10%)`, t <= 1.1 * f, `the recurrent matrix at 512 (1 MiB of float32) no longer fits L2 beside the rest${kernels?.mm[512] ? ` (the products alone: mm ${(100 * kernels.mm[256].mm).toFixed(0)}% → ${(100 * kernels.mm[512].mm).toFixed(0)}% of peak, mmT ${(100 * kernels.mm[256].mmT).toFixed(0)}% → ${(100 * kernels.mm[512].mmT).toFixed(0)}%, from 256 to 512)` : ''}; blocking by column panels without packing them measured worse (rows 2 KiB apart fall into a few L1 sets), and packing needs scratch per thread from the host`);
   }
   // 4. Activations.
-  if (kernels) line('sigmoid, cycles per value (bench/kernels.js)', kernels.act.sigmoid.toFixed(1), '≤ 5', kernels.act.sigmoid <= 5, 'computed as a rational/exponential in float32 SIMD; see assembly/activations.ts');
+  if (kernels) line('sigmoid, cycles per value (bench/kernels.js)', kernels.act.sigmoid.toFixed(1), '≤ 5', kernels.act.sigmoid <= 5, `exp by 2^n and a degree-6 polynomial, then a division, in float32 SIMD (assembly/activations.ts); its longest dependency chain is ${kernels.chain.sigmoid.toFixed(0)} cycles per vector (tanh's ${kernels.chain.tanh.toFixed(0)}), which bounds a core that holds fewer vectors in flight`);
   if (kernels) say(`- tanh, cycles per value: ${kernels.act.tanh.toFixed(1)} (reported).`);
   // 5. onEpoch.
   {
