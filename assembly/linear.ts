@@ -110,7 +110,7 @@ export function linearStatesGroups(x: usize, n: i32, T: i32, wx: float, wRec: fl
 }
 
 function lossGradScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  memory.fill(out, 0, 24);
+  store<f64>(out, 0); store<f64>(out, 0, 8); store<f64>(out, 0, 16);
   for (let i = 0; i < n; i++) sampleScalar<X>(x, t, <usize>i * sizeof<X>(), <usize>n * sizeof<X>(), T, wx, wRec, c, scratch, i, out);
 }
 
@@ -237,7 +237,7 @@ function groupPairs(x: usize, t: usize, q0: i32, q1: i32, T: i32, wx: float, wRe
  * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
 export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize, grouped: bool = false): void {
-  memory.fill(out, 0, 24);
+  store<f64>(out, 0); store<f64>(out, 0, 8); store<f64>(out, 0, 16); // stores, not memory.fill: a call out of the compiled code
   const size = <i32>sizeof<X>();
   const stride = stepOf<X>(rows, grouped);
   const groupBytes: usize = grouped ? <usize>GROUP * T : <usize>(GROUP * size); // from one group's first input to the next's
