@@ -57,7 +57,7 @@ export function linearTrain(job: usize): i32 {
     store<float>(g, gr, 4);
     store<u64>(lastGood, load<u64>(p));
     store<f64>(losses + (<usize>e << 3), loss);
-    optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1);
+    optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1, 0); // (lastGood is kept above, and both weights checked below)
     if (!isFinite(load<float>(p)) || !isFinite(load<float>(p, 4))) return e << STATUS_BITS | STATUS_BAD_WEIGHTS;
     if (weights) store<u64>(weights + (<usize>e << 3), load<u64>(p));
   }
@@ -87,7 +87,6 @@ export function updateChecked(p: usize, g: usize, lastGood: usize, P: i32, rule:
       store<float>(o, min<float>(max<float>(load<float>(o), -clip), clip));
     }
   }
-  memory.copy(lastGood, p, <usize>P << 2);
-  optimizerStep(rule, p, g, P, hyper, slots, t);
-  return firstNonFinite(p, P) >= 0 ? STATUS_BAD_WEIGHTS : STATUS_OK;
+  // lastGood ← p and the check of the new p, both inside the update's pass.
+  return optimizerStep(rule, p, g, P, hyper, slots, t, lastGood) ? STATUS_OK : STATUS_BAD_WEIGHTS;
 }

@@ -24,7 +24,7 @@ export interface CoreExports {
   /** Epochs of the counter inside the core; the job block is laid out in src/abi/linear.ts. */
   linearTrain(job: number): number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
-  optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
+  optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number, keep: number): number;
   /** A batch's checked update (assembly/in-core.ts): STATUS_OK or the check that failed. */
   updateChecked(p: number, g: number, lastGood: number, P: number, rule: number, hyper: number, slots: number, t: number, clip: number): number;
   powi(b: number, t: number): number;
@@ -65,7 +65,7 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   firstNonFinite: 2,
   linearTrain: 1,
   linearSurface: 10,
-  optimizerStep: 7,
+  optimizerStep: 8,
   updateChecked: 9,
   powi: 2,
   headWorkFloats: 2,
