@@ -70,6 +70,48 @@ export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, 
 }
 
 /**
+ * The column panels of B that mmPanels and mmAffinePanels read: P[j][k][0..8) = Bm[k][8j..8j+8)
+ * for the N/8 full panels (K·8 floats each, contiguous); the last N mod 8 columns stay in Bm. A copy:
+ * no rounding. Rows of B 2 KiB apart (hidden 512) fall into two of L1's 64 sets, so an unpacked
+ * panel never stays in L1 and every 4-row block streamed all of B from L2 or beyond.
+ */
+export function packPanels(Bm: usize, ldb: i32, K: i32, N: i32, P: usize): void {
+  const sb = <usize>ldb << 2;
+  for (let n = 0; n + 8 <= N; n += 8) {
+    let b = Bm + (<usize>n << 2);
+    for (let k = 0; k < K; k++) {
+      v128.store(P, v128.load(b)); v128.store(P, v128.load(b, 16), 16);
+      P += 32; b += sb;
+    }
+  }
+}
+
+/** Whether a product of M rows by N columns reads B from panels: at least two panels, and blocks enough to pay for the copy. */
+// @ts-ignore: decorator
+@inline export function usePanels(M: i32, N: i32): bool {
+  return N >= 16 && M >= 8;
+}
+
+/**
+ * mm with B's full column panels read from P (packPanels of Bm): each panel (K·32 bytes, contiguous)
+ * serves every 4-row block of A in turn while it sits in L1. Same blocks, same sums: same bits as mm.
+ * The column and row tails read Bm.
+ */
+export function mmPanels(A: usize, lda: i32, Bm: usize, ldb: i32, P: usize, C: usize, ldc: i32, M: i32, K: i32, N: i32, acc: bool): void {
+  const m4 = M & ~3, n8 = N & ~7;
+  const sa = <usize>lda << 2, sc = <usize>ldc << 2, sp = <usize>K << 5;
+  for (let n = 0; n < n8; n += 8) {
+    const p = P + <usize>(n >> 3) * sp;
+    for (let m = 0; m < m4; m += 4) {
+      const cn = C + (<usize>(m * ldc + n) << 2);
+      block(A + (<usize>(m * lda) << 2), sa, 4, p, 32, K, acc ? cn : ZERO, acc ? sc : 0, cn, sc);
+    }
+  }
+  if (n8 < N) mmRows(A, lda, Bm, ldb, C, ldc, 0, m4, K, n8, N, acc);
+  mmRows(A, lda, Bm, ldb, C, ldc, m4, M, K, 0, N, acc);
+}
+
+/**
  * C[M][N] = bias[N] + A1[M][K1]·B1[K1][N] + A2[M][K2]·B2[K2][N], B1 and B2 with rows of ldb floats, C
  * of ldc: a layer's pre-activation x·K + h·R + b. Each register block starts from the bias, adds
  * the K1 terms, is stored and read straight back (store forwarding) for the K2 terms: the sums
@@ -93,6 +135,33 @@ export function mmAffine(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, ld
       mmRows(A1, lda1, B1, ldb, C, ldc, m, m + 4, K1, n8, N, true);
       mmRows(A2, lda2, B2, ldb, C, ldc, m, m + 4, K2, n8, N, true);
     }
+  }
+  if (m4 < M) {
+    fillRows(C + (<usize>(m4 * ldc) << 2), ldc, M - m4, bias, N);
+    mmRows(A1, lda1, B1, ldb, C, ldc, m4, M, K1, 0, N, true);
+    mmRows(A2, lda2, B2, ldb, C, ldc, m4, M, K2, 0, N, true);
+  }
+}
+
+/**
+ * mmAffine with B2's full column panels read from P2 (packPanels of B2), panel by panel as in
+ * mmPanels; B1 (the input kernel, few rows) is read in place. Same blocks, same sums: same bits.
+ */
+export function mmAffinePanels(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, lda2: i32, B2: usize, P2: usize, K2: i32, ldb: i32, bias: usize, C: usize, ldc: i32, M: i32, N: i32): void {
+  const m4 = M & ~3, n8 = N & ~7;
+  const s1 = <usize>lda1 << 2, s2 = <usize>lda2 << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2, sp = <usize>K2 << 5;
+  for (let n = 0; n < n8; n += 8) {
+    const bn = <usize>n << 2, p = P2 + <usize>(n >> 3) * sp;
+    for (let m = 0; m < m4; m += 4) {
+      const cn = C + (<usize>(m * ldc) << 2) + bn;
+      block(A1 + (<usize>(m * lda1) << 2), s1, 4, B1 + bn, sb, K1, bias + bn, 0, cn, sc);
+      block(A2 + (<usize>(m * lda2) << 2), s2, 4, p, 32, K2, cn, sc, cn, sc);
+    }
+  }
+  if (n8 < N && m4 > 0) {
+    fillRows(C + (<usize>n8 << 2), ldc, m4, bias + (<usize>n8 << 2), N - n8);
+    mmRows(A1, lda1, B1, ldb, C, ldc, 0, m4, K1, n8, N, true);
+    mmRows(A2, lda2, B2, ldb, C, ldc, 0, m4, K2, n8, N, true);
   }
   if (m4 < M) {
     fillRows(C + (<usize>(m4 * ldc) << 2), ldc, M - m4, bias, N);

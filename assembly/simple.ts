@@ -9,9 +9,10 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmAffinePanels, mmPanels, mmT, packPanels, transpose, usePanels } from './matmul';
 
-// Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
+// Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I],
+// panels f32[H][H] (R's column panels in the forward, Rᵀ's in the backward: ./matmul packPanels).
 
 /** One step for B rows: hk = act(xk·K + hp·R + b); hk must not alias hp. */
 // @ts-ignore: decorator
@@ -21,12 +22,25 @@ import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
   actIn(hk, B * H, act);
 }
 
-/** h[1..T] from h[0] and x. */
+/** The panels' place in the scratch: after da, carry, Rᵀ and Kᵀ. */
+// @ts-ignore: decorator
+@inline function panels(blk: usize, T: i32, B: i32, I: i32, H: i32): usize {
+  return at(<usize>word(blk, L_WORK), up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I));
+}
+
+/** h[1..T] from h[0] and x; R read from its column panels (packed once per call) where they pay. */
 export function simpleForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
+  const R = at(p, I * H), b = at(R, H * H);
+  const P = usePanels(B, H) ? panels(blk, T, B, I, H) : 0;
+  if (P) packPanels(R, H, H, H, P);
   for (let k = 1; k <= T; k++) {
-    cell(at(x, (k - 1) * xs), at(hs, (k - 1) * B * H), at(hs, k * B * H), B, I, H, act, p);
+    const xk = at(x, (k - 1) * xs), hp = at(hs, (k - 1) * B * H), hk = at(hs, k * B * H);
+    if (P) {
+      mmAffinePanels(xk, I, p, I, hp, H, R, P, H, H, b, hk, H, B, H);
+      actIn(hk, B * H, act);
+    } else cell(xk, hp, hk, B, I, H, act, p);
     maskHold(blk, k);
   }
 }
@@ -60,6 +74,8 @@ export function simpleBackward(blk: usize): void {
   const BH = B * H, from = word(blk, L_DH_FROM);
   const das = <usize>word(blk, L_WORK), carry = at(das, up4(T * BH)), RT = at(carry, up4(BH)), KT = at(RT, up4(H * H));
   transpose(at(p, I * H), H, H, RT);
+  const P = usePanels(B, H) ? panels(blk, T, B, I, H) : 0;
+  if (P) packPanels(RT, H, H, H, P);
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
     const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH), cut = window > 0 && (k - 1) % window == 0;
@@ -67,6 +83,7 @@ export function simpleBackward(blk: usize): void {
     if (k > from) gradIn(dak, dk, carry, at(hs, k * BH), BH, act);
     else gradIn(dak, carry, 0, at(hs, k * BH), BH, act); // no dh from above before step `from`: the carry alone
     if (cut) memory.fill(carry, 0, <usize>BH << 2);
+    else if (P) mmPanels(dak, H, RT, H, P, carry, H, B, H, H, false);
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
     maskRejoin(blk, k, carry, 0, cut);
   }
