@@ -9,10 +9,11 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmAffinePanels, mmPanels, mmT, packPanels, transpose, usePanels } from './matmul';
+import { colSum, mm, mmAffine, mmAffinePanels, mmPanels, mmT, mmTPacked, packPanels, transpose, useMtPacked, usePanels } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I],
-// panels f32[H][H] (R's column panels in the forward, Rᵀ's in the backward: ./matmul packPanels).
+// panels f32[H][H] (R's column panels in the forward, Rᵀ's in the backward: ./matmul packPanels; then
+// mmTPacked's chunks for the recurrent weights' gradient).
 
 /** One step for B rows: hk = act(xk·K + hp·R + b); hk must not alias hp. */
 // @ts-ignore: decorator
@@ -87,8 +88,12 @@ export function simpleBackward(blk: usize): void {
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
     maskRejoin(blk, k, carry, 0, cut);
   }
-  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
-  mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
+  // x's steps back to back: one product over every step's rows, in the same order (same bits), not one call per step.
+  if (xs == B * I) mmT(x, I, das, H, g, H, T * B, I, H);
+  else for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
+  // The panels are free once the steps are done: mmTPacked's chunks (MT_CHUNK·2H ≤ H² floats where it is used).
+  if (useMtPacked(H, H)) mmTPacked(hs, H, das, H, at(g, I * H), H, T * B, H, H, panels(blk, T, B, I, H));
+  else mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
   colSum(das, T * B, H, at(g, I * H + H * H));
   if (dx) {
     transpose(p, I, H, KT);

@@ -1,7 +1,7 @@
 // Kernel probes for bench/kernels.js (built separately; not part of the core): the Elman kernel's
 // activations and matrix products called `reps` times over one block, so one host call times many.
 import { activate } from '../activations';
-import { mm, mmPanels, mmT, packPanels } from '../matmul';
+import { mm, mmPanels, mmT, mmTPacked, packPanels } from '../matmul';
 
 /** Apply activation `act` in place to len floats at p, reps times. */
 export function activateReps(p: usize, len: i32, act: i32, reps: i32): void {
@@ -24,4 +24,9 @@ export function mmPanelsReps(A: usize, Bm: usize, P: usize, C: usize, M: i32, K:
 /** C[K][N] += A[M][K]ᵀ·B[M][N], reps times. */
 export function mmTReps(A: usize, Bm: usize, C: usize, M: i32, K: i32, N: i32, reps: i32): void {
   for (let r = 0; r < reps; r++) mmT(A, K, Bm, N, C, N, M, K, N);
+}
+
+/** mmTReps through packed chunks (scratch at S). */
+export function mmTPackedReps(A: usize, Bm: usize, C: usize, M: i32, K: i32, N: i32, reps: i32, S: usize): void {
+  for (let r = 0; r < reps; r++) mmTPacked(A, K, Bm, N, C, N, M, K, N, S);
 }

@@ -128,6 +128,7 @@ test.each([
   [2, 13, 3, 7, 3],
   [3, 40, 2, 9, 3], // Rᵀ read from its packed column panels, with a row tail
   [2, 64, 1, 12, 2],
+  [2, 260, 1, 37, 2], // C of the recurrent weights' gradient ≥ 256 KiB: mmTPacked, a full chunk of 64 rows and a tail of 10, 4 columns past the panels
 ] as const)('I %i, H %i, O %i, %i samples × %i steps: the gradients of a linear Elman network under mse are the float32 oracle\'s bit for bit', (I, H, O, n, T) => {
   expect(coreFeatures().relaxedSimd).toBe(false);
   const next = rough(I * 2000 + H * 10 + O);
