@@ -18,7 +18,7 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { mm, mmT, transpose } from './matmul';
+import { mm, mmT, mmTSteps, transpose } from './matmul';
 
 type float = f32;
 
@@ -159,7 +159,7 @@ export function gruBackward(blk: usize): void {
     maskRejoin(blk, k, carry, 0, cut);
   }
   const TB = T * B, gR = at(g, I * H3), gb = at(gR, H * H3);
-  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 3), H3, g, H3, B, I, H3);
+  mmTSteps(x, I, xs, D, H3, g, H3, T, B, I, H3);
   colSumS(D, H3, TB, H3, gb);
   mmT(hs, H, D, H3, gR, H3, TB, H, 2 * H);
   if (after) {

@@ -10,7 +10,7 @@ import {
   LJ_SCALE, LJ_SCRATCH, LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_X,
 } from '../src/abi/linear';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_BITS, STATUS_OK } from '../src/abi/codes';
-import { linearLossGrad, linearLossGradBytesScalar, linearLossGradGroups, linearLossGradScalar } from './linear';
+import { firstNonFinite, linearLossGrad, linearLossGradBytesScalar, linearLossGradGroups, linearLossGradScalar } from './linear';
 import { optimizerStep } from './optimizers';
 
 type float = f32;
@@ -62,4 +62,32 @@ export function linearTrain(job: usize): i32 {
     if (weights) store<u64>(weights + (<usize>e << 3), load<u64>(p));
   }
   return epochs << STATUS_BITS | STATUS_OK;
+}
+
+/**
+ * One checked update after a batch's backward pass, the per-batch half of linearTrain's epoch, for
+ * P params at byte offsets p (updated in place), g (clipped in place) and lastGood:
+ *   stop if a gradient is not finite;  clip g to [−clip, clip] when clip > 0;  lastGood ← p;
+ *   one optimizer step at step number t;  stop if p is not finite.
+ * Returns STATUS_OK or the check that failed (src/training/train.ts's `step` makes the same checks in order).
+ */
+export function updateChecked(p: usize, g: usize, lastGood: usize, P: i32, rule: i32, hyper: usize, slots: usize, t: i32, clip: float): i32 {
+  if (firstNonFinite(g, P) >= 0) return STATUS_BAD_GRADIENT;
+  if (clip > 0) {
+    // Element-wise, as train.ts's clipped(): min(max(g, −v), v).
+    const lo = f32x4.splat(-clip), hi = f32x4.splat(clip);
+    const P4 = P & ~3;
+    let i = 0;
+    for (; i < P4; i += 4) {
+      const o = g + (<usize>i << 2);
+      v128.store(o, f32x4.min(f32x4.max(v128.load(o), lo), hi));
+    }
+    for (; i < P; i++) {
+      const o = g + (<usize>i << 2);
+      store<float>(o, min<float>(max<float>(load<float>(o), -clip), clip));
+    }
+  }
+  memory.copy(lastGood, p, <usize>P << 2);
+  optimizerStep(rule, p, g, P, hyper, slots, t);
+  return firstNonFinite(p, P) >= 0 ? STATUS_BAD_WEIGHTS : STATUS_OK;
 }

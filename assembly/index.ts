@@ -11,7 +11,7 @@ export function features(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
 export { optimizerStep, powi } from './optimizers';
-export { linearTrain } from './in-core';
+export { linearTrain, updateChecked } from './in-core';
 export { linearSurface } from './surface';
 export { headWorkFloats, headForward, headLossGrad } from './head';
 export { cellForward, cellStep, cellBackward } from './cells';

@@ -12,7 +12,7 @@
 
 import { L_ACT, L_B, L_CS, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmT, mmTSteps, transpose } from './matmul';
 
 type float = f32;
 
@@ -122,7 +122,7 @@ export function lstmBackward(blk: usize): void {
     maskRejoin(blk, k, ch, cc, cut);
   }
   const TB = T * B, gR = at(g, I * H4);
-  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 4), H4, g, H4, B, I, H4);
+  mmTSteps(x, I, xs, D, H4, g, H4, T, B, I, H4);
   mmT(hs, H, D, H4, gR, H4, TB, H, H4);
   colSum(D, TB, H4, at(gR, H * H4));
   if (dx) {

@@ -70,7 +70,7 @@ export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, 
 }
 
 /**
- * The column panels of B that mmPanels and mmAffinePanels read: P[j][k][0..8) = Bm[k][8j..8j+8)
+ * The column panels of B that mmPanels reads: P[j][k][0..8) = Bm[k][8j..8j+8)
  * for the N/8 full panels (K·8 floats each, contiguous); the last N mod 8 columns stay in Bm. A copy:
  * no rounding. Rows of B 2 KiB apart (hidden 512) fall into two of L1's 64 sets, so an unpacked
  * panel never stays in L1 and every 4-row block streamed all of B from L2 or beyond.
@@ -135,33 +135,6 @@ export function mmAffine(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, ld
       mmRows(A1, lda1, B1, ldb, C, ldc, m, m + 4, K1, n8, N, true);
       mmRows(A2, lda2, B2, ldb, C, ldc, m, m + 4, K2, n8, N, true);
     }
-  }
-  if (m4 < M) {
-    fillRows(C + (<usize>(m4 * ldc) << 2), ldc, M - m4, bias, N);
-    mmRows(A1, lda1, B1, ldb, C, ldc, m4, M, K1, 0, N, true);
-    mmRows(A2, lda2, B2, ldb, C, ldc, m4, M, K2, 0, N, true);
-  }
-}
-
-/**
- * mmAffine with B2's full column panels read from P2 (packPanels of B2), panel by panel as in
- * mmPanels; B1 (the input kernel, few rows) is read in place. Same blocks, same sums: same bits.
- */
-export function mmAffinePanels(A1: usize, lda1: i32, B1: usize, K1: i32, A2: usize, lda2: i32, B2: usize, P2: usize, K2: i32, ldb: i32, bias: usize, C: usize, ldc: i32, M: i32, N: i32): void {
-  const m4 = M & ~3, n8 = N & ~7;
-  const s1 = <usize>lda1 << 2, s2 = <usize>lda2 << 2, sb = <usize>ldb << 2, sc = <usize>ldc << 2, sp = <usize>K2 << 5;
-  for (let n = 0; n < n8; n += 8) {
-    const bn = <usize>n << 2, p = P2 + <usize>(n >> 3) * sp;
-    for (let m = 0; m < m4; m += 4) {
-      const cn = C + (<usize>(m * ldc) << 2) + bn;
-      block(A1 + (<usize>(m * lda1) << 2), s1, 4, B1 + bn, sb, K1, bias + bn, 0, cn, sc);
-      block(A2 + (<usize>(m * lda2) << 2), s2, 4, p, 32, K2, cn, sc, cn, sc);
-    }
-  }
-  if (n8 < N && m4 > 0) {
-    fillRows(C + (<usize>n8 << 2), ldc, m4, bias + (<usize>n8 << 2), N - n8);
-    mmRows(A1, lda1, B1, ldb, C, ldc, 0, m4, K1, n8, N, true);
-    mmRows(A2, lda2, B2, ldb, C, ldc, 0, m4, K2, n8, N, true);
   }
   if (m4 < M) {
     fillRows(C + (<usize>(m4 * ldc) << 2), ldc, M - m4, bias, N);
@@ -376,6 +349,31 @@ function mmTRow(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: 
     }
     store<float>(cn, s);
   }
+}
+
+/**
+ * C[K][N] += Σ over T steps of A[t]ᵀ·Bm[t], where step t's B rows of A start `as` floats after step
+ * t − 1's (rows lda apart) and Bm's T·B rows are ldb apart: the input-weight gradient of a layer.
+ * One mmT over all rows when they are evenly spaced (one row per step, or steps packed), else a call
+ * per step; each sum runs over the rows in the same order either way: same bits.
+ */
+export function mmTSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  if (B == 1) mmT(A, as, Bm, ldb, C, ldc, T, K, N);
+  else if (as == B * lda) mmT(A, lda, Bm, ldb, C, ldc, T * B, K, N);
+  else for (let t = 0; t < T; t++) mmT(A + (<usize>(t * as) << 2), lda, Bm + (<usize>(t * B * ldb) << 2), ldb, C, ldc, B, K, N);
+}
+
+/**
+ * C[t] = bias + A[t]·Bm for T steps of B rows (A's steps `as` floats apart, rows lda apart; C's T·B
+ * rows ldc apart): every step's input part of a pre-activation at once, outside the recurrence.
+ * Adding h·R afterwards with mm(…, acc) gives mmAffine's bits (bias, then the input terms, stored,
+ * then the recurrent terms, each in order); one product when the rows are evenly spaced.
+ */
+export function mmBiasSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, bias: usize, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
+  fillRows(C, ldc, T * B, bias, N);
+  if (B == 1) mm(A, as, Bm, ldb, C, ldc, T, K, N, true);
+  else if (as == B * lda) mm(A, lda, Bm, ldb, C, ldc, T * B, K, N, true);
+  else for (let t = 0; t < T; t++) mm(A + (<usize>(t * as) << 2), lda, Bm, ldb, C + (<usize>(t * B * ldc) << 2), ldc, B, K, N, true);
 }
 
 /** c[n] += Σm A[m][n] over M contiguous rows of N floats. */

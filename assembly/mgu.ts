@@ -13,7 +13,7 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_H, L_HS, L_I, L_G, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmT, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmT, mmTSteps, transpose } from './matmul';
 
 type float = f32;
 
@@ -81,7 +81,7 @@ export function mguBackward(blk: usize): void {
     else mm(Dk, H2, RT, H, carry, H, B, H, H, true);
     maskRejoin(blk, k, carry, 0, cut);
   }
-  for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(D, (k - 1) * BH * 2), H2, gw, H2, B, I, H2);
+  mmTSteps(x, I, xs, D, H2, gw, H2, T, B, I, H2);
   const gR = at(gw, I * H2);
   mmT(hs, H, D, H2, gR, H2, T * B, H, H);
   mmT(Q, H, at(D, H), H2, at(gR, H), H2, T * B, H, H);

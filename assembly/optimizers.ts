@@ -47,10 +47,23 @@ export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usiz
   }
 }
 
+// Each rule runs four parameters per f32x4 step, then one at a time: lane-wise add, mul, div and
+// sqrt round as their scalar twins do, so the widths agree bit for bit (rprop stays scalar: its sign logic).
+
+// @ts-ignore: decorator
+@inline function v(hyper: usize, i: i32): v128 {
+  return v128.load32_splat(hyper + (<usize>i << 2));
+}
+
 /** p ← p − lr·g */
 function sgd(p: usize, g: usize, P: i32, hyper: usize): void {
-  const lr = h(hyper, 0);
-  for (let i = 0; i < P; i++) {
+  const lr = h(hyper, 0), lr4 = v(hyper, 0);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(lr4, v128.load(g + o))));
+  }
+  for (; i < P; i++) {
     const o = <usize>i << 2;
     store<float>(p + o, load<float>(p + o) - lr * load<float>(g + o));
   }
@@ -59,12 +72,21 @@ function sgd(p: usize, g: usize, P: i32, hyper: usize): void {
 /** v ← μ·v − lr·g;  p ← p + v (classic) or p ← p + μ·v − lr·g (Nesterov) */
 function momentum(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
   const lr = h(hyper, 0), mu = h(hyper, 1), nesterov = h(hyper, 2) != 0;
-  for (let i = 0; i < P; i++) {
+  const lr4 = v(hyper, 0), mu4 = v(hyper, 1);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) {
+    const o = <usize>i << 2;
+    const step = f32x4.mul(lr4, v128.load(g + o));
+    const w = f32x4.sub(f32x4.mul(mu4, v128.load(st + o)), step);
+    v128.store(st + o, w);
+    v128.store(p + o, f32x4.add(v128.load(p + o), nesterov ? f32x4.sub(f32x4.mul(mu4, w), step) : w));
+  }
+  for (; i < P; i++) {
     const o = <usize>i << 2;
     const step = lr * load<float>(g + o);
-    const v = mu * load<float>(st + o) - step;
-    store<float>(st + o, v);
-    store<float>(p + o, load<float>(p + o) + (nesterov ? mu * v - step : v));
+    const w = mu * load<float>(st + o) - step;
+    store<float>(st + o, w);
+    store<float>(p + o, load<float>(p + o) + (nesterov ? mu * w - step : w));
   }
 }
 
@@ -73,15 +95,27 @@ function rmsprop(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
   const slot = <usize>P << 2;
   const lr = h(hyper, 0), rho = h(hyper, 1), oneMinusRho = h(hyper, 2), eps = h(hyper, 3), mu = h(hyper, 4);
   const nesterov = h(hyper, 5) != 0;
-  for (let i = 0; i < P; i++) {
+  const lr4 = v(hyper, 0), rho4 = v(hyper, 1), omr4 = v(hyper, 2), eps4 = v(hyper, 3), mu4 = v(hyper, 4);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const m = f32x4.add(f32x4.mul(rho4, v128.load(st + o)), f32x4.mul(omr4, f32x4.mul(gi, gi)));
+    v128.store(st + o, m);
+    const d = f32x4.div(f32x4.mul(lr4, gi), f32x4.sqrt(f32x4.add(m, eps4)));
+    const w = f32x4.add(f32x4.mul(mu4, v128.load(st + slot + o)), d);
+    v128.store(st + slot + o, w);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), nesterov ? f32x4.add(f32x4.mul(mu4, w), d) : w));
+  }
+  for (; i < P; i++) {
     const o = <usize>i << 2;
     const gi = load<float>(g + o);
     const m = rho * load<float>(st + o) + oneMinusRho * (gi * gi);
     store<float>(st + o, m);
     const d = (lr * gi) / Mathf.sqrt(m + eps);
-    const v = mu * load<float>(st + slot + o) + d;
-    store<float>(st + slot + o, v);
-    store<float>(p + o, load<float>(p + o) - (nesterov ? mu * v + d : v));
+    const w = mu * load<float>(st + slot + o) + d;
+    store<float>(st + slot + o, w);
+    store<float>(p + o, load<float>(p + o) - (nesterov ? mu * w + d : w));
   }
 }
 
@@ -106,21 +140,40 @@ function adam(p: usize, g: usize, P: i32, hyper: usize, st: usize, t: i32): void
   const slot = <usize>P << 2;
   const lr = h(hyper, 0), beta1 = h(hyper, 1), beta2 = h(hyper, 2), eps = h(hyper, 3), c1 = h(hyper, 4), c2 = h(hyper, 5);
   const lrT = <float>((<f64>lr * Math.sqrt(1 - powi(<f64>beta2, t))) / (1 - powi(<f64>beta1, t)));
-  for (let i = 0; i < P; i++) {
+  const b14 = v(hyper, 1), b24 = v(hyper, 2), eps4 = v(hyper, 3), c14 = v(hyper, 4), c24 = v(hyper, 5), lrT4 = f32x4.splat(lrT);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const m = f32x4.add(f32x4.mul(b14, v128.load(st + o)), f32x4.mul(c14, gi));
+    const w = f32x4.add(f32x4.mul(b24, v128.load(st + slot + o)), f32x4.mul(f32x4.mul(c24, gi), gi));
+    v128.store(st + o, m);
+    v128.store(st + slot + o, w);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(lrT4, m), f32x4.add(f32x4.sqrt(w), eps4))));
+  }
+  for (; i < P; i++) {
     const o = <usize>i << 2;
     const gi = load<float>(g + o);
     const m = beta1 * load<float>(st + o) + c1 * gi;
-    const v = beta2 * load<float>(st + slot + o) + c2 * gi * gi;
+    const w = beta2 * load<float>(st + slot + o) + c2 * gi * gi;
     store<float>(st + o, m);
-    store<float>(st + slot + o, v);
-    store<float>(p + o, load<float>(p + o) - (lrT * m) / (Mathf.sqrt(v) + eps));
+    store<float>(st + slot + o, w);
+    store<float>(p + o, load<float>(p + o) - (lrT * m) / (Mathf.sqrt(w) + eps));
   }
 }
 
 /** acc ← acc + g²;  p ← p − lr·g / √(acc + ε) */
 function adagrad(p: usize, g: usize, P: i32, hyper: usize, st: usize): void {
-  const lr = h(hyper, 0), eps = h(hyper, 1);
-  for (let i = 0; i < P; i++) {
+  const lr = h(hyper, 0), eps = h(hyper, 1), lr4 = v(hyper, 0), eps4 = v(hyper, 1);
+  let i = 0;
+  for (; i + 4 <= P; i += 4) {
+    const o = <usize>i << 2;
+    const gi = v128.load(g + o);
+    const a = f32x4.add(v128.load(st + o), f32x4.mul(gi, gi));
+    v128.store(st + o, a);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(lr4, gi), f32x4.sqrt(f32x4.add(a, eps4)))));
+  }
+  for (; i < P; i++) {
     const o = <usize>i << 2;
     const gi = load<float>(g + o);
     const a = load<float>(st + o) + gi * gi;

@@ -9,7 +9,7 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmAffinePanels, mmPanels, mmT, mmTPacked, packPanels, transpose, useMtPacked, usePanels } from './matmul';
+import { colSum, mm, mmAffine, mmBiasSteps, mmPanels, mmT, mmTPacked, mmTSteps, packPanels, transpose, useMtPacked, usePanels } from './matmul';
 
 // Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I],
 // panels f32[H][H] (R's column panels in the forward, Rᵀ's in the backward: ./matmul packPanels; then
@@ -33,15 +33,15 @@ import { colSum, mm, mmAffine, mmAffinePanels, mmPanels, mmT, mmTPacked, packPan
 export function simpleForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
-  const R = at(p, I * H), b = at(R, H * H);
+  const R = at(p, I * H), BH = B * H;
+  // x·K + b for every step first (the recurrence does not need it step by step), then h·R per step: cell()'s bits.
+  mmBiasSteps(x, I, xs, p, H, at(R, H * H), at(hs, BH), H, T, B, I, H);
   const P = usePanels(B, H) ? panels(blk, T, B, I, H) : 0;
   if (P) packPanels(R, H, H, H, P);
   for (let k = 1; k <= T; k++) {
-    const xk = at(x, (k - 1) * xs), hp = at(hs, (k - 1) * B * H), hk = at(hs, k * B * H);
-    if (P) {
-      mmAffinePanels(xk, I, p, I, hp, H, R, P, H, H, b, hk, H, B, H);
-      actIn(hk, B * H, act);
-    } else cell(xk, hp, hk, B, I, H, act, p);
+    if (P) mmPanels(at(hs, (k - 1) * BH), H, R, H, P, at(hs, k * BH), H, B, H, H, true);
+    else mm(at(hs, (k - 1) * BH), H, R, H, at(hs, k * BH), H, B, H, H, true);
+    actIn(at(hs, k * BH), BH, act);
     maskHold(blk, k);
   }
 }
@@ -88,9 +88,7 @@ export function simpleBackward(blk: usize): void {
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
     maskRejoin(blk, k, carry, 0, cut);
   }
-  // x's steps back to back: one product over every step's rows, in the same order (same bits), not one call per step.
-  if (xs == B * I) mmT(x, I, das, H, g, H, T * B, I, H);
-  else for (let k = 1; k <= T; k++) mmT(at(x, (k - 1) * xs), I, at(das, (k - 1) * BH), H, g, H, B, I, H);
+  mmTSteps(x, I, xs, das, H, g, H, T, B, I, H);
   // The panels are free once the steps are done: mmTPacked's chunks (MT_CHUNK·2H ≤ H² floats where it is used).
   if (useMtPacked(H, H)) mmTPacked(hs, H, das, H, at(g, I * H), H, T * B, H, H, panels(blk, T, B, I, H));
   else mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);

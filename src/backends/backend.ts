@@ -1,5 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { BACKENDS, type BackendName } from '../types.js';
+import type { LossSpec } from '../losses.js';
+import type { StateFlow } from '../stack-spec.js';
 
 export { BACKENDS, type BackendName };
 
@@ -34,6 +36,47 @@ export interface CoreJob {
 export interface CoreOutcome {
   epochs: number;
   status: number;
+}
+
+/**
+ * Batches of one closed-form optimizer step each, run with the params in the core (src/training/in-core.ts
+ * lays them out): batches [first, first + count) of the current order, ending early once past
+ * `deadline` (performance.now() milliseconds). `params`, `lastGood`, `grads` and `slots` are read and
+ * written back; `losses` receives each batch's loss (and the failing one's, when its update failed).
+ */
+export interface BatchJob {
+  rule: number;
+  hyper: Float32Array;
+  /** The optimizer's live slots, f32[P] each, in the rule's slot order. */
+  slots: readonly Float32Array[];
+  step: number;
+  /** Clip each gradient element to [−clipValue, clipValue] before the update; 0 for none. */
+  clipValue: number;
+  params: Float32Array;
+  lastGood: Float32Array;
+  grads: Float32Array;
+  first: number;
+  count: number;
+  deadline: number;
+  losses: Float64Array;
+}
+
+/** How a batch job ended: batches completed, and STATUS_OK or the check that failed at the next one; read it before the next job. */
+export interface BatchOutcome {
+  batches: number;
+  status: number;
+}
+
+/** A core workspace's capability: the params, the optimizer's slots and the last good params stay in its memory over a run of batches. */
+export interface ResidentWork {
+  /** Copy the job's params, slots and hyper-parameters in. */
+  enter(job: BatchJob): void;
+  /** Forward, loss and BPTT for samples [n0, n0 + B) at the resident params; the gradient stays in the workspace. */
+  pass(n0: number, B: number, kind: LossSpec, scale: number, window: number, flow?: StateFlow): number;
+  /** The checked update at step number t (assembly/in-core.ts updateChecked): STATUS_OK or the check that failed. */
+  update(job: BatchJob, t: number): number;
+  /** Copy params, grads and slots back into the job's arrays, and lastGood when an update ran. */
+  leave(job: BatchJob, updated: boolean): void;
 }
 
 /** What placed data knows of its model: the widths of a step's inputs and targets. */

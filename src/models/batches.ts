@@ -6,6 +6,8 @@ import type { Holdings } from './bindings.js';
 import { DataError, DisposedError, ShapeError } from '../errors.js';
 import type { LossSpec } from '../losses.js';
 import type { StateFlow } from '../stack-spec.js';
+import { STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
+import type { BatchJob, BatchOutcome, ResidentWork } from '../backends/backend.js';
 import { Placement, type BindOptions, type Binding, type PlacedData } from './model.js';
 
 /** A binding that runs mini-batch i per call, and can reorder its samples unless their order carries state. */
@@ -22,6 +24,8 @@ export interface BatchWork {
   lossGrad(n0: number, B: number, kind: LossSpec, scale: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number;
   /** Release the workspace's memory. */
   dispose(): void;
+  /** Capability (the core's workspaces): batches with the params and the optimizer's slots kept in the workspace. */
+  readonly resident?: ResidentWork;
 }
 
 /** Batches of `B` samples and a truncated-BPTT window from bind options (checked), for `n` samples of `steps` steps. */
@@ -64,6 +68,8 @@ export function batchBinding(p: {
   states?: ((b: number) => { flow: StateFlow; after?: (grads: Float32Array) => void }) | undefined;
   /** False when sample i of batch j + 1 continues sample i of batch j (stateful streams): the binding offers no shuffle. */
   reorders?: boolean;
+  /** False when a batch's states need TypeScript after it (a learned initial state's gradient): no batches in the core. */
+  inCore?: boolean;
   /** The model's holdings: the binding joins them (and the placement's, for data placed before), so either's dispose frees its scratch. */
   holdings: Holdings<{ dispose(): void }>;
 }): BatchBinding {
@@ -111,6 +117,36 @@ export function batchBinding(p: {
       if (owns) placed.dispose();
     },
   };
+  const resident = p.inCore !== false ? work.resident : undefined;
+  if (resident) {
+    // The loop of `lossAndGrad` + train.ts's checks and optimizer step, with the params and slots in the core.
+    const outcome: BatchOutcome = { batches: 0, status: STATUS_OK };
+    binding.trainBatches = (job: BatchJob) => {
+      check();
+      resident.enter(job);
+      let done = 0, status = STATUS_OK;
+      try {
+        for (; done < job.count; done++) {
+          const i = job.first + done, b = length(i);
+          const L = resident.pass(i * B, b, kind, p.scale(b), window, p.states?.(b).flow);
+          job.losses[done] = L;
+          // Judged in float32, the core's precision, as train.ts judges it.
+          if (!Number.isFinite(Math.fround(L))) status = STATUS_BAD_LOSS;
+          else status = resident.update(job, job.step + done + 1);
+          if (status !== STATUS_OK) break;
+          if (performance.now() > job.deadline) {
+            done++;
+            break;
+          }
+        }
+      } finally {
+        resident.leave(job, done > 0 || status === STATUS_BAD_WEIGHTS);
+      }
+      outcome.batches = done;
+      outcome.status = status;
+      return outcome;
+    };
+  }
   // Reordering is a capability: the training loop refuses `shuffle` by name where it is absent.
   if (p.reorders !== false) {
     binding.shuffle = (order) => {

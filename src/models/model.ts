@@ -4,9 +4,10 @@
 // (mini-batches, truncated BPTT, epochs inside the core) it declares; the loop never asks for a name.
 
 import { Holdings } from './bindings.js';
-import type { CoreJob, CoreOutcome } from '../backends/backend.js';
+import type { BatchJob, BatchOutcome, CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Sequences } from '../data/sequences.js';
 import { BusyError } from '../errors.js';
+import type { LayerStateInput } from './state.js';
 
 /** Models a training call is running on (the loop adds and removes them): their weights are not set from outside meanwhile. */
 export const training = new WeakSet<object>();
@@ -40,6 +41,8 @@ export interface BindOptions<L extends string = string> {
   batchSize?: number | undefined;
   /** Truncated BPTT: the gradient flows back through windows of at most this many steps. */
   truncate?: number | undefined;
+  /** Each layer's state the batches start from (models that carry a state; see TrainOptions.initialState). */
+  initialState?: LayerStateInput[] | undefined;
 }
 
 /** A placed data set bound to a loss and a batch schedule: what the training loop drives. */
@@ -60,6 +63,8 @@ export interface Binding {
   shuffle?(order: Uint32Array | null): void;
   /** @internal Capability: run epochs of a closed-form optimizer inside the core (full batch). */
   trainEpochs?(job: CoreJob): CoreOutcome;
+  /** @internal Capability: run batches, each with one closed-form optimizer step, inside the core. */
+  trainBatches?(job: BatchJob): BatchOutcome;
   /** Release what the binding allocated (not the placed data). */
   dispose(): void;
 }

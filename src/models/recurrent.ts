@@ -22,9 +22,9 @@ import type { PlacedWidths } from '../backends/backend.js';
 import { Holdings } from './bindings.js';
 import { ELMAN_LOSSES, lossScale, lossSpec, targetWidth, type ElmanLossName, type LossSpec } from '../losses.js';
 import { checkNotTraining, holdPlacement, Placement, type BindOptions, type PlacedData, type Trainable } from './model.js';
-import { layerWidth, stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims } from '../stack-spec.js';
+import { layerWidth, stackOffsets, type EmbeddingSpec, type LayerSpec, type StackDims, type StateRows } from '../stack-spec.js';
 import { outputSteps, planFloats, stackPlan, wired } from '../stack-wiring.js';
-import { ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
+import { GivenStarts, ModelState, readState, stateCopy, type LayerState, type LayerStateInput } from './state.js';
 import { flatten } from './weights.js';
 import { batchBinding, schedule, type BatchBinding } from './batches.js';
 import { placeOnThreads, type ThreadOptions } from './threaded.js';
@@ -411,7 +411,7 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
   /** Bind placed data (or a data set, placed for the binding's lifetime) to a loss and a batch schedule. */
   bind(data: PlacedData | Sequences, options: BindOptions<ElmanLossName> = {}): BatchBinding {
     this.holdings.check();
-    checkKeys('bind options', options, ['loss', 'batchSize', 'truncate']);
+    checkKeys('bind options', options, ['loss', 'batchSize', 'truncate', 'initialState']);
     if (options.truncate !== undefined && wired(this.dims)) throw new ConfigError('truncate', options.truncate, 'unset: repeatVector and bidirectional layers need the whole sequence');
     const own = data instanceof Placement;
     const placement = own ? this.owned(data as PlacedData) : undefined;
@@ -420,9 +420,10 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
     const plan = schedule(options, data.samples, data.steps);
     if (own) this.memory.refuseThreads((data as Placement<Placed>).backend);
     this.memory.checkStreams(plan.B, data.samples);
+    const { given, carried } = this.givenStarts(options.initialState, data, plan.B);
     const placed = placement ?? this.placeChecked(data as Sequences);
     const outSteps = outputSteps(this.dims, data.steps);
-    return batchBinding({
+    const binding = batchBinding({
       placed,
       owns: !own,
       plan,
@@ -433,10 +434,36 @@ export abstract class Recurrent<W, WIn, J> implements Trainable<W, ElmanLossName
       grads: this.grads,
       check: () => this.holdings.check(),
       holdings: this.holdings,
-      states: this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
+      states: given ? (b) => ({ flow: given.flow(b) }) : this.stateful || this.learnInitialState ? (b) => this.memory.batchFlow(b, this.params) : undefined,
       // A stateful model's batches continue its streams in order (Keras: shuffle=False).
       reorders: !this.stateful,
+      // A learned initial state's gradient is summed in TypeScript after each batch; given rows follow `lossAndGrad`'s batch index.
+      inCore: !this.learnInitialState && !given,
     });
+    // Once bound: a binding that failed leaves the carried state as it was.
+    if (carried) [this.memory.rows, this.memory.streams] = [carried, plan.B];
+    return given ? given.follow(binding, plan.B) : binding;
+  }
+
+  /**
+   * A binding's given initial state, checked before anything is placed: a stateful model's streams
+   * start from it ([batchSize][units] per layer, replacing the carried state, as predict's does); a
+   * stateless model's samples start from their own row ([samples][units]) or all from one ([1][units]).
+   */
+  private givenStarts(value: unknown, data: PlacedData | Sequences, B: number): { given?: GivenStarts; carried?: StateRows } {
+    if (value === undefined) return {};
+    if (wired(this.dims)) throw new ConfigError('initialState', 'given', 'undefined: repeatVector and bidirectional layers take no initial state');
+    if (this.learnInitialState) throw new ConfigError('initialState', 'given', 'undefined: a model that learns its initial state (learnInitialState) trains from that one');
+    if (data instanceof Placement && (data.backend as { threads?: number } | undefined)?.threads !== undefined) {
+      throw new ConfigError('data', 'threaded placement', 'data placed with model.place(): training from a given initial state runs on one thread');
+    }
+    if (this.stateful) {
+      this.pullStep();
+      return { carried: readState('initialState', value, this.dims, this.backend, B).rows };
+    }
+    const { rows, streams } = readState('initialState', value, this.dims, this.backend);
+    if (streams !== 1 && streams !== data.samples) throw new ShapeError('initialState[0].h', value, `have ${data.samples} rows (one per sample) or 1 (for every sample)`, `${streams} rows`);
+    return { given: new GivenStarts(rows, streams > 1, this.dims, this.backend, B) };
   }
 
 

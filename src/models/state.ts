@@ -100,7 +100,7 @@ export class ModelState {
   /** The carried rows and their stream count; undefined after a full reset (any count may start). */
   rows: StateRows | undefined;
   streams = 0;
-  /** A stateful model's rows as its last training batch started (lossAt's start). */
+  /** A stateful model's rows as its last training batch started (lossAt's start; the other set of the ping-pong pair). */
   private started: StateRows | undefined;
 
   /** `pull`: take the state back from wherever it is newer (the model's stepper). */
@@ -125,11 +125,28 @@ export class ModelState {
     if (this.stateful) {
       this.pull();
       const rows = this.carry(b, params, 'batchSize');
-      this.keepStart(rows);
-      return { flow: { from: rows, to: rows, d0: null } };
+      // The batch reads `rows` and writes the pair's other set, which it carries on; `rows` stays as
+      // the start lossAt reads. Two sets and two flows, made once per shape: a batch allocates nothing.
+      const turn = this.turn(rows);
+      this.started = rows;
+      this.rows = turn.flow.to!;
+      return turn;
     }
     const d0 = this.scratch(b);
     return { flow: { from: this.fresh(b, params), to: null, d0 }, after: (grads) => this.gradient(d0, b, grads) };
+  }
+
+  /** The ping-pong pair of a stateful model's rows, and the flow from each set to the other. */
+  private pair: { a: StateRows; b: StateRows; fromA: { flow: StateFlow }; fromB: { flow: StateFlow } } | undefined;
+
+  /** The flow from `rows` to the other set of its pair (a new pair when `rows` is in none: set, reset or fresh rows). */
+  private turn(rows: StateRows): { flow: StateFlow } {
+    let pair = this.pair;
+    if (pair?.a !== rows && pair?.b !== rows) {
+      const other: StateRows = { h: rows.h.map((h) => h.slice()), c: rows.c.map((c) => c?.slice() ?? null) };
+      pair = this.pair = { a: rows, b: other, fromA: { flow: { from: rows, to: other, d0: null } }, fromB: { flow: { from: other, to: rows, d0: null } } };
+    }
+    return pair.a === rows ? pair.fromA : pair.fromB;
   }
 
   /** lossAt's flow in float64: the learned state of `params`, or the carried state of a stateful model. */
@@ -138,14 +155,6 @@ export class ModelState {
     // The state the last batch started from: gradCheck's analytic pass has moved the carried one on.
     const rows = this.stateful && this.streams === n ? this.started : undefined;
     return rows && { from: rows, to: null, d0: null };
-  }
-
-  /** A copy of the rows a stateful batch starts from (reused while the stream count holds), for lossAt. */
-  private keepStart(rows: StateRows): void {
-    const same = this.started?.h.every((h, i) => h.length === rows.h[i]!.length);
-    if (!same) this.started = { h: rows.h.map((h) => h.slice()), c: rows.c.map((c) => c?.slice() ?? null) };
-    else rows.h.forEach((h, i) => this.started!.h[i]!.set(h));
-    if (same) rows.c.forEach((c, i) => c && this.started!.c[i]!.set(c));
   }
 
   /** A stateful model's batches continue the same B streams: B divides the samples. */
@@ -201,5 +210,61 @@ export class ModelState {
         }
       }
     });
+  }
+}
+
+/**
+ * A stateless model's given initial states in training (`train(..., { initialState })`): one row per
+ * sample, following its sample through shuffles, or one row that every sample starts from. Each
+ * batch's rows are gathered into rows made once; nothing is learned from them.
+ */
+export class GivenStarts {
+  private readonly rows: StateRows;
+  private readonly flowOf: StateFlow;
+  /** The current sample order (a copy of the last shuffle), or null for the original. */
+  private order: Uint32Array | null = null;
+  /** The first sample of the batch being run. */
+  private n0 = 0;
+  private readonly units: number[];
+
+  constructor(private readonly given: StateRows, private readonly perSample: boolean, dims: StackDims, backend: BackendName, B: number) {
+    this.rows = rowsOf(dims, backend, B);
+    this.units = dims.layers.map((l) => l.units);
+    this.flowOf = { from: this.rows, to: null, d0: null };
+    // One row for all: broadcast once, every batch starts from the same rows.
+    if (!perSample) for (let s = 0; s < B; s++) this.copy(0, s);
+  }
+
+  /** The flow of the batch of b samples `lossAndGrad` runs (its first sample n0 in the current order). */
+  flow(b: number): StateFlow {
+    const n0 = this.n0;
+    if (this.perSample) for (let s = 0; s < b; s++) this.copy(this.order ? this.order[n0 + s]! : n0 + s, s);
+    return this.flowOf;
+  }
+
+  /** Follow the binding's batches and shuffles: `flow` then reads the batch `lossAndGrad` runs and the order `shuffle` set. */
+  follow<T extends { lossAndGrad(i?: number): number; shuffle?(order: Uint32Array | null): void }>(binding: T, B: number): T {
+    const run = binding.lossAndGrad, reorder = binding.shuffle;
+    binding.lossAndGrad = (i = 0) => {
+      this.n0 = i * B;
+      return run(i);
+    };
+    if (reorder) {
+      binding.shuffle = (order) => {
+        reorder(order);
+        if (order === null) this.order = null;
+        else (this.order = this.order?.length === order.length ? this.order : new Uint32Array(order.length)).set(order);
+      };
+    }
+    return binding;
+  }
+
+  /** Row `from` of the given states into row `to` of the batch's (index loops: no view made per row). */
+  private copy(from: number, to: number): void {
+    for (let i = 0; i < this.units.length; i++) {
+      const H = this.units[i]!, h = this.rows.h[i]!, gh = this.given.h[i]!, c = this.rows.c[i], gc = this.given.c[i];
+      for (let j = 0; j < H; j++) h[to * H + j] = gh[from * H + j]!;
+      if (c && gc) for (let j = 0; j < H; j++) c[to * H + j] = gc[from * H + j]!;
+    }
   }
 }

@@ -5,7 +5,7 @@
 // A runner is made once per binding and rule and reused by later calls on the same placed data.
 import { adamStep } from '../optimizers/adam.js';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
-import type { CoreJob } from '../backends/backend.js';
+import type { BatchJob, CoreJob } from '../backends/backend.js';
 import type { Binding } from '../models/model.js';
 import type { CoreRule, Optimizer } from '../optimizers/optimizer.js';
 
@@ -107,6 +107,73 @@ export class InCore {
     const { epochs, status } = this.trainEpochs(job);
     live.advance(epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0));
     this.epochs = epochs;
+    this.status = status;
+  }
+}
+
+const batchRunners = new WeakMap<Binding, InCoreBatches>();
+
+/**
+ * Runs batches inside the core for one binding and one optimizer rule: each batch's forward and
+ * backward pass, train.ts's checks, clip and update, with the params and the optimizer's slots kept
+ * in core memory for the call (the binding's `trainBatches`). The same bits as the batch-by-batch loop.
+ */
+export class InCoreBatches {
+  /** The loss of each batch of the last run (plus the failing batch's when its update failed). */
+  losses = new Float64Array(16);
+  /** Batches the last run completed, and STATUS_OK or the check that failed at the next one. */
+  batches = 0;
+  status = STATUS_OK;
+  private readonly job: BatchJob;
+  private rule: CoreRule;
+  private slotsOf: object | undefined;
+
+  private constructor(private readonly trainBatches: NonNullable<Binding['trainBatches']>, rule: CoreRule) {
+    this.rule = rule;
+    const none = new Float32Array(0);
+    this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, clipValue: 0, params: none, lastGood: none, grads: none, first: 0, count: 0, deadline: Infinity, losses: this.losses };
+  }
+
+  /** A runner when the binding can train batches in the core and the optimizer's rule has a core twin; else undefined. */
+  static for(binding: Binding, optimizer: Optimizer, updates: number): InCoreBatches | undefined {
+    const rule = optimizer.coreRule;
+    if (!binding.trainBatches || !rule || optimizer.iterations + updates > MAX_STEP) return undefined;
+    let runner = batchRunners.get(binding);
+    if (!runner) batchRunners.set(binding, (runner = new InCoreBatches(binding.trainBatches, rule)));
+    if (runner.rule !== rule) {
+      runner.rule = rule;
+      runner.slotsOf = undefined;
+      runner.job.rule = rule.rule;
+      runner.job.hyper = rule.hyper;
+    }
+    return runner;
+  }
+
+  /**
+   * Run batches [first, first + count) from `params`, ending early past `deadline`; `params`,
+   * `lastGood`, `grads` and the optimizer are updated in place, as that many `step`s of train.ts
+   * would; `batches`, `status` and `losses` hold the outcome.
+   */
+  run(model: { params: Float32Array; grads: Float32Array }, lastGood: Float32Array, first: number, count: number, deadline: number, clipValue = 0): void {
+    if (this.losses.length < count + 1) this.losses = new Float64Array(Math.max(count + 1, 2 * this.losses.length));
+    const { rule, job } = this;
+    const live = rule.attach(model.params.length);
+    if (live.slots !== this.slotsOf) {
+      this.slotsOf = live.slots;
+      job.slots = rule.slots.map((name) => live.slots[name]!);
+    }
+    job.step = adamStep(live.step);
+    job.params = model.params;
+    job.grads = model.grads;
+    job.lastGood = lastGood;
+    job.first = first;
+    job.count = count;
+    job.deadline = deadline;
+    job.clipValue = clipValue;
+    job.losses = this.losses;
+    const { batches, status } = this.trainBatches(job);
+    live.advance(batches + (status === STATUS_BAD_WEIGHTS ? 1 : 0));
+    this.batches = batches;
     this.status = status;
   }
 }

@@ -5,6 +5,7 @@ import { checkInteger } from '../checks.js';
 import type { DataInput } from '../data/arrays.js';
 import { ConfigError } from '../errors.js';
 import type { PlacedData, Trainable } from '../models/model.js';
+import type { LayerStateInput } from '../models/state.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 
 /**
@@ -59,11 +60,21 @@ export interface TrainOptions<W, L extends string = string> {
   clipValue?: number;
   /** Truncated BPTT: the gradient flows back at most through windows of this many steps. */
   truncate?: number;
+  /**
+   * Each layer's state the run starts from (`{ h, c? }` per layer, flat or as rows; models that carry a
+   * state). A stateful model: [batchSize][units], its B streams start the call from it (it replaces
+   * the carried state, as `predict`'s does; the final state is carried on). A stateless model:
+   * [samples][units], each training sample starts every epoch from its own row (the row follows
+   * its sample through shuffles), or [1][units], every sample starts from that row. Not learned;
+   * validation samples start as `predict`'s do. Not with learnInitialState, repeatVector or
+   * bidirectional layers, or a threaded placement.
+   */
+  initialState?: LayerStateInput[];
   /** 0: silent (default); 1: a line per logged epoch (epoch, loss, validation loss, time per epoch, ETA) through console.log; 2: a live bar on a terminal (lines elsewhere). */
   verbose?: 0 | 1 | 2;
 }
 
-const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate', 'verbose'];
+const KEYS = ['optimizer', 'epochs', 'loss', 'onEpoch', 'logEvery', 'signal', 'trackWeights', 'historyLimit', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'patience', 'clipNorm', 'clipValue', 'truncate', 'initialState', 'verbose'];
 
 /** Every option validated before anything is placed or bound. */
 export function checkOptions<W, L extends string>(model: Trainable<W, L>, o: TrainOptions<W, L>) {

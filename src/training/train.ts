@@ -9,11 +9,11 @@ import { sequencesOf, type DataInput } from '../data/arrays.js';
 import { sliceSamples } from '../data/split.js';
 import { AbortError, BusyError, ConfigError, DivergenceError } from '../errors.js';
 import { LOSS_SPECS, type LossSpec } from '../losses.js';
-import { isPlaced, Placement, training, type Binding, type PlacedData, type Trainable } from '../models/model.js';
+import { isPlaced, Placement, training, type BindOptions, type Binding, type PlacedData, type Trainable } from '../models/model.js';
 import type { OptimizerState } from '../optimizers/optimizer.js';
 import { RandomState } from '../random.js';
 import { Recorder, type History } from './history.js';
-import { FAILED, InCore } from './in-core.js';
+import { FAILED, InCore, InCoreBatches } from './in-core.js';
 import { checkOptions, type EpochInfo, type TrainOptions } from './options.js';
 import { withProgress } from './progress.js';
 
@@ -38,6 +38,14 @@ function bindPlaced<L extends string>(model: Trainable<unknown, L>, placed: Plac
   bindings.set(placed, { key, binding });
   if (placed instanceof Placement) placed.attach(binding); // released with the placement, whatever the model (held once if its bind attached it)
   return binding;
+}
+
+/**
+ * A binding for a call with a given initial state: made for it, never cached with placed data; data
+ * not yet placed is bound whole, so the model checks the state before placing it.
+ */
+function bindGiven<L extends string>(model: Trainable<unknown, L>, data: Sequences | PlacedData, options: BindOptions<L>, once: <T>(d: Sequences, fn: () => T) => T): Binding {
+  return isPlaced(data) ? model.bind(data, options) : once(data, () => model.bind(data, options));
 }
 
 // Scratch copies of the parameters, one pair per model, reused by its runs (a model trains one run at a time).
@@ -68,6 +76,7 @@ class Session<W, L extends string> {
   private readonly lastGood: Float32Array;
   private readonly before: Float32Array; // the weights at the start of the epoch
   private readonly inCore: InCore | undefined;
+  private readonly inBatches: InCoreBatches | undefined;
   private readonly rng: RandomState | undefined;
   private readonly order: Uint32Array | undefined;
   private readonly n: number;
@@ -120,8 +129,9 @@ class Session<W, L extends string> {
       }
       if (valData !== undefined && !isPlaced(valData)) checkSequences(valData, 'validationData');
       // Every other data set's values were checked above (a slice's with the whole): placing it does not scan them again.
-      const place = (d: Sequences) => this.taken.add(d === unchecked ? model.place(d) : valuesChecked(d, () => model.place(d)));
-      this.binding = isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }));
+      const once = <T>(d: Sequences, fn: () => T) => (d === unchecked ? fn() : valuesChecked(d, fn));
+      const place = (d: Sequences) => this.taken.add(once(d, () => model.place(d)));
+      this.binding = o.initialState === undefined ? (isPlaced(trainData) ? bindPlaced(model, trainData, { loss, batchSize, truncate }, 'train') : this.taken.add(model.bind(place(trainData), { loss, batchSize, truncate }))) : this.taken.add(bindGiven(model, trainData, { loss, batchSize, truncate, initialState: o.initialState }, once));
       if (valData !== undefined) this.val = isPlaced(valData) ? bindPlaced(model, valData, { loss }, 'validation') : this.taken.add(model.bind(place(valData), { loss }));
       this.n = this.binding.samples;
       const P = model.params.length;
@@ -133,6 +143,8 @@ class Session<W, L extends string> {
       this.recorder = new Recorder(P, this.plan.track, this.plan.limit, this.val !== undefined, (p) => model.weightsOf(p), this.binding.threads);
       const plain = this.plan.clip === undefined && this.plan.patience === undefined && this.val === undefined;
       this.inCore = plain ? InCore.for(this.binding, o.optimizer, P, this.binding.samples * this.binding.steps, this.epochs) : undefined;
+      // Otherwise batches in the core where the binding and the rule allow (a norm clip stays in TypeScript: its float64 norm).
+      this.inBatches = !this.inCore && this.plan.clip === undefined ? InCoreBatches.for(this.binding, o.optimizer, this.epochs * this.binding.batches) : undefined;
       const shuffles = this.plan.seed !== undefined && this.binding.batches > 1;
       if (shuffles && !this.binding.shuffle) throw new ConfigError('shuffle', o.shuffle, 'false: this model cannot reorder its samples');
       this.rng = shuffles ? new RandomState(this.plan.seed!) : undefined;
@@ -156,6 +168,7 @@ class Session<W, L extends string> {
     try {
       while (!this.done) {
         if (this.inCore) this.chunk(this.inCore);
+        else if (this.inBatches) this.batches(this.inBatches, deadline);
         else this.step();
         if (deadline !== Infinity && performance.now() > deadline) return;
       }
@@ -190,6 +203,28 @@ class Session<W, L extends string> {
       this.diverge('weights');
     }
     if (++this.batch === binding.batches) this.endEpoch();
+  }
+
+  /** The rest of the epoch's batches in one call into the core (ending early past `deadline`): the same checks and records as `step`. */
+  private batches(runner: InCoreBatches, deadline: number): void {
+    const { model, binding } = this;
+    if (this.batch === 0) this.startEpoch();
+    if (this.o.signal?.aborted) this.abort();
+    const first = this.batch;
+    runner.run(model, this.lastGood, first, binding.batches - first, deadline, this.plan.clipValue);
+    const { losses, batches, status } = runner;
+    // As `step` adds them: a batch whose update failed counts, one whose loss or gradient failed does not.
+    const counted = batches + (status === STATUS_BAD_WEIGHTS ? 1 : 0);
+    for (let k = 0; k < counted; k++) {
+      const loss = losses[k]!;
+      this.epochLoss += this.summed ? loss : binding.batches === 1 ? loss : loss * (binding.batchLength(first + k) / this.n);
+    }
+    this.batch += batches;
+    if (status !== STATUS_OK) {
+      if (status === STATUS_BAD_WEIGHTS && binding.batches === 1 && this.recorder.due(this.epoch)) this.recorder.record(this.epochLoss, this.before);
+      this.diverge(FAILED[status]!);
+    }
+    if (this.batch === binding.batches) this.endEpoch();
   }
 
   private startEpoch(): void {

@@ -8,3 +8,13 @@ export function thrownBy<E>(fn: () => unknown, type: abstract new (...args: neve
   }
   throw new Error(`expected a ${type.name}, but the call returned`);
 }
+
+/** The thrown error's class name and argument (['none', ''] when `fn` returns). */
+export function thrownNamed(fn: () => unknown): [string, string] {
+  try {
+    fn();
+  } catch (e) {
+    return [(e as Error).name, (e as { argument: string }).argument];
+  }
+  return ['none', ''];
+}

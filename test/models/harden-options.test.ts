@@ -23,7 +23,10 @@ const OPTIONS: Record<string, Array<() => unknown>> = {
   loadTfjs: [() => elman.loadTfjs(elman.toTfjs(small()), { backnd: 'js' } as never)],
   lossSurface: [() => elman.lossSurface(data(), { wRek: { min: 0, max: 1, count: 2 } } as never), () => elman.lossSurface(data(), { wx: { min: 0, max: 1, cont: 2 } } as never)],
   lossSurfaceThreaded: [() => elman.lossSurfaceThreaded(data(), { thread: 2 } as never)],
-  train: [() => elman.train(new LinearRNN(), data(), { epochs: 1, optimizer: elman.sgd({ lr: 0.1 }), epoch: 3 } as never)],
+  train: [
+    () => elman.train(new LinearRNN(), data(), { epochs: 1, optimizer: elman.sgd({ lr: 0.1 }), epoch: 3 } as never),
+    () => elman.train(stack(), elmanData(), { epochs: 1, optimizer: elman.sgd({ lr: 0.1 }), initalState: [] } as never),
+  ],
   trainSync: [() => elman.trainSync(new LinearRNN(), data(), { epochs: 1, optimizer: elman.sgd({ lr: 0.1 }), pateince: 3 } as never)],
   gradCheck: [() => elman.gradCheck(new LinearRNN({ backend: 'js' }), data(), { tolerence: 1e-3 } as never)],
   scan: [() => elman.scan({ fn: (a: number) => a, sequences: [[1, 2]], nStep: 2 } as never)],
@@ -50,6 +53,7 @@ const OPTIONS: Record<string, Array<() => unknown>> = {
     () => new RNN({ inputSize: 1, layers: [{ cell: 'gru', units: 2, unit: 3 }], outputSize: 1 } as never),
     () => new RNN({ inputSize: 1, layers: [{ cell: 'gru', units: 2 }], outputSize: 1, seeed: 1 } as never),
     () => stack().bind(elmanData(), { truncat: 1 } as never),
+    () => stack().bind(elmanData(), { initalState: [] } as never),
     () => stack().placeThreaded(elmanData(), { thread: 2 } as never),
     () => RNN.fromJSON(stack().toJSON(), { backnd: 'js' } as never),
     () => stack().setWeights({ outputBais: [0] } as never),
@@ -97,6 +101,6 @@ describe('item 8: one misspelled key on every options object of the public API',
       (e: unknown) => e,
     );
     if (!(error instanceof ElmanError)) throw error;
-    expect(error.message).toMatch(/\.(relaxedSIMD|horizion|metdata|backnd|wRek|cont|thread|epoch|pateince|tolerence|nStep|lenght|bit|noize|Lr|momentun|roh|etaplus|beta_1|hiddenSise|batchsize|unit|seeed|truncat|outputBais|wrec|los|initialAccumulater|metric|initialStates)\b/);
+    expect(error.message).toMatch(/\.(relaxedSIMD|horizion|metdata|backnd|wRek|cont|thread|epoch|pateince|tolerence|nStep|lenght|bit|noize|Lr|momentun|roh|etaplus|beta_1|hiddenSise|batchsize|unit|seeed|truncat|outputBais|wrec|los|initialAccumulater|metric|initialStates|initalState)\b/);
   });
 });

@@ -3,6 +3,7 @@
 // of lossAndGrad and the optimizer; resetState in onEpoch starts each pass afresh (min-char-rnn's
 // hprev = 0). Every misuse is a typed error naming its argument, before any work.
 import { beforeAll, describe, expect, test } from 'vitest';
+import { thrownNamed } from '../helpers/thrown.js';
 import { ConfigError, ElmanRNN, gradCheck, init, RNN, sgd, trainSync, type Sequences } from 'elman-rnn';
 
 beforeAll(async () => {
@@ -16,16 +17,6 @@ const data: Sequences = {
   x: Float32Array.from({ length: L * CHUNKS * S }, (_, i) => Math.sin(0.9 * i)),
   targets: Float32Array.from({ length: L * CHUNKS * S }, (_, i) => Math.cos(0.4 * i)),
 };
-
-/** The thrown error's class and argument. */
-function thrown(f: () => unknown): [string, string] {
-  try {
-    f();
-  } catch (e) {
-    return [(e as Error).name, (e as ConfigError).argument];
-  }
-  return ['none', ''];
-}
 
 describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
   const make = () => new RNN({ inputSize: I, outputSize: O, returnSequences: true, layers: [{ cell: 'gru', units: 4 }, { cell: 'lstm', units: 3 }], stateful: true, seed: 8, backend });
@@ -73,33 +64,33 @@ describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
 
   test('misuse is a typed error naming the argument', async () => {
     const model = make();
-    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: 3 }))).toEqual(['ConfigError', 'batchSize']);
-    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, shuffle: true }))).toEqual(['ConfigError', 'shuffle']);
-    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationSplit: 0.25 }))).toEqual(['ConfigError', 'validationSplit']);
-    expect(thrown(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationData: data }))).toEqual(['ConfigError', 'validationData']);
+    expect(thrownNamed(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: 3 }))).toEqual(['ConfigError', 'batchSize']);
+    expect(thrownNamed(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, shuffle: true }))).toEqual(['ConfigError', 'shuffle']);
+    expect(thrownNamed(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationSplit: 0.25 }))).toEqual(['ConfigError', 'validationSplit']);
+    expect(thrownNamed(() => trainSync(model, data, { optimizer: sgd(), epochs: 1, batchSize: S, validationData: data }))).toEqual(['ConfigError', 'validationData']);
     expect(model.state).toBeUndefined();
     // Two streams carried: a call with three is refused until resetState.
     model.predict({ x: new Float32Array(L * S), samples: S, steps: L });
-    expect(thrown(() => model.predict({ x: new Float32Array(L * 3), samples: 3, steps: L }))).toEqual(['ShapeError', 'data.samples']);
-    expect(thrown(() => model.step([[0], [0], [0]]))).toEqual(['ShapeError', 'x']);
+    expect(thrownNamed(() => model.predict({ x: new Float32Array(L * 3), samples: 3, steps: L }))).toEqual(['ShapeError', 'data.samples']);
+    expect(thrownNamed(() => model.step([[0], [0], [0]]))).toEqual(['ShapeError', 'x']);
     model.resetState();
     expect(model.predict({ x: new Float32Array(L * 3), samples: 3, steps: L })).toHaveLength(L * 3);
     // Initial states: the layers, the streams, the cell state, the values.
     const xs = [[[0], [0], [0]]];
-    expect(thrown(() => model.predict(xs, { initialState: [{ h: [0, 0, 0, 0] }] as never }))).toEqual(['ConfigError', 'initialState']);
+    expect(thrownNamed(() => model.predict(xs, { initialState: [{ h: [0, 0, 0, 0] }] as never }))).toEqual(['ConfigError', 'initialState']);
     // A given state replaces the carried one (Keras's initial_state), whatever its stream count.
     expect(model.predict(xs, { initialState: [[0, 0, 0, 0], { h: [0, 0, 0], c: [0, 0, 0] }] })[0]).toHaveLength(L); // nested out: [1 sample][L steps][1]
-    expect(thrown(() => model.predict(xs, { initialState: [[0, 0, 0, 0, 0, 0, 0, 0], { h: [0, 0, 0], c: [0, 0, 0] }] }))).toEqual(['ShapeError', 'initialState[0]']);
-    expect(thrown(() => model.predict(xs, { initialState: [[0, 0, 0, 0], { h: [0, 0, 0] }] }))).toEqual(['ConfigError', 'initialState[1].c']);
-    expect(thrown(() => model.predict(xs, { initialState: [[0, 0, 0, 0], [0, 0, 0]] }))).toEqual(['ConfigError', 'initialState[1]']);
-    expect(thrown(() => model.predict(xs, { initialState: [{ h: [0, 0, 0, 0], c: [0, 0, 0, 0] }, { h: [0, 0, 0], c: [0, 0, 0] }] }))).toEqual(['ConfigError', 'initialState[0].c']);
-    expect(thrown(() => model.setState([[0, NaN, 0, 0], { h: [0, 0, 0], c: [0, 0, 0] }]))).toEqual(['DataError', 'state[0]']);
-    expect(thrown(() => model.predict(xs, { initialStates: [] } as never))).toEqual(['ConfigError', 'predict options.initialStates']);
-    expect(thrown(() => model.resetState(2))).toEqual(['ConfigError', 'stream']);
+    expect(thrownNamed(() => model.predict(xs, { initialState: [[0, 0, 0, 0, 0, 0, 0, 0], { h: [0, 0, 0], c: [0, 0, 0] }] }))).toEqual(['ShapeError', 'initialState[0]']);
+    expect(thrownNamed(() => model.predict(xs, { initialState: [[0, 0, 0, 0], { h: [0, 0, 0] }] }))).toEqual(['ConfigError', 'initialState[1].c']);
+    expect(thrownNamed(() => model.predict(xs, { initialState: [[0, 0, 0, 0], [0, 0, 0]] }))).toEqual(['ConfigError', 'initialState[1]']);
+    expect(thrownNamed(() => model.predict(xs, { initialState: [{ h: [0, 0, 0, 0], c: [0, 0, 0, 0] }, { h: [0, 0, 0], c: [0, 0, 0] }] }))).toEqual(['ConfigError', 'initialState[0].c']);
+    expect(thrownNamed(() => model.setState([[0, NaN, 0, 0], { h: [0, 0, 0], c: [0, 0, 0] }]))).toEqual(['DataError', 'state[0]']);
+    expect(thrownNamed(() => model.predict(xs, { initialStates: [] } as never))).toEqual(['ConfigError', 'predict options.initialStates']);
+    expect(thrownNamed(() => model.resetState(2))).toEqual(['ConfigError', 'stream']);
     // A learned initial state is not carried, and weights it does not have are refused.
-    expect(thrown(() => new ElmanRNN({ inputSize: 1, hiddenSize: 2, outputSize: 1, stateful: true, learnInitialState: true }))).toEqual(['ConfigError', 'learnInitialState']);
-    expect(thrown(() => model.setWeights({ initialStates: [] }))).toEqual(['ConfigError', 'weights.initialStates']);
-    expect(thrown(() => RNN.fromJSON({ ...model.toJSON(), config: { ...model.toJSON().config, stateful: false as never } }))).toEqual(['ConfigError', 'json.config.stateful']);
+    expect(thrownNamed(() => new ElmanRNN({ inputSize: 1, hiddenSize: 2, outputSize: 1, stateful: true, learnInitialState: true }))).toEqual(['ConfigError', 'learnInitialState']);
+    expect(thrownNamed(() => model.setWeights({ initialStates: [] }))).toEqual(['ConfigError', 'weights.initialStates']);
+    expect(thrownNamed(() => RNN.fromJSON({ ...model.toJSON(), config: { ...model.toJSON().config, stateful: false as never } }))).toEqual(['ConfigError', 'json.config.stateful']);
     model.dispose();
   });
 
@@ -120,7 +111,7 @@ describe.each(['wasm', 'js'] as const)('stateful training on %s', (backend) => {
 test('a threaded placement of a stateful model is refused by name (its blocks start from zeros in the core)', async () => {
   const model = new RNN({ inputSize: I, outputSize: O, returnSequences: true, layers: [{ cell: 'simple', units: 3 }], stateful: true });
   const placed = await model.placeThreaded(data, { threads: 2 });
-  expect(thrown(() => trainSync(model, placed, { optimizer: sgd(), epochs: 1, batchSize: S }))).toEqual(['ConfigError', 'data']);
-  expect(thrown(() => model.predict(placed))).toEqual(['ConfigError', 'data']);
+  expect(thrownNamed(() => trainSync(model, placed, { optimizer: sgd(), epochs: 1, batchSize: S }))).toEqual(['ConfigError', 'data']);
+  expect(thrownNamed(() => model.predict(placed))).toEqual(['ConfigError', 'data']);
   model.dispose();
 });

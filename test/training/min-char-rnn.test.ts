@@ -1,8 +1,10 @@
 // min-char-rnn against numpy's float64 run (test/fixtures/make_min_char_rnn.py): the stateful one-hot
-// model with Adagrad and element-wise clipping is min-char-rnn's algorithm. Losses within 1e-5
-// relative over the first iterations from the same starting weights; and one iteration deep in the
-// run, from numpy's weights, Adagrad sums and carried state, its loss and weights within 1e-5 (the
-// run is chaotic: float32 rounding alone moves the loss by 7e-4 by iteration 4, see the script).
+// model with Adagrad and element-wise clipping is min-char-rnn's algorithm. From the same starting
+// weights: the first 2 losses within 1e-5 relative, every weight tensor after iteration 0 within 1e-5
+// (relative L2, ‖w − w_np‖ / ‖w_np‖) and after iteration 1 within 2e-4; and one iteration deep in the
+// run, from numpy's weights, Adagrad sums and carried state, its loss and weights within 1e-5. No
+// float32 run follows further: the run multiplies rounding a hundredfold per iteration (figures in
+// the script: numpy's own float32 run is 1.4e-2 away on Wxh after iteration 2).
 //
 // min-char-rnn sums its cross-entropy over a chunk's 25 steps; elman's 'cce' is their mean, so its
 // gradient g' is g / 25. Adagrad on g' with ε' = ε / 625 and clip 5 / 25 is min-char-rnn's step exactly:
@@ -10,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import fixture from '../fixtures/min-char-rnn.json' with { type: 'json' };
-import { adagrad, init, RNN, train, type RNNWeights, type Sequences } from '../../src/index.js';
+import { adagrad, init, RNN, train, type RNNWeights, type Sequences } from 'elman-rnn';
 
 const { hidden: H, steps: T, iterations: N, vocabulary } = fixture;
 const V = vocabulary.length;
@@ -45,29 +47,39 @@ const model = (backend: 'wasm' | 'js') => {
 const optimizer = () => adagrad({ lr: fixture.lr, initialAccumulator: 0, eps: fixture.epsilon / T ** 2 });
 const options = { loss: 'cce', epochs: 1, batchSize: 1, clipValue: fixture.clipValue / T } as const;
 
-/** Largest |a − b| over the largest |b|: the error relative to the tensor's scale. */
+/** ‖a − b‖ / ‖b‖ (L2 over the tensor): a tensor's relative error, not each element's (many sit near 0). */
 const relative = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let err = 0, scale = 0;
   for (let i = 0; i < b.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
+    err += (a[i]! - b[i]!) ** 2;
+    scale += b[i]! ** 2;
   }
-  return err / scale;
+  return Math.sqrt(err / scale);
 };
 
-/**
- * Every tensor of `got` within 1e-5 of `want`, relative to the tensor's largest value; but wasm's input
- * kernel within 3e-4. Its gradient is (1 − h²)·…, and for a tanh unit near saturation float32's h
- * keeps few bits of 1 − h² (h = 0.9999 leaves it a relative error of ~6e-4); where Adagrad's sums of
- * that row are under ε its step is ~1,000 × g, so those bits reach the weight. The js backend holds
- * states in float64 and meets 1e-5 there too. (Measured: wasm kernel 1.5e-4, every other tensor ≤ 2e-7.)
- */
-function expectWeights(got: RNNWeights, want: RNNWeights, backend: string): void {
-  expect(relative(got.layers[0]!.kernel, want.layers[0]!.kernel), 'kernel').toBeLessThan(backend === 'wasm' ? 3e-4 : 1e-5);
-  for (const name of ['recurrentKernel', 'bias'] as const) expect(relative(got.layers[0]![name], want.layers[0]![name]), name).toBeLessThan(1e-5);
-  expect(relative(got.outputKernel, want.outputKernel), 'outputKernel').toBeLessThan(1e-5);
-  expect(relative(got.outputBias, want.outputBias), 'outputBias').toBeLessThan(1e-5);
+/** Each weight tensor's relative error, by name. */
+const errors = (got: RNNWeights, want: RNNWeights) => ({
+  kernel: relative(got.layers[0]!.kernel, want.layers[0]!.kernel),
+  recurrentKernel: relative(got.layers[0]!.recurrentKernel, want.layers[0]!.recurrentKernel),
+  bias: relative(got.layers[0]!.bias, want.layers[0]!.bias),
+  outputKernel: relative(got.outputKernel, want.outputKernel),
+  outputBias: relative(got.outputBias, want.outputBias),
+});
+
+/** Every weight tensor of `got` within 1e-5 of `want` (relative L2), or within the tolerance `looser` gives its name. */
+function expectWeights(got: RNNWeights, want: RNNWeights, at: string, looser: Partial<Record<string, number>> = {}): void {
+  for (const [name, e] of Object.entries(errors(got, want))) expect(e, `${name} ${at}`).toBeLessThan(looser[name] ?? 1e-5);
 }
+
+/**
+ * After iteration 1, 2e-4 for every tensor: the run amplifies float32 rounding a hundredfold per
+ * iteration (a first Adagrad step is ~lr · sign(g), and ~1,000 · g where g² < ε), so float64 numpy
+ * itself, its start nudged by 1e-7 relative, lands 3.0e-5 away on recurrentKernel, numpy's own
+ * float32 run 1.2e-5 (measured, see the script). Measured here: wasm 5.8e-5, js 3.6e-6. Clipping at 4
+ * instead of 5 moves outputBias by 2.0e-3 here (only here: iteration 0's gradients stay under 4);
+ * doubling ε moves the kernel by 1.3e-2 after iteration 0.
+ */
+const AFTER_1 = { kernel: 2e-4, recurrentKernel: 2e-4, bias: 2e-4, outputKernel: 2e-4, outputBias: 2e-4 };
 
 beforeAll(() => init());
 
@@ -80,13 +92,15 @@ test('the fixture is min-char-rnn at its sizes over the committed text', () => {
 });
 
 describe.each(['wasm', 'js'] as const)('%s', (backend) => {
-  test("its first 2 iterations, one train call per chunk and the state carried: losses within 1e-5 relative of numpy's", async () => {
+  test("its first 2 iterations, one train call per chunk and the state carried: losses within 1e-5 relative of numpy's, every weight tensor after iteration 0 too", async () => {
     const m = model(backend);
     const opt = optimizer();
+    expect(fixture.weightsAfter).toHaveLength(2);
     for (let n = 0; n < 2; n++) {
       const history = await train(m, chunks(n, 1), { ...options, optimizer: opt });
       const loss = history.loss.at(-1)! * T; // the chunk's mean cross-entropy → min-char-rnn's sum
       expect(Math.abs(loss - fixture.losses[n]!) / fixture.losses[n]!, `iteration ${n}`).toBeLessThan(1e-5);
+      expectWeights(m.weights, weights(fixture.weightsAfter[n]!), `after iteration ${n}`, n === 0 ? {} : AFTER_1);
     }
     m.dispose();
   });
@@ -105,7 +119,11 @@ describe.each(['wasm', 'js'] as const)('%s', (backend) => {
     opt.setState({ version: 1, name: 'adagrad', step: c.iteration, slots: { accumulator } });
     const history = await train(m, chunks(c.iteration, 1), { ...options, optimizer: opt });
     expect(Math.abs(history.loss[0]! * T - c.loss) / c.loss).toBeLessThan(1e-5);
-    expectWeights(m.weights, weights(c.after), backend);
+    // wasm's input kernel within 1e-4 (measured 2.8e-5, every other tensor ≤ 3.3e-8; js ≤ 1.5e-8): its gradient
+    // is (1 − h²)·…, and for a tanh unit near saturation float32's h keeps few bits of 1 − h² (h = 0.9999 leaves
+    // it ~6e-4 relative; the core's tanh, within 3.5e-7 of float64's, a few times more); where Adagrad's sums of
+    // that row are under ε its step is ~1,000 × g, so those bits reach the weight. js holds states in float64.
+    expectWeights(m.weights, weights(c.after), `after iteration ${c.iteration}`, backend === 'wasm' ? { kernel: 1e-4 } : {});
     // Without the carried state the same step gives another loss: the state is part of what is checked.
     m.setWeights(weights(c.weights));
     m.resetState();

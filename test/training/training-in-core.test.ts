@@ -11,29 +11,11 @@ import type { Optimizer } from '../../src/optimizers/optimizer.js';
 import { RandomState } from '../../src/random.js';
 import { train, trainSync, type EpochInfo, type History, type Trainable, type TrainOptions } from '../../src/training/train.js';
 import { randomSequences } from '../helpers/data.js';
+import { typescriptLoop } from '../helpers/loop.js';
 
 beforeAll(() => init());
 
 const tutorial = () => countOnes({ samples: 20, length: 10, rng: new RandomState(1) });
-
-/** The same wasm model with the in-core hook hidden, so `train` takes the epoch-by-epoch path. */
-function epochByEpoch(model: LinearRNN): Trainable<LinearWeights, LinearLossName> {
-  return {
-    params: model.params,
-    grads: model.grads,
-    get weights() {
-      return model.weights;
-    },
-    weightsOf: (p) => model.weightsOf(p),
-    losses: model.losses,
-    defaultLoss: model.defaultLoss,
-    place: (data: Sequences) => model.place(data),
-    bind: (data, options) => {
-      const b = model.bind(data, options);
-      return { samples: b.samples, steps: b.steps, batches: b.batches, batchLength: (i) => b.batchLength(i), lossAndGrad: (i) => b.lossAndGrad(i), dispose: () => b.dispose() };
-    },
-  };
-}
 
 interface Run {
   history?: History<LinearWeights>;
@@ -56,7 +38,7 @@ function run(inCore: boolean, simd: boolean, data: Sequences, w: LinearWeights, 
   };
   const options = { optimizer, epochs: 300, onEpoch: (i: EpochInfo<LinearWeights>) => void logged.push(i), ...o };
   try {
-    const history = trainSync(inCore ? model : epochByEpoch(model), data, options);
+    const history = trainSync(inCore ? model : typescriptLoop(model), data, options);
     return { history, ...done() };
   } catch (error) {
     if (!(error instanceof DivergenceError)) throw error;
@@ -125,7 +107,7 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
     const saved = optimizer.getState();
     const resumed = createOptimizer('adam', { lr: 0.05 });
     resumed.setState(saved);
-    trainSync(epochByEpoch(model), tutorial(), { optimizer: resumed, epochs: 35 });
+    trainSync(typescriptLoop(model), tutorial(), { optimizer: resumed, epochs: 35 });
     expect(model.params).toEqual(whole.params);
     expect(resumed.getState()).toEqual(whole.state);
   });
@@ -168,7 +150,7 @@ test('async train takes the in-core path too, with the same history as the epoch
   const b = new LinearRNN({ wx: 0.2, wRec: -0.3 });
   const logged: number[][] = [[], []];
   const ha = await train(a, tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[0]!.push(epoch) });
-  const hb = await train(epochByEpoch(b), tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[1]!.push(epoch) });
+  const hb = await train(typescriptLoop(b), tutorial(), { optimizer: make(), epochs: 500, logEvery: 50, onEpoch: ({ epoch }) => void logged[1]!.push(epoch) });
   expect(ha).toEqual(hb);
   expect(ha.weights).toEqual(hb.weights);
   expect(logged[0]).toEqual([0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 499]);
@@ -183,7 +165,7 @@ test('onEpoch returning false and an aborted signal stop the in-core path where 
   const b = new LinearRNN({ wx: 0.2, wRec: 0.1 });
   const ha = stopAt(a);
   expect(ha.loss.length).toBe(31);
-  const hb = stopAt(epochByEpoch(b));
+  const hb = stopAt(typescriptLoop(b));
   expect(ha).toEqual(hb);
   expect(ha.weights).toEqual(hb.weights);
   const signal = AbortSignal.abort();
@@ -208,7 +190,7 @@ test('calls on the same placed data that change optimizer, hyper-parameters, los
     const spy = vi.spyOn(WasmLinear.prototype, 'train');
     for (const [name, config, o] of calls) {
       const ha = trainSync(a, placed, { optimizer: createOptimizer(name, config), ...o });
-      const hb = trainSync(epochByEpoch(b), tutorial(), { optimizer: createOptimizer(name, config), ...o });
+      const hb = trainSync(typescriptLoop(b), tutorial(), { optimizer: createOptimizer(name, config), ...o });
       expect(ha).toEqual(hb);
       expect(ha.weights).toEqual(hb.weights);
       expect(a.params).toEqual(b.params);

@@ -53,8 +53,7 @@ export class ThreadedStackWork extends WasmStackWork {
       [TK_SCRATCH_STRIDE, this.descStride], [TK_OUT, this.results], [TK_OUT_STRIDE, resultStride], [TK_RESULT, this.out], [TG_P, P], [TG_GRADS, this.g]]);
   }
 
-  override lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
-    this.check();
+  protected override pass(n0: number, B: number, kind: LossSpec, s: number, window: number, flow?: StateFlow): number {
     // Each thread's block starts from zeros in the core: a flow of states is not carried there (the model refuses it first).
     if (flow) throw new ConfigError('data', 'threaded placement', 'data placed with model.place(): states flow on one thread only');
     const { arena } = this.core;
@@ -62,7 +61,6 @@ export class ThreadedStackWork extends WasmStackWork {
     const { n, T } = this.data;
     const { x, t } = this.data.source();
     const xb = x + n0 * I * 4, tb = t + n0 * O * 4;
-    arena.f32.set(params, this.p >>> 2);
     const { offsets } = this;
     const i32 = arena.i32;
     // Each stack prepared for its largest block; the core sets what depends on the block.
@@ -88,7 +86,6 @@ export class ThreadedStackWork extends WasmStackWork {
     i32[(this.task >>> 2) + TG_T] = tb;
     this.pool.run(this.task);
     this.pool.core.threadReduce(this.task);
-    grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));
     return arena.f64[this.out >>> 3]!;
   }
 

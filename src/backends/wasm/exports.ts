@@ -25,6 +25,8 @@ export interface CoreExports {
   linearTrain(job: number): number;
   linearSurface(x: number, t: number, n: number, T: number, wx: number, nx: number, wRec: number, nr: number, scale: number, out: number): void;
   optimizerStep(rule: number, p: number, g: number, P: number, hyper: number, slots: number, t: number): void;
+  /** A batch's checked update (assembly/in-core.ts): STATUS_OK or the check that failed. */
+  updateChecked(p: number, g: number, lastGood: number, P: number, rule: number, hyper: number, slots: number, t: number, clip: number): number;
   powi(b: number, t: number): number;
   // Layer stacks (assembly/head.ts, cells.ts): one block of words laid out in src/abi/gated.ts.
   headWorkFloats(H: number, O: number): number;
@@ -64,6 +66,7 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   linearTrain: 1,
   linearSurface: 10,
   optimizerStep: 7,
+  updateChecked: 9,
   powi: 2,
   headWorkFloats: 2,
   headForward: 1,

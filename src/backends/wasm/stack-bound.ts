@@ -2,6 +2,8 @@
 // batches of up to maxBatch samples, over data placed once (./placed.ts).
 
 import { outputsInBatches } from '../batched.js';
+import { RULE_HYPER_WORDS, RULE_SLOTS } from '../../abi/codes.js';
+import type { ResidentWork } from '../backend.js';
 import { DisposedError } from '../../errors.js';
 import type { StackDims, StateFlow, StateRows } from '../../stack-spec.js';
 import { outputSteps } from '../../stack-wiring.js';
@@ -35,16 +37,60 @@ export class WasmStackWork {
   lossGrad(n0: number, B: number, kind: LossSpec, s: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number {
     this.check();
     const { arena } = this.core;
+    arena.f32.set(params, this.p >>> 2);
+    const L = this.pass(n0, B, kind, s, window, flow);
+    grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));
+    return L;
+  }
+
+  /** lossGrad at the params already in the workspace, the gradient left there (checked by the caller). */
+  protected pass(n0: number, B: number, kind: LossSpec, s: number, window: number, flow?: StateFlow): number {
     // Targets are as wide as the placed data's rows: O values, or one class id for a sparse loss.
     const { I } = this.d, O = this.data.d.O;
     const { n, T } = this.data;
     const { x, t, m, sw } = this.data.source();
-    arena.f32.set(params, this.p >>> 2);
     const v = m || sw ? { mask: m && m + n0 * 4, ms: n, sw: sw && sw + n0 * 4 } : UNWEIGHTED;
-    const L = this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g, flow, v);
-    grads.set(arena.f32.subarray(this.g >>> 2, (this.g >>> 2) + this.P));
-    return L;
+    return this.stack.lossGrad(x + n0 * I * 4, n * I, t + n0 * O * 4, n * O, B, T, kind, s, window, this.p, this.g, flow, v);
   }
+
+  /**
+   * The resident capability (src/models/batches.ts): over a run of batches the params, the
+   * optimizer's slots and the last good params stay in core memory, each batch one `pass` and one
+   * checked update there; `leave` copies them back. Buffers are made on first use and kept.
+   */
+  readonly resident: ResidentWork = {
+    enter: (job) => {
+      this.check();
+      const { arena } = this.core;
+      if (job.slots.length > RULE_SLOTS || job.hyper.length > RULE_HYPER_WORDS) throw new RangeError('core job does not fit the workspace'); // both fixed by the rule
+      if (this.kept === undefined) {
+        const [lg, st, hy] = arena.allocAll([this.P * 4, RULE_SLOTS * this.P * 4, RULE_HYPER_WORDS * 4], 'batch job') as [number, number, number];
+        this.kept = { lg, st, hy };
+      }
+      const f32 = arena.f32, { st, hy } = this.kept;
+      f32.set(job.params, this.p >>> 2);
+      job.slots.forEach((slot, i) => f32.set(slot, (st >>> 2) + i * this.P));
+      f32.set(job.hyper, hy >>> 2);
+    },
+    pass: (n0, B, kind, s, window, flow) => {
+      this.check();
+      return this.pass(n0, B, kind, s, window, flow);
+    },
+    update: (job, t) => {
+      const { lg, st, hy } = this.kept!;
+      return this.core.exports.updateChecked(this.p, this.g, lg, this.P, job.rule, hy, st, t, job.clipValue);
+    },
+    leave: (job, updated) => {
+      const f32 = this.core.arena.f32, { lg, st } = this.kept!, P = this.P;
+      const at = (o: number) => f32.subarray(o >>> 2, (o >>> 2) + P);
+      job.params.set(at(this.p));
+      job.grads.set(at(this.g));
+      if (updated) job.lastGood.set(at(lg));
+      job.slots.forEach((slot, i) => slot.set(at(st + i * P * 4)));
+    },
+  };
+
+  private kept: { lg: number; st: number; hy: number } | undefined;
 
   /** Outputs of every sample in the original order, f32[Tout][n][O]; with a flow, the samples are one batch. */
   forward(params: Float32Array, flow?: StateFlow): Float32Array {
@@ -72,6 +118,7 @@ export class WasmStackWork {
     this.disposed = true;
     this.stack.dispose();
     for (const b of [this.p, this.g]) this.core.arena.release(b);
+    if (this.kept) for (const b of [this.kept.lg, this.kept.st, this.kept.hy]) this.core.arena.release(b);
   }
 
   protected check(): void {

@@ -209,7 +209,8 @@ export class WasmStack {
     this.embed(T);
     for (let i = 0; i < this.mem.length; i++) {
       const m = this.mem[i]!, n = B * m.plan.H;
-      m.dirs.forEach((dir, r) => {
+      for (let r = 0; r < m.dirs.length; r++) {
+        const dir = m.dirs[r]!;
         // States flow into the one-copy layers only (the model refuses state for wired stacks); else zero.
         if (r === 0) this.start(i, B, flow?.from ?? null);
         else {
@@ -217,7 +218,7 @@ export class WasmStack {
           if (dir.cs) f32.fill(0, dir.cs >>> 2, (dir.cs >>> 2) + n);
         }
         e.cellForward(this.codes[i]!, dir.blk);
-      });
+      }
       if (m.plan.dirs === 2) {
         const lT = this.layerT(i, this.callT), Tout = m.plan.Tout === 1 ? 1 : lT, from = (lT - Tout + 1) * n * 4;
         e.biMerge(m.y, m.dirs[0]!.hs + from, m.dirs[1]!.hs + from, Tout, B, m.plan.H, this.d.layers[i]!.merge === 'concat' ? 1 : 0);
@@ -253,24 +254,22 @@ export class WasmStack {
   /** Layer i's hs[0] (cs[0]) of B rows from `from`, or zeros. */
   private start(i: number, B: number, from: StateRows | null): void {
     const { f32 } = this.core.arena, m = this.mem[i]!.dirs[0]!, n = B * this.d.layers[i]!.units;
-    if (from) f32.set(from.h[i]!.subarray(0, n), m.hs >>> 2);
+    if (from) f32.set(rowsOf(from.h[i]!, n), m.hs >>> 2);
     else f32.fill(0, m.hs >>> 2, (m.hs >>> 2) + n);
-    if (m.cs && from?.c[i]) f32.set(from.c[i]!.subarray(0, n), m.cs >>> 2);
+    const c = from?.c[i];
+    if (m.cs && c) f32.set(rowsOf(c, n), m.cs >>> 2);
     else if (m.cs) f32.fill(0, m.cs >>> 2, (m.cs >>> 2) + n);
   }
 
   /** Every layer's states at step k (B rows) into `to`, or (out = false) `to` into them. */
   private rows(B: number, k: number, to: StateRows, out: boolean): void {
     const { f32 } = this.core.arena;
-    this.d.layers.forEach((l, i) => {
-      const m = this.mem[i]!.dirs[0]!, n = B * l.units;
-      for (const [at, theirs] of [[m.hs, to.h[i]], [m.cs, to.c[i]]] as const) {
-        if (!theirs || !at) continue;
-        const from = (at >>> 2) + k * n;
-        if (out) theirs.set(f32.subarray(from, from + n));
-        else f32.set(theirs.subarray(0, n), from);
-      }
-    });
+    for (let i = 0; i < this.d.layers.length; i++) {
+      const m = this.mem[i]!.dirs[0]!, n = B * this.d.layers[i]!.units;
+      copyRows(f32, (m.hs >>> 2) + k * n, to.h[i]!, n, out);
+      const c = to.c[i];
+      if (c && m.cs) copyRows(f32, (m.cs >>> 2) + k * n, c, n, out);
+    }
   }
 
   /** Each layer's ∂L/∂h[0] (∂L/∂c[0]), the backward kernels' carry after step 1, into d0 (B rows). */
@@ -383,4 +382,15 @@ export class WasmStack {
     this.disposed = true;
     for (const b of this.blocks) this.core.arena.release(b);
   }
+}
+
+/** The first n values of a state row set (itself when it holds exactly n: no view to allocate). */
+function rowsOf(a: Float32Array | Float64Array, n: number): Float32Array | Float64Array {
+  return a.length === n ? a : a.subarray(0, n);
+}
+
+/** n floats between core memory at float `at` and `theirs`: out of the core (out) or into it. */
+function copyRows(f32: Float32Array, at: number, theirs: Float32Array | Float64Array, n: number, out: boolean): void {
+  if (!out) f32.set(rowsOf(theirs, n), at);
+  else for (let j = 0; j < n; j++) theirs[j] = f32[at + j]!;
 }
