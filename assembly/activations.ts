@@ -61,53 +61,51 @@ const CLAMP: float = 9;
   return copysign<float>(pmin1((a * p) / q, 1), v);
 }
 
-// sigmoid(x) = 1 / (1 + e^−x), relatively accurate down to the least normal float32. e^y (Cephes'
-// expf): y clamped to [−87, 88.72] (2^n is a normal number, or 2^128 = Infinity, so sigmoid is 0
-// below x = −88.7), y = n·ln2 + r with n = round(y·log2 e) by adding and removing
-// 1.5·2^23, ln2 split in two so r is exact, e^r by a degree-7 polynomial, 2^n built in the exponent
-// bits from the rounded sum's own bits (its low bits hold n). Error against the float64 logistic
-// function: at most 2.5e-7 relative where it is a normal float32 (largest seen 1.5e-7), 1.2e-38 absolute below.
-const E_LO: float = -87, E_HI: float = 88.72, LOG2E: float = 1.44269504088896341, ROUND: float = 12582912;
+// sigmoid(x) = 1 / (1 + e^−x), relatively accurate down to the least normal float32. e^−x = 2^n·e^−s:
+// x clamped to [−88.72, 87] (2^n is a normal number, or 2^128 = Infinity, so sigmoid is 0 below
+// x = −88.4), n = round(−x·log2 e) by adding and removing 1.5·2^23 + 127 (the sum's low bits hold
+// n + 127, which shifted into the exponent field is 2^n), s = x + n·ln2 with ln2 split in two so the
+// first product and sum are exact, e^−s ≈ 1 − s + s²·(a2 + a3·s) + s⁴·(a4 + a5·s + a6·s²), a degree-6
+// near-minimax fit on |s| ≤ ln2/2 (assembly/bench/fit_sigmoid.py), summed in pairs (Estrin's scheme)
+// and with one rounding at the size of 1. The longest chain: 53 cycles per vector on Zen 5 against
+// 77 for the Horner, degree-7 form it replaced (bench/kernels.js --latency). Error against the float64
+// logistic function: at most 2.5e-7 relative where it is a normal float32 (largest seen 1.47e-7), 1.2e-38
+// absolute below. NaN stays NaN (the clamps keep a NaN first operand); +Infinity gives 1, −Infinity 0.
+const X_HI: float = 87, X_LO: float = -88.72, NLOG2E: float = -1.44269504088896341, ROUND: float = 12582912 + 127;
 const LN2_HI: float = 0.693359375, LN2_LO: float = -2.12194440e-4;
-const C6: float = 1.9875691500e-4, C5: float = 1.3981999507e-3, C4: float = 8.3334519073e-3;
-const C3: float = 4.1665795894e-2, C2: float = 1.6666665459e-1, C1: float = 5.0000001201e-1;
+const A2: float = 4.9999994040e-1, A3: float = -1.6666521132e-1, A4: float = 4.1668388993e-2;
+const A5: float = -8.3687352017e-3, A6: float = 1.3814547565e-3;
 
 // The constants as one table in memory, read into registers once per call (loads are not folded
 // back into v128 constants for the host compiler to rebuild inside the loop); with two vectors per
 // pass, 4.7 → 3.7 cycles per value on Zen 5 (the same table gave tanh nothing: not separated further).
-const SIG = memory.data<f32>([E_HI, E_LO, LOG2E, ROUND, LN2_HI, LN2_LO, C6, C5, C4, C3, C2, C1, 1]);
+const SIG = memory.data<f32>([X_HI, X_LO, NLOG2E, ROUND, LN2_HI, LN2_LO, A2, A3, A4, A5, A6, 1]);
 
 /** sigmoid on four lanes with the constants in registers (k: SIG's values, splatted). */
 // @ts-ignore: decorator
-@inline function sigmoid4k(v: v128, hi: v128, lo: v128, log2e: v128, round: v128, ln2hi: v128, ln2lo: v128, c6: v128, c5: v128, c4: v128, c3: v128, c2: v128, c1: v128, one: v128): v128 {
-  const y = f32x4.pmax(f32x4.pmin(f32x4.neg(v), hi), lo);
-  const t = f32x4.add(f32x4.mul(y, log2e), round);
+@inline function sigmoid4k(v: v128, hi: v128, lo: v128, nlog2e: v128, round: v128, ln2hi: v128, ln2lo: v128, a2: v128, a3: v128, a4: v128, a5: v128, a6: v128, one: v128): v128 {
+  const x = f32x4.pmax(f32x4.pmin(v, hi), lo);
+  const t = f32x4.add(f32x4.mul(x, nlog2e), round);
   const n = f32x4.sub(t, round);
-  const r = f32x4.sub(f32x4.sub(y, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
-  let p = f32x4.add(f32x4.mul(c6, r), c5);
-  p = f32x4.add(f32x4.mul(p, r), c4);
-  p = f32x4.add(f32x4.mul(p, r), c3);
-  p = f32x4.add(f32x4.mul(p, r), c2);
-  p = f32x4.add(f32x4.mul(p, r), c1);
-  const er = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), one);
-  const two = i32x4.add(i32x4.shl(t, 23), i32x4.splat(127 << 23));
-  return f32x4.div(one, f32x4.add(one, f32x4.mul(er, two)));
+  const s = f32x4.add(f32x4.add(x, f32x4.mul(n, ln2hi)), f32x4.mul(n, ln2lo));
+  const s2 = f32x4.mul(s, s), s4 = f32x4.mul(s2, s2);
+  const q1 = f32x4.add(f32x4.mul(a3, s), a2), q2 = f32x4.add(f32x4.mul(a5, s), a4);
+  const q3 = f32x4.add(q2, f32x4.mul(s2, a6));
+  const e = f32x4.add(f32x4.add(f32x4.sub(f32x4.mul(s2, q1), s), f32x4.mul(s4, q3)), one);
+  return f32x4.div(one, f32x4.add(one, f32x4.mul(e, i32x4.shl(t, 23))));
 }
 
 // @ts-ignore: decorator
 @inline function sigmoid1(v: float): float {
-  const y = pmax1(pmin1(-v, E_HI), E_LO);
-  const t = y * LOG2E + ROUND;
+  const x = pmax1(pmin1(v, X_HI), X_LO);
+  const t = x * NLOG2E + ROUND;
   const n = t - ROUND;
-  const r = (y - n * LN2_HI) - n * LN2_LO;
-  let p = C6 * r + C5;
-  p = p * r + C4;
-  p = p * r + C3;
-  p = p * r + C2;
-  p = p * r + C1;
-  const er = (p * (r * r) + r) + <float>1;
-  const two = reinterpret<float>((reinterpret<i32>(t) << 23) + (127 << 23));
-  return <float>1 / (<float>1 + er * two);
+  const s = (x + n * LN2_HI) + n * LN2_LO;
+  const s2 = s * s, s4 = s2 * s2;
+  const q1 = A3 * s + A2, q2 = A5 * s + A4;
+  const q3 = q2 + s2 * A6;
+  const e = ((s2 * q1 - s) + s4 * q3) + <float>1;
+  return <float>1 / (<float>1 + e * reinterpret<float>(reinterpret<i32>(t) << 23));
 }
 
 /** Apply the hidden activation in place to len floats: f32x4, one loop per activation, then the tail. */
@@ -133,20 +131,20 @@ export function activate(p: usize, len: i32, act: i32): void {
     }
   } else if (act == SIGMOID) {
     const k = SIG;
-    const hi = v128.load32_splat(k), lo = v128.load32_splat(k, 4), log2e = v128.load32_splat(k, 8), round = v128.load32_splat(k, 12);
-    const ln2hi = v128.load32_splat(k, 16), ln2lo = v128.load32_splat(k, 20), c6 = v128.load32_splat(k, 24), c5 = v128.load32_splat(k, 28);
-    const c4 = v128.load32_splat(k, 32), c3 = v128.load32_splat(k, 36), c2 = v128.load32_splat(k, 40), c1 = v128.load32_splat(k, 44), one = v128.load32_splat(k, 48);
+    const hi = v128.load32_splat(k), lo = v128.load32_splat(k, 4), nlog2e = v128.load32_splat(k, 8), round = v128.load32_splat(k, 12);
+    const ln2hi = v128.load32_splat(k, 16), ln2lo = v128.load32_splat(k, 20), a2 = v128.load32_splat(k, 24), a3 = v128.load32_splat(k, 28);
+    const a4 = v128.load32_splat(k, 32), a5 = v128.load32_splat(k, 36), a6 = v128.load32_splat(k, 40), one = v128.load32_splat(k, 44);
     for (; i + 8 <= n4; i += 8) {
       const q = p + (<usize>i << 2);
       // Two independent vectors per pass, as for tanh.
-      const u = sigmoid4k(v128.load(q), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one);
-      const w = sigmoid4k(v128.load(q, 16), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one);
+      const u = sigmoid4k(v128.load(q), hi, lo, nlog2e, round, ln2hi, ln2lo, a2, a3, a4, a5, a6, one);
+      const w = sigmoid4k(v128.load(q, 16), hi, lo, nlog2e, round, ln2hi, ln2lo, a2, a3, a4, a5, a6, one);
       v128.store(q, u);
       v128.store(q, w, 16);
     }
     for (; i < n4; i += 4) {
       const q = p + (<usize>i << 2);
-      v128.store(q, sigmoid4k(v128.load(q), hi, lo, log2e, round, ln2hi, ln2lo, c6, c5, c4, c3, c2, c1, one));
+      v128.store(q, sigmoid4k(v128.load(q), hi, lo, nlog2e, round, ln2hi, ln2lo, a2, a3, a4, a5, a6, one));
     }
     for (; i < len; i++) {
       const q = p + (<usize>i << 2);

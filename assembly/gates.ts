@@ -35,7 +35,9 @@ export function actIn(p: usize, len: i32, act: i32): void {
   }
   const n4 = len & ~3, k = f32x4.splat(0.2), h = f32x4.splat(0.5), zero = f32x4.splat(0), one = f32x4.splat(1);
   let i = 0;
-  for (; i < n4; i += 4) v128.store(at(p, i), f32x4.min(f32x4.max(f32x4.add(f32x4.mul(v128.load(at(p, i)), k), h), zero), one));
+  // pmax/pmin (one instruction each in V8; wasm's NaN-propagating max/min take several) give the same
+  // values here: a NaN first operand stays, and 0.2·y + 0.5 is never −0.
+  for (; i < n4; i += 4) v128.store(at(p, i), f32x4.pmin(f32x4.pmax(f32x4.add(f32x4.mul(v128.load(at(p, i)), k), h), zero), one));
   for (; i < len; i++) store<float>(at(p, i), min<float>(max<float>(load<float>(at(p, i)) * <float>0.2 + <float>0.5, 0), 1));
 }
 

@@ -7,9 +7,10 @@
 // f64, so a large batch loses no digits to the order in which samples are added.
 // Inputs are f32, or u8 for 0/1 data (a quarter of the memory and of the bytes read per epoch);
 // u8 inputs give the same results bit for bit (see xTimes). Each kernel is generic over the input
-// type X and exported once per type. u8 inputs may also be laid out group-major (linearPackGroups):
+// type X and exported once per type. 0/1 inputs may also be laid out group-major (linearPackGroups):
 // groups of 16 samples, each group's T steps one 16-byte row after another, the last group padded,
-// so a group's pass reads one contiguous block instead of one line from each of T rows.
+// so a group's pass reads one contiguous block instead of one line from each of T rows. These are
+// i8 holding −x (0 or −1, all ones): sign-extended, a byte is already the mask xTimes applies.
 
 import { GROUP } from '../src/abi/codes';
 
@@ -19,10 +20,10 @@ const BLOCK_BYTES: i32 = 128 << 10; // inputs of one block of groups: an eighth 
 const CACHED_BYTES: i32 = 1 << 20; // inputs up to this size stay in cache from one epoch to the next
 const CHECK: i32 = 16; // steps between the backward pass's checks for an early end (each check at every step cost a third)
 
-/** One input as f32: X is f32, or u8 holding 0 or 1. */
+/** One input as f32: X is f32, u8 holding 0 or 1, or i8 holding 0 or −1 for 0 or 1. */
 // @ts-ignore: decorator
 @inline function xAt<X>(p: usize): float {
-  return isInteger<X>() ? <float>load<u8>(p) : load<float>(p);
+  return isInteger<X>() ? (isSigned<X>() ? <float>(-<i32>load<i8>(p)) : <float>load<u8>(p)) : load<float>(p);
 }
 
 /**
@@ -35,6 +36,11 @@ const CHECK: i32 = 16; // steps between the backward pass's checks for an early 
 // @ts-ignore: decorator
 @inline function xTimes<X>(p: usize, j: i32, w: v128): v128 {
   if (!isInteger<X>()) return f32x4.mul(v128.load(p + (<usize>j << 4)), w);
+  if (isSigned<X>()) {
+    // i8 masks: sign-extended to 16-bit lanes by the load, widened by pairing (two instructions per four).
+    const one = v128.load8x8_s(p + (<usize>(j >> 1) << 3));
+    return v128.and(w, j & 1 ? v128.shuffle<i16>(one, one, 4, 4, 5, 5, 6, 6, 7, 7) : v128.shuffle<i16>(one, one, 0, 0, 1, 1, 2, 2, 3, 3));
+  }
   const zero = i16x8.eq(v128.load8x8_u(p + (<usize>(j >> 1) << 3)), i16x8.splat(0));
   const m = j & 1 ? v128.shuffle<i16>(zero, zero, 4, 4, 5, 5, 6, 6, 7, 7) : v128.shuffle<i16>(zero, zero, 0, 0, 1, 1, 2, 2, 3, 3);
   return v128.andnot(w, m);
@@ -77,7 +83,7 @@ export function linearStatesBytes(x: usize, n: i32, T: i32, wx: float, wRec: flo
 
 /** linearStatesBytes for 0/1 inputs laid out group-major (linearPackGroups). */
 export function linearStatesGroups(x: usize, n: i32, T: i32, wx: float, wRec: float, s: usize): void {
-  states<u8>(x, n, T, wx, wRec, s, true);
+  states<i8>(x, n, T, wx, wRec, s, true);
 }
 
 /** One sample's forward, loss and backward; its states go to scratch f32[T+1]. Adds to out f64[3]. Its inputs: x + col, stride bytes apart. */
@@ -149,6 +155,79 @@ export function linearLossGradBytesScalar(x: usize, t: usize, n: i32, T: i32, wx
 }
 
 /**
+ * One group's loss and backward pass, added to out f64[3] as lossGrad's loop adds them (the same
+ * bits): e0..e3 its errors, xe its inputs' end (step T + 1), se its step-T states, `row` bytes
+ * from one step's states to the next's. Two passes of two registers, as in lossGrad.
+ */
+// @ts-ignore: decorator
+@inline function groupBackward(e0: v128, e1: v128, e2: v128, e3: v128, c: float, wRec: float, settle: bool, vS: v128, xe: usize, se: usize, row: usize, T: i32, out: usize, ahead: usize): void {
+  let touched = f32x4.splat(0);
+  const vc = f32x4.splat(c), vwr = f32x4.splat(wRec);
+  store<f64>(out, load<f64>(out) + (sumLanes(f32x4.mul(e0, e0)) + sumLanes(f32x4.mul(e1, e1)) + sumLanes(f32x4.mul(e2, e2)) + sumLanes(f32x4.mul(e3, e3))));
+  for (let h = 0; h < 2; h++) {
+    let g0 = f32x4.mul(vc, h ? e2 : e0), g1 = f32x4.mul(vc, h ? e3 : e1);
+    let x0 = f32x4.splat(0), x1 = x0, r0 = x0, r1 = x0;
+    let xb = xe + <usize>(h << 3), sp = se + <usize>(h << 5);
+    let pf = ahead + <usize>h * GROUP * T;
+    for (let k = T; k >= 1; ) {
+      for (const end = settle ? max(k - CHECK, 0) : 0; k > end; k--) {
+        xb -= GROUP;
+        sp -= row;
+        if (ahead) {
+          touched = v128.or(touched, v128.load(pf));
+          pf += GROUP;
+        }
+        x0 = f32x4.add(x0, xTimes<i8>(xb, 0, g0));
+        x1 = f32x4.add(x1, xTimes<i8>(xb, 1, g1));
+        r0 = f32x4.add(r0, f32x4.mul(g0, v128.load(sp)));
+        r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
+        g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr);
+      }
+      if (settle && i32x4.all_true(v128.and(settled(g0, x0, r0, vS), settled(g1, x1, r1, vS)))) break;
+    }
+    store<f64>(out, load<f64>(out, 8) + (sumLanes(x0) + sumLanes(x1)), 8);
+    store<f64>(out, load<f64>(out, 16) + (sumLanes(r0) + sumLanes(r1)), 16);
+  }
+  if (ahead) v128.store(se, touched); // keeps the reads ahead alive (the states are spent)
+}
+
+/**
+ * Groups q0 .. q1 − 1 (an even count) of group-major i8 masks (linearPackGroups), two at a time,
+ * adding to out f64[3] in lossGrad's order (the same bits). The forward pass runs both groups'
+ * eight registers at once: one group's four chains of a multiply and an add per step left the
+ * pipes idle for most of each chain's latency. Scratch: f32[T+1][32], a step's two groups side by side.
+ */
+function groupPairs(x: usize, t: usize, q0: i32, q1: i32, T: i32, wx: float, wRec: float, c: float, settle: bool, S: float, scratch: usize, out: usize): void {
+  const vwx = f32x4.splat(wx);
+  const vwr = f32x4.splat(wRec);
+  const vS = f32x4.splat(S);
+  const groupBytes = <usize>GROUP * T;
+  for (let q = q0; q < q1; q += 2) {
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0, u0 = s0, u1 = s0, u2 = s0, u3 = s0;
+    for (let o = 0; o < 128; o += 16) v128.store(scratch + o, s0);
+    let xa = x + <usize>q * groupBytes, sk = scratch;
+    for (let k = 1; k <= T; k++) {
+      const xb = xa + groupBytes;
+      s0 = f32x4.add(xTimes<i8>(xa, 0, vwx), f32x4.mul(s0, vwr));
+      s1 = f32x4.add(xTimes<i8>(xa, 1, vwx), f32x4.mul(s1, vwr));
+      s2 = f32x4.add(xTimes<i8>(xa, 2, vwx), f32x4.mul(s2, vwr));
+      s3 = f32x4.add(xTimes<i8>(xa, 3, vwx), f32x4.mul(s3, vwr));
+      u0 = f32x4.add(xTimes<i8>(xb, 0, vwx), f32x4.mul(u0, vwr));
+      u1 = f32x4.add(xTimes<i8>(xb, 1, vwx), f32x4.mul(u1, vwr));
+      u2 = f32x4.add(xTimes<i8>(xb, 2, vwx), f32x4.mul(u2, vwr));
+      u3 = f32x4.add(xTimes<i8>(xb, 3, vwx), f32x4.mul(u3, vwr));
+      sk += 128;
+      v128.store(sk, s0); v128.store(sk, s1, 16); v128.store(sk, s2, 32); v128.store(sk, s3, 48);
+      v128.store(sk, u0, 64); v128.store(sk, u1, 80); v128.store(sk, u2, 96); v128.store(sk, u3, 112);
+      xa += GROUP;
+    }
+    const tq = t + (<usize>(q * GROUP) << 2);
+    groupBackward(f32x4.sub(s0, v128.load(tq)), f32x4.sub(s1, v128.load(tq, 16)), f32x4.sub(s2, v128.load(tq, 32)), f32x4.sub(s3, v128.load(tq, 48)), c, wRec, settle, vS, xa, sk, 128, T, out, q + 3 < q1 ? xa + groupBytes : 0);
+    groupBackward(f32x4.sub(u0, v128.load(tq, 64)), f32x4.sub(u1, v128.load(tq, 80)), f32x4.sub(u2, v128.load(tq, 96)), f32x4.sub(u3, v128.load(tq, 112)), c, wRec, settle, vS, xa + groupBytes, sk + 64, 128, T, out, 0);
+  }
+}
+
+/**
  * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16]. The n samples are
  * the first n of rows of `rows` samples each (rows = n for a whole data set; more for a block of it).
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
@@ -185,7 +264,14 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   const fuse = groups > 0 && n - groups * GROUP >= 4;
   const xt0 = x + <usize>groups * groupBytes;
   let sTail = f32x4.splat(0);
-  for (let q = 0; q < groups; q++) {
+  let q = 0;
+  if (isSigned<X>()) {
+    // Group-major masks: groups two at a time in groupPairs; an odd one left and the one that carries the fused tail here.
+    q = (fuse ? groups - 1 : groups) & ~1;
+    groupPairs(x, t, 0, q, T, wx, wRec, c, settle, <float>(<f64>T * 4 * abs<f64>(wx)), scratch, out);
+    loss = load<f64>(out); gradX = load<f64>(out, 8); gradR = load<f64>(out, 16);
+  }
+  for (; q < groups; q++) {
     const col = <usize>q * groupBytes;
     if (q % block == 0 && block <= groups) {
       const end = <usize>min(q + block, groups) * groupBytes;
@@ -290,38 +376,27 @@ export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: floa
 
 /** The SIMD fused epoch over 0/1 inputs laid out group-major (linearPackGroups). */
 export function linearLossGradGroups(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  lossGrad<u8>(x, t, n, n, T, wx, wRec, c, scratch, out, true);
+  lossGrad<i8>(x, t, n, n, T, wx, wRec, c, scratch, out, true);
 }
 
 
-// x·(x − 1) is ±0 exactly for x ∈ {0, −0, 1} (near 1, x − 1 is at least 2⁻²⁴ and the product
-// cannot underflow; elsewhere |x − 1| ≥ 1/2; NaN and ±∞ give NaN or ±∞): the OR of every product's
-// bits, sign cleared, is zero iff every value is 0 or 1. Judged once per call, not per step.
+// A value packs when it compares equal to 1 or to 0 (−0 == 0; NaN equals nothing; no other float
+// equals either): per sixteen values the lanes equal to 1 and those equal to 0 are narrowed to bytes,
+// the first are the bytes packed, and their OR must have every byte set. Judged once per call.
 
-/** The bits of x·(x − 1) for sixteen values: zero, sign aside, in every lane iff all are 0 or 1. */
+/** The 16 bytes of −1 or 0 where values a..d (four f32x4) equal v. */
 // @ts-ignore: decorator
-@inline function offBinary(a: v128, b: v128, c: v128, d: v128): v128 {
-  const one = f32x4.splat(1);
-  return v128.or(
-    v128.or(f32x4.mul(a, f32x4.sub(a, one)), f32x4.mul(b, f32x4.sub(b, one))),
-    v128.or(f32x4.mul(c, f32x4.sub(c, one)), f32x4.mul(d, f32x4.sub(d, one))),
-  );
+@inline function equalBytes(a: v128, b: v128, c: v128, d: v128, v: f32): v128 {
+  const s = f32x4.splat(v);
+  // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows.
+  return i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(f32x4.eq(a, s), f32x4.eq(b, s)), i16x8.narrow_i32x4_s(f32x4.eq(c, s), f32x4.eq(d, s)));
 }
 
-/** Sixteen bytes, 1 where the value is 1 and 0 elsewhere. */
+/** One f32 value as a byte at dst (`one` for 1) when it is 0, −0 or 1; false otherwise. */
 // @ts-ignore: decorator
-@inline function bytes16(a: v128, b: v128, c: v128, d: v128): v128 {
-  const one = f32x4.splat(1);
-  // Masks are 0 or −1: narrowing −1 saturates to −1 (0xff) in i16 then i8 with signed narrows; keep bit 0.
-  const w0 = i16x8.narrow_i32x4_s(f32x4.eq(a, one), f32x4.eq(b, one)), w1 = i16x8.narrow_i32x4_s(f32x4.eq(c, one), f32x4.eq(d, one));
-  return v128.and(i8x16.narrow_i16x8_s(w0, w1), i8x16.splat(1));
-}
-
-/** One f32 value as a byte at dst when it is 0, −0 or 1; false otherwise. */
-// @ts-ignore: decorator
-@inline function packOne(src: usize, dst: usize): bool {
+@inline function packOne(src: usize, dst: usize, one: i8): bool {
   const b = load<u32>(src);
-  if (b == 0x3f800000) store<u8>(dst, 1);
+  if (b == 0x3f800000) store<i8>(dst, one);
   else if ((b & 0x7fffffff) == 0) store<u8>(dst, 0);
   else return false;
   return true;
@@ -332,37 +407,39 @@ export function linearLossGradGroups(x: usize, t: usize, n: i32, T: i32, wx: flo
  * false, with dst written, when any other value is among them. Sixteen values per step.
  */
 export function linearPackBytes(src: usize, dst: usize, count: i32): bool {
-  let bad = i32x4.splat(0);
+  let ok = i8x16.splat(-1);
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const p = src + (<usize>i << 2);
     const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
-    bad = v128.or(bad, offBinary(a, b, c, d));
-    v128.store(dst + <usize>i, bytes16(a, b, c, d));
+    const ones = equalBytes(a, b, c, d, 1);
+    ok = v128.and(ok, v128.or(ones, equalBytes(a, b, c, d, 0)));
+    v128.store(dst + <usize>i, v128.and(ones, i8x16.splat(1)));
   }
-  if (v128.any_true(v128.and(bad, i32x4.splat(0x7fffffff)))) return false;
-  for (; i < count; i++) if (!packOne(src + (<usize>i << 2), dst + <usize>i)) return false;
+  if (!i8x16.all_true(ok)) return false;
+  for (; i < count; i++) if (!packOne(src + (<usize>i << 2), dst + <usize>i, 1)) return false;
   return true;
 }
 
 /**
- * linearPackBytes into the group-major layout (see the top of this file): `count` inputs of step k
+ * linearPackBytes into the group-major layout as i8 masks (see the top of this file): `count` inputs of step k
  * (0-based) of samples i0, i0 + 1, … (i0 a multiple of 16) from src, into dst laid out for T steps.
  */
 export function linearPackGroups(src: usize, dst: usize, T: i32, k: i32, i0: i32, count: i32): bool {
-  let bad = i32x4.splat(0);
+  let ok = i8x16.splat(-1);
   const row = dst + <usize>k * GROUP, group = <usize>GROUP * T;
   let i = 0;
   for (; i + 16 <= count; i += 16) {
     const p = src + (<usize>i << 2);
     const a = v128.load(p), b = v128.load(p, 16), c = v128.load(p, 32), d = v128.load(p, 48);
-    bad = v128.or(bad, offBinary(a, b, c, d));
-    v128.store(row + <usize>((i0 + i) >> 4) * group, bytes16(a, b, c, d));
+    const ones = equalBytes(a, b, c, d, 1);
+    ok = v128.and(ok, v128.or(ones, equalBytes(a, b, c, d, 0)));
+    v128.store(row + <usize>((i0 + i) >> 4) * group, ones);
   }
-  if (v128.any_true(v128.and(bad, i32x4.splat(0x7fffffff)))) return false;
+  if (!i8x16.all_true(ok)) return false;
   for (; i < count; i++) {
     const j = i0 + i;
-    if (!packOne(src + (<usize>i << 2), row + <usize>(j >> 4) * group + <usize>(j & (GROUP - 1)))) return false;
+    if (!packOne(src + (<usize>i << 2), row + <usize>(j >> 4) * group + <usize>(j & (GROUP - 1)), -1)) return false;
   }
   return true;
 }

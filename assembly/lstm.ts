@@ -12,16 +12,20 @@
 
 import { L_ACT, L_B, L_CS, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmT, mmTSteps, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmBiasSteps, mmT, mmTSteps, transpose } from './matmul';
 
 type float = f32;
 
 // Scratch (src/cells/lstm.ts sizes it): gates f32[T][B][4H], u f32[T][B][H]; backward D f32[T][B][4H], carry_h, carry_c f32[B][H], Rᵀ f32[4H][H], Kᵀ f32[4H][I].
 
-/** One step for B rows into G f32[B][4H] = [i f g o], u f32[B][H], hk and ck (must not alias hp, cp). */
+/**
+ * One step for B rows into G f32[B][4H] = [i f g o], u f32[B][H], hk and ck (must not alias hp, cp).
+ * xk = 0: G already holds b + x·K (lstmForward's products for every step), and only h·R is added.
+ */
 function cell(xk: usize, hp: usize, cp: usize, hk: usize, ck: usize, G: usize, u: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, p: usize): void {
   const H4 = 4 * H, R = at(p, I * H4), b = at(R, H * H4);
-  mmAffine(xk, I, p, I, hp, H, R, H, H4, b, G, H4, B, H4);
+  if (xk) mmAffine(xk, I, p, I, hp, H, R, H, H4, b, G, H4, B, H4);
+  else mm(hp, H, R, H4, G, H4, B, H, H4, true);
   const Hq = H & ~3;
   for (let r = 0; r < B; r++) {
     const row = at(G, r * H4);
@@ -54,9 +58,11 @@ function cell(xk: usize, hp: usize, cp: usize, hk: usize, ck: usize, G: usize, u
 export function lstmForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), BH = B * H;
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), cs = <usize>word(blk, L_CS);
-  const G = <usize>word(blk, L_WORK), U = at(G, up4(T * BH * 4));
+  const G = <usize>word(blk, L_WORK), U = at(G, up4(T * BH * 4)), p = <usize>word(blk, L_P), H4 = 4 * H;
+  // b + x·K for every step first (the recurrence does not need it step by step): mmAffine's bits.
+  mmBiasSteps(x, I, xs, p, H4, at(p, I * H4 + H * H4), G, H4, T, B, I, H4);
   for (let k = 1; k <= T; k++) {
-    cell(at(x, (k - 1) * xs), at(hs, (k - 1) * BH), at(cs, (k - 1) * BH), at(hs, k * BH), at(cs, k * BH), at(G, (k - 1) * BH * 4), at(U, (k - 1) * BH),
+    cell(0, at(hs, (k - 1) * BH), at(cs, (k - 1) * BH), at(hs, k * BH), at(cs, k * BH), at(G, (k - 1) * BH * 4), at(U, (k - 1) * BH),
       B, I, H, word(blk, L_ACT), word(blk, L_REC_ACT), <usize>word(blk, L_P));
     maskHold(blk, k);
   }

@@ -358,7 +358,7 @@ function mmTRow(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, M: 
  * per step; each sum runs over the rows in the same order either way: same bits.
  */
 export function mmTSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
-  if (B == 1) mmT(A, as, Bm, ldb, C, ldc, T, K, N);
+  if (B == 1 && as >= 0) mmT(A, as, Bm, ldb, C, ldc, T, K, N); // (a backward-reading direction, as < 0, goes step by step)
   else if (as == B * lda) mmT(A, lda, Bm, ldb, C, ldc, T * B, K, N);
   else for (let t = 0; t < T; t++) mmT(A + (<usize>(t * as) << 2), lda, Bm + (<usize>(t * B * ldb) << 2), ldb, C, ldc, B, K, N);
 }
@@ -371,7 +371,7 @@ export function mmTSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, C: us
  */
 export function mmBiasSteps(A: usize, lda: i32, as: i32, Bm: usize, ldb: i32, bias: usize, C: usize, ldc: i32, T: i32, B: i32, K: i32, N: i32): void {
   fillRows(C, ldc, T * B, bias, N);
-  if (B == 1) mm(A, as, Bm, ldb, C, ldc, T, K, N, true);
+  if (B == 1 && as >= 0) mm(A, as, Bm, ldb, C, ldc, T, K, N, true);
   else if (as == B * lda) mm(A, lda, Bm, ldb, C, ldc, T * B, K, N, true);
   else for (let t = 0; t < T; t++) mm(A + (<usize>(t * as) << 2), lda, Bm, ldb, C + (<usize>(t * B * ldc) << 2), ldc, B, K, N, true);
 }

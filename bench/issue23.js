@@ -90,6 +90,7 @@ export { elmanFlops };
 export async function issue23({ say, quick, cpu, clock, bw, counter, placed, kernels, elman, gated, fmt }) {
   const { COUNTER_SIZES } = await import('./counter.js');
   const ARITH = 3 / 8; // cycles per sample-step: 3 multiplies + 3 adds on two 4-lane pipes of each
+  const INSNS = 4.5; // instructions per sample-step in V8's code for the group-major kernel's loops (counted once, on Node 20)
   const PEAK = 16;
   const pctOfPeak = (flops, cpuMs) => (100 * flops) / ((cpuMs / 1e3) * clock * PEAK);
   const line = (label, figure, goal, met, why) => say(`- ${label}: ${figure} (target ${goal}) ${met ? '— met' : `— **missed**${why ? `: ${why}` : ''}`}`);
@@ -154,7 +155,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
     const k = counter[key].kernel;
     for (const [at, c] of [['the start weights', k.cycles], ['(1, 1), every step', k.full.cycles]]) {
       const pct = (100 * ARITH) / c;
-      line(`Counter kernel, ${key}, at ${at}: share of the 0.375-cycle arithmetic bound`, `${pct.toFixed(0)}% (${c.toFixed(2)} cycles per sample-step)`, '≥ 50%', pct >= 50, 'bound by vector instructions, not arithmetic (a count of assembly/linear.ts\'s loops, not a measurement): 0/1 inputs are masks, widened from bytes (about three instructions per four samples) and applied (one), forward and backward, so the four vector pipes carry about 12 instructions per 4 sample-steps, ≈ 0.75 cycles, before loop and address work; native C below, with 8–16-lane vectors, shows what wider pipes give');
+      line(`Counter kernel, ${key}, at ${at}: share of the 0.375-cycle arithmetic bound`, `${pct.toFixed(0)}% (${c.toFixed(2)} cycles per sample-step)`, '≥ 50%', pct >= 50, key === 'tutorial' ? 'at 20 samples of 10 steps (float32 inputs: under 64 KiB they are not packed) one group and a 4-sample tail run per epoch, and the work per group and per call (the float64 sums of every register, the loss and the tail, the call itself) is most of it' : `bound by instructions, not arithmetic: V8's code for the loops (node --print-wasm-code) has about ${INSNS} instructions per sample-step (a pair of groups' forward step: about 56 for 32 sample-steps; a backward pass step: 20–25 for 8, the masks' sign-extending load, unpacks and ANDs, the states' stores and loads, the pointers and the loop), so ${c.toFixed(2)} cycles is ${(INSNS / c).toFixed(1)} instructions per cycle, against 6 arithmetic operations per 16 lanes for the 0.375-cycle bound; native C below, with 8–16-lane vectors, shows what wider vectors give`);
     }
   }
   if (!native.error) {
@@ -170,7 +171,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
   // 2. Passing data.
   {
     const L = placed.large, v = (L.callData - L.bare) / L.bare;
-    line('Passing the 100,000 × 100 data set to a call, beyond the epoch', `${v.toFixed(2)} epochs`, '≤ 1 epoch', v <= 1, `every call reads the 40 MB of float32 inputs from the JavaScript heap into core memory (at the measured read bandwidth ${(bw.read / 1e9).toFixed(1)} GB/s that read alone takes ${fmt.time((4e7 / bw.read) * 1e3)}; a copy at the measured copy bandwidth ${fmt.time(((2 * 4e7) / bw.copy) * 1e3)}) and packs it to bytes, against an epoch that reads 10 MB of bytes in ${fmt.time(L.bare / 1e6)}`);
+    line('Passing the 100,000 × 100 data set to a call, beyond the epoch', `${v.toFixed(2)} epochs`, '≤ 1 epoch', v <= 1, `every call reads the 40 MB of float32 inputs from the JavaScript heap into core memory (at the measured read bandwidth ${(bw.read / 1e9).toFixed(1)} GB/s that read alone takes ${fmt.time((4e7 / bw.read) * 1e3)}; a copy at the measured copy bandwidth ${fmt.time(((2 * 4e7) / bw.copy) * 1e3)}) and packs it to bytes (two vector compares per four values and six narrows per 16, checking every value as it goes; measured beside the copy it costs about as much again: 1.4–1.9 ms against 1.5 ms for the copy through the 64 KiB staging block, on a loaded machine), against an epoch that reads 10 MB of bytes in ${fmt.time(L.bare / 1e6)}`);
   }
   // 3. Matrix kernels.
   if (kernels) {
@@ -202,7 +203,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
     line('Elman epoch, hidden 512 against 256 (CPU)', `${t.toFixed(2)}× (${fmt.time(large[256].cpu)} → ${fmt.time(large[512].cpu)}; the flops grow ${f.toFixed(2)}×)`, `≤ ${(1.1 * f).toFixed(2)}× (the flops' growth + 10%)`, t <= 1.1 * f, `the recurrent matrix at 512 (1 MiB of float32) no longer fits L2 beside the rest${kernels?.mm[512] ? ` (the products alone: mm ${(100 * kernels.mm[256].mm).toFixed(0)}% → ${(100 * kernels.mm[512].mm).toFixed(0)}% of peak, mmT ${(100 * kernels.mm[256].mmT).toFixed(0)}% → ${(100 * kernels.mm[512].mmT).toFixed(0)}%, from 256 to 512)` : ''}; the Elman layer reads R and Rᵀ from column panels packed once per call into its scratch (assembly/matmul.ts packPanels: rows 2 KiB apart fall into two of L1's 64 sets, so an unpacked panel never stays in L1), and its recurrent weights' gradient (mmT over T·B rows) from packed chunks of 64 rows from hidden 256 on (mmTPacked)`);
   }
   // 4. Activations.
-  if (kernels) line('sigmoid, cycles per value (bench/kernels.js)', kernels.act.sigmoid.toFixed(1), '≤ 5', kernels.act.sigmoid <= 5, 'computed as a rational/exponential in float32 SIMD; see assembly/activations.ts');
+  if (kernels) line('sigmoid, cycles per value (bench/kernels.js)', kernels.act.sigmoid.toFixed(1), '≤ 5', kernels.act.sigmoid <= 5, `exp by 2^n and a degree-6 polynomial, then a division, in float32 SIMD (assembly/activations.ts); its longest dependency chain is ${kernels.chain.sigmoid.toFixed(0)} cycles per vector (tanh's ${kernels.chain.tanh.toFixed(0)}), which bounds a core that holds fewer vectors in flight`);
   if (kernels) say(`- tanh, cycles per value: ${kernels.act.tanh.toFixed(1)} (reported).`);
   // 5. onEpoch.
   {

@@ -8,7 +8,12 @@ import { cpuSeconds, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
-/** { tanh, sigmoid, relu } cycles per value and { mm, mmT } fraction of peak at B × H · H × H; `file`: the probes' build (the relaxed-SIMD one: build/kernels.relaxed.wasm). */
+/**
+ * { tanh, sigmoid, relu } cycles per value, `chain` { tanh, sigmoid }: cycles per call on one vector fed its own
+ * output (the longest dependency chain, with a store and a load; what bounds a core whose scheduler holds
+ * fewer vectors in flight), and { mm, mmT } fraction of peak at B × H · H × H; `file`: the probes' build
+ * (the relaxed-SIMD one: build/kernels.relaxed.wasm).
+ */
 export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
   const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   const Hmax = Math.max(128, ...hidden);
@@ -27,7 +32,7 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
     }
     return t.sort((a, b) => a - b)[3];
   };
-  const out = { clock, act: {}, mm: {} };
+  const out = { clock, act: {}, chain: {}, mm: {} };
   for (const [name, code] of [['tanh', 1], ['sigmoid', 3], ['relu', 2]]) {
     // Values in the range tanh sees in training: refilled before each timing so they do not converge to a fixed point.
     const fill = () => { for (let i = 0; i < len; i++) f32[(base >> 2) + i] = Math.sin(i * 0.37) * 3; };
@@ -35,6 +40,11 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
     const s = best(() => { fill(); e.activateReps(base, len, code, reps); });
     const fillOnly = best(fill);
     out.act[name] = ((s - fillOnly) * clock) / (len * reps);
+    if (name === 'relu') continue;
+    // Four values through `calls` dependent calls (len 4: the one-vector loop alone).
+    const calls = 100 * reps;
+    f32.set([0.3, -0.7, 1.1, 2], base >> 2);
+    out.chain[name] = (best(() => e.activateReps(base, 4, code, calls)) * clock) / calls;
   }
   for (const H of hidden) {
     const A = base, Bm = A + 4 * batch * H, C = Bm + 4 * H * H, P = C + 4 * batch * H;
@@ -56,6 +66,6 @@ if (entry && import.meta.url === new URL(`file://${entry}`).href) {
   const hidden = process.argv.find((a) => a.startsWith('--hidden='))?.slice(9).split(',').map(Number);
   const k = kernelFigures({ ...(process.argv.includes('--relaxed') ? { file: here('../build/kernels.relaxed.wasm') } : {}), ...(hidden ? { hidden } : {}) });
   console.log(`clock ${(k.clock / 1e9).toFixed(2)} GHz`);
-  for (const [n, c] of Object.entries(k.act)) console.log(`${n.padEnd(8)} ${c.toFixed(2)} cycles per value`);
+  for (const [n, c] of Object.entries(k.act)) console.log(`${n.padEnd(8)} ${c.toFixed(2)} cycles per value${k.chain[n] ? `, ${k.chain[n].toFixed(1)} cycles per dependent call on one vector` : ''}`);
   for (const [h, m] of Object.entries(k.mm)) console.log(`hidden ${h.padStart(3)}: mm (100×${h}·${h}×${h}) ${(100 * m.mm).toFixed(0)}% of peak, mmT ${(100 * m.mmT).toFixed(0)}% of peak, mm through packed panels ${(100 * m.mmPanels).toFixed(0)}%`);
 }

@@ -189,10 +189,16 @@ export abstract class SlotOptimizer implements Optimizer {
   }
 
   reset(): void {
+    // The slots are kept aside, refilled in place by the next first step of the same length: a run
+    // that resets per call (hidden 128: 2 × 200 KB) pays no fresh pages (~1 ms a reset here) or GC.
+    this.spare = this.slots;
     this.slots = {};
     this.size = -1;
     this.t = 0;
   }
+
+  /** Slots a reset put aside, reused by ensureSlots when the length matches. */
+  private spare: Record<string, Float32Array> = {};
 
   /** What `coreRule.attach` hands the core: with k = 0, `advance` leaves a fresh optimizer as fresh as it was. */
   private liveView: { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } | undefined;
@@ -228,7 +234,11 @@ export abstract class SlotOptimizer implements Optimizer {
     if (this.size === length) return;
     if (this.size >= 0) throw new ShapeError('params', length, `keep the length ${this.size} this optimizer was used with`, `length ${length}`);
     this.size = length;
-    for (const [n, init] of Object.entries(this.slotInit)) this.slots[n] = new Float32Array(length).fill(init);
+    for (const [n, init] of Object.entries(this.slotInit)) {
+      const kept = this.spare[n];
+      this.slots[n] = (kept?.length === length ? kept : new Float32Array(length)).fill(init);
+    }
+    this.spare = {};
   }
 }
 

@@ -1,12 +1,17 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
-import { ElmanRNN, init, type Sequences } from '../../src/index.js';
+import * as elman from '../../src/index.js';
+import { ElmanRNN, init, RNN } from '../../src/index.js';
+import { grid, through as run } from '../runtimes/activations.mjs';
 
 // The core's vectorised tanh and sigmoid (assembly/activations.ts) against float64 Math.tanh and the
-// logistic function, through the door users use: a one-unit network whose hidden state is exactly
-// act(x) (kernel 1, recurrent 0, bias 0) and whose output is exactly that state (output kernel 1, bias 0).
-// Bounds stated in assembly/activations.ts: tanh within 3.5e-7 absolute and relative; sigmoid within
-// SIGMOID_BOUND relative wherever it is a normal float32 (x > −87.3), within the least normal
-// float32 (1.2e-38) absolute below (0 for x < −88.7).
+// logistic function, through the door users use (test/runtimes/activations.mjs: a one-unit network
+// whose output is exactly act(x)). Bounds stated in assembly/activations.ts: tanh within 3.5e-7
+// absolute and relative; sigmoid within SIGMOID_BOUND relative wherever it is a normal float32
+// (x > −87.3), within the least normal float32 (1.2e-38) absolute below (0 for x ≤ −88.4).
 const TANH_BOUND = 3.5e-7;
 const SIGMOID_BOUND = 2.5e-7;
 
@@ -14,32 +19,7 @@ beforeAll(async () => {
   await init();
 });
 
-function through(act: 'tanh' | 'sigmoid', xs: Float32Array): Float32Array {
-  const model = new ElmanRNN({ inputSize: 1, hiddenSize: 1, outputSize: 1, activation: act, backend: 'wasm' });
-  try {
-    model.weights = { kernel: [[1]], recurrentKernel: [[0]], bias: [0], outputKernel: [[1]], outputBias: [0] };
-    const data: Sequences = { samples: xs.length, steps: 1, inputSize: 1, outputSize: 1, x: xs, targets: new Float32Array(xs.length) };
-    return model.predict(data);
-  } finally {
-    model.dispose();
-  }
-}
-
-/** Dense and extreme float32 inputs, both signs: a fine uniform grid, every binade from the least subnormal to the largest finite value, and edges. */
-function grid(): Float32Array {
-  const v: number[] = [];
-  for (let i = 0; i <= 1 << 20; i++) v.push(-12 + (24 * i) / (1 << 20));
-  const bits = new Uint32Array(1);
-  const f = new Float32Array(bits.buffer);
-  // 64 values per binade over all exponents, subnormals included (bit patterns 1 .. 0x7f7fffff).
-  for (let e = 0; e < 255; e++) for (let m = 0; m < 64; m++) {
-    bits[0] = (e << 23) | (m * 131071 + (m === 0 ? 1 : 0));
-    v.push(f[0]!, -f[0]!);
-  }
-  const edges = [0, -0, 1.4e-45, 1.1754942e-38, 1.1754944e-38, 3.4028235e38, 2e-4, 0.3, 0.5, 1, 2, 4.5, 8.99, 9, 9.01, 20, 88.8, 1e6];
-  for (const x of edges) v.push(x, -x);
-  return Float32Array.from(v);
-}
+const through = (act: 'tanh' | 'sigmoid', xs: Float32Array): Float32Array => run(elman, act, xs);
 
 test('fast tanh is within its stated bound of float64 tanh, keeps zeros and subnormals, and is odd', () => {
   const xs = grid();
@@ -74,21 +54,57 @@ test('fast tanh saturates to ±1 for large and overflowing pre-activations', () 
   expect(Math.abs(y[6]! - Math.tanh(10))).toBeLessThanOrEqual(TANH_BOUND);
 });
 
-test('fast sigmoid is within its stated relative bound of the float64 logistic function', () => {
+test('fast sigmoid is within its stated relative bound of the float64 logistic function, tails included', () => {
   const xs = grid();
   const y = through('sigmoid', xs);
-  let worst = 0, outside = 0, worstAt = 0, worstTiny = 0;
+  let worst = 0, worstAt = 0, worstTiny = 0;
+  const wrong: string[] = []; // checked per value, asserted once
   for (let i = 0; i < xs.length; i++) {
-    const s = 1 / (1 + Math.exp(-xs[i]!));
+    const x = xs[i]!, s = 1 / (1 + Math.exp(-x));
     if (s < 1.1754944e-38) worstTiny = Math.max(worstTiny, Math.abs(y[i]! - s));
-    else if (Math.abs(y[i]! - s) / s > worst) [worst, worstAt] = [Math.abs(y[i]! - s) / s, xs[i]!];
-    if (!(y[i]! >= 0 && y[i]! <= 1)) outside++;
+    else if (Math.abs(y[i]! - s) / s > worst) [worst, worstAt] = [Math.abs(y[i]! - s) / s, x];
+    if (!(y[i]! >= 0 && y[i]! <= 1)) wrong.push(`sigmoid(${x}) = ${y[i]} is outside [0, 1]`);
+    // 2^n overflows to Infinity where n = 128: exactly 0 there, as for −Infinity.
+    if (x <= -88.4 && y[i] !== 0) wrong.push(`sigmoid(${x}) = ${y[i]}, not 0`);
+    // e^−x below half an ulp of 1: exactly 1.
+    if (x >= 17 && y[i] !== 1) wrong.push(`sigmoid(${x}) = ${y[i]}, not 1`);
+    if (x === 0 && y[i] !== 0.5) wrong.push(`sigmoid(${Object.is(x, -0) ? '-0' : '0'}) = ${y[i]}, not 0.5`);
   }
-  expect(outside).toBe(0);
+  expect(wrong.slice(0, 5)).toEqual([]);
   expect(worstTiny).toBeLessThanOrEqual(1.1754944e-38);
   expect(worst, `worst at x = ${worstAt}`).toBeLessThanOrEqual(SIGMOID_BOUND);
-  expect(worst).toBeLessThanOrEqual(SIGMOID_BOUND);
-  expect(worst).toBeGreaterThan(1e-9);
+  // Not vacuous: the polynomial and the division round, so some error shows on this grid.
+  expect(worst).toBeGreaterThan(1e-8);
+});
+
+test('fast sigmoid: ±Infinity gives 1 and 0, NaN stays NaN (the model then refuses the output by name)', () => {
+  // Two inputs of weight 2 each: ±3e38·2 overflows to ±Infinity inside the kernel; +3e38 and −3e38 together give Infinity − Infinity = NaN.
+  const model = new ElmanRNN({ inputSize: 2, hiddenSize: 1, outputSize: 1, activation: 'sigmoid', backend: 'wasm' });
+  try {
+    model.weights = { kernel: [[2], [2]], recurrentKernel: [[0]], bias: [0], outputKernel: [[1]], outputBias: [0] };
+    const predict = (x: number[]) => model.predict({ samples: x.length / 2, steps: 1, inputSize: 2, outputSize: 1, x: Float32Array.from(x), targets: new Float32Array(x.length / 2) });
+    expect(Array.from(predict([3e38, 3e38, -3e38, -3e38, 1e30, 0, -1e30, 0, -0, -0]))).toEqual([1, 0, 1, 0, 0.5]);
+    expect(() => predict([0, 0, 3e38, -3e38, 0, 0])).toThrow(/output 1 is NaN/);
+  } finally {
+    model.dispose();
+  }
+});
+
+test("hardSigmoid (the gates' TF.js default) is clip(0.2·x + 0.5, 0, 1) rounded as float32, bit for bit, in every lane and the tail", () => {
+  // A one-unit simple layer whose output is exactly its state (kernel 1, recurrent 0, biases 0, output kernel 1).
+  const model = new RNN({ inputSize: 1, layers: [{ cell: 'simple', units: 1, activation: 'hardSigmoid' }], outputSize: 1, backend: 'wasm' });
+  try {
+    model.params.set([1, 0, 0, 1, 0]);
+    const xs = Float32Array.from({ length: 4 * 5001 + 3 }, (_, i) => -3 + (6 * i) / 20006);
+    xs.set([-2.5, 2.5, 0, -0, 1e-45, -1e-45, 3e38, -3e38, 2.4999998, -2.4999998]);
+    const y = model.predict({ samples: xs.length, steps: 1, inputSize: 1, outputSize: 1, x: xs, targets: new Float32Array(xs.length) });
+    const f = Math.fround, k = f(0.2), want = xs.map((x) => Math.min(Math.max(f(f(k * x) + 0.5), 0), 1)); // 0.2 as the core holds it
+    const first = want.findIndex((v, i) => !Object.is(v, y[i]));
+    expect(first, `hardSigmoid(${xs[first]}) = ${y[first]}, want ${want[first]}`).toBe(-1);
+    expect(new Set(y).size).toBeGreaterThan(1000); // not vacuous: the ramp is sampled, not only its ends
+  } finally {
+    model.dispose();
+  }
 });
 
 test('a value gets the same bits in every SIMD lane and in the scalar tail', () => {
@@ -100,3 +116,21 @@ test('a value gets the same bits in every SIMD lane and in the scalar tail', () 
     for (let i = 5; i < xs.length; i++) expect(y[i], `${act} sample ${i}`).toBe(y[i % 5]);
   }
 });
+
+test('the relaxed-SIMD core (build/elman.relaxed.wasm, in Node with --experimental-wasm-relaxed-simd) gives the plain core\'s bits for both', async () => {
+  // Its fused multiply-adds are in the matrix products only: the activations are the same code.
+  const root = resolve(import.meta.dirname, '../..');
+  const url = (p: string) => pathToFileURL(resolve(root, p)).href;
+  const script = `import * as elman from '${url('dist/index.js')}'; import { activationBits } from '${url('test/runtimes/activations.mjs')}';
+await elman.init(); console.log(JSON.stringify(activationBits(elman)));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
+  const r = JSON.parse(stdout) as { features: { relaxedSimd: boolean }; tanh: string; sigmoid: string };
+  expect(r.features).toEqual({ relaxedSimd: true });
+  const xs = grid();
+  for (const act of ['tanh', 'sigmoid'] as const) {
+    const b = Buffer.from(r[act], 'base64'), relaxed = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), plain = through(act, xs);
+    expect(relaxed.length).toBe(xs.length);
+    const first = plain.findIndex((v, i) => !Object.is(v, relaxed[i]));
+    expect(first, `${act}(${xs[first]}): plain ${plain[first]}, relaxed ${relaxed[first]}`).toBe(-1);
+  }
+}, 120_000);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import fixture from '../fixtures/tutorial.json' with { type: 'json' };
-import { init } from '../../src/backends/wasm/core.js';
+import { core, init } from '../../src/backends/wasm/core.js';
 import { WasmLinear } from '../../src/backends/wasm/linear.js';
 import { countOnes, countOnesFrom } from '../../src/data/count-ones.js';
 import { LinearRNN } from '../../src/models/linear.js';
@@ -110,10 +110,15 @@ describe('the WebAssembly kernels are exact float32 twins of the fround oracle',
 
 describe('0/1 inputs held as bytes in the core give the float32 results bit for bit', () => {
   // 20 = 16 + 4, 37 = 2·16 + 4 + 1, and 10,501 × 101 (1.06 MB of bytes) also takes the blocked path.
+  // Group-major bytes run groups two at a time: 48 = 3·16 (a pair and one left), 84 = 5·16 + 4 (two
+  // pairs and the fused group), 100 = 6·16 + 4 (two pairs, one left, the fused group).
   test.each([
     [21, 20, 10],
     [22, 37, 9],
     [23, 10_501, 101],
+    [24, 48, 40],
+    [25, 84, 13],
+    [26, 100, 6],
   ])('seed %i, %i × %i', (seed, n, T) => {
     const data = countOnes({ samples: n, length: T, rng: new RandomState(seed) });
     const c = Math.fround(2 / n);
@@ -203,6 +208,24 @@ describe('0/1 inputs held as bytes in the core give the float32 results bit for 
     targets[19] = NaN;
     expect(() => new WasmLinear({ ...t, targets })).toThrow('data.targets[19] must be a finite number');
     arena().dispose();
+  });
+
+  test('targets and inputs are judged in core memory after their copy: a bad one throws by name and index, and every block is given back', () => {
+    const data = countOnes({ samples: 20_483, length: 2, rng: new RandomState(8) });
+    const before = core().arena.bytesInUse;
+    for (const [what, at, v] of [['targets', 0, NaN], ['targets', 20_482, -Infinity], ['x', 40_965, Infinity], ['x', 7, NaN]] as const) {
+      const bad = { ...data, x: data.x.slice(), targets: data.targets.slice() };
+      bad[what][at] = v;
+      if (what === 'targets') bad.x[3] = NaN; // targets are judged first, as the JavaScript scan did
+      for (const [simd, bytes] of [[true, true], [true, false], [false, undefined], [true, undefined]] as const) {
+        expect(() => new WasmLinear(bad, simd, bytes, 'train')).toThrow(`train.${what}[${at}] must be a finite number, got ${v}`);
+        expect(core().arena.bytesInUse).toBe(before);
+      }
+    }
+    const ok = new WasmLinear(data, true, true);
+    expect(ok.bytes).toBe(true);
+    ok.dispose();
+    expect(core().arena.bytesInUse).toBe(before);
   });
 
   test('train and place on the wasm backend, given bad values, throw the same DataError the scan did', () => {

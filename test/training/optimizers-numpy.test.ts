@@ -61,6 +61,24 @@ describe('optimizer state', () => {
     expect(opt.getState()).toEqual({ version: 1, name: 'momentum', step: 0, slots: {} });
   });
 
+  test.each(Object.keys(OPTIMIZERS))('%s: after reset the same steps give a fresh optimizer\'s bits and state (its slots refilled in place), and another length is taken', (name) => {
+    const fresh = createOptimizer(name, {}), opt = createOptimizer(name, {});
+    const run = (o: typeof opt) => {
+      const p = Float32Array.from(fixture.params);
+      for (const g of grads) o.step(p, g);
+      return p;
+    };
+    const want = run(fresh);
+    run(opt);
+    opt.reset();
+    expect(opt.getState()).toEqual({ version: 1, name, step: 0, slots: {} });
+    expect(run(opt)).toEqual(want);
+    expect(opt.getState()).toEqual(fresh.getState());
+    opt.reset();
+    opt.step(new Float32Array(3), new Float32Array([1, -2, 3]));
+    for (const slot of Object.values(opt.getState().slots)) expect(slot.length).toBe(3);
+  });
+
   test('setState refuses another optimizer, version, slots or lengths', () => {
     const opt = createOptimizer('rmsprop', {});
     opt.step(new Float32Array(3), new Float32Array([1, 2, 3]));

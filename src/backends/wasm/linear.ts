@@ -4,7 +4,7 @@ import {
   LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
 } from '../../abi/linear.js';
 import { DataError, DisposedError } from '../../errors.js';
-import { checkFinite32, type Sequences } from '../../data/sequences.js';
+import type { Sequences } from '../../data/sequences.js';
 import type { CoreJob, CoreOutcome } from '../backend.js';
 import { core, type Core } from './core.js';
 
@@ -33,41 +33,45 @@ export class WasmLinear {
 
   /**
    * Copy the data in once; `bytes` forces (true) or forbids (false) u8 inputs, by default chosen for
-   * large 0/1 data. The copy checks every value (DataError naming `name`, nothing kept): 0/1 inputs
-   * are judged as they are packed, other inputs in core memory after the copy, targets here, so the
-   * caller need not scan them first (checkSequences with `values: false`).
+   * large 0/1 data. The copy checks every value in core memory (DataError naming `name`, nothing
+   * kept): targets first, then 0/1 inputs as they are packed, other inputs after the copy, so the
+   * caller need not scan them first (checkSequences with `values: false`) and no value is read twice
+   * on the JavaScript side.
    */
   constructor(data: Sequences, readonly simd = true, bytes?: boolean, name = 'data') {
     this.core = core();
-    const { arena } = this.core;
+    const { arena, exports } = this.core;
     this.n = data.samples;
     this.T = data.steps;
     const values = this.n * this.T;
     const x = data.x.subarray(0, values);
     const targets = data.targets.subarray(0, this.n);
-    checkFinite32(`${name}.targets`, targets);
     // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block. Group-major: the last group padded to 16.
     const grouped = simd;
-    const sizes = [(grouped ? Math.ceil(this.n / GROUP) * GROUP * this.T : values) + 8, this.n * 4, (this.T + 1) * GROUP * 4, 3 * 8];
-    let blocks = bytes ?? values * 4 > BYTES_FROM ? arena.allocAll(sizes, 'data') : undefined;
-    if (blocks && !this.pack(x, blocks[0]!, grouped)) {
-      for (const b of blocks) arena.release(b);
-      blocks = undefined;
-    }
-    this.bytes = blocks !== undefined;
-    this.grouped = this.bytes && grouped;
-    if (!blocks) {
-      sizes[0] = values * 4;
-      blocks = arena.allocAll(sizes, 'data');
-      arena.f32.set(x, blocks[0]! >>> 2);
-      const bad = this.core.exports.firstNonFinite(blocks[0]!, values);
-      if (bad >= 0) {
-        for (const b of blocks) arena.release(b);
-        throw new DataError(`${name}.x`, x[bad], bad, 'a finite number');
+    // Scratch: the states of a group (f32[T+1][16]), or of a pair of groups for group-major bytes (assembly/linear.ts groupPairs).
+    const packed = bytes ?? values * 4 > BYTES_FROM;
+    const blocks = arena.transaction(() => {
+      const [t, scratch, out] = arena.allocAll([this.n * 4, (this.T + 1) * GROUP * 4 * (packed && grouped ? 2 : 1), 3 * 8], 'data');
+      arena.f32.set(targets, t! >>> 2);
+      const badT = exports.firstNonFinite(t!, this.n);
+      if (badT >= 0) throw new DataError(`${name}.targets`, targets[badT], badT, 'a finite number');
+      let xAt: number | undefined = packed ? arena.alloc((grouped ? Math.ceil(this.n / GROUP) * GROUP * this.T : values) + 8, 'data') : undefined;
+      if (xAt !== undefined && !this.pack(x, xAt, grouped)) {
+        arena.release(xAt);
+        xAt = undefined;
       }
-    }
+      if (xAt === undefined) {
+        xAt = arena.alloc(values * 4, 'data');
+        arena.f32.set(x, xAt >>> 2);
+        const bad = exports.firstNonFinite(xAt, values);
+        if (bad >= 0) throw new DataError(`${name}.x`, x[bad], bad, 'a finite number');
+        return [xAt, t!, scratch!, out!, 0];
+      }
+      return [xAt, t!, scratch!, out!, 1];
+    });
     [this.x, this.t, this.scratch, this.out] = blocks as [number, number, number, number];
-    arena.f32.set(targets, this.t >>> 2);
+    this.bytes = blocks[4] === 1;
+    this.grouped = this.bytes && grouped;
   }
 
   /** Copy 0/1 inputs into bytes at `to` (time-major, or group-major), through a 64 KiB staging block; false when another value is among them. */
