@@ -18,17 +18,22 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_REC_ACT, L_RESET_AFTER, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, addTo, at, colSumS, dAct, dAct4, fillRows, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { mm, mmT, mmTSteps, transpose } from './matmul';
+import { mm, mmBiasSteps, mmT, mmTSteps, transpose } from './matmul';
 
 type float = f32;
 
 // Scratch (src/cells/gru.ts sizes it): gates f32[T][B][3H], a f32[T][B][H]; backward D f32[T][B][3H], e f32[T][B][H], carry, q f32[B][H], Rᵀ f32[3H][H], Kᵀ f32[3H][I].
 
-/** One step for B rows into G f32[B][3H] = [z r n], a f32[B][H] and hk (must not alias hp). */
+/**
+ * One step for B rows into G f32[B][3H] = [z r n], a f32[B][H] and hk (must not alias hp).
+ * xk = 0: G already holds b + x·K (gruForward's products for every step), and only h·R is added.
+ */
 function cell(xk: usize, hp: usize, hk: usize, G: usize, a: usize, B: i32, I: i32, H: i32, act: i32, ra: i32, after: i32, p: usize): void {
   const H3 = 3 * H, R = at(p, I * H3), b = at(R, H * H3);
-  fillRows(G, H3, B, b, H3);
-  mm(xk, I, p, H3, G, H3, B, I, H3, true);
+  if (xk) {
+    fillRows(G, H3, B, b, H3);
+    mm(xk, I, p, H3, G, H3, B, I, H3, true);
+  }
   mm(hp, H, R, H3, G, H3, B, H, 2 * H, true);
   if (after) {
     const b2 = at(b, H3);
@@ -71,9 +76,11 @@ function cell(xk: usize, hp: usize, hk: usize, G: usize, a: usize, B: i32, I: i3
 export function gruForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
-  const BH = B * H, G = <usize>word(blk, L_WORK), a = at(G, up4(T * BH * 3));
+  const BH = B * H, G = <usize>word(blk, L_WORK), a = at(G, up4(T * BH * 3)), H3 = 3 * H;
+  // b + x·K for every step first (the recurrence does not need it step by step): fillRows + mm's bits.
+  mmBiasSteps(x, I, xs, p, H3, at(p, I * H3 + H * H3), G, H3, T, B, I, H3);
   for (let k = 1; k <= T; k++) {
-    cell(at(x, (k - 1) * xs), at(hs, (k - 1) * BH), at(hs, k * BH), at(G, (k - 1) * BH * 3), at(a, (k - 1) * BH), B, I, H,
+    cell(0, at(hs, (k - 1) * BH), at(hs, k * BH), at(G, (k - 1) * BH * 3), at(a, (k - 1) * BH), B, I, H,
       word(blk, L_ACT), word(blk, L_REC_ACT), word(blk, L_RESET_AFTER), p);
     maskHold(blk, k);
   }

@@ -1,4 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
+import { linearHead, rough } from '../helpers/float32-oracle.js';
 import { coreFeatures, ElmanRNN, init, type Sequences } from '../../src/index.js';
 
 // The simple cell's step runs its pre-activation b + x·K + h·R as one register block per 4 rows × 8
@@ -12,15 +13,6 @@ import { coreFeatures, ElmanRNN, init, type Sequences } from '../../src/index.js
 beforeAll(() => init(undefined, { relaxedSimd: false })); // the plain SIMD core: a multiply and an add, each rounded
 
 const f = Math.fround;
-
-/** A float32 stream of rough values (every bit of the mantissa in use), from a seeded LCG. */
-function rough(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return f((s / 2 ** 32 - 0.5) * 1.3);
-  };
-}
 
 /** Outputs [samples][O] of the Elman network at its last step, by the order of sums the kernels promise. */
 function oracle(x: Float32Array, n: number, T: number, I: number, H: number, O: number, w: { K: number[][]; R: number[][]; b: number[]; Wo: number[][]; bo: number[] }): Float32Array {
@@ -37,11 +29,7 @@ function oracle(x: Float32Array, n: number, T: number, I: number, H: number, O: 
       }
       h = next;
     }
-    for (let o = 0; o < O; o++) {
-      let c = w.bo[o]!;
-      for (let j = 0; j < H; j++) c = f(c + f(h[j]! * w.Wo[j]![o]!));
-      y[r * O + o] = c;
-    }
+    linearHead(h, w.Wo, w.bo, y, r * O);
   }
   return y;
 }

@@ -392,5 +392,6 @@ function rowsOf(a: Float32Array | Float64Array, n: number): Float32Array | Float
 /** n floats between core memory at float `at` and `theirs`: out of the core (out) or into it. */
 function copyRows(f32: Float32Array, at: number, theirs: Float32Array | Float64Array, n: number, out: boolean): void {
   if (!out) f32.set(rowsOf(theirs, n), at);
+  else if (theirs instanceof Float32Array) theirs.set(f32.subarray(at, at + n)); // one builtin copy: an element loop here was a polymorphic store
   else for (let j = 0; j < n; j++) theirs[j] = f32[at + j]!;
 }
