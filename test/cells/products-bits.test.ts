@@ -83,12 +83,10 @@ function gradOracle(x: Float32Array, t: Float32Array, n: number, T: number, I: n
     }
   }
   const da: number[][][] = Array.from({ length: T + 1 }, () => []);
+  const y = new Float32Array(O);
   da[T] = hs[T]!.map((h, r) => {
-    const dz = w.bo.map((bo, o) => {
-      let y = bo;
-      for (let j = 0; j < H; j++) y = f(y + f(h[j]! * w.Wo[j]![o]!));
-      return f(c2 * f(y - t[r * O + o]!));
-    });
+    linearHead(h, w.Wo, w.bo, y, 0);
+    const dz = Array.from(y, (v, o) => f(c2 * f(v - t[r * O + o]!)));
     return Array.from({ length: H }, (_, j) => dz.reduce((s, d, o) => (o === 0 ? f(d * w.Wo[j]![o]!) : f(s + f(d * w.Wo[j]![o]!))), 0));
   });
   for (let k = T - 1; k >= 1; k--) {
