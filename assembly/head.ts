@@ -12,6 +12,7 @@ import {
   HD_B, HD_DH, HD_G, HD_H, HD_HS, HD_LOSS, HD_MASK, HD_MS, HD_NORM, HD_O, HD_OUT, HD_OUT_ACT, HD_P, HD_SCALE, HD_SEQ, HD_SW, HD_T, HD_TGT,
   HD_TS, HD_WORK, HD_Y,
 } from '../src/abi/gated';
+import { expShifted } from './activations';
 import { word } from './gates';
 import { colSum, fillRows, mm, mmT, transpose } from './matmul';
 
@@ -27,14 +28,7 @@ type float = f32;
       return;
     }
     case OUT_SOFTMAX: {
-      let mx = load<float>(z);
-      for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-      let sum: float = 0;
-      for (let o = 0; o < O; o++) {
-        const e = Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
-        store<float>(z + (<usize>o << 2), e);
-        sum += e;
-      }
+      const sum = expShifted(z, O, rowMax(z, O), z);
       for (let o = 0; o < O; o++) store<float>(z + (<usize>o << 2), load<float>(z + (<usize>o << 2)) / sum);
       return;
     }
@@ -119,21 +113,28 @@ function bceRow(z: usize, t: usize, O: i32, s: float): f64 {
 /** Softmax cross-entropy fused with a softmax output: s·Σ t·(lse − z), dz = s·(y·Σt − t). */
 function cceRow(z: usize, t: usize, O: i32, s: float): f64 {
   let L: f64 = 0;
-  let mx = load<float>(z);
-  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-  let sum: float = 0, tsum: float = 0;
-  for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+  const mx = rowMax(z, O);
+  const sum = expShifted(z, O, mx, 0);
   const lse = mx + Mathf.log(sum);
+  let tsum: float = 0;
   for (let o = 0; o < O; o++) {
     const tv = load<float>(t + (<usize>o << 2));
     L += <f64>(tv * (lse - load<float>(z + (<usize>o << 2))));
     tsum += tv;
   }
+  expShifted(z, O, mx, z); // the same exponentials again, now in place of the logits
   for (let o = 0; o < O; o++) {
     const q = z + (<usize>o << 2);
-    store<float>(q, s * (Mathf.exp(load<float>(q) - lse) * tsum - load<float>(t + (<usize>o << 2))));
+    store<float>(q, s * ((load<float>(q) / sum) * tsum - load<float>(t + (<usize>o << 2))));
   }
   return L * <f64>s;
+}
+
+/** The largest of a row's O logits. */
+function rowMax(z: usize, O: i32): float {
+  let mx = load<float>(z);
+  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
+  return mx;
 }
 
 /**
@@ -144,15 +145,14 @@ function cceRow(z: usize, t: usize, O: i32, s: float): f64 {
 function sparseCceRow(z: usize, t: usize, O: i32, s: float): f64 {
   const c = <i32>load<float>(t);
   if (c < 0 || c >= O) unreachable();
-  let mx = load<float>(z);
-  for (let o = 1; o < O; o++) mx = max<float>(mx, load<float>(z + (<usize>o << 2)));
-  let sum: float = 0;
-  for (let o = 0; o < O; o++) sum += Mathf.exp(load<float>(z + (<usize>o << 2)) - mx);
+  const mx = rowMax(z, O);
+  const sum = expShifted(z, O, mx, 0);
   const lse = mx + Mathf.log(sum);
   const L = <f64>(lse - load<float>(z + (<usize>c << 2)));
+  expShifted(z, O, mx, z);
   for (let o = 0; o < O; o++) {
     const q = z + (<usize>o << 2);
-    store<float>(q, s * (Mathf.exp(load<float>(q) - lse) - (o == c ? <float>1 : <float>0)));
+    store<float>(q, s * ((load<float>(q) / sum) * <float>1 - (o == c ? <float>1 : <float>0)));
   }
   return L * <f64>s;
 }

@@ -110,7 +110,7 @@ export function linearStatesGroups(x: usize, n: i32, T: i32, wx: float, wRec: fl
 }
 
 function lossGradScalar<X>(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  memory.fill(out, 0, 24);
+  store<f64>(out, 0); store<f64>(out, 0, 8); store<f64>(out, 0, 16);
   for (let i = 0; i < n; i++) sampleScalar<X>(x, t, <usize>i * sizeof<X>(), <usize>n * sizeof<X>(), T, wx, wRec, c, scratch, i, out);
 }
 
@@ -228,7 +228,7 @@ function groupPairs(x: usize, t: usize, q0: i32, q1: i32, T: i32, wx: float, wRe
 }
 
 /**
- * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16]. The n samples are
+ * SIMD fused epoch, same contract as lossGradScalar; scratch holds f32[T+1][16 + 4]. The n samples are
  * the first n of rows of `rows` samples each (rows = n for a whole data set; more for a block of it).
  * Groups of 16 samples run in four interleaved f32x4 registers; their states stay in scratch
  * (L1-resident) between forward and backward; the n % 16 tail runs in groups of 4, then scalar.
@@ -237,7 +237,7 @@ function groupPairs(x: usize, t: usize, q0: i32, q1: i32, T: i32, wx: float, wRe
  * (sequential reads, many misses in flight); the block's groups then find their lines in L2.
  */
 export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize, grouped: bool = false): void {
-  memory.fill(out, 0, 24);
+  store<f64>(out, 0); store<f64>(out, 0, 8); store<f64>(out, 0, 16); // stores, not memory.fill: a call out of the compiled code
   const size = <i32>sizeof<X>();
   const stride = stepOf<X>(rows, grouped);
   const groupBytes: usize = grouped ? <usize>GROUP * T : <usize>(GROUP * size); // from one group's first input to the next's
@@ -258,12 +258,14 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
   const bound = isInteger<X>();
   const settle = abs(wRec) <= 0.75 && (!bound || T <= 1 << 20);
   const vS = f32x4.splat(<float>(<f64>T * 4 * abs<f64>(wx)));
-  // With four or more samples past the last group, the first four run their forward pass beside
-  // that group's second backward pass (whose chains leave room for one more), their states in the
-  // scratch slots the first backward pass has finished with: at 20 samples, a third off the epoch.
+  // With four or more samples past the last group, the first four run beside that group: their
+  // forward pass as a fifth register of its forward pass (states after the group's rows: scratch
+  // f32[T+1][16] then f32[T+1][4]), their backward beside its second backward pass (whose chains
+  // leave room for one more), their sums added after the group's as the tail's own loop adds them.
+  // At the tutorial's 20 samples, four chains of T steps run one after another instead of five.
   const fuse = groups > 0 && n - groups * GROUP >= 4;
   const xt0 = x + <usize>groups * groupBytes;
-  let sTail = f32x4.splat(0);
+  const tailStates = scratch + (<usize>(T + 1) << 6);
   let q = 0;
   if (isSigned<X>()) {
     // Group-major masks: groups two at a time in groupPairs; an odd one left and the one that carries the fused tail here.
@@ -284,6 +286,9 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
     v128.store(scratch, s0); v128.store(scratch, s0, 16); v128.store(scratch, s0, 32); v128.store(scratch, s0, 48);
     // Pointers stepped, not recomputed: the host compiler keeps every instruction it is given, and
     // at one step per few cycles the instruction count, not the arithmetic, sets the pace.
+    const last = fuse && q == groups - 1;
+    let sTail = s0, xt = xt0, st = tailStates;
+    if (last) v128.store(st, sTail);
     let xk = x + col, sk = scratch;
     for (let k = 1; k <= T; k++) {
       s0 = f32x4.add(xTimes<X>(xk, 0, vwx), f32x4.mul(s0, vwr));
@@ -293,6 +298,12 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
       sk += 64;
       v128.store(sk, s0); v128.store(sk, s1, 16); v128.store(sk, s2, 32); v128.store(sk, s3, 48);
       xk += stride;
+      if (last) {
+        sTail = f32x4.add(xTimes<X>(xt, 0, vwx), f32x4.mul(sTail, vwr));
+        st += 16;
+        v128.store(st, sTail);
+        xt += stride;
+      }
     }
     const tq = t + (<usize>(q * GROUP) << 2);
     const e0 = f32x4.sub(s0, v128.load(tq)), e1 = f32x4.sub(s1, v128.load(tq, 16));
@@ -301,13 +312,14 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
     // host compiler gives a loop; all twelve at once spill accumulators to the stack.
     loss += sumLanes(f32x4.mul(e0, e0)) + sumLanes(f32x4.mul(e1, e1)) + sumLanes(f32x4.mul(e2, e2)) + sumLanes(f32x4.mul(e3, e3));
     const finite = settle && (bound || allFinite(s0, s1, s2, s3));
+    const eT = last ? f32x4.sub(sTail, v128.load(t + (<usize>(groups * GROUP) << 2))) : sTail; // the tail's targets exist only when it does
     for (let h = 0; h < 2; h++) {
       let g0 = f32x4.mul(vc, h ? e2 : e0), g1 = f32x4.mul(vc, h ? e3 : e1);
       let x0 = f32x4.splat(0), x1 = x0, r0 = x0, r1 = x0;
       let xb = xk + <usize>(h << 3) * size, sp = sk + <usize>(h << 5);
-      const tail = fuse && h == 1 && q == groups - 1;
+      const tail = last && h == 1;
       const stop = finite && !tail;
-      let xt = xt0, st = scratch; // row 0's slot 0 holds s[0] = 0 still: the first pass only read it
+      let gT = f32x4.mul(vc, eT), xT = x0, rT = x0;
       for (let k = T; k >= 1; ) {
         for (const end = stop ? max(k - CHECK, 0) : 0; k > end; k--) { // CHECK steps, or all when no early end
           xb -= stride;
@@ -318,39 +330,41 @@ export function lossGrad<X>(x: usize, t: usize, n: i32, rows: i32, T: i32, wx: f
           r1 = f32x4.add(r1, f32x4.mul(g1, v128.load(sp, 16)));
           g0 = f32x4.mul(g0, vwr); g1 = f32x4.mul(g1, vwr);
           if (tail) {
-            sTail = f32x4.add(xTimes<X>(xt, 0, vwx), f32x4.mul(sTail, vwr));
-            st += 64;
-            v128.store(st, sTail);
-            xt += stride;
+            xt -= stride;
+            st -= 16;
+            xT = f32x4.add(xT, xTimes<X>(xt, 0, gT));
+            rT = f32x4.add(rT, f32x4.mul(gT, v128.load(st)));
+            gT = f32x4.mul(gT, vwr);
           }
         }
         if (stop && (bound ? i32x4.all_true(v128.and(settled(g0, x0, r0, vS), settled(g1, x1, r1, vS))) : !v128.any_true(i32x4.shl(v128.or(g0, g1), 1)))) break;
       }
       gradX += sumLanes(x0) + sumLanes(x1);
       gradR += sumLanes(r0) + sumLanes(r1);
+      if (tail) {
+        loss += sumLanes(f32x4.mul(eT, eT));
+        gradX += sumLanes(xT);
+        gradR += sumLanes(rT);
+      }
     }
   }
-  // Then groups of 4 samples in one register (the first one's forward already run when fused, its
-  // states 64 bytes apart), then single samples.
-  let i = groups * GROUP;
-  for (let fused = fuse; i + 4 <= n; i += 4, fused = false) {
+  // Then groups of 4 samples in one register (the first one already run beside the last group
+  // when fused), then single samples.
+  let i = groups * GROUP + (fuse ? 4 : 0);
+  for (; i + 4 <= n; i += 4) {
     const col = colOf<X>(i, rows, T, grouped);
-    const row: usize = fused ? 64 : 16;
-    let s = sTail;
-    if (!fused) {
-      s = f32x4.splat(0);
-      v128.store(scratch, s);
-      for (let k = 1; k <= T; k++) {
-        s = f32x4.add(xTimes<X>(x + <usize>(k - 1) * stride + col, 0, vwx), f32x4.mul(s, vwr));
-        v128.store(scratch + (<usize>k << 4), s);
-      }
+    let s = f32x4.splat(0);
+    v128.store(scratch, s);
+    for (let k = 1; k <= T; k++) {
+      s = f32x4.add(xTimes<X>(x + <usize>(k - 1) * stride + col, 0, vwx), f32x4.mul(s, vwr));
+      v128.store(scratch + (<usize>k << 4), s);
     }
     const e = f32x4.sub(s, v128.load(t + (<usize>i << 2)));
     let g = f32x4.mul(vc, e);
     let gx = f32x4.splat(0), gr = gx;
     for (let k = T; k >= 1; k--) {
       gx = f32x4.add(gx, xTimes<X>(x + <usize>(k - 1) * stride + col, 0, g));
-      gr = f32x4.add(gr, f32x4.mul(g, v128.load(scratch + <usize>(k - 1) * row)));
+      gr = f32x4.add(gr, f32x4.mul(g, v128.load(scratch + (<usize>(k - 1) << 4))));
       g = f32x4.mul(g, vwr);
     }
     loss += sumLanes(f32x4.mul(e, e));

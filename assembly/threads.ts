@@ -47,7 +47,7 @@ export function threadRun(task: usize, index: i32): void {
   }
 }
 
-/** Counter samples i0..i0+len−1 of n: block results f64[3] = [Σ e², ∂/∂wx, ∂/∂wRec]; scratch f32[T+1][16]. */
+/** Counter samples i0..i0+len−1 of n: block results f64[3] = [Σ e², ∂/∂wx, ∂/∂wRec]; scratch f32[T+1][16 + 4]. */
 function linearBlock(task: usize, i0: i32, len: i32, n: i32, scratch: usize, out: usize): void {
   const x = ptr(task, TL_X), t = ptr(task, TL_T) + (<usize>i0 << 2), T = word(task, TL_STEPS);
   const wx = load<f32>(task + (<usize>TL_WX << 2)), wRec = load<f32>(task + (<usize>TL_WREC << 2)), c = load<f32>(task + (<usize>TL_C << 2));

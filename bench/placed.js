@@ -112,7 +112,7 @@ export async function placedSection({ quick = false } = {}) {
   L.call = per(bigCalls[0], `100,000 × 100, ${bigCalls[0].name}`, '');
   out.rows.at(-1).note = `${((L.call - L.bare) / L.bare).toFixed(2)} epochs beyond the epoch (target ≤ 1)`;
   L.callData = per(bigCalls[1], `100,000 × 100, ${bigCalls[1].name}`, '');
-  out.rows.at(-1).note = `${((L.callData - L.bare) / L.bare).toFixed(2)} epochs beyond the epoch (validation and copy)`;
+  out.rows.at(-1).note = `${((L.callData - L.bare) / L.bare).toFixed(2)} epochs beyond the epoch: the copy into the core, checked as it goes (target ≤ 1 epoch, issue 23)`;
   bigPlaced.dispose();
   big.dispose();
   return out;

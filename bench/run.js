@@ -158,7 +158,7 @@ if (!quick) {
   put(loader, xl);
   const N = 10_000;
   const loop = (e, x) => () => {
-    for (let i = 0; i < N; i++) e.linearLossGrad(x, x + 1024, 20, 10, 0.5, 0.9, 2, x + 1280, x + 2048);
+    for (let i = 0; i < N; i++) e.linearLossGrad(x, x + 1024, 20, 10, 0.5, 0.9, 2, x + 1280, x + 2304); // scratch: f32[11][16 + 4]
   };
   const [r, l] = await interleaved([{ run: loop(raw, xr) }, { run: loop(loader, xl) }], { rounds: quick ? 2 : 9 });
   core.arena.release(xr);

@@ -52,11 +52,15 @@ export async function run({ iterations = 4000, length = 300, temperature = 1, se
       log(`iteration ${String(done).padStart(6)}: loss per chunk ${losses.at(-1).toFixed(2)} (a uniform guess: ${(steps * Math.log(V)).toFixed(2)})`);
     }
     // One character at a time from a fresh state: feed the last (one-hot), draw from the softmax sharpened by `temperature`.
-    const drawn = vocabulary.decode(sample(model, { prime: vocabulary.encode(' '), length, temperature, seed }));
+    // Three draws (seeds seed, seed + 1, seed + 2): a model this young can fall into a loop (a run of
+    // the text's few digits, say) in one of them.
+    const drawn = [0, 1, 2].map((k) => vocabulary.decode(sample(model, { prime: vocabulary.encode(' '), length, temperature, seed: seed + k })));
+    for (const d of drawn) {
+      log('----');
+      log(d);
+    }
     log('----');
-    log(drawn);
-    log('----');
-    return { vocabulary: V, losses, text: drawn };
+    return { vocabulary: V, losses, texts: drawn };
   } finally {
     model.dispose();
   }

@@ -11,6 +11,9 @@ import type { Sequences } from '../../data/sequences.js';
 import { BYTES_FROM } from '../wasm/linear.js';
 import { startPool, writeTask } from './pool.js';
 
+/** Scratch bytes per step per thread: a group's 16 states and a 4-sample tail's beside them (assembly/linear.ts lossGrad). */
+const SCRATCH_ROW = 4 * (GROUP + 4);
+
 /** At most this many blocks: enough to share out evenly over a few threads, few enough that summing them costs nothing. */
 export const MAX_BLOCKS = 64;
 
@@ -44,7 +47,7 @@ export async function counterPool(data: Sequences, threads: number): Promise<Cou
   const block = blockSize(n);
   const blocks = Math.ceil(n / block);
   // u8 inputs get 8 bytes of slack: the kernel reads 8 at a time.
-  const sizes = [TK_WORDS * 4, bytes ? n * T + 8 : 4 * n * T, 4 * n, threads * 64 * (T + 1), 24 * blocks, 24];
+  const sizes = [TK_WORDS * 4, bytes ? n * T + 8 : 4 * n * T, 4 * n, threads * SCRATCH_ROW * (T + 1), 24 * blocks, 24];
   const pool = await startPool(threads, sizes.reduce((a, b) => a + b + 16, 0), 'data');
   const { arena, core } = pool;
   const [task, xAt, tAt, scratch, out, result] = arena.allocAll(sizes, 'data') as [number, number, number, number, number, number];
@@ -54,7 +57,7 @@ export async function counterPool(data: Sequences, threads: number): Promise<Cou
   const i32 = arena.i32, f32 = arena.f32;
   const w = task >>> 2;
   writeTask(i32, task, [[TK_KERNEL, KERNEL_LINEAR_LOSS_GRAD], [TK_THREADS, threads], [TK_BLOCKS, blocks], [TK_BLOCK, block], [TK_ITEMS, n],
-    [TK_SCRATCH, scratch], [TK_SCRATCH_STRIDE, 64 * (T + 1)], [TK_OUT, out], [TK_OUT_STRIDE, 24], [TK_RESULT, result],
+    [TK_SCRATCH, scratch], [TK_SCRATCH_STRIDE, SCRATCH_ROW * (T + 1)], [TK_OUT, out], [TK_OUT_STRIDE, 24], [TK_RESULT, result],
     [TL_X, xAt], [TL_T, tAt], [TL_STEPS, T], [TL_BYTES, bytes ? 1 : 0]]);
   const sums = new Float64Array(arena.memory.buffer, result, 3);
   return {

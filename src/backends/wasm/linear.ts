@@ -48,10 +48,10 @@ export class WasmLinear {
     const targets = data.targets.subarray(0, this.n);
     // u8 loads read 8 bytes at a time: 8 bytes of slack keep the last group inside the block. Group-major: the last group padded to 16.
     const grouped = simd;
-    // Scratch: the states of a group (f32[T+1][16]), or of a pair of groups for group-major bytes (assembly/linear.ts groupPairs).
+    // Scratch: the states of a group and of a 4-sample tail beside it (f32[T+1][16 + 4]), or of a pair of groups for group-major bytes (assembly/linear.ts groupPairs).
     const packed = bytes ?? values * 4 > BYTES_FROM;
     const blocks = arena.transaction(() => {
-      const [t, scratch, out] = arena.allocAll([this.n * 4, (this.T + 1) * GROUP * 4 * (packed && grouped ? 2 : 1), 3 * 8], 'data');
+      const [t, scratch, out] = arena.allocAll([this.n * 4, (this.T + 1) * 4 * (packed && grouped ? 2 * GROUP : GROUP + 4), 3 * 8], 'data');
       arena.f32.set(targets, t! >>> 2);
       const badT = exports.firstNonFinite(t!, this.n);
       if (badT >= 0) throw new DataError(`${name}.targets`, targets[badT], badT, 'a finite number');
