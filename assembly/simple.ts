@@ -9,9 +9,11 @@
 
 import { L_ACT, L_B, L_DH, L_DH_FROM, L_DX, L_G, L_H, L_HS, L_I, L_P, L_T, L_WINDOW, L_WORK, L_X, L_XS } from '../src/abi/gated';
 import { actIn, at, dAct, dAct4, maskHold, maskRejoin, maskRoute, up4, word } from './gates';
-import { colSum, mm, mmAffine, mmBiasSteps, mmT, mmTSteps, transpose } from './matmul';
+import { colSum, mm, mmAffine, mmBiasSteps, mmPanels, mmT, mmTPacked, mmTSteps, packPanels, transpose, useMtPacked, usePanels } from './matmul';
 
-// Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I].
+// Scratch (src/cells/simple.ts sizes it): da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I],
+// panels f32[H][H] (R's column panels in the forward, Rᵀ's in the backward: ./matmul packPanels; then
+// mmTPacked's chunks for the recurrent weights' gradient).
 
 /** One step for B rows: hk = act(xk·K + hp·R + b); hk must not alias hp. */
 // @ts-ignore: decorator
@@ -21,15 +23,34 @@ import { colSum, mm, mmAffine, mmBiasSteps, mmT, mmTSteps, transpose } from './m
   actIn(hk, B * H, act);
 }
 
-/** h[1..T] from h[0] and x. */
+/** The panels' place in the scratch: after da, carry, Rᵀ and Kᵀ. */
+// @ts-ignore: decorator
+@inline function panels(blk: usize, T: i32, B: i32, I: i32, H: i32): usize {
+  return at(<usize>word(blk, L_WORK), up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I));
+}
+
+/** h[1..T] from h[0] and x; R read from its column panels (packed once per call) where they pay. */
 export function simpleForward(blk: usize): void {
   const T = word(blk, L_T), B = word(blk, L_B), I = word(blk, L_I), H = word(blk, L_H), act = word(blk, L_ACT);
   const x = <usize>word(blk, L_X), xs = word(blk, L_XS), hs = <usize>word(blk, L_HS), p = <usize>word(blk, L_P);
   const R = at(p, I * H), BH = B * H;
+  if (B >= 8 && !usePanels(B, H)) {
+    // Few units, many rows: each step's x·K and h·R in one register block (mmAffine). Every step's
+    // rows of b + x·K made first outlive L1 (hidden 8, 100 rows: 64 KiB) and came back from L2 at
+    // each step: the epoch 0.91–0.93× as long this way in alternating processes. Same bits.
+    for (let k = 1; k <= T; k++) {
+      cell(at(x, (k - 1) * xs), at(hs, (k - 1) * BH), at(hs, k * BH), B, I, H, act, p);
+      maskHold(blk, k);
+    }
+    return;
+  }
   // x·K + b for every step first (the recurrence does not need it step by step), then h·R per step: cell()'s bits.
   mmBiasSteps(x, I, xs, p, H, at(R, H * H), at(hs, BH), H, T, B, I, H);
+  const P = usePanels(B, H) ? panels(blk, T, B, I, H) : 0;
+  if (P) packPanels(R, H, H, H, P);
   for (let k = 1; k <= T; k++) {
-    mm(at(hs, (k - 1) * BH), H, R, H, at(hs, k * BH), H, B, H, H, true);
+    if (P) mmPanels(at(hs, (k - 1) * BH), H, R, H, P, at(hs, k * BH), H, B, H, H, true);
+    else mm(at(hs, (k - 1) * BH), H, R, H, at(hs, k * BH), H, B, H, H, true);
     actIn(at(hs, k * BH), BH, act);
     maskHold(blk, k);
   }
@@ -64,6 +85,8 @@ export function simpleBackward(blk: usize): void {
   const BH = B * H, from = word(blk, L_DH_FROM);
   const das = <usize>word(blk, L_WORK), carry = at(das, up4(T * BH)), RT = at(carry, up4(BH)), KT = at(RT, up4(H * H));
   transpose(at(p, I * H), H, H, RT);
+  const P = usePanels(B, H) ? panels(blk, T, B, I, H) : 0;
+  if (P) packPanels(RT, H, H, H, P);
   memory.fill(carry, 0, <usize>BH << 2);
   for (let k = T; k >= 1; k--) {
     const dk = at(dh, (k - 1) * BH), dak = at(das, (k - 1) * BH), cut = window > 0 && (k - 1) % window == 0;
@@ -71,11 +94,14 @@ export function simpleBackward(blk: usize): void {
     if (k > from) gradIn(dak, dk, carry, at(hs, k * BH), BH, act);
     else gradIn(dak, carry, 0, at(hs, k * BH), BH, act); // no dh from above before step `from`: the carry alone
     if (cut) memory.fill(carry, 0, <usize>BH << 2);
+    else if (P) mmPanels(dak, H, RT, H, P, carry, H, B, H, H, false);
     else mm(dak, H, RT, H, carry, H, B, H, H, false);
     maskRejoin(blk, k, carry, 0, cut);
   }
   mmTSteps(x, I, xs, das, H, g, H, T, B, I, H);
-  mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
+  // The panels are free once the steps are done: mmTPacked's chunks (MT_CHUNK·2H ≤ H² floats where it is used).
+  if (useMtPacked(H, H)) mmTPacked(hs, H, das, H, at(g, I * H), H, T * B, H, H, panels(blk, T, B, I, H));
+  else mmT(hs, H, das, H, at(g, I * H), H, T * B, H, H);
   colSum(das, T * B, H, at(g, I * H + H * H));
   if (dx) {
     transpose(p, I, H, KT);

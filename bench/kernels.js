@@ -17,7 +17,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
   const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   const Hmax = Math.max(128, ...hidden);
-  const need = 4 * (len + 3 * batch * Hmax + Hmax * Hmax) + 65536 * 2;
+  const need = 4 * (len + 3 * batch * Hmax + 2 * Hmax * Hmax + 128 * Hmax) + 65536 * 2;
   if (e.memory.buffer.byteLength < need) e.memory.grow(Math.ceil((need - e.memory.buffer.byteLength) / 65536));
   const base = 65536;
   const f32 = new Float32Array(e.memory.buffer);
@@ -47,7 +47,7 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
     out.chain[name] = (best(() => e.activateReps(base, 4, code, calls)) * clock) / calls;
   }
   for (const H of hidden) {
-    const A = base, Bm = A + 4 * batch * H, C = Bm + 4 * H * H;
+    const A = base, Bm = A + 4 * batch * H, C = Bm + 4 * H * H, P = C + 4 * batch * H, S = P + 4 * H * H;
     for (let i = 0; i < batch * H + H * H; i++) f32[(A >> 2) + i] = ((i * 7919) % 101) / 1010;
     const flops = 2 * batch * H * H * reps;
     const r = Math.max(1, Math.round(reps * (128 / H) ** 2 / 4));
@@ -55,6 +55,8 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
     out.mm[H] = {
       mm: fl / (best(() => e.mmReps(A, Bm, C, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
       mmT: fl / (best(() => e.mmTReps(A, C, Bm, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
+      mmPanels: fl / (best(() => e.mmPanelsReps(A, Bm, P, C, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
+      mmTPacked: fl / (best(() => e.mmTPackedReps(A, C, Bm, batch, H, H, r, S)) * clock * PEAK_FLOP_PER_CYCLE),
     };
   }
   return out;
@@ -62,8 +64,9 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
 
 const entry = process.argv[1];
 if (entry && import.meta.url === new URL(`file://${entry}`).href) {
-  const k = kernelFigures(process.argv.includes('--relaxed') ? { file: here('../build/kernels.relaxed.wasm') } : {});
+  const hidden = process.argv.find((a) => a.startsWith('--hidden='))?.slice(9).split(',').map(Number);
+  const k = kernelFigures({ ...(process.argv.includes('--relaxed') ? { file: here('../build/kernels.relaxed.wasm') } : {}), ...(hidden ? { hidden } : {}) });
   console.log(`clock ${(k.clock / 1e9).toFixed(2)} GHz`);
   for (const [n, c] of Object.entries(k.act)) console.log(`${n.padEnd(8)} ${c.toFixed(2)} cycles per value${k.chain[n] ? `, ${k.chain[n].toFixed(1)} cycles per dependent call on one vector` : ''}`);
-  for (const [h, m] of Object.entries(k.mm)) console.log(`hidden ${h.padStart(3)}: mm (100×${h}·${h}×${h}) ${(100 * m.mm).toFixed(0)}% of peak, mmT ${(100 * m.mmT).toFixed(0)}% of peak`);
+  for (const [h, m] of Object.entries(k.mm)) console.log(`hidden ${h.padStart(3)}: mm (100×${h}·${h}×${h}) ${(100 * m.mm).toFixed(0)}% of peak, mmT ${(100 * m.mmT).toFixed(0)}% of peak, mm through packed panels ${(100 * m.mmPanels).toFixed(0)}%, mmT through packed chunks ${(100 * m.mmTPacked).toFixed(0)}%`);
 }

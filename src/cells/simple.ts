@@ -9,8 +9,8 @@ export const simple: CellSpec = {
   cellState: false,
   gated: false,
   options: [],
-  // da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I]
-  work: (B, T, I, H) => up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I),
+  // da f32[T][B][H], carry f32[B][H], Rᵀ f32[H][H], Kᵀ f32[H][I], panels f32[H][H] (R's or Rᵀ's, assembly/matmul.ts packPanels; then mmTPacked's chunks)
+  work: (B, T, I, H) => up4(T * B * H) + up4(B * H) + up4(H * H) + up4(H * I) + up4(H * H),
   carry: (B, T, H, a) => ({ h: a(T * B * H) }),
   keras: { className: 'SimpleRNN', config: () => ({}) },
   js: { forward: simpleForward, backward: simpleBackward, step: simpleStep },
