@@ -74,13 +74,14 @@ export function linearTrain(job: usize): i32 {
 export function updateChecked(p: usize, g: usize, lastGood: usize, P: i32, rule: i32, hyper: usize, slots: usize, t: i32, clip: float): i32 {
   if (firstNonFinite(g, P) >= 0) return STATUS_BAD_GRADIENT;
   if (clip > 0) {
-    // Element-wise, as train.ts's clipped(): min(max(g, −v), v).
+    // Element-wise, as train.ts's clipped(): min(max(g, −v), v). The gradients are finite here, so
+    // pmax/pmin (one instruction each; wasm's max/min take several to propagate NaN) give the same values, ±0 included.
     const lo = f32x4.splat(-clip), hi = f32x4.splat(clip);
     const P4 = P & ~3;
     let i = 0;
     for (; i < P4; i += 4) {
       const o = g + (<usize>i << 2);
-      v128.store(o, f32x4.min(f32x4.max(v128.load(o), lo), hi));
+      v128.store(o, f32x4.pmin(f32x4.pmax(v128.load(o), lo), hi));
     }
     for (; i < P; i++) {
       const o = g + (<usize>i << 2);
