@@ -181,13 +181,11 @@ export function headForward(blk: usize): void {
   const outAct = word(blk, HD_OUT_ACT), seq = word(blk, HD_SEQ);
   const hs = <usize>word(blk, HD_HS), Wo = <usize>word(blk, HD_P), y = <usize>word(blk, HD_Y);
   const bo = Wo + (<usize>(H * O) << 2);
-  const k0 = seq ? 0 : T - 1;
-  for (let k = k0; k < T; k++) {
-    const yk = y + (<usize>((k - k0) * B * O) << 2);
-    fillRows(yk, O, B, bo, O);
-    mm(hs + (<usize>(k * B * H) << 2), H, Wo, O, yk, O, B, H, O, true);
-    for (let r = 0; r < B; r++) outputRow(yk + (<usize>(r * O) << 2), O, outAct);
-  }
+  const k0 = seq ? 0 : T - 1, rows = (T - k0) * B;
+  // Every output step's rows in one product (they are back to back in hs and y).
+  fillRows(y, O, rows, bo, O);
+  mm(hs + (<usize>(k0 * B * H) << 2), H, Wo, O, y, O, rows, H, O, true);
+  for (let r = 0; r < rows; r++) outputRow(y + (<usize>(r * O) << 2), O, outAct);
 }
 
 /**
@@ -207,13 +205,16 @@ export function headLossGrad(blk: usize): void {
   memory.fill(g, 0, <usize>(H * O + O) << 2);
   // dh is written (overwritten) at the output steps only: the layer reads it from its L_DH_FROM.
   transpose(Wo, H, O, WoT);
-  const k0 = seq ? 0 : T - 1;
+  const k0 = seq ? 0 : T - 1, rows = (T - k0) * B, h0 = hs + (<usize>(k0 * BH) << 2);
+  // The products over every output step's rows at once (back to back in hs, dzs and dh): the same
+  // sums in the same order as step by step (the gradients' over the rows in step order), in blocks
+  // of 4 rows where a batch of one ran one row at a time.
+  fillRows(dzs, O, rows, bo, O);
+  mm(h0, H, Wo, O, dzs, O, rows, H, O, true);
   let L: f64 = 0;
   for (let k = k0; k < T; k++) {
-    const zk = dzs + (<usize>((k - k0) * BO) << 2), hk = hs + (<usize>(k * BH) << 2);
+    const zk = dzs + (<usize>((k - k0) * BO) << 2);
     const tk = t + (<usize>((k - k0) * ts) << 2);
-    fillRows(zk, O, B, bo, O);
-    mm(hk, H, Wo, O, zk, O, B, H, O, true);
     if (m || sw) {
       const mk = m + (<usize>((k - k0) * ms) << 2);
       for (let r = 0; r < B; r++) {
@@ -221,9 +222,9 @@ export function headLossGrad(blk: usize): void {
         L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, w);
       }
     } else for (let r = 0; r < B; r++) L += lossRow(zk + (<usize>(r * O) << 2), tk + (<usize>(r * tw) << 2), O, outAct, loss, s);
-    mmT(hk, H, zk, O, g, O, B, H, O);
-    colSum(zk, B, O, gbo);
-    mm(zk, O, WoT, H, dh + (<usize>(k * BH) << 2), H, B, O, H, false);
   }
+  mmT(h0, H, dzs, O, g, O, rows, H, O);
+  colSum(dzs, rows, O, gbo);
+  mm(dzs, O, WoT, H, dh + (<usize>(k0 * BH) << 2), H, rows, O, H, false);
   store<f64>(<usize>word(blk, HD_OUT), L);
 }
