@@ -1,5 +1,5 @@
 // The WebAssembly core's exports: pure kernels over byte offsets into the exported memory.
-export { linearStates, linearLossGrad, linearLossGradScalar, linearStatesBytes, linearLossGradBytes, linearLossGradBytesScalar, linearPackBytes, firstNonFinite } from './linear';
+export { linearStates, linearLossGrad, linearLossGradScalar, linearStatesBytes, linearLossGradBytesScalar, linearPackBytes, firstNonFinite } from './linear';
 export { linearStatesGroups, linearLossGradGroups, linearPackGroups } from './linear';
 
 /** First byte the host may use: everything below holds the module's static data. */

@@ -383,11 +383,6 @@ export function linearLossGrad(x: usize, t: usize, n: i32, T: i32, wx: float, wR
   lossGrad<f32>(x, t, n, n, T, wx, wRec, c, scratch, out);
 }
 
-/** The SIMD fused epoch over 0/1 inputs stored as u8[T][n]. */
-export function linearLossGradBytes(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
-  lossGrad<u8>(x, t, n, n, T, wx, wRec, c, scratch, out);
-}
-
 /** The SIMD fused epoch over 0/1 inputs laid out group-major (linearPackGroups). */
 export function linearLossGradGroups(x: usize, t: usize, n: i32, T: i32, wx: float, wRec: float, c: float, scratch: usize, out: usize): void {
   lossGrad<i8>(x, t, n, n, T, wx, wRec, c, scratch, out, true);

@@ -229,7 +229,7 @@ export async function issue19({ say, quick, tf, fmt, addition = true }) {
   if (has.adagrad) rows.push(...(await elmanCharRows(data, V, has)));
   rows.push(numpyRow(CHAR.chunks));
   if (tf) rows.push(await tfCharRow(tf, data, V));
-  const got = await interleaved(rows, quick ? { rounds: 2, minRounds: 1 } : { rounds: 7, minRounds: 3 });
+  const got = await interleaved(rows, quick ? { rounds: 2, minRounds: 1 } : { rounds: 11, minRounds: 3, fullGc: true });
   const by = Object.fromEntries(got.map((r) => [r.key, r]));
   const fast = by.stateful ?? by.stateless;
   say('| implementation | wall per iteration | CPU per iteration | × vs numpy | × vs TF.js wasm |');

@@ -78,9 +78,10 @@ async function timeCalls(fn, calls, allThreads = false) {
  * Interleaved rounds over `rows` ({ run }: one call, maybe async). Each row is first called until
  * `warmMs` have passed (at least once); a row whose call then took longer than `slow` ms gets
  * `minRounds` rounds, the others `rounds`. Resolves to the rows with { wall, cpu, rounds, calls }
- * added (medians, ms per call; `calls`: calls per sample).
+ * added (medians, ms per call; `calls`: calls per sample). `fullGc`: a full collection before each
+ * sample instead of a young-generation one.
  */
-export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs = 20 } = {}) {
+export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs = 20, fullGc = false } = {}) {
   const samples = rows.map(() => ({ wall: [], cpu: [] }));
   const want = [];
   const calls = [];
@@ -98,7 +99,10 @@ export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < rows.length; i++) {
       if (r >= want[i]) continue;
-      collectYoung();
+      // fullGc: a whole-heap collection, for rows whose samples are long enough for a major GC's
+      // concurrent marking to land in one of them (every thread's CPU is read when the thread clock is coarse).
+      if (fullGc) gc();
+      else collectYoung();
       // A row that times itself elsewhere (the plain-JS yardstick's worker) returns its own { wall, cpu } per call.
       const t = rows[i].sample ? await rows[i].sample(calls[i]) : await timeCalls(rows[i].run, calls[i], rows[i].allThreads);
       samples[i].wall.push(t.wall);

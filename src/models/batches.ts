@@ -24,7 +24,7 @@ export interface BatchWork {
   lossGrad(n0: number, B: number, kind: LossSpec, scale: number, window: number, params: Float32Array, grads: Float32Array, flow?: StateFlow): number;
   /** Release the workspace's memory. */
   dispose(): void;
-  /** Capability (the core's workspaces): batches with the params and the optimizer's slots kept in the workspace. */
+  /** @internal Capability (the core's workspaces): batches with the params and the optimizer's slots kept in the workspace. */
   readonly resident?: ResidentWork;
 }
 

@@ -12,7 +12,6 @@ export interface CoreExports {
   linearStatesBytes(x: number, n: number, T: number, wx: number, wRec: number, s: number): void;
   linearLossGrad(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
-  linearLossGradBytes(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearLossGradBytesScalar(x: number, t: number, n: number, T: number, wx: number, wRec: number, c: number, scratch: number, out: number): void;
   linearPackBytes(src: number, dst: number, count: number): number;
   /** The group-major twins (assembly/linear.ts): states, the SIMD fused epoch, and packing one step's inputs from sample i0. */
@@ -56,7 +55,6 @@ export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   linearStatesBytes: 6,
   linearLossGrad: 9,
   linearLossGradScalar: 9,
-  linearLossGradBytes: 9,
   linearLossGradBytesScalar: 9,
   linearPackBytes: 3,
   linearStatesGroups: 6,

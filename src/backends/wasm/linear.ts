@@ -112,7 +112,8 @@ export class WasmLinear {
   lossGrad(wx: number, wRec: number, c: number, out: Float64Array): void {
     this.check();
     const e = this.core.exports;
-    const kernel = this.grouped ? e.linearLossGradGroups : this.bytes ? (this.simd ? e.linearLossGradBytes : e.linearLossGradBytesScalar) : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
+    // SIMD bytes are always group-major; time-major bytes are the scalar kernel's (and the threads core's, inside its blocks).
+    const kernel = this.grouped ? e.linearLossGradGroups : this.bytes ? e.linearLossGradBytesScalar : this.simd ? e.linearLossGrad : e.linearLossGradScalar;
     kernel(this.x, this.t, this.n, this.T, wx, wRec, c, this.scratch, this.out);
     const f64 = this.core.arena.f64;
     const o = this.out >>> 3;
