@@ -5,7 +5,7 @@
 import { countOnes, ElmanRNN, init, LinearRNN, RandomState, rmsprop, trainSync } from '../dist/index.js';
 import { loadCore } from '../dist/backends/wasm/core.js';
 import { ELMAN, elmanData } from './elman.js';
-import { threadCpuMs } from './rounds.js';
+import { SAMPLE_FLOOR_MS, threadCpuMs } from './rounds.js';
 
 await init();
 const relaxed = ((await loadCore()).exports.features() & 1) === 1;
@@ -13,6 +13,10 @@ const relaxed = ((await loadCore()).exports.features() & 1) === 1;
 /** Median CPU ms per call of `fn` over `samples` samples of `calls` calls, after a warm-up. */
 function cpuPerCall(fn, calls, samples = 7) {
   for (let i = 0; i < calls; i++) fn();
+  // With a tick-based thread clock, as many calls as fill SAMPLE_FLOOR_MS.
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i++) fn();
+  calls = Math.max(calls, Math.ceil((SAMPLE_FLOOR_MS * calls) / Math.max(performance.now() - t0, 1e-3)));
   const t = [];
   for (let s = 0; s < samples; s++) {
     const c0 = threadCpuMs();

@@ -24,8 +24,8 @@ const usage = (u) => (u.user + u.system) / 1e3;
 const schedMs = () => Number(readFileSync(SCHEDSTAT, 'utf8').split(' ')[0]) / 1e6;
 /**
  * The median step of the schedstat clock over ~30 ms of work: some kernels (tick-based accounting,
- * as on this project's VMs) advance it 4 ms at a time, which would make a 20 ms sample ±20%. Such a
- * clock is not used.
+ * as on this project's VMs) advance it 4 ms at a time, which would make a 20 ms sample ±20%: samples
+ * are then lengthened (SAMPLE_FLOOR_MS).
  */
 const schedTickMs = (() => {
   if (!schedstat) return Infinity;
@@ -37,20 +37,25 @@ const schedTickMs = (() => {
   }
   return steps.length ? steps.sort((a, b) => a - b)[steps.length >> 1] : Infinity;
 })();
-const fineSched = schedTickMs < 0.5;
-/** This thread's CPU time in ms (see above for the clock; with a coarse schedstat, every thread's from getrusage, to the microsecond). */
-export const threadCpuMs = fineSched
+/** This thread's CPU time in ms (see above for the clock). */
+export const threadCpuMs = schedstat
   ? schedMs
   : typeof process.threadCpuUsage === 'function'
     ? () => usage(process.threadCpuUsage())
     : () => usage(process.cpuUsage());
 /** Every thread's CPU time in ms. */
 export const processCpuMs = () => usage(process.cpuUsage());
-export const CPU_CLOCK = fineSched
-  ? 'the row\'s thread (/proc/thread-self/schedstat); rows with worker threads: process.cpuUsage (all threads)'
+/**
+ * The shortest sample that reads a tick-based thread clock to about ±4% (25 ticks); 0 with a fine clock.
+ * (process.cpuUsage is fine-grained but counts every thread: V8's background GC and compiler
+ * threads landed in single-threaded rows' samples, 25–35% of them after a full collection.)
+ */
+export const SAMPLE_FLOOR_MS = schedstat && schedTickMs >= 0.5 ? 25 * schedTickMs : 0;
+export const CPU_CLOCK = schedstat
+  ? `the row's thread (/proc/thread-self/schedstat${SAMPLE_FLOOR_MS ? `, which this kernel advances ${schedTickMs.toFixed(1)} ms at a time: every sample at least ${SAMPLE_FLOOR_MS.toFixed(0)} ms` : ''}); rows with worker threads: process.cpuUsage (all threads)`
   : typeof process.threadCpuUsage === 'function'
     ? 'process.threadCpuUsage'
-    : `process.cpuUsage (every thread of the process, to the microsecond${schedstat ? `: this kernel's per-thread schedstat advances ${schedTickMs.toFixed(1)} ms at a time` : ''})`;
+    : 'process.cpuUsage (all threads)';
 
 // gc() without --expose-gc on the command line: the flag, set at run time, exposes it to a new context.
 setFlagsFromString('--expose-gc');
@@ -81,7 +86,8 @@ async function timeCalls(fn, calls, allThreads = false) {
  * added (medians, ms per call; `calls`: calls per sample). `fullGc`: a full collection before each
  * sample instead of a young-generation one.
  */
-export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs = 20, fullGc = false } = {}) {
+export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs: asked = 20, fullGc = false } = {}) {
+  const sampleMs = Math.max(asked, SAMPLE_FLOOR_MS);
   const samples = rows.map(() => ({ wall: [], cpu: [] }));
   const want = [];
   const calls = [];
@@ -100,7 +106,7 @@ export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000
     for (let i = 0; i < rows.length; i++) {
       if (r >= want[i]) continue;
       // fullGc: a whole-heap collection, for rows whose samples are long enough for a major GC's
-      // concurrent marking to land in one of them (every thread's CPU is read when the thread clock is coarse).
+      // marking to land in one of them.
       if (fullGc) gc();
       else collectYoung();
       // A row that times itself elsewhere (the plain-JS yardstick's worker) returns its own { wall, cpu } per call.

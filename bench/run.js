@@ -19,7 +19,7 @@ import { issue19 } from './issue19.js';
 import { masksSection } from './masks.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
 import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
-import { CPU_CLOCK, interleaved } from './rounds.js';
+import { CPU_CLOCK, interleaved, SAMPLE_FLOOR_MS } from './rounds.js';
 import * as tf from './tfjs.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -45,7 +45,7 @@ say(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${cpu.lab
 say();
 say(`Clock (dependent integer multiplies, 3 cycles each): ${(clock0 / 1e9).toFixed(2)} GHz at the start. Memory bandwidth (v128 loops, ${quick ? 64 : 256} MiB): read ${fmtBytes(bw.read)}/s, copy ${fmtBytes(bw.copy)}/s.`);
 say(`Peak: ${PEAK_FLOP_PER_CYCLE} float32 flop/cycle (128-bit SIMD, no FMA: two 4-lane multiplies and two 4-lane adds per cycle).`);
-say(`Times: medians of interleaved rounds (every row warmed up for 200 ms, then one sample per round of as many calls as fill 20 ms, a young-generation GC before each sample for every row alike), per call; CPU time by ${CPU_CLOCK}.`);
+say(`Times: medians of interleaved rounds (every row warmed up for 200 ms, then one sample per round of as many calls as fill ${Math.max(20, SAMPLE_FLOOR_MS).toFixed(0)} ms, a young-generation GC before each sample for every row alike), per call; CPU time by ${CPU_CLOCK}.`);
 say('Ratios ("×") are CPU-time ratios: how many times less CPU the row needs than the yardstick. The machine is shared (2 cores,');
 say('other jobs running): wall time is noisy, CPU time less so.');
 say();
