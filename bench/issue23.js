@@ -212,7 +212,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
   }
   // 6. Threads, with what bounds them measured part by part (bench/threads.js threadBound).
   const why = (b) => b
-    ? `per batch, CPU one part at a time: one call ${fmt.time(b.one)}, its 8 blocks ${fmt.time(b.blocks)} (thread 0's 48 samples ${fmt.time(b.thread0)}, thread 1's 52 ${fmt.time(b.thread1)}); serial: threadReduce ${fmt.time(b.reduce)}, and outside the core ${fmt.time(b.serial)} (of which the RMSProp step on ${b.P.toLocaleString('en')} parameters ${fmt.time(b.step)}). These parts allow ${b.bound.toFixed(2)}×; below that, the two threads slow each other when they run at once (a shared core or memory, wake-ups), or the machine is shared`
+    ? `per batch, CPU one part at a time: one call ${fmt.time(b.one)}, its 8 blocks ${fmt.time(b.blocks)} (thread 0's 48 samples ${fmt.time(b.thread0)}, thread 1's 52 ${fmt.time(b.thread1)}); serial: threadReduce ${fmt.time(b.reduce)}, and the rest of each batch beyond its call ${fmt.time(b.serial)} (the checks, clip and RMSProp update of ${b.P.toLocaleString('en')} parameters, in the core, and the calls). These parts allow ${b.bound.toFixed(2)}×; below that, the two threads slow each other when they run at once (a shared core or memory, wake-ups), or the machine is shared`
     : 'the machine is shared: two threads get two cores only when nothing else runs';
   if (elman[128]?.rows.some((r) => r.key === 'threads2')) {
     const e = elman[128], one = e.rows.find((r) => r.key === 'simd'), two = e.rows.find((r) => r.key === 'threads2');

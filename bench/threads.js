@@ -39,9 +39,9 @@ export const makeModel = (cell, units) => () => (cell === 'elman' ? new ElmanRNN
  * this thread, so a shared machine inflates them alike: the batch as one call (the ordinary placement)
  * against its 8 blocks (7 × 12 samples + 16, the cut every thread count shares, so that the bits do
  * not depend on it), thread 0's four blocks (48 samples) against thread 1's (52), and the serial
- * work of every batch: threadReduce (timed on a 2-thread placement, on the calling thread), the
- * RMSProp step (TypeScript, on the calling thread) and the rest of a batch outside the core (serial:
- * the step, the copies in and out, the loop's checks; a one-thread epoch's CPU beyond its calls).
+ * work of every batch: threadReduce (timed on a 2-thread placement, on the calling thread) and the
+ * rest of a batch beyond its call (the checks, clip and RMSProp update in the core, the calls: a
+ * one-thread epoch's CPU per batch beyond its call).
  * Returns ms per batch and the speedup those allow.
  */
 export async function threadBound(cell, units, { rounds = 9 } = {}) {
@@ -76,32 +76,31 @@ export async function threadBound(cell, units, { rounds = 9 } = {}) {
   }
   stack.dispose();
   for (const b of [x, t, p, g]) c.arena.release(b);
-  // threadReduce, wrapped on the placement's pool (its wall time on the calling thread, which does it alone).
-  const reduce = [], lossGrad = ThreadedStackWork.prototype.lossGrad;
-  ThreadedStackWork.prototype.lossGrad = function (...args) {
+  // threadReduce, wrapped on the placement's pool (its wall time on the calling thread, which does it
+  // alone). `pass` is what every batch runs, through the binding's batches in the core or lossAndGrad.
+  const reduce = [], pass = ThreadedStackWork.prototype.pass;
+  ThreadedStackWork.prototype.pass = function (...args) {
     if (!this.pool.__timed) {
       const timed = Object.create(this.pool.core), inner = this.pool.core.threadReduce;
       Object.defineProperty(timed, 'threadReduce', { value: (task) => { const t0 = performance.now(); inner(task); reduce.push(performance.now() - t0); } });
       this.pool.core = timed;
       this.pool.__timed = true;
     }
-    return lossGrad.apply(this, args);
+    return pass.apply(this, args);
   };
   try {
     const placed = await model.placeThreaded(data, { threads: 2 });
     const optimizer = rmsprop({ lr: ELMAN.lr });
     for (let r = 0; r < rounds; r++) trainSync(model, placed, { optimizer, epochs: 1, loss: 'mse', batchSize: B });
   } finally {
-    ThreadedStackWork.prototype.lossGrad = lossGrad;
+    ThreadedStackWork.prototype.pass = pass;
   }
-  // The serial work of every batch besides the reduce (the loop's checks and copies, the step): a
-  // one-thread epoch's CPU per batch beyond its one call.
+  // The serial work of every batch besides the reduce (the checks, clip and update in the core, the
+  // calls and copies): a one-thread epoch's CPU per batch beyond its one call.
   const plain = model.place(data), opt1 = rmsprop({ lr: ELMAN.lr }), batches = Math.ceil(data.samples / B);
   const serial = med(Array.from({ length: rounds }, () => time(() => trainSync(model, plain, { optimizer: opt1, epochs: 1, loss: 'mse', batchSize: B })) / batches)) - med(one);
-  const params = model.params.slice(), grads = new Float32Array(P).fill(1e-3), opt = rmsprop({ lr: ELMAN.lr });
-  const step = med(Array.from({ length: rounds }, () => time(() => opt.step(params, grads))));
   model.dispose();
-  const f = { one: med(one), blocks: med(both), thread0: med(first), thread1: med(second), reduce: med(reduce), step, serial: Math.max(0, serial), P };
+  const f = { one: med(one), blocks: med(both), thread0: med(first), thread1: med(second), reduce: med(reduce), serial: Math.max(0, serial), P };
   f.bound = (f.one + f.serial) / (Math.max(f.thread0, f.thread1) + f.serial + f.reduce);
   return f;
 }
