@@ -80,7 +80,7 @@ async function timeCalls(fn, calls, allThreads = false) {
 }
 
 /**
- * Interleaved rounds over `rows` ({ run }: one call, maybe async). Each row is first called until
+ * Interleaved rounds over `rows` ({ run }: one call, maybe async), in reverse order every other round. Each row is first called until
  * `warmMs` have passed (at least once); a row whose call then took longer than `slow` ms gets
  * `minRounds` rounds, the others `rounds`. Resolves to the rows with { wall, cpu, rounds, calls }
  * added (medians, ms per call; `calls`: calls per sample). `fullGc`: a full collection before each
@@ -103,7 +103,10 @@ export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000
     calls.push(Math.max(1, Math.ceil(sampleMs / per)));
   }
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < rows.length; i++) {
+    // Every other round in reverse order: the row after a long or cache-hungry one (a child process,
+    // TF.js) would otherwise always start cold, and always the same row.
+    for (let j = 0; j < rows.length; j++) {
+      const i = r % 2 ? rows.length - 1 - j : j;
       if (r >= want[i]) continue;
       // fullGc: a whole-heap collection, for rows whose samples are long enough for a major GC's
       // marking to land in one of them.
