@@ -25,6 +25,40 @@ const runners = new WeakMap<Binding, InCore>();
 // so a runner, per call: shared buffers keep such calls from allocating per call.
 const results = { losses: new Float64Array(2), weights: new Float32Array(2) };
 
+/**
+ * An optimizer's rule as a core job carries it (its code, hyper-parameters, live slot arrays and step
+ * count), for both runners below: the slot arrays are looked up by name only when the optimizer has
+ * replaced its slots (reset, setState); the backend copies them into the core and back.
+ */
+class RuleInJob {
+  private slotsOf: object | undefined; // the optimizer's slot record the job's slot arrays were read from
+
+  constructor(
+    public rule: CoreRule,
+    private readonly job: { rule: number; hyper: Float32Array; slots: readonly Float32Array[]; step: number },
+  ) {}
+
+  /** Run this optimizer's rule from now on (same binding, buffers kept). */
+  use(rule: CoreRule): void {
+    if (rule === this.rule) return;
+    this.rule = rule;
+    this.slotsOf = undefined;
+    this.job.rule = rule.rule;
+    this.job.hyper = rule.hyper;
+  }
+
+  /** The live slots of P parameters into the job, and the count the core's 32-bit counter starts from (Adam's bias correction is exact 1 past 2^31: see adamStep). */
+  attach(P: number): ReturnType<CoreRule['attach']> {
+    const live = this.rule.attach(P);
+    if (live.slots !== this.slotsOf) {
+      this.slotsOf = live.slots;
+      this.job.slots = this.rule.slots.map((name) => live.slots[name]!);
+    }
+    this.job.step = adamStep(live.step);
+    return live;
+  }
+}
+
 /** Runs chunks of epochs inside the core for one binding and one optimizer rule. */
 export class InCore {
   /** The most epochs one call may run. */
@@ -37,8 +71,7 @@ export class InCore {
   epochs = 0;
   status = STATUS_OK;
   private readonly job: CoreJob;
-  private rule: CoreRule;
-  private slotsOf: object | undefined; // the optimizer's slot record that slotArrays were read from
+  private readonly rule: RuleInJob;
 
   private constructor(
     private readonly trainEpochs: NonNullable<Binding['trainEpochs']>,
@@ -47,10 +80,10 @@ export class InCore {
     work: number,
   ) {
     this.maxEpochs = Math.max(1, Math.min(MAX_EPOCHS_PER_CALL, Math.floor(WORK_PER_CALL / work)));
-    this.rule = rule;
     this.losses = results.losses;
     this.weights = results.weights;
     this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, clipValue: 0, params: this.weights, lastGood: this.weights, epochs: 0, losses: this.losses, weights: undefined };
+    this.rule = new RuleInJob(rule, this.job);
   }
 
   /** A runner when the binding can train in the core, has one batch, and the optimizer's rule has a core twin; else undefined. */
@@ -59,17 +92,8 @@ export class InCore {
     if (!binding.trainEpochs || binding.batches !== 1 || !rule || optimizer.iterations + epochs > MAX_STEP) return undefined;
     let runner = runners.get(binding);
     if (!runner) runners.set(binding, (runner = new InCore(binding.trainEpochs, rule, P, work)));
-    runner.use(rule);
+    runner.rule.use(rule);
     return runner;
-  }
-
-  /** Run this optimizer's rule from now on (same binding, buffers kept). */
-  private use(rule: CoreRule): void {
-    if (rule === this.rule) return;
-    this.rule = rule;
-    this.slotsOf = undefined;
-    this.job.rule = rule.rule;
-    this.job.hyper = rule.hyper;
   }
 
   /** Room for `count` epochs of results in the shared buffers, grown by doubling (runs of one epoch per call stay small). */
@@ -89,16 +113,8 @@ export class InCore {
    */
   run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean, clipValue = 0): void {
     this.reserve(count);
-    const { rule, job } = this;
-    const live = rule.attach(this.P);
-    // The slot arrays, looked up by name only when the optimizer has replaced its slots (reset, setState);
-    // the backend copies them into the core and back.
-    if (live.slots !== this.slotsOf) {
-      this.slotsOf = live.slots;
-      job.slots = rule.slots.map((name) => live.slots[name]!);
-    }
-    // The count the core's 32-bit counter starts from (Adam's bias correction is exact 1 past 2^31: see adamStep).
-    job.step = adamStep(live.step);
+    const { job } = this;
+    const live = this.rule.attach(this.P);
     job.params = params;
     job.lastGood = lastGood;
     job.epochs = count;
@@ -125,13 +141,12 @@ export class InCoreBatches {
   batches = 0;
   status = STATUS_OK;
   private readonly job: BatchJob;
-  private rule: CoreRule;
-  private slotsOf: object | undefined;
+  private readonly rule: RuleInJob;
 
   private constructor(private readonly trainBatches: NonNullable<Binding['trainBatches']>, rule: CoreRule) {
-    this.rule = rule;
     const none = new Float32Array(0);
     this.job = { rule: rule.rule, hyper: rule.hyper, slots: [], step: 0, clipValue: 0, params: none, lastGood: none, grads: none, first: 0, count: 0, deadline: Infinity, losses: this.losses };
+    this.rule = new RuleInJob(rule, this.job);
   }
 
   /** A runner when the binding can train batches in the core and the optimizer's rule has a core twin; else undefined. */
@@ -140,12 +155,7 @@ export class InCoreBatches {
     if (!binding.trainBatches || !rule || optimizer.iterations + updates > MAX_STEP) return undefined;
     let runner = batchRunners.get(binding);
     if (!runner) batchRunners.set(binding, (runner = new InCoreBatches(binding.trainBatches, rule)));
-    if (runner.rule !== rule) {
-      runner.rule = rule;
-      runner.slotsOf = undefined;
-      runner.job.rule = rule.rule;
-      runner.job.hyper = rule.hyper;
-    }
+    runner.rule.use(rule);
     return runner;
   }
 
@@ -156,13 +166,8 @@ export class InCoreBatches {
    */
   run(model: { params: Float32Array; grads: Float32Array }, lastGood: Float32Array, first: number, count: number, deadline: number, clipValue = 0): void {
     if (this.losses.length < count + 1) this.losses = new Float64Array(Math.max(count + 1, 2 * this.losses.length));
-    const { rule, job } = this;
-    const live = rule.attach(model.params.length);
-    if (live.slots !== this.slotsOf) {
-      this.slotsOf = live.slots;
-      job.slots = rule.slots.map((name) => live.slots[name]!);
-    }
-    job.step = adamStep(live.step);
+    const { job } = this;
+    const live = this.rule.attach(model.params.length);
     job.params = model.params;
     job.grads = model.grads;
     job.lastGood = lastGood;
