@@ -180,13 +180,17 @@ test('item 15: a flat Float32Array step allocates nothing after nested-row steps
     for (let i = 0; i < 5000; i++) m.step([[0.1, 0.2]]);
     const x = new Float32Array([0.1, 0.2]);
     for (let i = 0; i < 50000; i++) m.step(x);
-    globalThis.gc();
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 200000; i++) m.step(x);
-    const after = process.memoryUsage().heapUsed;
-    console.log(after - before);`;
+    const grown = [];
+    for (let w = 0; w < 4; w++) {
+      globalThis.gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < 1000000; i++) m.step(x);
+      grown.push(process.memoryUsage().heapUsed - before);
+    }
+    console.log(Math.min(...grown));`;
   const grown = Number(execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }).trim());
-  // 16 B a step would be 3,200,000 bytes; what is left is the measurement's own few objects.
+  // 16 B a step would be 16,000,000 bytes in every window. V8 now and then adds ~200 kB of its own
+  // in a window whatever its length (seen at 20,000 and at 2,000,000 steps), so the least of four counts.
   expect(grown).toBeLessThan(200_000);
 }, 60_000);
 
