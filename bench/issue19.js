@@ -141,21 +141,21 @@ export function additionModel(seed = 1) {
   return new elman.RNN({ inputSize: CHARS.length, layers: [{ cell: 'lstm', units }, { repeatVector: digits + 1 }, { cell: 'lstm', units }], outputSize: CHARS.length, outputActivation: 'softmax', returnSequences: true, seed });
 }
 
-/** The TF.js example's model, as it builds it. */
-function tfAdditionModel(tf) {
-  const { digits, units } = ADDITION;
-  const model = tf.sequential();
-  model.add(tf.layers.lstm({ units, recurrentInitializer: 'glorotNormal', inputShape: [2 * digits + 1, CHARS.length] }));
-  model.add(tf.layers.repeatVector({ n: digits + 1 }));
-  model.add(tf.layers.lstm({ units, recurrentInitializer: 'glorotNormal', returnSequences: true }));
-  model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: CHARS.length }) }));
-  model.add(tf.layers.activation({ activation: 'softmax' }));
+/**
+ * The TF.js example's model (LSTM → RepeatVector → LSTM → TimeDistributed Dense → softmax, Adam,
+ * categorical cross-entropy) starting from elman's weights: `toTfjs` of the elman model before its first
+ * epoch, loaded by tf.loadLayersModel. Both then start from one draw (the example's own initialisers,
+ * glorotNormal recurrent kernels, are a different draw: a 10-epoch score from one unseeded draw moved
+ * 31.3–34.9 % between runs).
+ */
+async function tfAdditionModel(tf, artifacts) {
+  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   model.compile({ loss: 'categoricalCrossentropy', optimizer: tf.train.adam(ADDITION.lr), metrics: ['accuracy'] });
   return model;
 }
 
 /**
- * addition-rnn, elman against TF.js wasm `model.fit`, `epochs` epochs each from fresh weights, their
+ * addition-rnn, elman against TF.js wasm `model.fit`, `epochs` epochs each from the same weights, their
  * epochs taking turns (interleaved rounds); medians of per-epoch wall and CPU time, and the held-out
  * scores after the last epoch. TF.js alone when elman lacks the encoder–decoder layers.
  */
@@ -165,16 +165,18 @@ export async function additionRun({ tfm, epochs, has }) {
   const [qTrain, aTrain, qVal, aVal] = [questions.slice(0, split), answers.slice(0, split), questions.slice(split), answers.slice(split)];
   const C = CHARS.length, Tin = 2 * digits + 1, Tout = digits + 1;
   const runners = [];
+  // Same start, same order: both train from the elman model's first weights, on the questions in the
+  // order generated (shuffle off in both: TF.js's fit shuffles with Math.random, which no seed reaches).
+  const model = additionModel();
+  const artifacts = elman.toTfjs(model);
   if (has.encdec) {
-    const model = additionModel();
     const data = { samples: split, steps: Tin, inputSize: C, outputSize: C, x: oneHot(qTrain), targets: oneHot(aTrain), targetsPerStep: true, outputSteps: digits + 1 };
     const placed = model.place(data);
     const optimizer = elman.adam({ lr: ADDITION.lr, eps: 1e-7 });
-    let e = 0;
     runners.push({
       key: 'elman',
       name: 'elman wasm `train`',
-      epoch: () => elman.train(model, placed, { optimizer, loss: 'cce', epochs: 1, batchSize: batch, shuffle: ++e }),
+      epoch: () => elman.train(model, placed, { optimizer, loss: 'cce', epochs: 1, batchSize: batch, shuffle: false }),
       answers: () => decode(model.predict({ samples: qVal.length, steps: Tin, inputSize: C, x: oneHot(qVal) }), qVal.length, Tout),
       dispose: () => (placed.dispose(), model.dispose()),
     });
@@ -184,18 +186,19 @@ export async function additionRun({ tfm, epochs, has }) {
     await tfm.switchTo('wasm');
     const sampleMajor = (strings) => tf.tidy(() => tf.tensor3d(oneHot(strings), [strings[0].length, strings.length, C]).transpose([1, 0, 2]));
     const [xs, ys, vx] = [sampleMajor(qTrain), sampleMajor(aTrain), sampleMajor(qVal)];
-    const model = tfAdditionModel(tf);
+    const tfModel = await tfAdditionModel(tf, artifacts);
     runners.push({
       key: 'tfwasm',
       name: 'TF.js wasm `model.fit`',
       epoch: async () => {
         await tfm.switchTo('wasm');
-        await model.fit(xs, ys, { epochs: 1, batchSize: batch, shuffle: true, verbose: 0 });
+        await tfModel.fit(xs, ys, { epochs: 1, batchSize: batch, shuffle: false, verbose: 0 });
       },
-      answers: () => tf.tidy(() => decode(model.predict(vx).transpose([1, 0, 2]).dataSync(), qVal.length, Tout)),
-      dispose: () => (tf.dispose([xs, ys, vx]), model.dispose()),
+      answers: () => tf.tidy(() => decode(tfModel.predict(vx).transpose([1, 0, 2]).dataSync(), qVal.length, Tout)),
+      dispose: () => (tf.dispose([xs, ys, vx]), tfModel.dispose()),
     });
   }
+  if (!has.encdec) model.dispose();
   const times = runners.map(() => ({ wall: [], cpu: [] }));
   for (let e = 0; e < epochs; e++) {
     for (const [i, r] of runners.entries()) {
@@ -255,7 +258,7 @@ export async function issue19({ say, quick, tf, fmt, addition = true }) {
   if (addition) {
     say(`### addition-rnn (TF.js's example: digits ${ADDITION.digits}, ${ADDITION.size.toLocaleString('en')} questions, LSTM ${ADDITION.units} → RepeatVector → LSTM ${ADDITION.units} → softmax per step, Adam, batches of ${ADDITION.batch})`);
     say();
-    say(`Each implementation trains ${epochs} epoch${epochs > 1 ? 's' : ''} from fresh weights, the two taking turns epoch by epoch; times are medians per epoch, scores on the 500 held-out questions after the last epoch.`);
+    say(`Each implementation trains ${epochs} epoch${epochs > 1 ? 's' : ''} from the same weights (elman's seed-1 draw, exported with \`toTfjs\` and loaded by TF.js) on the questions in the same order (no shuffle), the two taking turns epoch by epoch; times are medians per epoch, scores on the 500 held-out questions after the last epoch.`);
     say();
     say('| implementation | wall per epoch | CPU per epoch | × vs TF.js wasm | characters right | answers right |');
     say('| --- | ---: | ---: | ---: | ---: | ---: |');
@@ -269,6 +272,11 @@ export async function issue19({ say, quick, tf, fmt, addition = true }) {
   target('Char model vs numpy min-char-rnn, per iteration', fast && by.numpy.cpu / fast.cpu, fast ? 5 : need('`adagrad` and `clipValue`', 'api'));
   target('Char model vs TF.js wasm, per iteration', fast && by.tfwasm && by.tfwasm.cpu / fast.cpu, fast && by.tfwasm ? 20 : fast ? 'TF.js not loaded' : need('`adagrad` and `clipValue`', 'api'));
   target('Stateful chunks over stateless ones', by.stateful && by.stateful.cpu / by.stateless.cpu, by.stateful ? 1 : !has.adagrad ? need('`adagrad` and `clipValue`', 'api') : need('`stateful: true`', 'state'), true);
+  if (by.stateful) {
+    // The same round's two samples, paired: how far one round's ratio strays from the medians' ratio.
+    const paired = by.stateful.samples.cpu.map((c, r) => c / by.stateless.samples.cpu[r]).sort((a, b) => a - b);
+    say(`  (each round's stateful/stateless CPU ratio: ${paired.map((x) => x.toFixed(3)).join(', ')})`);
+  }
   if (addBy.elman && addBy.tfwasm) {
     target('addition-rnn vs TF.js wasm `model.fit`, per epoch', addBy.tfwasm.cpu / addBy.elman.cpu, 10);
     const ok = addBy.elman.chars >= addBy.tfwasm.chars;

@@ -83,7 +83,7 @@ async function timeCalls(fn, calls, allThreads = false) {
  * Interleaved rounds over `rows` ({ run }: one call, maybe async), in reverse order every other round. Each row is first called until
  * `warmMs` have passed (at least once); a row whose call then took longer than `slow` ms gets
  * `minRounds` rounds, the others `rounds`. Resolves to the rows with { wall, cpu, rounds, calls }
- * added (medians, ms per call; `calls`: calls per sample). `fullGc`: a full collection before each
+ * added (medians, ms per call; `calls`: calls per sample; `samples`: each round's { wall, cpu }). `fullGc`: a full collection before each
  * sample instead of a young-generation one.
  */
 export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000, warmMs = 200, sampleMs: asked = 20, fullGc = false } = {}) {
@@ -118,5 +118,5 @@ export async function interleaved(rows, { rounds = 7, minRounds = 3, slow = 1000
       samples[i].cpu.push(t.cpu);
     }
   }
-  return rows.map((row, i) => ({ ...row, wall: median(samples[i].wall), cpu: median(samples[i].cpu), rounds: samples[i].wall.length, calls: calls[i] }));
+  return rows.map((row, i) => ({ ...row, wall: median(samples[i].wall), cpu: median(samples[i].cpu), rounds: samples[i].wall.length, calls: calls[i], samples: samples[i] }));
 }
