@@ -208,7 +208,7 @@ export async function issue23({ say, quick, cpu, clock, bw, counter, placed, ker
   // 5. onEpoch.
   {
     const t = placed.tutorial, v = t.onEpoch / t.bare;
-    line('`onEpoch` every epoch at the tutorial, against the bare epoch', `${v.toFixed(2)}×`, '≤ 1.5×', v <= 1.5, `${Math.round(t.onEpoch - t.bare)} ns per epoch beyond the bare ${Math.round(t.bare)} ns: one call into the core per epoch (its state copied in and out) and the callback's info object with a fresh weights object`);
+    line('`onEpoch` every epoch at the tutorial, against the bare epoch', `${v.toFixed(2)}×`, '≤ 1.5×', v <= 1.5, `${Math.round(t.onEpoch - t.bare)} ns per epoch beyond the bare ${Math.round(t.bare)} ns: one call into the core per epoch (its state copied in and out) and the callback's info object with a fresh weights object. The core's runner alone, with none of train's bookkeeping, takes ${Math.round(t.coreOne)} ns an epoch called one epoch at a time against ${Math.round(t.coreAll)} ns all at once (${(t.coreOne / t.coreAll).toFixed(2)}×): the round trip alone is ${Math.round(t.coreOne - t.coreAll)} ns, ${(100 * (t.coreOne - t.coreAll) / t.coreAll).toFixed(0)}% of the epoch it carries (train's bare epoch is ${Math.round(t.bare - t.coreAll)} ns over the runner's: its loss history and checks)`);
   }
   // 6. Threads, with what bounds them measured part by part (bench/threads.js threadBound).
   const why = (b) => b

@@ -6,6 +6,7 @@
 // (bench/rounds.js: warm-up, samples of ≥ 20 ms, a young-generation GC before every sample).
 import { fileURLToPath } from 'node:url';
 import { countOnes, init, LinearRNN, RandomState, rmsprop, train, trainSync } from '../dist/index.js';
+import { InCore } from '../dist/training/in-core.js';
 import { interleaved } from './rounds.js';
 
 const W0 = { wx: 0.09, wRec: 0.011 };
@@ -29,6 +30,24 @@ function runs(model, data, epochs, variants) {
           trainSync(model, data, { optimizer, epochs, ...options });
         },
   }));
+}
+
+/** The core's runner without train: `epochs` epochs in calls of all of them (as many as one call takes) or of one. */
+function coreRows(model, placed, epochs) {
+  const binding = model.bind(placed, { loss: 'sse' });
+  const optimizer = rmsprop();
+  const lastGood = new Float32Array(model.params.length);
+  const run = (perCall) => () => {
+    model.weights = W0;
+    optimizer.reset();
+    const runner = InCore.for(binding, optimizer, model.params.length, 200, epochs);
+    const most = perCall === 1 ? 1 : runner.maxEpochs;
+    for (let e = 0; e < epochs; e += most) runner.run(model.params, lastGood, Math.min(most, epochs - e), false, 0);
+  };
+  return [
+    { key: 'coreAll', name: "the core's runner alone, all epochs per call", epochs, run: run(Infinity) },
+    { key: 'coreOne', name: "the core's runner alone, one epoch per call", epochs, run: run(1) },
+  ];
 }
 
 /**
@@ -60,6 +79,11 @@ export async function placedSection({ quick = false } = {}) {
   );
   const t = out.tutorial;
   for (const r of tut) t[r.key] = per(r, `tutorial, per epoch: ${r.name}`);
+  // What onEpoch cannot go below: the core's runner (src/training/in-core.ts) called directly, all
+  // epochs in one call against one epoch per call, with none of train's checks, records or callback.
+  const core = await interleaved(coreRows(model, placed, 20_000), rounds);
+  for (const r of core) t[r.key] = per(r, `tutorial, per epoch: ${r.name}`);
+  out.rows.at(-1).note = `${(t.coreOne / t.coreAll).toFixed(2)}× the core's all-epochs call: the floor of onEpoch every epoch`;
   out.rows.find((r) => r.what.endsWith('default options')).note = `${((t.default / t.bare - 1) * 100).toFixed(1)}% over bare (target ≤ 10%)`;
   out.rows.find((r) => r.what.endsWith('(trackWeights: false)')).note = `${(t.onEpoch / t.bare).toFixed(2)}× bare (target ≤ 1.5×, issue 23)`;
   out.rows.find((r) => r.what.endsWith('every epoch, default options')).note = `${(t.onEpochDefault / t.bare).toFixed(2)}× bare`;
