@@ -5,32 +5,16 @@
 import { countOnes, ElmanRNN, init, LinearRNN, RandomState, rmsprop, trainSync } from '../dist/index.js';
 import { loadCore } from '../dist/backends/wasm/core.js';
 import { ELMAN, elmanData } from './elman.js';
-import { SAMPLE_FLOOR_MS, threadCpuMs } from './rounds.js';
+import { cpuPerCall } from './rounds.js';
 
 await init();
 const relaxed = ((await loadCore()).exports.features() & 1) === 1;
-
-/** Median CPU ms per call of `fn` over `samples` samples of `calls` calls, after a warm-up. */
-function cpuPerCall(fn, calls, samples = 7) {
-  for (let i = 0; i < calls; i++) fn();
-  // With a tick-based thread clock, as many calls as fill SAMPLE_FLOOR_MS.
-  const t0 = performance.now();
-  for (let i = 0; i < calls; i++) fn();
-  calls = Math.max(calls, Math.ceil((SAMPLE_FLOOR_MS * calls) / Math.max(performance.now() - t0, 1e-3)));
-  const t = [];
-  for (let s = 0; s < samples; s++) {
-    const c0 = threadCpuMs();
-    for (let i = 0; i < calls; i++) fn();
-    t.push((threadCpuMs() - c0) / calls);
-  }
-  return t.sort((a, b) => a - b)[samples >> 1];
-}
 
 const counter = (() => {
   const data = countOnes({ samples: 1024, length: 100, rng: new RandomState(1) });
   const model = new LinearRNN({ wx: 1, wRec: 1 });
   const binding = model.bind(model.place(data), { loss: 'sse' });
-  const ms = cpuPerCall(() => binding.lossAndGrad(0), 500);
+  const ms = cpuPerCall(() => binding.lossAndGrad(0), { calls: 500 });
   model.dispose();
   return ms;
 })();
@@ -45,7 +29,7 @@ const elman = (() => {
     model.params.set(start);
     optimizer.reset();
     trainSync(model, placed, { optimizer, epochs: 1, loss: 'mse', batchSize: ELMAN.batch });
-  }, 20);
+  }, { calls: 20 });
   model.dispose();
   return ms;
 })();

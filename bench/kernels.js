@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
-import { SAMPLE_FLOOR_MS, threadCpuMs } from './rounds.js';
+import { cpuPerCall } from './rounds.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -22,26 +22,10 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
   if (e.memory.buffer.byteLength < need) e.memory.grow(Math.ceil((need - e.memory.buffer.byteLength) / 65536));
   const base = 65536;
   const f32 = new Float32Array(e.memory.buffer);
-  // CPU seconds of one call: median of 7 samples of this thread's CPU time, each of as many calls as
-  // fill SAMPLE_FLOOR_MS (the thread clock ticks coarsely here). Not process.cpuUsage: it counts V8's
-  // background threads, and inside `npm run bench`, after the TF.js rows, tanh read 6.1–8.2 cycles
-  // per value that way against 2.8 in a process of its own.
-  const best = (fn) => {
-    const w0 = performance.now();
-    let n = 0;
-    do {
-      fn();
-      n++;
-    } while (performance.now() - w0 < 20);
-    const calls = Math.max(1, Math.ceil(SAMPLE_FLOOR_MS / ((performance.now() - w0) / n)));
-    const t = [];
-    for (let i = 0; i < 7; i++) {
-      const t0 = threadCpuMs();
-      for (let k = 0; k < calls; k++) fn();
-      t.push((threadCpuMs() - t0) / calls / 1000);
-    }
-    return t.sort((a, b) => a - b)[3];
-  };
+  // CPU seconds of one call on this thread's clock (bench/rounds.js cpuPerCall). Not process.cpuUsage:
+  // it counts V8's background threads, and inside `npm run bench`, after the TF.js rows, tanh read
+  // 6.1–8.2 cycles per value that way against 2.8 in a process of its own.
+  const best = (fn) => cpuPerCall(fn) / 1000;
   const out = { clock, act: {}, chain: {}, mm: {} };
   for (const [name, code] of [['tanh', 1], ['sigmoid', 3], ['relu', 2]]) {
     // Values in the range tanh sees in training: refilled before each timing so they do not converge to a fixed point.

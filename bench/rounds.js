@@ -57,6 +57,28 @@ export const CPU_CLOCK = schedstat
     ? 'process.threadCpuUsage'
     : 'process.cpuUsage (all threads)';
 
+/**
+ * Median CPU ms per call of `fn` (synchronous) on this thread's clock: called until `warmMs` have
+ * passed and at least `calls` times, then `samples` samples of as many calls as fill SAMPLE_FLOOR_MS
+ * (at least `calls`).
+ */
+export function cpuPerCall(fn, { calls = 1, samples = 7, warmMs = 20 } = {}) {
+  const w0 = performance.now();
+  let n = 0;
+  do {
+    fn();
+    n++;
+  } while (n < calls || performance.now() - w0 < warmMs);
+  const k = Math.max(calls, Math.ceil(SAMPLE_FLOOR_MS / Math.max((performance.now() - w0) / n, 1e-6)));
+  const t = [];
+  for (let s = 0; s < samples; s++) {
+    const c0 = threadCpuMs();
+    for (let i = 0; i < k; i++) fn();
+    t.push((threadCpuMs() - c0) / k);
+  }
+  return t.sort((a, b) => a - b)[samples >> 1];
+}
+
 // gc() without --expose-gc on the command line: the flag, set at run time, exposes it to a new context.
 setFlagsFromString('--expose-gc');
 const gc = globalThis.gc ?? runInNewContext('gc');
