@@ -55,10 +55,9 @@ export function linearTrain(job: usize): i32 {
     }
     store<float>(g, gx);
     store<float>(g, gr, 4);
-    store<u64>(lastGood, load<u64>(p));
     store<f64>(losses + (<usize>e << 3), loss);
-    optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1, 0); // (lastGood is kept above, and both weights checked below)
-    if (!isFinite(load<float>(p)) || !isFinite(load<float>(p, 4))) return e << STATUS_BITS | STATUS_BAD_WEIGHTS;
+    // lastGood ← p and the check of the new p, both inside the update's pass.
+    if (!optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1, lastGood)) return e << STATUS_BITS | STATUS_BAD_WEIGHTS;
     if (weights) store<u64>(weights + (<usize>e << 3), load<u64>(p));
   }
   return epochs << STATUS_BITS | STATUS_OK;

@@ -76,14 +76,7 @@ export function mm(A: usize, lda: i32, Bm: usize, ldb: i32, C: usize, ldc: i32, 
  * panel never stays in L1 and every 4-row block streamed all of B from L2 or beyond.
  */
 export function packPanels(Bm: usize, ldb: i32, K: i32, N: i32, P: usize): void {
-  const sb = <usize>ldb << 2;
-  for (let n = 0; n + 8 <= N; n += 8) {
-    let b = Bm + (<usize>n << 2);
-    for (let k = 0; k < K; k++) {
-      v128.store(P, v128.load(b)); v128.store(P, v128.load(b, 16), 16);
-      P += 32; b += sb;
-    }
-  }
+  packGroups(Bm, ldb, K, N & ~7, 8, P);
 }
 
 /** Whether a product of M rows by N columns reads B from panels: at least two panels, and blocks enough to pay for the copy. */

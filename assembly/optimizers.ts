@@ -83,6 +83,13 @@ export function optimizerStep(rule: i32, p: usize, g: usize, P: i32, hyper: usiz
   return f32x4.add(bad, f32x4.sub(x, x));
 }
 
+/** One new parameter stored; `tail` gathers x − x as write4's `bad` does. */
+// @ts-ignore: decorator
+@inline function write1(p: usize, o: usize, x: float, tail: float): float {
+  store<float>(p + o, x);
+  return tail + (x - x);
+}
+
 /** True when no lane of the gathered x − x, nor the tail's, is NaN. */
 // @ts-ignore: decorator
 @inline function finite(bad: v128, tail: float): bool {
@@ -100,9 +107,7 @@ function sgd(p: usize, g: usize, P: i32, hyper: usize, keep: usize): bool {
   }
   for (; i < P; i++) {
     const o = <usize>i << 2;
-    const x = read1(p, keep, o) - lr * load<float>(g + o);
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) - lr * load<float>(g + o), tail);
   }
   return finite(bad, tail);
 }
@@ -125,9 +130,7 @@ function momentum(p: usize, g: usize, P: i32, hyper: usize, st: usize, keep: usi
     const step = lr * load<float>(g + o);
     const w = mu * load<float>(st + o) - step;
     store<float>(st + o, w);
-    const x = read1(p, keep, o) + (nesterov ? mu * w - step : w);
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) + (nesterov ? mu * w - step : w), tail);
   }
   return finite(bad, tail);
 }
@@ -158,9 +161,7 @@ function rmsprop(p: usize, g: usize, P: i32, hyper: usize, st: usize, keep: usiz
     const d = (lr * gi) / Mathf.sqrt(m + eps);
     const w = mu * load<float>(st + slot + o) + d;
     store<float>(st + slot + o, w);
-    const x = read1(p, keep, o) - (nesterov ? mu * w + d : w);
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) - (nesterov ? mu * w + d : w), tail);
   }
   return finite(bad, tail);
 }
@@ -178,9 +179,7 @@ function rprop(p: usize, g: usize, P: i32, hyper: usize, st: usize, keep: usize)
     const d = min<float>(max<float>(grown, stepMin), stepMax);
     store<float>(st + o, d);
     store<float>(st + slot + o, s);
-    const x = read1(p, keep, o) - s * d;
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) - s * d, tail);
   }
   return tail == tail;
 }
@@ -209,9 +208,7 @@ function adam(p: usize, g: usize, P: i32, hyper: usize, st: usize, t: i32, keep:
     const w = beta2 * load<float>(st + slot + o) + c2 * gi * gi;
     store<float>(st + o, m);
     store<float>(st + slot + o, w);
-    const x = read1(p, keep, o) - (lrT * m) / (Mathf.sqrt(w) + eps);
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) - (lrT * m) / (Mathf.sqrt(w) + eps), tail);
   }
   return finite(bad, tail);
 }
@@ -233,9 +230,7 @@ function adagrad(p: usize, g: usize, P: i32, hyper: usize, st: usize, keep: usiz
     const gi = load<float>(g + o);
     const a = load<float>(st + o) + gi * gi;
     store<float>(st + o, a);
-    const x = read1(p, keep, o) - (lr * gi) / Mathf.sqrt(a + eps);
-    store<float>(p + o, x);
-    tail += x - x;
+    tail = write1(p, o, read1(p, keep, o) - (lr * gi) / Mathf.sqrt(a + eps), tail);
   }
   return finite(bad, tail);
 }

@@ -34,7 +34,7 @@ class RuleInJob {
   private slotsOf: object | undefined; // the optimizer's slot record the job's slot arrays were read from
 
   constructor(
-    public rule: CoreRule,
+    private rule: CoreRule,
     private readonly job: { rule: number; hyper: Float32Array; slots: readonly Float32Array[]; step: number },
   ) {}
 
