@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
-import { linearHead, rough } from '../helpers/float32-oracle.js';
+import { bitDifferences, linearHead, rough } from '../helpers/float32-oracle.js';
 import { coreFeatures, init, RNN, type Sequences } from '../../src/index.js';
 
 // The GRU's forward pass promises the float32 sums of fillRows + mm + mm (assembly/gru.ts: every
@@ -73,8 +73,7 @@ test.each([
       model.params.set([...w.K.flat(), ...w.R.flat(), ...w.b, ...w.b2, ...w.Wo.flat(), ...w.bo]);
       const data: Sequences = { samples: n, steps: T, inputSize: I, outputSize: O, x, targets: new Float32Array(n * O) };
       const got = model.predict(data), want = oracle(x, n, T, I, H, O, w, after);
-      const differ = [...got].flatMap((v, i) => (Object.is(v, want[i]) ? [] : [`resetAfter ${after}: y[${i}] = ${v}, oracle ${want[i]}`]));
-      expect(differ.slice(0, 5)).toEqual([]);
+      expect(bitDifferences(`resetAfter ${after}: y`, got, want).slice(0, 5)).toEqual([]);
       expect(got.length).toBe(n * O);
     } finally {
       model.dispose();

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
-import { linearHead, rough } from '../helpers/float32-oracle.js';
+import { bitDifferences, linearHead, rough } from '../helpers/float32-oracle.js';
 import { coreFeatures, ElmanRNN, init, type Sequences } from '../../src/index.js';
 
 // The simple cell's step runs its pre-activation b + x·K + h·R as one register block per 4 rows × 8
@@ -55,8 +55,7 @@ test.each([
     model.weights = { kernel: w.K, recurrentKernel: w.R, bias: w.b, outputKernel: w.Wo, outputBias: w.bo };
     const data: Sequences = { samples: n, steps: T, inputSize: I, outputSize: O, x, targets: new Float32Array(n * O) };
     const got = model.predict(data), want = oracle(x, n, T, I, H, O, w);
-    const differ = [...got].flatMap((v, i) => (Object.is(v, want[i]) ? [] : [`y[${i}] = ${v}, oracle ${want[i]}`]));
-    expect(differ.slice(0, 5)).toEqual([]);
+    expect(bitDifferences('y', got, want).slice(0, 5)).toEqual([]);
     expect(got.length).toBe(n * O);
   } finally {
     model.dispose();
@@ -127,8 +126,7 @@ test.each([
     const { grads } = model.lossAndGrad({ samples: n, steps: T, inputSize: I, outputSize: O, x, targets }, 'mse');
     const want = gradOracle(x, targets, n, T, I, H, O, w);
     // The gradients come flat, row-major: [inputs][units], [units][units], [units].
-    const differ = (name: string, got: Float32Array, exp: number[][]) => exp.flat().flatMap((v, i) => (Object.is(got[i], v) ? [] : [`${name}[${i}] = ${got[i]}, oracle ${v}`]));
-    expect([...differ('kernel', grads.kernel, want.K), ...differ('recurrentKernel', grads.recurrentKernel, want.R), ...differ('bias', grads.bias, [want.b])].slice(0, 5)).toEqual([]);
+    expect([...bitDifferences('kernel', grads.kernel, want.K.flat()), ...bitDifferences('recurrentKernel', grads.recurrentKernel, want.R.flat()), ...bitDifferences('bias', grads.bias, want.b)].slice(0, 5)).toEqual([]);
     expect(grads.recurrentKernel.length).toBe(H * H);
   } finally {
     model.dispose();

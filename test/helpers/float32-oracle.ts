@@ -20,3 +20,8 @@ export function linearHead(h: readonly number[], Wo: readonly (readonly number[]
     y[y0 + o] = c;
   }
 }
+
+/** Every place where `got`'s bits differ from the oracle's `want` (Object.is: −0 and NaN count), as `name[i] = got, oracle want`. */
+export function bitDifferences(name: string, got: ArrayLike<number>, want: ArrayLike<number>): string[] {
+  return Array.from(want, (w, i) => (Object.is(got[i], w) ? '' : `${name}[${i}] = ${got[i]}, oracle ${w}`)).filter((d) => d !== '');
+}
