@@ -1,10 +1,10 @@
 // min-char-rnn against numpy's float64 run (test/fixtures/make_min_char_rnn.py): the stateful one-hot
 // model with Adagrad and element-wise clipping is min-char-rnn's algorithm. From the same starting
 // weights: the first 2 losses within 1e-5 relative, every weight tensor after iteration 0 within 1e-5
-// (relative L2, ‖w − w_np‖ / ‖w_np‖) and after iteration 1 within 2e-4; and one iteration deep in the
-// run, from numpy's weights, Adagrad sums and carried state, its loss and weights within 1e-5. No
-// float32 run follows further: the run multiplies rounding a hundredfold per iteration (figures in
-// the script: numpy's own float32 run is 1.4e-2 away on Wxh after iteration 2).
+// (relative L2, ‖w − w_np‖ / ‖w_np‖) and after iteration 1 within 2e-4. The free run is chaotic (figures
+// in the script: numpy's own float32 run is 1.4e-2 away on Wxh after iteration 2), so iterations 1, 2, 3
+// and 30 are also checked one step at a time from numpy's state: loss and weights within 1e-5, or, for a
+// tensor where numpy's own float32 step misses 1e-5 too, within 3 × its miss.
 //
 // min-char-rnn sums its cross-entropy over a chunk's 25 steps; elman's 'cce' is their mean, so its
 // gradient g' is g / 25. Adagrad on g' with ε' = ε / 625 and clip 5 / 25 is min-char-rnn's step exactly:
@@ -105,8 +105,8 @@ describe.each(['wasm', 'js'] as const)('%s', (backend) => {
     m.dispose();
   });
 
-  test(`iteration ${fixture.checkpoint.iteration} from numpy's weights, Adagrad sums and carried state: its loss and weights within 1e-5 relative`, async () => {
-    const c = fixture.checkpoint;
+  const checkpoints = fixture.checkpoints.map((c) => [c.iteration, c] as const);
+  test.each(checkpoints)("iteration %i from numpy's weights, Adagrad sums and carried state: its loss and weights within 1e-5 relative, or 3 × numpy's own float32 miss", async (_, c) => {
     const m = model(backend);
     m.setWeights(weights(c.weights));
     m.setState([{ h: f32(c.state) }]);
@@ -119,16 +119,19 @@ describe.each(['wasm', 'js'] as const)('%s', (backend) => {
     opt.setState({ version: 1, name: 'adagrad', step: c.iteration, slots: { accumulator } });
     const history = await train(m, chunks(c.iteration, 1), { ...options, optimizer: opt });
     expect(Math.abs(history.loss[0]! * T - c.loss) / c.loss).toBeLessThan(1e-5);
-    // wasm's input kernel within 1e-4 (measured 2.8e-5, every other tensor ≤ 3.3e-8; js ≤ 1.5e-8): its gradient
-    // is (1 − h²)·…, and for a tanh unit near saturation float32's h keeps few bits of 1 − h² (h = 0.9999 leaves
-    // it ~6e-4 relative; the core's tanh, within 3.5e-7 of float64's, a few times more); where Adagrad's sums of
-    // that row are under ε its step is ~1,000 × g, so those bits reach the weight. js holds states in float64.
-    expectWeights(m.weights, weights(c.after), `after iteration ${c.iteration}`, backend === 'wasm' ? { kernel: 1e-4 } : {});
-    // Without the carried state the same step gives another loss: the state is part of what is checked.
+    // Where Adagrad's sum of a weight is under ε its step is ~1,000 × g, and the input kernel's gradients
+    // there come out of cancellation: numpy's own float32 step from these numbers misses by 4.0e-5,
+    // 4.6e-5 and 1.2e-5 at iterations 2, 3 and 30 (c.float32). Measured here, wasm: 4.5e-5, 1.0e-4 and
+    // 2.8e-5 (its sums run in another order); every other tensor ≤ 4.6e-6; js ≤ 5.4e-8 (it holds states in float64).
+    const looser = Object.fromEntries(Object.entries(c.float32).filter(([, e]) => e > 1e-5).map(([name, e]) => [name, 3 * e]));
+    expect(Object.keys(looser).filter((name) => name !== 'kernel'), 'tensors where float32 misses 1e-5').toEqual([]);
+    expectWeights(m.weights, weights(c.after), `after iteration ${c.iteration}`, backend === 'wasm' ? looser : {});
+    // Without the carried state the same step's loss lands over 10 × the tolerance away (4.8e-4 at
+    // iteration 1, the least): the state is part of what is checked.
     m.setWeights(weights(c.weights));
     m.resetState();
     const fresh = await train(m, chunks(c.iteration, 1), { ...options, optimizer: optimizer() });
-    expect(Math.abs(fresh.loss[0]! * T - c.loss) / c.loss).toBeGreaterThan(1e-3);
+    expect(Math.abs(fresh.loss[0]! * T - c.loss) / c.loss).toBeGreaterThan(1e-4);
     m.dispose();
   });
 
