@@ -91,6 +91,24 @@ const median = (a) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/**
+ * The median of `ratios` and a distribution-free interval for it: the k-th smallest and k-th largest,
+ * k the largest with P(Binomial(n, ½) < k) ≤ 2.5 % (each ratio falls below the true median with
+ * probability ½), at least 1 (the whole range, for fewer than 6 ratios); `level` is the interval's
+ * exact coverage, 1 − 2·P(Binomial(n, ½) < k).
+ */
+export function medianInterval(ratios) {
+  const s = [...ratios].sort((a, b) => a - b), n = s.length;
+  const m = n >> 1, median = n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  let k = 1, below = 0.5 ** n, term = n * 0.5 ** n; // below: P(B < k); term: P(B = k)
+  while (k < m && below + term <= 0.025) {
+    below += term;
+    term *= (n - k) / (k + 1);
+    k++;
+  }
+  return { median, low: s[k - 1], high: s[n - k], level: 1 - 2 * below };
+}
+
 /** `calls` timed calls in a row: { wall, cpu } in ms per call; `allThreads`: CPU of every thread of the process (rows that run worker threads). */
 async function timeCalls(fn, calls, allThreads = false) {
   const now = allThreads ? processCpuMs : threadCpuMs;
