@@ -44,6 +44,14 @@ export async function gatedRows(cell, hidden, { tf, epochs = GATED_EPOCHS[hidden
   return rows.map((r) => ({ ...r, cell, hidden, epochs }));
 }
 
+/**
+ * Rounds of the training rows: seven for rows under a second a call, two for TF.js's slow ones. On this
+ * shared machine a neighbour's burst can double a sample (GRU-128 read 44–95 ms a call in three rounds),
+ * and the fast rows' extra samples cost little; a whole-heap collection before each sample keeps TF.js's
+ * garbage from being marked inside elman's.
+ */
+const ROUNDS = { rounds: 7, minRounds: 2, fullGc: true };
+
 export const STEP = { cell: 'lstm', hidden: 32, steps: 500 };
 
 /**
@@ -116,7 +124,7 @@ export async function gatedSection({ say, tf, quick, clock, peak, fmt }) {
   for (const cell of CELLS) {
     for (const hidden of quick ? [8] : [8, 32, 128]) {
       const made = await gatedRows(cell, hidden, { tf });
-      const rows = await interleaved(made, quick ? { rounds: 2, minRounds: 1 } : { rounds: 3, minRounds: 2 });
+      const rows = await interleaved(made, quick ? { rounds: 2, minRounds: 1 } : ROUNDS);
       const tfRows = rows.filter((r) => r.key.startsWith('tf'));
       const tfBest = tfRows.length ? tfRows.reduce((a, b) => (b.cpu < a.cpu ? b : a)) : undefined;
       const plain = rows.find((r) => r.key === 'plain');
@@ -171,7 +179,7 @@ if (entry && import.meta.url === new URL(`file://${entry}`).href) {
   console.log(`GRU and LSTM: input ${ELMAN.input}, ${ELMAN.steps} steps, ${ELMAN.samples} samples in batches of ${ELMAN.batch}, mse, RMSProp; medians of interleaved rounds, ms per call`);
   for (const cell of values.cells.split(',')) {
     for (const h of values.hidden.split(',').map(Number)) {
-      const rows = await interleaved(await gatedRows(cell, h, { tf }), { rounds: 3, minRounds: 2 });
+      const rows = await interleaved(await gatedRows(cell, h, { tf }), ROUNDS);
       for (const r of rows) {
         console.log(`${cell} hidden ${String(h).padStart(3)} ${r.name.padEnd(24)} ${r.epochs} epochs/call  wall ${r.wall.toFixed(2)} ms  cpu ${r.cpu.toFixed(2)} ms`);
         r.dispose();
