@@ -54,8 +54,13 @@ export function features() {
   };
 }
 
-/** Rounds of the stateful/stateless pair alone: 41 give the median's interval between the 14th and 28th ratios. */
-const PAIRED_ROUNDS = 41;
+/**
+ * Rounds of the stateful/stateless pair alone, each sample at least 600 ms: the thread clock ticks every
+ * 4 ms here, so a 120 ms sample reads its ratio to 3 % (the 08:51 run's median sat on 1.000 exactly) and
+ * a 600 ms one to 0.7 %. 31 rounds give the median's interval between the 10th and 22nd ratios.
+ */
+const PAIRED_ROUNDS = 31;
+const PAIRED_SAMPLE_MS = 600;
 
 /** The char model's elman rows: each call trains `chunks` iterations (one chunk each) in one train call. */
 async function elmanCharRows(data, V, has) {
@@ -239,7 +244,7 @@ export async function issue19({ say, quick, tf, fmt, addition = true }) {
   const by = Object.fromEntries(got.map((r) => [r.key, r]));
   // The two elman rows do the same arithmetic: their ratio is read from rounds of their own, paired, with
   // nothing else between them (numpy's child process and TF.js stretch the rounds above).
-  const pair = by.stateful && (await interleaved([by.stateful, by.stateless], { rounds: quick ? 3 : PAIRED_ROUNDS }));
+  const pair = by.stateful && (await interleaved([by.stateful, by.stateless], quick ? { rounds: 3 } : { rounds: PAIRED_ROUNDS, sampleMs: PAIRED_SAMPLE_MS }));
   const fast = by.stateful ?? by.stateless;
   say('| implementation | wall per iteration | CPU per iteration | × vs numpy | × vs TF.js wasm |');
   say('| --- | ---: | ---: | ---: | ---: |');
