@@ -99,14 +99,13 @@ const median = (a) => {
  */
 export function medianInterval(ratios) {
   const s = [...ratios].sort((a, b) => a - b), n = s.length;
-  const m = n >> 1, median = n % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
   let k = 1, below = 0.5 ** n, term = n * 0.5 ** n; // below: P(B < k); term: P(B = k)
-  while (k < m && below + term <= 0.025) {
+  while (k < n >> 1 && below + term <= 0.025) {
     below += term;
     term *= (n - k) / (k + 1);
     k++;
   }
-  return { median, low: s[k - 1], high: s[n - k], level: 1 - 2 * below };
+  return { median: median(s), low: s[k - 1], high: s[n - k], level: 1 - 2 * below };
 }
 
 /** `calls` timed calls in a row: { wall, cpu } in ms per call; `allThreads`: CPU of every thread of the process (rows that run worker threads). */
