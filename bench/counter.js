@@ -95,12 +95,13 @@ export async function counterRows(size, { tf } = {}) {
 
 /**
  * Per sample-step the counter's arithmetic is 3 multiplies and 3 adds (forward s·wRec; backward d·s,
- * d·wRec; the adds of both; x·wx is a mask on 0/1 inputs): on two 4-lane multiply and two 4-lane add
- * pipes, 3/8 of a cycle. The bandwidth bound reads each 0/1 input once as a byte, each target as f32.
+ * d·wRec; the adds of both; x·wx is a mask on 0/1 inputs): 6 flops at the measured no-FMA `peak`
+ * (flop/cycle; 16 on Zen: 3/8 of a cycle). The bandwidth bound reads each 0/1 input once as a byte,
+ * each target as f32.
  */
-export function counterBounds(size, { clock, read }) {
+export function counterBounds(size, { clock, read, peak }) {
   const work = size.samples * size.steps;
-  const arithMs = ((work * 3) / 8 / clock) * 1e3;
+  const arithMs = ((work * 6) / peak / clock) * 1e3;
   const bytes = size.samples * size.steps + size.samples * 4;
   // Cache-resident sizes (≤ 1 MiB L2 per core) read from cache, not memory.
   const bwMs = bytes > 1 << 20 ? (bytes / read) * 1e3 : 0;

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { coreFeatures, ElmanRNN, init, RandomState, rmsprop, trainSync } from '../dist/index.js';
 import { plainRow } from './plain/row.js';
-import { measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
+import { measureClock, measurePeak } from './machine.js';
 import { interleaved } from './rounds.js';
 
 export const ELMAN = { input: 2, steps: 20, batch: 100, samples: 300, lr: 1e-3 };
@@ -41,11 +41,11 @@ export function elmanFlops(hidden, { samples = ELMAN.samples, steps = ELMAN.step
   return samples * steps * 2 * (2 * input * hidden + 3 * hidden * hidden);
 }
 
-/** The matrix products' share of the no-FMA peak for one epoch of `cpuMs` at hidden `hidden`, at the clock measured once. */
+/** The matrix products' share of the measured no-FMA peak for one epoch of `cpuMs` at hidden `hidden`, at the clock measured once. */
 let clockHz;
 export function peakPct(hidden, cpuMs) {
   clockHz ??= measureClock();
-  return (100 * elmanFlops(hidden)) / ((cpuMs / 1e3) * clockHz * PEAK_FLOP_PER_CYCLE);
+  return (100 * elmanFlops(hidden)) / ((cpuMs / 1e3) * clockHz * measurePeak(clockHz).flopPerCycle);
 }
 
 /**

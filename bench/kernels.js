@@ -4,7 +4,7 @@
 // probes (fused multiply-adds): node --experimental-wasm-relaxed-simd bench/kernels.js --relaxed
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
+import { measureClock, measurePeak } from './machine.js';
 import { cpuPerCall } from './rounds.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -12,10 +12,10 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 /**
  * { tanh, sigmoid, relu } cycles per value, `chain` { tanh, sigmoid }: cycles per call on one vector fed its own
  * output (the longest dependency chain, with a store and a load; what bounds a core whose scheduler holds
- * fewer vectors in flight), and { mm, mmT } fraction of peak at B × H · H × H; `file`: the probes' build
+ * fewer vectors in flight), and { mm, mmT } fraction of the measured `peak` (flop/cycle) at B × H · H × H; `file`: the probes' build
  * (the relaxed-SIMD one: build/kernels.relaxed.wasm).
  */
-export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
+export function kernelFigures({ clock = measureClock(), peak = measurePeak(clock).flopPerCycle, len = 100 * 128, hidden = [8, 32, 128], batch = 100, reps = 200, file = here('../build/kernels.wasm') } = {}) {
   const e = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), {}).exports;
   const Hmax = Math.max(128, ...hidden);
   const need = 4 * (len + 3 * batch * Hmax + 2 * Hmax * Hmax + 128 * Hmax) + 65536 * 2;
@@ -47,10 +47,10 @@ export function kernelFigures({ clock = measureClock(), len = 100 * 128, hidden 
     const r = Math.max(1, Math.round(reps * (128 / H) ** 2 / 4));
     const fl = (flops / reps) * r;
     out.mm[H] = {
-      mm: fl / (best(() => e.mmReps(A, Bm, C, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
-      mmT: fl / (best(() => e.mmTReps(A, C, Bm, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
-      mmPanels: fl / (best(() => e.mmPanelsReps(A, Bm, P, C, batch, H, H, r)) * clock * PEAK_FLOP_PER_CYCLE),
-      mmTPacked: fl / (best(() => e.mmTPackedReps(A, C, Bm, batch, H, H, r, S)) * clock * PEAK_FLOP_PER_CYCLE),
+      mm: fl / (best(() => e.mmReps(A, Bm, C, batch, H, H, r)) * clock * peak),
+      mmT: fl / (best(() => e.mmTReps(A, C, Bm, batch, H, H, r)) * clock * peak),
+      mmPanels: fl / (best(() => e.mmPanelsReps(A, Bm, P, C, batch, H, H, r)) * clock * peak),
+      mmTPacked: fl / (best(() => e.mmTPackedReps(A, C, Bm, batch, H, H, r, S)) * clock * peak),
     };
   }
   return out;

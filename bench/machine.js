@@ -1,6 +1,7 @@
 // What the bench knows about the machine: the CPU read from /proc/cpuinfo, its clock measured by a
 // dependent chain of integer multiplies, memory bandwidth, and the peak the kernels are held to.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -87,8 +88,55 @@ export function measureBandwidth(bytes) {
 }
 
 /**
- * One core's 128-bit no-FMA peak in float32 operations per cycle: WebAssembly SIMD has no FMA, so
- * a multiply and an add are separate instructions; Zen 3, 4 and 5 issue two 128-bit multiplies and
- * two 128-bit adds per cycle (4 lanes each): 16 flop/cycle.
+ * Compile bench/native/`name`.c to build/`name`-native with the first of cc, gcc, clang that
+ * succeeds: { bin, compiler } (the compiler's first version line and the flags), or { error }.
  */
-export const PEAK_FLOP_PER_CYCLE = 16;
+export function compileNative(name, flags) {
+  const bin = here(`../build/${name}-native`);
+  mkdirSync(here('../build'), { recursive: true });
+  for (const cc of ['cc', 'gcc', 'clang']) {
+    try {
+      execFileSync(cc, [...flags, '-o', bin, here(`./native/${name}.c`)], { stdio: 'ignore' });
+      if (existsSync(bin)) return { bin, compiler: `${execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n')[0]} ${flags.join(' ')}` };
+    } catch {
+      // next compiler
+    }
+  }
+  return { error: 'no C compiler (cc, gcc, clang) on PATH could build it' };
+}
+
+/**
+ * One core's 128-bit no-FMA float32 peak in flop per cycle, measured, for every "% of peak": WebAssembly
+ * SIMD has no FMA, so a multiply and an add are separate instructions, and cores differ in how many of
+ * each they issue a cycle (Zen 3–5: two 4-lane multiplies and two 4-lane adds, 16 flop/cycle; Intel
+ * cores with three vector ports for both: 12). Measured twice, best of 7 samples each (noise only
+ * slows a sample):
+ * - `native`: bench/native/peak.c, independent multiply and add chains compiled for this machine,
+ *   what the hardware issues;
+ * - `wasm`: bandwidth.ts peakChain, the same chains through V8's code (which re-broadcasts the factors
+ *   and orders the operations its own way), reported beside it.
+ * The yardstick is the native figure, the wasm one where no C compiler is found. Measured once per process.
+ */
+let peak;
+export function measurePeak(clock = measureClock()) {
+  if (peak) return peak;
+  const { peakChain } = probe();
+  const n = 2_500_000;
+  peakChain(1000, 1, 0.9999999, 1e-9);
+  const wasm = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = cpuSeconds();
+    peakChain(n, 1, 0.9999999, 1e-9);
+    wasm.push((384 * n) / ((cpuSeconds() - t0) * clock));
+  }
+  const c = compileNative('peak', ['-O2', '-ffp-contract=off']);
+  const native = c.error ? undefined : [0, 1, 2, 3, 4, 5, 6].map(() => Number(execFileSync(c.bin, ['50000000'], { encoding: 'utf8' }).split(' ')[0]) / clock);
+  const best = (a) => Math.max(...a);
+  peak = {
+    flopPerCycle: native ? best(native) : best(wasm),
+    native: native && best(native),
+    wasm: best(wasm),
+    by: native ? `bench/native/peak.c (${c.compiler})` : `V8's code (bench/native/peak.c not built: ${c.error})`,
+  };
+  return peak;
+}

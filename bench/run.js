@@ -18,7 +18,7 @@ import { issue23 } from './issue23.js';
 import { issue19 } from './issue19.js';
 import { masksSection } from './masks.js';
 import { fmt as fmtNs, placedSection, placedTable } from './placed.js';
-import { cpuInfo, measureBandwidth, measureClock, PEAK_FLOP_PER_CYCLE } from './machine.js';
+import { cpuInfo, measureBandwidth, measureClock, measurePeak } from './machine.js';
 import { CPU_CLOCK, interleaved, SAMPLE_FLOOR_MS } from './rounds.js';
 import * as tf from './tfjs.js';
 
@@ -37,6 +37,8 @@ const say = (line = '') => {
 // The machine first: its clock and bandwidth are the yardsticks the rows are held to.
 const cpu = cpuInfo();
 const clock0 = measureClock();
+const peak = measurePeak(clock0);
+const PEAK = peak.flopPerCycle;
 const bw = measureBandwidth(quick ? 64 << 20 : 256 << 20);
 const tfWasm = await tf.useBackend('wasm');
 say('# Benchmark results');
@@ -44,7 +46,7 @@ say();
 say(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${cpu.label} · Node ${process.version} · TF.js 4.22.0 (${tfWasm})${quick ? ' · QUICK RUN' : ''}`);
 say();
 say(`Clock (dependent integer multiplies, 3 cycles each): ${(clock0 / 1e9).toFixed(2)} GHz at the start. Memory bandwidth (v128 loops, ${quick ? 64 : 256} MiB): read ${fmtBytes(bw.read)}/s, copy ${fmtBytes(bw.copy)}/s.`);
-say(`Peak: ${PEAK_FLOP_PER_CYCLE} float32 flop/cycle (128-bit SIMD, no FMA: two 4-lane multiplies and two 4-lane adds per cycle).`);
+say(`Peak, float32, 128-bit SIMD without FMA (independent 4-lane multiplies and adds in equal numbers; best of 7 samples): ${PEAK.toFixed(1)} flop/cycle = ${((PEAK * clock0) / 1e9).toFixed(1)} GFLOP/s per core, by ${peak.by}${peak.native ? `; V8's code for the same chains reaches ${peak.wasm.toFixed(1)}` : ''}. Every "% of peak" and the counter's arithmetic bound (6 flops per sample-step: ${(6 / PEAK).toFixed(3)} cycles) are held to it.`);
 say(`Times: medians of interleaved rounds (every row warmed up for 200 ms, then one sample per round of as many calls as fill ${Math.max(20, SAMPLE_FLOOR_MS).toFixed(0)} ms, a young-generation GC before each sample for every row alike), per call; CPU time by ${CPU_CLOCK}.`);
 say('Ratios ("×") are CPU-time ratios: how many times less CPU the row needs than the yardstick. The machine is shared (2 cores,');
 say('other jobs running): wall time is noisy, CPU time less so.');
@@ -56,7 +58,7 @@ say();
 say('Every call restarts from the same weights and optimizer state and trains the same epochs. The plain-JS yardstick runs in a');
 say('worker thread, its own V8 isolate: a WebAssembly memory.grow anywhere in an isolate makes V8 check every typed-array access');
 say('of optimised code for a detached buffer (the tutorial loop ran ~30% slower in this process than in one without WebAssembly).');
-say('"bound": the arithmetic bound (3 multiplies + 3 adds per sample-step on 2 + 2 four-lane pipes) or, at the');
+say(`"bound": the arithmetic bound (3 multiplies + 3 adds per sample-step at the measured peak: ${(6 / PEAK).toFixed(3)} cycles) or, at the`);
 say('large size, the bandwidth bound (each 0/1 input read once as a byte), whichever is larger.');
 say();
 say('| size | epochs/call | implementation | wall per epoch | CPU per epoch | × vs plain JS | % of bound (which) |');
@@ -66,7 +68,7 @@ for (const size of COUNTER_SIZES) {
   const made = await counterRows(size, { tf });
   const rows = await interleaved(made, quick ? { rounds: 2, minRounds: 1 } : { rounds: size.key === 'large' ? 5 : 11, minRounds: 3 });
   const plain = rows.find((r) => r.key === 'plain');
-  const bound = counterBounds(size, { clock: clock0, read: bw.read });
+  const bound = counterBounds(size, { clock: clock0, read: bw.read, peak: PEAK });
   for (const r of rows) {
     const E = size.epochs;
     const pct = (100 * bound.boundMs) / (r.cpu / E);
@@ -101,14 +103,14 @@ for (const hidden of quick ? [8] : [8, 32, 128]) {
   const flops = elmanFlops(hidden);
   for (const r of rows) {
     const E = r.epochs;
-    const pct = (100 * flops) / ((r.cpu / E / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
+    const pct = (100 * flops) / ((r.cpu / E / 1e3) * clock0 * PEAK);
     say(`| ${hidden} | ${E} | ${r.name}${r === tfBest ? ' (faster)' : ''} | ${fmtTime(r.wall / E)} | ${fmtTime(r.cpu / E)} | ${fmtRatio(tfBest.cpu / r.cpu)} | ${fmtRatio(plain.cpu / r.cpu)} | ${pct.toFixed(pct < 1 ? 2 : 0)}% |`);
   }
   // The relaxed-SIMD core in child processes (it cannot share this process with the plain core).
   const rx = relaxedRows(hidden, { rounds: quick ? 2 : 5, children: quick ? 1 : 3 });
   if (rx) {
     for (const [name, r] of [['elman wasm relaxed SIMD (child process)', rx.relaxed], ['elman wasm SIMD (child process, A/B)', rx.plain]]) {
-      const pct = (100 * flops) / ((r.cpu / r.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
+      const pct = (100 * flops) / ((r.cpu / r.epochs / 1e3) * clock0 * PEAK);
       say(`| ${hidden} | ${r.epochs} | ${name} | ${fmtTime(r.wall / r.epochs)} | ${fmtTime(r.cpu / r.epochs)} | ${fmtRatio((tfBest.cpu / tfBest.epochs) / (r.cpu / r.epochs))} | ${fmtRatio((plain.cpu / plain.epochs) / (r.cpu / r.epochs))} | ${pct.toFixed(0)}% |`);
     }
   } else say(`| ${hidden} | | elman wasm relaxed SIMD: not available in this runtime (even with ${RELAXED_FLAG}) | | | | | |`);
@@ -119,10 +121,10 @@ say();
 say(`The relaxed-SIMD rows run in child processes started with ${RELAXED_FLAG} (Node 20 validates relaxed SIMD only with it), alternating`);
 say('with a child on the plain core under the same flag (the A/B row); `init()` picks the relaxed core wherever the runtime validates it.');
 say();
-const kernels = quick ? undefined : kernelFigures({ clock: clock0, hidden: [8, 32, 128, 256, 512] });
+const kernels = quick ? undefined : kernelFigures({ clock: clock0, peak: PEAK, hidden: [8, 32, 128, 256, 512] });
 
 // ---- GRU and LSTM (bench/gated.js) --------------------------------------------------------------
-const gated = await gatedSection({ say, tf, quick, clock: clock0, peak: PEAK_FLOP_PER_CYCLE, fmt: { time: fmtTime, ratio: fmtRatio } });
+const gated = await gatedSection({ say, tf, quick, clock: clock0, peak: PEAK, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 // ---- Loss surface, peak memory, call overhead --------------------------------------------------
 say('## Loss surface, peak memory, call overhead');
@@ -210,19 +212,19 @@ if (!quick) {
   for (const [h, goal] of [[8, 40], [32, 20], [128, 12]]) {
     const e = elman[h];
     const simd = e.rows.find((r) => r.key === 'simd');
-    const pct = (100 * e.flops) / ((simd.cpu / simd.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE);
+    const pct = (100 * e.flops) / ((simd.cpu / simd.epochs / 1e3) * clock0 * PEAK);
     target(`Elman, hidden ${h}, vs ${e.tfBest.name}`, e.tfBest.cpu / simd.cpu, goal, `elman's matrix products run at ${pct.toFixed(0)}% of the no-FMA peak`);
   }
   const e32 = elman[32];
   target('Elman, hidden 32, vs plain JS', e32.plain.cpu / e32.rows.find((r) => r.key === 'simd').cpu, 8);
-  // The kernel targets: shares of the no-FMA peak (16 flop/cycle) and cycles per value, met when on the right side.
+  // The kernel targets: shares of the measured no-FMA peak and cycles per value, met when on the right side.
   const bound = (label, value, goal, unit, below = false) => {
     const met = below ? value <= goal : value >= goal;
     say(`- ${label}: ${value.toFixed(unit === '%' ? 0 : 1)}${unit} (target ${below ? '≤' : '≥'} ${goal}${unit}) ${met ? '— met' : '— **missed**'}`);
   };
   for (const [h, goal] of [[8, 25], [128, 50]]) {
     const simd = elman[h].rows.find((r) => r.key === 'simd');
-    bound(`Elman epoch, hidden ${h}, share of the no-FMA peak`, (100 * elman[h].flops) / ((simd.cpu / simd.epochs / 1e3) * clock0 * PEAK_FLOP_PER_CYCLE), goal, '%');
+    bound(`Elman epoch, hidden ${h}, share of the no-FMA peak`, (100 * elman[h].flops) / ((simd.cpu / simd.epochs / 1e3) * clock0 * PEAK), goal, '%');
   }
   bound('tanh, cycles per value (bench/kernels.js)', kernels.act.tanh, 8, ' cycles', true);
   bound('mm at hidden 128 (100×128·128×128), share of the no-FMA peak', 100 * kernels.mm[128].mm, 60, '%');
@@ -236,7 +238,7 @@ say();
 gated.targets(target);
 say();
 
-await issue23({ say, quick, cpu, clock: clock0, bw, counter, placed, kernels, elman, gated, fmt: { time: fmtTime, ratio: fmtRatio } });
+await issue23({ say, quick, cpu, clock: clock0, peak: PEAK, bw, counter, placed, kernels, elman, gated, fmt: { time: fmtTime, ratio: fmtRatio } });
 
 // The real jobs (issue 19): the char model against numpy's min-char-rnn and TF.js, addition-rnn against TF.js.
 await issue19({ say, quick, tf, fmt: { time: fmtTime, ratio: fmtRatio } });

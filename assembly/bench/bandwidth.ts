@@ -34,3 +34,44 @@ export function clockChain(n: i32, a: i32): i32 {
   }
   return x;
 }
+
+/**
+ * The no-FMA float32 peak: n iterations of 8 × (6 independent 4-lane multiplies and 6 independent
+ * 4-lane adds): 384 flops. Six chains of each hide a 4-cycle latency at 1.5 per cycle, and with the
+ * two factors they fit V8's 16 vector registers (more would spill); the factors are arguments, as a
+ * constant splat is rebuilt inside the loop, and V8 re-broadcasts them once per iteration, hence 8×.
+ */
+export function peakChain(n: i32, s: f32, mul: f32, add: f32): f32 {
+  const m = f32x4.splat(mul), q = f32x4.splat(add);
+  let a0 = f32x4.splat(s), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+  let b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+  for (let i = 0; i < n; i++) {
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+    a0 = f32x4.mul(a0, m); b0 = f32x4.add(b0, q); a1 = f32x4.mul(a1, m); b1 = f32x4.add(b1, q);
+    a2 = f32x4.mul(a2, m); b2 = f32x4.add(b2, q); a3 = f32x4.mul(a3, m); b3 = f32x4.add(b3, q);
+    a4 = f32x4.mul(a4, m); b4 = f32x4.add(b4, q); a5 = f32x4.mul(a5, m); b5 = f32x4.add(b5, q);
+  }
+  const a = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(a4, a5));
+  const b = f32x4.add(f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3)), f32x4.add(b4, b5));
+  return f32x4.extract_lane(f32x4.add(a, b), 0);
+}
