@@ -171,19 +171,28 @@ export async function issue23({ say, quick, cpu, clock, peak, bw, counter, place
     const t = kernels.mm[512], u = kernels.mm[256];
     if (t && u) say(`- Share of the peak at hidden 256 / 512 (100 rows): mm ${(100 * u.mm).toFixed(0)}% / ${(100 * t.mm).toFixed(0)}%, mmT ${(100 * u.mmT).toFixed(0)}% / ${(100 * t.mmT).toFixed(0)}%; what the Elman layer runs there: mm through packed panels ${(100 * u.mmPanels).toFixed(0)}% / ${(100 * t.mmPanels).toFixed(0)}%, mmT through packed chunks ${(100 * u.mmTPacked).toFixed(0)}% / ${(100 * t.mmTPacked).toFixed(0)}% (reported).`);
   }
+  // A miss split by measurement: at the product kernels' own rate at this hidden size (bench/kernels.js,
+  // the mean of mm's and mmT's time per flop), the products would take `share` of the epoch; the rest is the other work.
+  const outside = (pct, h) => {
+    const k = kernels?.mm[h];
+    if (!k) return undefined;
+    const rate = 2 / (1 / k.mm + 1 / k.mmT);
+    const share = pct / (100 * rate);
+    return `: the products alone run at ${(100 * rate).toFixed(0)}% of the peak at this size (mm ${(100 * k.mm).toFixed(0)}%, mmT ${(100 * k.mmT).toFixed(0)}%, 100 rows), so they are about ${(100 * share).toFixed(0)}% of the epoch and the other work ${(100 * (1 - share)).toFixed(0)}%`;
+  };
   for (const h of [8, 128]) {
     const goal = h === 8 ? 45 : 65;
     const e = elman[h];
     if (!e) continue;
     const simd = e.rows.find((r) => r.key === 'simd');
     const pct = pctOfPeak(e.flops, simd.cpu / simd.epochs);
-    line(`Elman network, hidden ${h}, share of the no-FMA peak`, `${pct.toFixed(0)}%`, `≥ ${goal}%`, pct >= goal, h === 8 ? 'at hidden 8 the per-step work outside the products (tanh, copies, the head, the optimizer) is a large share' : undefined);
+    line(`Elman network, hidden ${h}, share of the no-FMA peak`, `${pct.toFixed(0)}%`, `≥ ${goal}%`, pct >= goal, `the per-step work outside the products (tanh, copies, the head, the optimizer)${outside(pct, h) ?? ''}`);
     if (gated.results) {
       for (const cell of ['gru', 'lstm']) {
         const g = gated.results[`${cell}${h}`];
         if (!g) continue;
         const p = gated.pctPeak(g.flops, g.simd.cpu / g.simd.epochs);
-        line(`${cell.toUpperCase()}, hidden ${h}, share of the no-FMA peak`, `${p.toFixed(0)}%`, `≥ ${goal}%`, p >= goal, 'the gates\' activations and element-wise products run beside the products');
+        line(`${cell.toUpperCase()}, hidden ${h}, share of the no-FMA peak`, `${p.toFixed(0)}%`, `≥ ${goal}%`, p >= goal, `the gates' activations and element-wise products run beside the products${outside(p, h) ?? ''}`);
       }
     }
   }
