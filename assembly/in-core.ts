@@ -4,9 +4,11 @@
 //   lastGood ← p;  record L;
 //   one optimizer step (assembly/optimizers.ts);  stop if p is not finite;  record p.
 // The host reads back how far it got and why it stopped, and rebuilds the same history and errors.
+// An `onEpoch` is called from inside the run (the import epochEnd), so hearing of every epoch costs
+// one call out of the core per epoch instead of one whole call into it.
 
 import {
-  LJ_BYTES, LJ_C, LJ_CLIP, LJ_EPOCHS, LJ_GRADS, LJ_HYPER, LJ_KERNEL_OUT, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE,
+  LJ_BYTES, LJ_C, LJ_CALL_AT, LJ_CALL_EVERY, LJ_CLIP, LJ_EPOCHS, LJ_GRADS, LJ_HYPER, LJ_KERNEL_OUT, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE,
   LJ_SCALE, LJ_SCRATCH, LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_X,
 } from '../src/abi/linear';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_BITS, STATUS_OK } from '../src/abi/codes';
@@ -15,6 +17,14 @@ import { optimizerStep } from './optimizers';
 
 type float = f32;
 
+/**
+ * The host's handler, after epoch `epoch` of the run whose job block is at `job` (its weights and
+ * optimizer slots written), with the epoch's loss: nonzero to stop after it. It may change the weights in the block.
+ */
+// @ts-ignore: decorator
+@external("elman", "epochEnd")
+declare function epochEnd(job: usize, epoch: i32, loss: f64): i32;
+
 // @ts-ignore: decorator
 @inline function word(job: usize, i: i32): usize {
   return job + (<usize>i << 2);
@@ -22,7 +32,8 @@ type float = f32;
 
 /**
  * Train the counter for up to job[LJ_EPOCHS] epochs from job[LJ_PARAMS] (layout: src/abi/linear.ts).
- * Writes the loss of each epoch and, when job[LJ_WEIGHTS] ≠ 0, the weights after it.
+ * Writes the loss of each epoch and, when job[LJ_WEIGHTS] ≠ 0, the weights after it; calls
+ * epochEnd after epoch job[LJ_CALL_AT] and every job[LJ_CALL_EVERY] epochs after it.
  * Returns e << STATUS_BITS | status: e epochs completed, STATUS_OK or the check that failed at epoch e.
  */
 export function linearTrain(job: usize): i32 {
@@ -36,6 +47,8 @@ export function linearTrain(job: usize): i32 {
   const c = load<float>(word(job, LJ_C)), scale = load<f64>(word(job, LJ_SCALE));
   const p = word(job, LJ_PARAMS), lastGood = word(job, LJ_LAST_GOOD), g = word(job, LJ_GRADS), out = word(job, LJ_KERNEL_OUT);
   const hyper = word(job, LJ_HYPER), slots = word(job, LJ_SLOTS);
+  let callAt = load<i32>(word(job, LJ_CALL_AT));
+  const every = load<i32>(word(job, LJ_CALL_EVERY));
   for (let e = 0; e < epochs; e++) {
     const wx = load<float>(p), wRec = load<float>(p, 4);
     if (bytes) {
@@ -59,6 +72,10 @@ export function linearTrain(job: usize): i32 {
     // lastGood ← p and the check of the new p, both inside the update's pass.
     if (!optimizerStep(rule, p, g, 2, hyper, slots, step + e + 1, lastGood)) return e << STATUS_BITS | STATUS_BAD_WEIGHTS;
     if (weights) store<u64>(weights + (<usize>e << 3), load<u64>(p));
+    if (e == callAt) {
+      if (epochEnd(job, e, loss) != 0) return (e + 1) << STATUS_BITS | STATUS_OK;
+      callAt += every;
+    }
   }
   return epochs << STATUS_BITS | STATUS_OK;
 }

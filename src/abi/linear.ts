@@ -43,5 +43,9 @@ export const LJ_C = 36;
 export const LJ_SCALE = 38;
 /** f32: clip each gradient element to [−v, v] (train's clipValue), or 0 for no clipping. */
 export const LJ_CLIP = 40;
+/** Call the host's `epochEnd` after the epoch of this index (counted from the run's first), or −1 for never. */
+export const LJ_CALL_AT = 41;
+/** After a call, the next one comes this many epochs later (onEpoch's logEvery). */
+export const LJ_CALL_EVERY = 42;
 /** Words in the block (even: the losses after it are f64). */
-export const LJ_WORDS = 42;
+export const LJ_WORDS = 44;

@@ -30,12 +30,27 @@ export interface CoreJob {
   epochs: number;
   losses: Float64Array;
   weights?: Float32Array | undefined;
+  /**
+   * Hear of epochs from inside the run: `report(epoch, loss)` after the run's epoch `reportAt` (an
+   * index into this run; none when negative or without `report`) and every `reportEvery` after it.
+   * Before each call `params` holds the weights after that epoch, and `syncSlots` copies the slots
+   * as they are then into `slots`; the params as the handler leaves them go on. True from `report`
+   * ends the run after that epoch; so does a throw, which the outcome carries. `slotsTaken` set by
+   * the handler: `slots` are newer than the core's, which the run's end then leaves unread.
+   */
+  report?: ((epoch: number, loss: number) => boolean) | undefined;
+  reportAt?: number;
+  reportEvery?: number;
+  syncSlots?: (() => void) | undefined;
+  slotsTaken?: boolean;
 }
 
 /** How a core job ended: epochs completed, and STATUS_OK or the check that failed at the next one (src/abi/codes.ts); read it before the next job (a backend may reuse the object). */
 export interface CoreOutcome {
   epochs: number;
   status: number;
+  /** What `report` threw, which ended the run after its epoch (the epochs count it); undefined when nothing did. */
+  thrown?: { error: unknown } | undefined;
 }
 
 /**

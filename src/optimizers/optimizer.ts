@@ -35,6 +35,13 @@ export interface CoreRule {
     step: number;
     /** Record `k` updates the core made in the slots. */
     advance(k: number): void;
+    /** Whether these slots and step count are still the optimizer's: false once setState, reset or a step of its own changed them. */
+    held(): boolean;
+    /**
+     * While the core holds newer values of the slots than these arrays, `sync` copies them out:
+     * `step` and `getState` call it first. Undefined when the core is done with them.
+     */
+    hold(sync: (() => void) | undefined): void;
   };
 }
 
@@ -144,6 +151,7 @@ export abstract class SlotOptimizer implements Optimizer {
     if (!(grads instanceof Float32Array) || grads.length !== params.length) {
       throw new ShapeError('grads', grads, `be a Float32Array of length ${params.length} like params`);
     }
+    this.synced?.();
     this.ensureSlots(params.length);
     this.t++;
     this.update(params, grads);
@@ -153,6 +161,7 @@ export abstract class SlotOptimizer implements Optimizer {
   protected abstract update(params: Float32Array, grads: Float32Array): void;
 
   getState(): OptimizerState {
+    this.synced?.();
     const slots: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(this.slots)) slots[k] = v.slice();
     return { version: 1, name: this.name, step: this.t, slots };
@@ -201,11 +210,14 @@ export abstract class SlotOptimizer implements Optimizer {
   private spare: Record<string, Float32Array> = {};
 
   /** What `coreRule.attach` hands the core: with k = 0, `advance` leaves a fresh optimizer as fresh as it was. */
-  private liveView: { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } | undefined;
+  private liveView: ReturnType<CoreRule['attach']> | undefined;
   private liveFresh = false;
+  private liveStep = 0; // the step count the core's updates have brought t to
+  private synced: (() => void) | undefined; // while the core holds the slots: copies them out (hold)
 
-  private live(length: number): { slots: Readonly<Record<string, Float32Array>>; step: number; advance(k: number): void } {
+  private live(length: number): ReturnType<CoreRule['attach']> {
     // One view object, refreshed in place: the core attaches once per chunk of epochs, which may be one epoch.
+    this.synced?.(); // a run inside another's handler starts from the slots the outer run's core holds
     this.liveFresh = this.size < 0;
     this.ensureSlots(length);
     this.liveView ??= {
@@ -213,14 +225,19 @@ export abstract class SlotOptimizer implements Optimizer {
       step: this.t,
       advance: (k) => {
         this.t += k;
+        this.liveStep = this.t;
         if (k === 0 && this.liveFresh) {
           this.slots = {};
           this.size = -1;
         }
       },
+      held: () => this.slots === this.liveView!.slots && this.t === this.liveStep, // setState and reset put a new record in place
+      hold: (sync) => {
+        this.synced = sync;
+      },
     };
     this.liveView.slots = this.slots;
-    this.liveView.step = this.t;
+    this.liveView.step = this.liveStep = this.t;
     return this.liveView;
   }
 

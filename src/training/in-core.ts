@@ -5,7 +5,7 @@
 // A runner is made once per binding and rule and reused by later calls on the same placed data.
 import { adamStep } from '../optimizers/adam.js';
 import { STATUS_BAD_GRADIENT, STATUS_BAD_LOSS, STATUS_BAD_WEIGHTS, STATUS_OK } from '../abi/codes.js';
-import type { BatchJob, CoreJob } from '../backends/backend.js';
+import type { BatchJob, CoreJob, CoreOutcome } from '../backends/backend.js';
 import type { Binding } from '../models/model.js';
 import type { CoreRule, Optimizer } from '../optimizers/optimizer.js';
 
@@ -70,6 +70,8 @@ export class InCore {
   /** Epochs the last run completed, and STATUS_OK or the check that failed at the next one. */
   epochs = 0;
   status = STATUS_OK;
+  /** What the last run's `report` threw, which ended the run after that epoch; undefined when nothing did. */
+  thrown: { error: unknown } | undefined;
   private readonly job: CoreJob;
   private readonly rule: RuleInJob;
 
@@ -109,21 +111,50 @@ export class InCore {
    * Run `count` (<= maxEpochs) epochs from `params`, updating `params`, `lastGood` and the
    * optimizer in place, as that many calls of the epoch-by-epoch loop would (each gradient element
    * clipped to [−clipValue, clipValue] when it is > 0, the float32 value train.ts clips with); `epochs`, `status`,
-   * `losses` and `weights` hold the outcome.
+   * `losses` and `weights` hold the outcome. `report(e, loss)`, when given, hears of epoch `at` of the
+   * run and every `every` after it from inside the run, with `params` and the optimizer (slots and
+   * step count) as they are after it; true from it ends the run there, and so does an optimizer
+   * state the handler replaced (setState, reset), which the next run then starts from.
    */
-  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean, clipValue = 0): void {
+  run(params: Float32Array, lastGood: Float32Array, count: number, track: boolean, clipValue = 0, report?: (epoch: number, loss: number) => boolean, at = 0, every = 1): void {
     this.reserve(count);
-    const { job } = this;
-    const live = this.rule.attach(this.P);
+    const { job, P } = this;
+    const live = this.rule.attach(P);
     job.params = params;
     job.lastGood = lastGood;
     job.epochs = count;
     job.clipValue = clipValue;
     job.weights = track ? this.weights : undefined;
-    const { epochs, status } = this.trainEpochs(job);
-    live.advance(epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0));
+    let advanced = 0;
+    job.report = report && ((e, loss) => {
+      live.advance(e + 1 - advanced);
+      advanced = e + 1;
+      if (report(e, loss)) return true;
+      // A handler that changed the optimizer (setState, reset, a step of its own) ends the run; the next starts from its state.
+      if (live.held()) return false;
+      job.slotsTaken = true;
+      return true;
+    });
+    job.reportAt = at;
+    job.reportEvery = every;
+    job.slotsTaken = false;
+    let outcome: CoreOutcome;
+    if (!report) outcome = this.trainEpochs(job);
+    else {
+      live.hold(() => job.syncSlots?.()); // the optimizer's step and getState read the slots the core holds
+      try {
+        outcome = this.trainEpochs(job);
+      } finally {
+        live.hold(undefined);
+      }
+    }
+    const { epochs, status, thrown } = outcome;
+    // The updates not yet counted; advance(0) says "none at all" (a fresh optimizer stays fresh), so only before any report.
+    const rest = epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0) - advanced;
+    if (rest > 0 || advanced === 0) live.advance(rest);
     this.epochs = epochs;
     this.status = status;
+    this.thrown = thrown;
   }
 }
 

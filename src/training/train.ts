@@ -86,6 +86,7 @@ class Session<W, L extends string> {
   private wait = 0;
   private epochLoss = 0;
   private logAt = 0; // the next epoch whose end `onEpoch` hears of in the core path: 0, logEvery, 2·logEvery, …
+  private chunkStart = 0; // the epoch the core's current run started at: its reports count from there
   epoch = 0;
   private batch = 0;
   private stopped = false;
@@ -280,27 +281,38 @@ class Session<W, L extends string> {
     }
   }
 
-  /** Epochs up to the next `onEpoch` call in one call into the core: the same records and checks as `step`. */
+  /**
+   * Epochs in one call into the core, `onEpoch` heard from inside it at each logged epoch (logAt: the
+   * next multiple of logEvery, kept as a count, not a remainder): the same records, checks and calls as `step`.
+   */
   private chunk(inCore: InCore): void {
     const { model, o, plan, recorder } = this;
     if (o.signal?.aborted) this.abort();
-    // Up to and including the next logged epoch (logAt: the next multiple of logEvery, kept as a count, not a remainder).
-    const untilLog = o.onEpoch ? this.logAt - this.epoch + 1 : Infinity;
-    const count = Math.min(this.epochs - this.epoch, untilLog, inCore.maxEpochs);
+    const count = Math.min(this.epochs - this.epoch, inCore.maxEpochs);
     const { before } = this;
     // The chunk's starting weights, for the history's first entry (the core path uses them for nothing else).
     if (plan.track) for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
-    inCore.run(model.params, this.lastGood, count, plan.track, plan.clipValue);
-    const { losses, weights, epochs, status } = inCore;
+    const first = (this.chunkStart = this.epoch);
+    inCore.run(model.params, this.lastGood, count, plan.track, plan.clipValue, o.onEpoch && this.heard, this.logAt - first, plan.logEvery);
+    const { losses, weights, epochs, status, thrown } = inCore;
     // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
-    recorder.recordRun(this.epoch, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
+    recorder.recordRun(first, losses, epochs + (status === STATUS_BAD_WEIGHTS ? 1 : 0), before, weights);
     this.epoch += epochs;
+    if (thrown) throw thrown.error;
     if (status !== STATUS_OK) this.diverge(FAILED[status]!);
-    const e = this.epoch - 1;
-    if (e === this.logAt) this.logAt += plan.logEvery;
-    else if (this.epoch !== this.epochs || !o.onEpoch) return;
-    if (o.onEpoch && o.onEpoch({ epoch: e, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
+    if (!o.onEpoch) return;
+    const last = this.epoch - 1;
+    const heardLast = last >= this.logAt && (last - this.logAt) % plan.logEvery === 0;
+    if (last >= this.logAt) this.logAt += (Math.floor((last - this.logAt) / plan.logEvery) + 1) * plan.logEvery;
+    // The last epoch is heard of whatever logEvery says.
+    if (this.epoch === this.epochs && !heardLast && !this.stopped && o.onEpoch({ epoch: last, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
   }
+
+  /** `onEpoch` for epoch `e` of the core's run: true stops the run there (onEpoch said false, or the signal aborted). */
+  private readonly heard = (e: number, loss: number): boolean => {
+    if (this.o.onEpoch!({ epoch: this.chunkStart + e, loss, weights: this.model.weights }) === false) this.stopped = true;
+    return this.stopped || this.o.signal?.aborted === true;
+  };
 
   private diverge(what: 'loss' | 'gradient' | 'weights' | 'validation loss', afterUpdate = false): never {
     // Back to the weights of the last finite loss (for a bad validation loss: the update before it).

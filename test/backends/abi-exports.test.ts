@@ -1,25 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { CORE_FUNCTIONS, exportsMismatch } from '../../src/backends/wasm/exports.js';
+import { CORE_FUNCTIONS, CORE_IMPORTS, exportsMismatch, NO_EPOCH_END } from '../../src/backends/wasm/exports.js';
 import { InitError } from '../../src/errors.js';
 
 const root = join(import.meta.dirname, '../..');
 const built = () => new WebAssembly.Module(readFileSync(join(root, 'build/elman.wasm')));
 
-test('the built core exports exactly the declared functions, each with its declared parameter count, and a memory', () => {
+test('the built core exports exactly the declared functions, each with its declared parameter count, and a memory, and imports only the declared epochEnd', () => {
   const module = built();
   const exported = WebAssembly.Module.exports(module);
   expect(exported.filter((e) => e.kind === 'memory').map((e) => e.name)).toEqual(['memory']);
   expect(exported.filter((e) => e.kind === 'function').map((e) => e.name).sort()).toEqual(Object.keys(CORE_FUNCTIONS).sort());
-  const instance = new WebAssembly.Instance(module, {});
+  expect(() => new WebAssembly.Instance(module, {})).toThrow(/elman/); // without its import it does not instantiate
+  const instance = new WebAssembly.Instance(module, NO_EPOCH_END);
   for (const [name, arity] of Object.entries(CORE_FUNCTIONS)) expect([name, (instance.exports[name] as (...a: number[]) => unknown).length]).toEqual([name, arity]);
   expect(exportsMismatch(instance.exports)).toBeUndefined();
-  expect(WebAssembly.Module.imports(module)).toEqual([]);
+  expect(WebAssembly.Module.imports(module)).toEqual(CORE_IMPORTS);
 });
 
 test('a module that does not match is named precisely (the check can fail)', () => {
-  const instance = new WebAssembly.Instance(built(), {});
+  const instance = new WebAssembly.Instance(built(), NO_EPOCH_END);
   const { linearTrain: _dropped, ...rest } = instance.exports;
   expect(exportsMismatch(rest)).toBe('missing linearTrain');
   expect(exportsMismatch({ ...instance.exports, extra: () => 0 })).toBe('undeclared export extra');
@@ -50,9 +51,9 @@ test('the built threads core exports exactly the core, threadRun and threadReduc
   const exported = WebAssembly.Module.exports(module);
   expect(exported.filter((e) => e.kind === 'function').map((e) => e.name).sort()).toEqual(Object.keys(THREADS_FUNCTIONS).sort());
   expect(Object.keys(THREADS_FUNCTIONS).filter((name) => !Object.hasOwn(CORE_FUNCTIONS, name)).sort()).toEqual(['threadReduce', 'threadRun']);
-  expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+  expect(WebAssembly.Module.imports(module)).toEqual([...CORE_IMPORTS, { module: 'env', name: 'memory', kind: 'memory' }]);
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory }, ...NO_EPOCH_END });
   expect(exportsMismatch(instance.exports, THREADS_FUNCTIONS)).toBeUndefined();
   expect(exportsMismatch(instance.exports)).toBe('undeclared export threadRun; undeclared export threadReduce');
   const { threadRun: _dropped, ...rest } = instance.exports;

@@ -3,7 +3,7 @@ import { init } from '../../src/backends/wasm/core.js';
 import { WasmLinear } from '../../src/backends/wasm/linear.js';
 import type { Sequences } from '../../src/data/sequences.js';
 import { countOnes } from '../../src/data/count-ones.js';
-import { AbortError, DivergenceError } from '../../src/errors.js';
+import { AbortError, DisposedError, DivergenceError } from '../../src/errors.js';
 import { LinearRNN, type LinearWeights } from '../../src/models/linear.js';
 import type { LinearLossName } from '../../src/losses.js';
 import { createOptimizer } from '../../src/optimizers/index.js';
@@ -78,7 +78,7 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
   test.each(optimizers)('%s %j', (name, config) => {
     const make = () => createOptimizer(name, config);
     // The third data set is large enough for the core to hold its 0/1 inputs as bytes.
-    const sets = [[tutorial(), 'sse', 7, 44], [randomSequences(3, 37, 6), 'mse', 1000, 2], [countOnes({ samples: 2048, length: 10, rng: new RandomState(5) }), 'mse', 100, 4]] as const;
+    const sets = [[tutorial(), 'sse', 7, 1], [randomSequences(3, 37, 6), 'mse', 1000, 1], [countOnes({ samples: 2048, length: 10, rng: new RandomState(5) }), 'mse', 100, 2]] as const;
     for (const [data, loss, logEvery, calls] of sets) {
       const w = { wx: -0.4, wRec: 0.3 };
       const a = run(true, simd, data, w, make, { loss, logEvery });
@@ -91,8 +91,8 @@ describe.each([true, false])('in-core training equals epoch-by-epoch training bi
       expect(a.params).toEqual(b.params);
       expect(a.state).toEqual(b.state);
       expect(a.state.step).toBe(300);
-      // The first path really ran in the core, in chunks ending at each logged epoch (epoch 0 alone,
-      // then 1-7, 8-14, ... for logEvery 7; 1-299 for 1000; 1-100, 101-200, 201-299 for 100); the second never did.
+      // The first path really ran in the core, onEpoch heard from inside each run: one run of 300
+      // epochs for the first two sets, two for the third (4·2^20 sample-steps a run: 204 epochs of 2048 × 10); the second never did.
       expect(a.coreCalls).toBe(calls);
       expect(b.coreCalls).toBe(0);
     }
@@ -195,10 +195,85 @@ test('calls on the same placed data that change optimizer, hyper-parameters, los
       expect(ha.weights).toEqual(hb.weights);
       expect(a.params).toEqual(b.params);
     }
-    expect(spy.mock.calls.length).toBeGreaterThan(calls.length);
+    expect(spy.mock.calls.length).toBe(calls.length); // every call ran in the core, in one run (its onEpoch heard from inside)
     spy.mockRestore();
     placed.dispose();
     a.dispose();
     b.dispose();
   }
+});
+
+// onEpoch runs inside the core's run (its epochEnd import): whatever a handler reads or changes there
+// must read and change as it does between the loop's epochs.
+describe('onEpoch heard from inside a core run sees and changes what it does in the epoch-by-epoch loop', () => {
+  type Act = (info: EpochInfo<LinearWeights>, model: LinearRNN, optimizer: Optimizer, log: unknown[]) => boolean | void;
+  let saved: ReturnType<Optimizer['getState']> | undefined;
+  const acts: Array<[string, Act]> = [
+    ['stops after the first epoch of a fresh optimizer (its slots kept)', ({ epoch }) => epoch !== 0],
+    ['reads the optimizer state and step count after every epoch', (_i, _m, opt, log) => void log.push(opt.getState(), opt.iterations)],
+    ['sets the weights, which the next epoch starts from', ({ epoch }, m) => void (epoch === 5 && (m.weights = { wx: 0.31, wRec: 0.27 }))],
+    ['restores an earlier optimizer state', ({ epoch }, _m, opt) => {
+      if (epoch === 3) saved = opt.getState();
+      if (epoch === 7) opt.setState(saved!);
+    }],
+    ['resets the optimizer', ({ epoch }, _m, opt) => void (epoch === 9 && opt.reset())],
+    ['takes an optimizer step of its own', ({ epoch }, m, opt) => void (epoch === 6 && opt.step(m.params, Float32Array.of(0.5, -0.25)))],
+    ['throws', ({ epoch }) => {
+      if (epoch === 4) throw new RangeError('from onEpoch');
+    }],
+    ['grows memory and trains another model on the same core, hearing its epochs too', ({ epoch }, _m, _o, log) => {
+      if (epoch !== 2) return;
+      const big = new LinearRNN({ wx: 0.1, wRec: 0.2 });
+      const h = trainSync(big, countOnes({ samples: 30_000, length: 20, rng: new RandomState(3) }), { optimizer: createOptimizer('adam', { lr: 0.01 }), epochs: 3, onEpoch: ({ loss }) => void log.push(loss) });
+      log.push(h.loss, big.params.slice());
+      big.dispose();
+    }],
+  ];
+  function heard(inCore: boolean, act: Act) {
+    const model = new LinearRNN({ wx: 0.2, wRec: -0.3 });
+    const optimizer = createOptimizer('rmsprop', { lr: 1e-2, momentum: 0.5 });
+    const log: unknown[] = [];
+    const logged: Array<EpochInfo<LinearWeights>> = [];
+    const spy = vi.spyOn(WasmLinear.prototype, 'train');
+    let history: History<LinearWeights> | undefined;
+    let error: unknown;
+    try {
+      history = trainSync(inCore ? model : typescriptLoop(model), tutorial(), { optimizer, epochs: 40, onEpoch: (info) => (logged.push(info), act(info, model, optimizer, log)) });
+    } catch (e) {
+      error = e;
+    }
+    // Calls made by this model's run: the nested run's calls, on its own data, are not counted.
+    const calls = spy.mock.calls.filter((c) => (c[0] as unknown) !== undefined).length;
+    spy.mockRestore();
+    const out = { history, weights: history?.weights, error, log, logged, params: model.params.slice(), state: optimizer.getState(), iterations: optimizer.iterations, calls };
+    model.dispose();
+    return out;
+  }
+  test.each(acts)('%s', (_name, act) => {
+    const a = heard(true, act);
+    const b = heard(false, act);
+    const { calls: ca, ...ra } = a;
+    const { calls: cb, ...rb } = b;
+    expect(ra).toEqual(rb);
+    expect(ca).toBeGreaterThan(0);
+    expect(a.logged.length).toBeGreaterThan(0);
+  });
+  test('the handler that stops at the first epoch keeps a fresh optimizer\'s first update', () => {
+    const a = heard(true, acts[0]![1]);
+    expect(a.history!.loss.length).toBe(1);
+    expect(a.iterations).toBe(1);
+    expect(Object.keys(a.state.slots).length).toBeGreaterThan(0);
+  });
+  test('a throwing handler ends the run after its epoch, with the history, weights and optimizer of that epoch', () => {
+    const a = heard(true, acts.find(([name]) => name === 'throws')![1]);
+    expect(a.error).toBeInstanceOf(RangeError);
+    expect(a.iterations).toBe(5);
+  });
+  test('a handler that disposes of the model ends the run with a DisposedError, reading nothing freed', () => {
+    const model = new LinearRNN({ wx: 0.2, wRec: -0.3 });
+    const heardOf: number[] = [];
+    const onEpoch = ({ epoch }: EpochInfo<LinearWeights>) => void (heardOf.push(epoch), epoch === 3 && model.dispose());
+    expect(() => trainSync(model, tutorial(), { optimizer: createOptimizer('adam'), epochs: 40, onEpoch })).toThrow(DisposedError);
+    expect(heardOf).toEqual([0, 1, 2, 3]);
+  });
 });

@@ -12,7 +12,7 @@ import { ThreadedStackWork } from './stack.js';
 /** A data set in a pool's shared memory; its stack workspaces run each batch on every thread. */
 export class ThreadedPlaced extends WasmPlaced {
   constructor(data: Sequences, d: PlacedWidths, private readonly pool: ThreadPool) {
-    super(data, d, { exports: pool.core, arena: pool.arena });
+    super(data, d, pool.asCore);
   }
 
   /** Threads each batch runs on. */

@@ -15,8 +15,8 @@
 // would sit unused, two of them would leave browsers out, and any would be a runtime dependency.
 import { ConfigError, DisposedError, ElmanError } from '../../errors.js';
 import { Arena } from '../wasm/arena.js';
-import { fromBase64 } from '../wasm/core.js';
-import { exportsMismatch } from '../wasm/exports.js';
+import { fromBase64, type Core } from '../wasm/core.js';
+import { exportsMismatch, NO_EPOCH_END } from '../wasm/exports.js';
 import { THREADS_FUNCTIONS, type ThreadsCore } from './exports.js';
 import { startFailure, threadsCoreSource, threadsRuntime } from './support.js';
 import { CMD, DONE, FAILED, GEN, NODE_WORKER_SOURCE, RUN, STOP, TASK, WEB_WORKER_SOURCE, type WorkerStart } from './worker-source.js';
@@ -29,6 +29,8 @@ export interface ThreadPool {
   readonly core: ThreadsCore;
   /** The allocator of the shared memory (it grows; workers see the growth). */
   readonly arena: Arena;
+  /** The calling thread's instance as the single-thread backends take a core (its epochEnd traps: no run here reports epochs). */
+  readonly asCore: Core;
   /** One round: every thread runs its blocks of the task block at byte `task`; returns when all have. */
   run(task: number): void;
   /** Stops the workers (they exit on their own; `closed` resolves when they have). */
@@ -125,7 +127,8 @@ export async function startPool(threads: number, bytes: number, what: string): P
 async function openPool(threads: number, pages: number, what: string): Promise<ThreadPool> {
   const module = await threadsModule();
   const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  // No run on this instance reports epochs (the counter trains on the main core): epochEnd traps.
+  const exports = new WebAssembly.Instance(module, { env: { memory }, ...NO_EPOCH_END }).exports;
   const mismatch = exportsMismatch(exports, THREADS_FUNCTIONS);
   if (mismatch) throw new ElmanError(`the threads core does not match this package: ${mismatch}`, 'threads', threads);
   const core = exports as unknown as ThreadsCore;
@@ -161,6 +164,7 @@ async function openPool(threads: number, pages: number, what: string): Promise<T
     threads,
     core,
     arena,
+    asCore: { exports: core, arena, epochEnd: NO_EPOCH_END.elman.epochEnd },
     closed: Promise.all(workers.map((w) => w.exited)).then(() => undefined),
     run(task) {
       if (disposed) throw new DisposedError('threaded data');

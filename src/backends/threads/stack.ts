@@ -33,7 +33,7 @@ export class ThreadedStackWork extends WasmStackWork {
   private released = false;
 
   constructor(data: WasmPlaced, private readonly pool: ThreadPool, d: StackDims, maxBatch: number, P: number, argument: string) {
-    const core = { exports: pool.core, arena: pool.arena };
+    const core = pool.asCore;
     super(data, d, largestBlock(maxBatch), P, argument, core);
     this.descStride = up16(4 * (SD_LAYER + SD_LAYER_WORDS * d.layers.length + 1));
     const resultStride = gradResultStride(P);

@@ -22,7 +22,7 @@ export interface WorkerStart {
 // Workers also have `require`, so the worker cannot tell by itself).
 const BODY = `'use strict';
 function start(d, post) {
-  var core = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+  var core = new WebAssembly.Instance(d.module, { env: { memory: d.memory }, elman: { epochEnd: function () { throw new Error('elman core: epochEnd in a worker'); } } }).exports;
   var ctrl = new Int32Array(d.memory.buffer, d.ctrl, 5);
   var seen = Atomics.load(ctrl, ${GEN});
   post('ready');

@@ -1,12 +1,17 @@
 import './globals.js';
 import { InitError } from '../../errors.js';
 import { Arena } from './arena.js';
-import { exportsMismatch, type CoreExports } from './exports.js';
+import { exportsMismatch, NO_EPOCH_END, type CoreExports, type EpochEnd } from './exports.js';
 
 /** One instantiated core: its exports and the allocator that owns its memory. */
 export interface Core {
   readonly exports: CoreExports;
   readonly arena: Arena;
+  /**
+   * Where the core's epochEnd calls go: set by the run that asked for them (src/backends/wasm/linear.ts)
+   * for its length, and restored after it, so a run started inside a handler has its own.
+   */
+  epochEnd: EpochEnd;
 }
 
 /**
@@ -174,11 +179,13 @@ export function isInitialized(): boolean {
 /** Instantiate `module` as the process's one core, unless one is already loaded (then that one wins). */
 function instantiate(module: WebAssembly.Module): Core {
   if (ready) return ready;
-  const instance = new WebAssembly.Instance(module, {});
+  let made: Core | undefined;
+  const instance = new WebAssembly.Instance(module, { elman: { epochEnd: (job: number, epoch: number, loss: number) => made!.epochEnd(job, epoch, loss) } });
   const mismatch = exportsMismatch(instance.exports);
   if (mismatch) throw new InitError(`this is not the elman core this version expects (${mismatch}): rebuild it with \`npm run build:wasm\``, module);
   const exports = instance.exports as unknown as CoreExports;
-  ready = { exports, arena: new Arena(exports.memory, exports.heapBase()) };
+  made = { exports, arena: new Arena(exports.memory, exports.heapBase()), epochEnd: NO_EPOCH_END.elman.epochEnd };
+  ready = made;
   return ready;
 }
 

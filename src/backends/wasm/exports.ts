@@ -47,6 +47,24 @@ export interface CoreExports {
 
 type Functions = Exclude<keyof CoreExports, 'memory'>;
 
+/**
+ * linearTrain's call out of the core after an epoch it was asked to report (assembly/in-core.ts):
+ * `job`, the run's job block, the epoch's index in the run and its loss; nonzero stops the run after it.
+ */
+export type EpochEnd = (job: number, epoch: number, loss: number) => number;
+
+/** The core's one import, under module `elman`: what every instance is given (src/backends/wasm/core.ts, the threads pool). */
+export const CORE_IMPORTS = [{ module: 'elman', name: 'epochEnd', kind: 'function' }] as const;
+
+/** The imports for an instance that never reports epochs (a threads worker): a call traps, as a dispatch with no handler must. */
+export const NO_EPOCH_END: { elman: { epochEnd: EpochEnd } } = {
+  elman: {
+    epochEnd: () => {
+      throw new Error('elman core: epochEnd with no run to report to');
+    },
+  },
+};
+
 /** Every exported function and its parameter count: the contract `checkExports` holds the module to. */
 export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
   heapBase: 0,

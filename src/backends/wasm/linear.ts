@@ -1,6 +1,6 @@
 import { GROUP, RULE_HYPER_WORDS, RULE_SLOTS, STATUS_BAD_WEIGHTS, STATUS_BITS } from '../../abi/codes.js';
 import {
-  LJ_BYTES, LJ_C, LJ_CLIP, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
+  LJ_BYTES, LJ_C, LJ_CALL_AT, LJ_CALL_EVERY, LJ_CLIP, LJ_EPOCHS, LJ_HYPER, LJ_LAST_GOOD, LJ_LOSSES, LJ_N, LJ_PARAMS, LJ_RULE, LJ_SCALE, LJ_SCRATCH,
   LJ_SIMD, LJ_SLOTS, LJ_STEP, LJ_STEPS, LJ_T, LJ_WEIGHTS, LJ_WORDS, LJ_X,
 } from '../../abi/linear.js';
 import { DataError, DisposedError } from '../../errors.js';
@@ -122,6 +122,16 @@ export class WasmLinear {
     out[2] = f64[o + 2]!;
   }
 
+  /** The optimizer's slots as the job block at word `w` holds them, into `slots` (f32[2] each). */
+  private slotsOut(slots: readonly Float32Array[], w: number): void {
+    const f32 = this.core.arena.f32;
+    for (let i = 0, o = w + LJ_SLOTS; i < slots.length; i++, o += 2) {
+      const slot = slots[i]!;
+      slot[0] = f32[o]!;
+      slot[1] = f32[o + 1]!;
+    }
+  }
+
   /** Every state, time-major f32[T+1][n], copied out of WebAssembly memory. */
   states(wx: number, wRec: number): Float32Array {
     this.check();
@@ -140,7 +150,8 @@ export class WasmLinear {
    * Run up to `job.epochs` epochs inside the core (assembly/in-core.ts); copies state in and results out once.
    * The job block stays in core memory between calls: words that do not change from one call to the
    * next (pointers, sizes, c, scale, the rule and its hyper-parameters) are written only when they do,
-   * so a run of one epoch per call (an `onEpoch` every epoch) pays for little more than the epoch.
+   * so a short run pays for little more than its epochs. An `onEpoch` is heard from inside the run
+   * (job.report, through the core's epochEnd import), not by a run per epoch.
    */
   train(c: number, scale: number, job: CoreJob): CoreOutcome {
     this.check();
@@ -158,9 +169,9 @@ export class WasmLinear {
     const w = b >>> 2;
     const losses = b + JOB_BYTES;
     const weights = losses + this.jobEpochs * 8;
-    const f32 = arena.f32; // one look at memory.buffer for the whole call: nothing here grows memory
+    let f32 = arena.f32; // one look at memory.buffer up to the run: nothing here grows memory
     const i32 = arena.i32;
-    const f64 = arena.f64;
+    let f64 = arena.f64;
     const track = job.weights !== undefined;
     const last = this.written;
     if (!last || last.c !== c || last.scale !== scale || last.rule !== job.rule || last.hyper !== job.hyper || last.track !== track) {
@@ -193,7 +204,28 @@ export class WasmLinear {
     i32[w + LJ_STEP] = job.step;
     f32[w + LJ_CLIP] = job.clipValue ?? 0;
     i32[w + LJ_EPOCHS] = job.epochs;
-    const r = exports.linearTrain(b);
+    const { report } = job;
+    i32[w + LJ_CALL_AT] = report && job.reportAt !== undefined && job.reportAt >= 0 ? job.reportAt : -1;
+    i32[w + LJ_CALL_EVERY] = Math.max(1, job.reportEvery ?? 1);
+    const outcome = this.outcome;
+    outcome.thrown = undefined;
+    let r: number;
+    if (!report) r = exports.linearTrain(b);
+    else {
+      const outer = this.core.epochEnd; // a run started inside a handler restores the one around it
+      this.core.epochEnd = (_job, e, loss) => this.reported(job, b, e, loss);
+      job.syncSlots = () => this.slotsOut(job.slots, w);
+      try {
+        r = exports.linearTrain(b);
+      } finally {
+        this.core.epochEnd = outer;
+        job.syncSlots = undefined;
+      }
+      // A handler may have disposed of this data (its blocks are free now) or grown memory.
+      this.check();
+      f32 = arena.f32;
+      f64 = arena.f64;
+    }
     const epochs = r >>> STATUS_BITS;
     const status = r & ((1 << STATUS_BITS) - 1);
     params[0] = f32[w + LJ_PARAMS]!;
@@ -208,11 +240,7 @@ export class WasmLinear {
       job.lastGood[0] = f32[w + LJ_LAST_GOOD]!;
       job.lastGood[1] = f32[w + LJ_LAST_GOOD + 1]!;
     }
-    for (let i = 0, o = w + LJ_SLOTS; i < slots.length; i++, o += 2) {
-      const slot = slots[i]!;
-      slot[0] = f32[o]!;
-      slot[1] = f32[o + 1]!;
-    }
+    if (!job.slotsTaken) this.slotsOut(slots, w);
     const l = losses >>> 3;
     if (recorded === 1) job.losses[0] = f64[l]!;
     else if (recorded > 1) job.losses.set(f64.subarray(l, l + recorded));
@@ -223,10 +251,44 @@ export class WasmLinear {
         job.weights![1] = f32[o + 1]!;
       } else job.weights!.set(f32.subarray(o, o + 2 * epochs));
     }
-    const outcome = this.outcome;
     outcome.epochs = epochs;
     outcome.status = status;
     return outcome;
+  }
+
+  /**
+   * Epoch `e` of the run at job block `b` reported to job.report with its loss: the weights after it
+   * out to the job's params (the slots when the optimizer asks: syncSlots), then the handler, then its
+   * weights back in if it changed them. 1 stops the run: the handler said so, threw (kept in the
+   * outcome), or disposed of this data.
+   */
+  private reported(job: CoreJob, b: number, e: number, loss: number): number {
+    const { arena } = this.core;
+    const w = b >>> 2;
+    const { params } = job;
+    const f32 = arena.f32;
+    const p0 = (params[0] = f32[w + LJ_PARAMS]!);
+    const p1 = (params[1] = f32[w + LJ_PARAMS + 1]!);
+    let stop: boolean;
+    try {
+      stop = job.report!(e, loss);
+    } catch (error) {
+      this.outcome.thrown = { error };
+      return 1;
+    }
+    if (this.disposed) return 1;
+    if (params[0] !== p0 || params[1] !== p1) {
+      const now = arena.f32; // the handler may have grown memory
+      now[w + LJ_PARAMS] = params[0]!;
+      now[w + LJ_PARAMS + 1] = params[1]!;
+      // The weights recorded after this epoch are those the next starts from: the handler's.
+      const tracked = arena.i32[w + LJ_WEIGHTS]! >>> 2;
+      if (tracked) {
+        now[tracked + 2 * e] = params[0]!;
+        now[tracked + 2 * e + 1] = params[1]!;
+      }
+    }
+    return stop ? 1 : 0;
   }
 
   /** Release the WebAssembly memory held for this data set. */
