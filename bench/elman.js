@@ -45,7 +45,7 @@ export function elmanFlops(hidden, { samples = ELMAN.samples, steps = ELMAN.step
 let clockHz;
 export function peakPct(hidden, cpuMs) {
   clockHz ??= measureClock();
-  return (100 * elmanFlops(hidden)) / ((cpuMs / 1e3) * clockHz * measurePeak(clockHz).flopPerCycle);
+  return (100 * elmanFlops(hidden)) / ((cpuMs / 1e3) * clockHz * measurePeak().flopPerCycle);
 }
 
 /**

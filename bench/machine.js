@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { NO_EPOCH_END } from '../dist/backends/wasm/exports.js';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -38,7 +39,8 @@ export function cpuInfo() {
 
 let probes;
 function probe() {
-  probes ??= new WebAssembly.Instance(new WebAssembly.Module(readFileSync(here('../build/bandwidth.wasm'))), {}).exports;
+  // asc builds the probes beside the core's entries (asconfig.json), so they carry its one import.
+  probes ??= new WebAssembly.Instance(new WebAssembly.Module(readFileSync(here('../build/bandwidth.wasm'))), NO_EPOCH_END).exports;
   return probes;
 }
 
@@ -109,8 +111,9 @@ export function compileNative(name, flags) {
  * One core's 128-bit no-FMA float32 peak in flop per cycle, measured, for every "% of peak": WebAssembly
  * SIMD has no FMA, so a multiply and an add are separate instructions, and cores differ in how many of
  * each they issue a cycle (Zen 3–5: two 4-lane multiplies and two 4-lane adds, 16 flop/cycle; Intel
- * cores with three vector ports for both: 12). Measured twice, best of 7 samples each (noise only
- * slows a sample):
+ * cores with three vector ports for both: 12). Each sample times the float chains between two runs
+ * of the integer-multiply chain measureClock uses, so its cycles are those of that moment; the median
+ * of 7 samples, measured twice:
  * - `native`: bench/native/peak.c, independent multiply and add chains compiled for this machine,
  *   what the hardware issues;
  * - `wasm`: bandwidth.ts peakChain, the same chains through V8's code (which re-broadcasts the factors
@@ -118,25 +121,31 @@ export function compileNative(name, flags) {
  * The yardstick is the native figure, the wasm one where no C compiler is found. Measured once per process.
  */
 let peak;
-export function measurePeak(clock = measureClock()) {
+export function measurePeak() {
   if (peak) return peak;
-  const { peakChain } = probe();
-  const n = 2_500_000;
+  const { peakChain, clockChain } = probe();
+  const n = 2_500_000, c = 2_500_000;
   peakChain(1000, 1, 0.9999999, 1e-9);
   const wasm = [];
   for (let i = 0; i < 7; i++) {
     const t0 = cpuSeconds();
+    clockChain(c, 3);
+    const t1 = cpuSeconds();
     peakChain(n, 1, 0.9999999, 1e-9);
-    wasm.push((384 * n) / ((cpuSeconds() - t0) * clock));
+    const t2 = cpuSeconds();
+    clockChain(c, 5);
+    const t3 = cpuSeconds();
+    const hz = (2 * 24 * c) / (t1 - t0 + (t3 - t2));
+    wasm.push((384 * n) / ((t2 - t1) * hz));
   }
-  const c = compileNative('peak', ['-O2', '-ffp-contract=off']);
-  const native = c.error ? undefined : [0, 1, 2, 3, 4, 5, 6].map(() => Number(execFileSync(c.bin, ['50000000'], { encoding: 'utf8' }).split(' ')[0]) / clock);
-  const best = (a) => Math.max(...a);
+  const built = compileNative('peak', ['-O2', '-ffp-contract=off']);
+  const native = built.error ? undefined : execFileSync(built.bin, ['20000000'], { encoding: 'utf8' }).trim().split(' ').slice(0, 7).map(Number);
+  const mid = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
   peak = {
-    flopPerCycle: native ? best(native) : best(wasm),
-    native: native && best(native),
-    wasm: best(wasm),
-    by: native ? `bench/native/peak.c (${c.compiler})` : `V8's code (bench/native/peak.c not built: ${c.error})`,
+    flopPerCycle: native ? mid(native) : mid(wasm),
+    native: native && mid(native),
+    wasm: mid(wasm),
+    by: native ? `bench/native/peak.c (${built.compiler})` : `V8's code (bench/native/peak.c not built: ${built.error})`,
   };
   return peak;
 }
