@@ -155,7 +155,7 @@ if (!quick) {
   const raw = core.exports;
   const xr = core.arena.alloc(4096);
   put(raw, xr);
-  const loader = loaderInstantiate(new WebAssembly.Module(readFileSync(here('../build/elman.wasm'))), NO_EPOCH_END).exports;
+  const loader = loaderInstantiate(new WebAssembly.Module(readFileSync(here('../build/elman.wasm'))), { elman: NO_EPOCH_END.elman }).exports; // the loader adds its env to the object it is given
   const xl = (loader.heapBase() + 15) & ~15;
   if (loader.memory.buffer.byteLength < xl + 4096) loader.memory.grow(1);
   put(loader, xl);

@@ -53,7 +53,7 @@ test('the built threads core exports exactly the core, threadRun and threadReduc
   expect(Object.keys(THREADS_FUNCTIONS).filter((name) => !Object.hasOwn(CORE_FUNCTIONS, name)).sort()).toEqual(['threadReduce', 'threadRun']);
   expect(WebAssembly.Module.imports(module)).toEqual([...CORE_IMPORTS, { module: 'env', name: 'memory', kind: 'memory' }]);
   const memory = new WebAssembly.Memory({ initial: 2, maximum: 65536, shared: true });
-  const instance = new WebAssembly.Instance(module, { env: { memory }, ...NO_EPOCH_END });
+  const instance = new WebAssembly.Instance(module, { env: { memory }, elman: NO_EPOCH_END.elman });
   expect(exportsMismatch(instance.exports, THREADS_FUNCTIONS)).toBeUndefined();
   expect(exportsMismatch(instance.exports)).toBe('undeclared export threadRun; undeclared export threadReduce');
   const { threadRun: _dropped, ...rest } = instance.exports;
@@ -73,4 +73,15 @@ test('the host declares exactly what assembly/index.ts and assembly/threads.ts e
     'CORE_FUNCTIONS (src/backends/wasm/exports.ts) gives powi 1 parameters; the core\'s takes 2',
     'CORE_FUNCTIONS (src/backends/wasm/exports.ts) declares elmanLossGrad, which the core does not export',
   ]);
+});
+
+test('NO_EPOCH_END is frozen: a library that adds to the imports it is given (as @assemblyscript/loader adds env) cannot change it for later instances', async () => {
+  const { instantiateSync } = await import('@assemblyscript/loader');
+  expect(() => instantiateSync(built(), NO_EPOCH_END)).toThrow(TypeError);
+  expect(Object.keys(NO_EPOCH_END)).toEqual(['elman']);
+  expect(Object.keys(NO_EPOCH_END.elman)).toEqual(['epochEnd']);
+  expect(() => NO_EPOCH_END.elman.epochEnd(0, 0, 0)).toThrow(/no run to report to/);
+  // Given a fresh object, the loader instantiates the core.
+  const { exports } = instantiateSync(built(), { elman: NO_EPOCH_END.elman }) as unknown as { exports: { heapBase(): number } };
+  expect(exports.heapBase()).toBeGreaterThan(0);
 });

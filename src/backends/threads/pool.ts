@@ -128,7 +128,7 @@ async function openPool(threads: number, pages: number, what: string): Promise<T
   const module = await threadsModule();
   const memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
   // No run on this instance reports epochs (the counter trains on the main core): epochEnd traps.
-  const exports = new WebAssembly.Instance(module, { env: { memory }, ...NO_EPOCH_END }).exports;
+  const exports = new WebAssembly.Instance(module, { env: { memory }, elman: NO_EPOCH_END.elman }).exports;
   const mismatch = exportsMismatch(exports, THREADS_FUNCTIONS);
   if (mismatch) throw new ElmanError(`the threads core does not match this package: ${mismatch}`, 'threads', threads);
   const core = exports as unknown as ThreadsCore;

@@ -56,14 +56,18 @@ export type EpochEnd = (job: number, epoch: number, loss: number) => number;
 /** The core's one import, under module `elman`: what every instance is given (src/backends/wasm/core.ts, the threads pool). */
 export const CORE_IMPORTS = [{ module: 'elman', name: 'epochEnd', kind: 'function' }] as const;
 
-/** The imports for an instance that never reports epochs (a threads worker): a call traps, as a dispatch with no handler must. */
-export const NO_EPOCH_END: { elman: { epochEnd: EpochEnd } } = {
-  elman: {
-    epochEnd: () => {
+/**
+ * The imports for an instance that never reports epochs (a threads worker): a call traps, as a
+ * dispatch with no handler must. Frozen: an instantiating library that adds to the object it is
+ * given (as @assemblyscript/loader adds `env`) would otherwise change it for every later instance.
+ */
+export const NO_EPOCH_END: { readonly elman: { readonly epochEnd: EpochEnd } } = Object.freeze({
+  elman: Object.freeze({
+    epochEnd: (): number => {
       throw new Error('elman core: epochEnd with no run to report to');
     },
-  },
-};
+  }),
+});
 
 /** Every exported function and its parameter count: the contract `checkExports` holds the module to. */
 export const CORE_FUNCTIONS: Readonly<Record<Functions, number>> = {
