@@ -201,7 +201,7 @@ target('Counter, 100,000 × 100, one thread vs plain JS', vsPlain('large', 'simd
   atMost('`onEpoch` every epoch against the bare kernel, tutorial', t.onEpoch / t.bare, 2, (x) => `${x.toFixed(2)}×`);
   atMost('`onEpoch` every epoch over the bare kernel, 100,000 × 100', L.onEpoch / L.bare - 1, 0.1, pct);
   atMost('Async `train` (yields) over `trainSync`, tutorial, 200,000 epochs', t.async / t.sync - 1, 0.03, pct);
-  say(`  (onEpoch at the tutorial size: ${fmtNs(t.onEpoch - t.bare)} per epoch beyond the bare ${fmtNs(t.bare)}: the core's call out after each epoch, the weights and optimizer slots copied out and the weights back, the callback's info object.)`);
+  say(`  (onEpoch at the tutorial size: ${fmtNs(t.onEpoch - t.bare)} per epoch beyond the bare ${fmtNs(t.bare)}: the core's call out after each epoch, the weights copied out and back (the optimizer's slots only when it is read), the callback's info object.)`);
 }
 {
   // Two threads cannot use less CPU than one: the threads target is read in wall time, CPU summed over threads beside it.
