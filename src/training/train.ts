@@ -86,7 +86,6 @@ class Session<W, L extends string> {
   private wait = 0;
   private epochLoss = 0;
   private logAt = 0; // the next epoch whose end `onEpoch` hears of in the core path: 0, logEvery, 2·logEvery, …
-  private chunkStart = 0; // the epoch the core's current run started at: its reports count from there
   epoch = 0;
   private batch = 0;
   private stopped = false;
@@ -292,7 +291,7 @@ class Session<W, L extends string> {
     const { before } = this;
     // The chunk's starting weights, for the history's first entry (the core path uses them for nothing else).
     if (plan.track) for (let i = 0; i < before.length; i++) before[i] = model.params[i]!; // a loop beats set() for two floats
-    const first = (this.chunkStart = this.epoch);
+    const first = this.epoch; // unchanged until the run returns: `heard` counts its epochs from it
     inCore.run(model.params, this.lastGood, count, plan.track, plan.clipValue, o.onEpoch && this.heard, this.logAt - first, plan.logEvery);
     const { losses, weights, epochs, status, thrown } = inCore;
     // Epoch i was computed at the weights before it: the chunk's start, or those after epoch i − 1.
@@ -301,16 +300,15 @@ class Session<W, L extends string> {
     if (thrown) throw thrown.error;
     if (status !== STATUS_OK) this.diverge(FAILED[status]!);
     if (!o.onEpoch) return;
+    // The last epoch is heard of whatever logEvery says; the run reported it if it was a logged one.
     const last = this.epoch - 1;
-    const heardLast = last >= this.logAt && (last - this.logAt) % plan.logEvery === 0;
-    if (last >= this.logAt) this.logAt += (Math.floor((last - this.logAt) / plan.logEvery) + 1) * plan.logEvery;
-    // The last epoch is heard of whatever logEvery says.
-    if (this.epoch === this.epochs && !heardLast && !this.stopped && o.onEpoch({ epoch: last, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
+    if (this.epoch === this.epochs && this.logAt - plan.logEvery !== last && !this.stopped && o.onEpoch({ epoch: last, loss: losses[epochs - 1]!, weights: model.weights }) === false) this.stopped = true;
   }
 
-  /** `onEpoch` for epoch `e` of the core's run: true stops the run there (onEpoch said false, or the signal aborted). */
+  /** `onEpoch` for epoch `e` of the core's run (a logged one: logAt moves past it): true stops the run there (onEpoch said false, or the signal aborted). */
   private readonly heard = (e: number, loss: number): boolean => {
-    if (this.o.onEpoch!({ epoch: this.chunkStart + e, loss, weights: this.model.weights }) === false) this.stopped = true;
+    this.logAt += this.plan.logEvery;
+    if (this.o.onEpoch!({ epoch: this.epoch + e, loss, weights: this.model.weights }) === false) this.stopped = true;
     return this.stopped || this.o.signal?.aborted === true;
   };
 
